@@ -1,0 +1,44 @@
+# Control Tower — the newcomer's commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) deploy/demo.py run
+
+test: $(STAMP) test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Governance and core tests again on a real PostgreSQL (skipped when absent, unless CT_REQUIRE_SERVICES=1).
+test-postgres: $(STAMP)
+	CT_TEST_DB=postgres $(PY) -m pytest controltower governance_app $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+schema: $(STAMP)
+	$(PY) manage.py spectacular --file schema.yml --validate
+
+schema-check: $(STAMP)
+	$(PY) manage.py spectacular --file $(VENV)/schema.check.yml --validate --fail-on-warn
+	diff -u schema.yml $(VENV)/schema.check.yml || (echo "schema.yml is stale: run 'make schema' and commit it" && exit 1)
+
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,88 @@
+"""One error envelope for every API failure: {"error": {"code", "message", "details"}}."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    exceptions.ValidationError: "invalid_request",
+    exceptions.ParseError: "malformed_request",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+class ApiError(exceptions.APIException):
+    """An error with an explicit code, a message a person can act on, and structured details."""
+
+    def __init__(self, status_code: int, code: str, message: str, details: dict | None = None):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+def envelope(code: str, message: str, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def _validation_message(detail) -> str:
+    """First field error as 'field: message', so a person sees what to fix."""
+    if isinstance(detail, dict):
+        for field, errors in detail.items():
+            inner = _validation_message(errors)
+            return inner if field == "non_field_errors" else f"{field}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _validation_message(detail[0])
+    return str(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if isinstance(exc, ApiError):
+        body = envelope(exc.code, exc.message, exc.details)
+    elif isinstance(exc, exceptions.ValidationError):
+        body = envelope("invalid_request", _validation_message(exc.detail), {"fields": exc.detail})
+    elif isinstance(exc, exceptions.APIException):
+        code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), exc.default_code)
+        body = envelope(code, str(exc.detail))
+    else:
+        request = context.get("request")
+        request_id = getattr(request, "request_id", "")
+        log.exception("Unhandled error in %s (request %s)", context.get("view").__class__.__name__, request_id)
+        return Response(
+            envelope("internal_error", "An unexpected error occurred.", {"request_id": request_id}),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    return Response(body, status=exc.status_code, headers=headers)
+
+
+def json_404(request, exception=None):
+    return JsonResponse(envelope("not_found", f"No route matches {request.path}."), status=404)
+
+
+def json_500(request):
+    details = {"request_id": getattr(request, "request_id", "")}
+    return JsonResponse(envelope("internal_error", "An unexpected error occurred.", details), status=500)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ControlTowerConfig(AppConfig):
+    name = "controltower"
+    label = "controltower"
+    verbose_name = "Control Tower"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,64 @@
+"""Configuration mistakes as Django system checks, each with an id and a fix a person can apply."""
+
+import os
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+
+@register()
+def check_secret_key(app_configs=None, **kwargs):
+    if settings.PRODUCTION and not settings.SECRET_KEY_FROM_ENV:
+        return [Error("CT_ENV=production but SECRET_KEY is not set.", hint="Export a long random SECRET_KEY.", id="ct.E003")]
+    return []
+
+
+@register()
+def check_data_dir(app_configs=None, **kwargs):
+    if not os.access(settings.CT_DATA_DIR, os.W_OK):
+        return [
+            Error(
+                f"The data directory {settings.CT_DATA_DIR} is not writable.",
+                hint="Set CT_DATA_DIR to a writable folder (it holds SQLite, DuckDB and the embedded broker).",
+                id="ct.E004",
+            )
+        ]
+    return []
+
+
+@register()
+def check_warehouse(app_configs=None, **kwargs):
+    backend = settings.CT_WAREHOUSE_BACKEND
+    if backend not in ("duckdb", "snowflake", "none"):
+        return [Error(f"CT_WAREHOUSE_BACKEND={backend!r} is not a backend.", hint="Use duckdb, snowflake or none.", id="ct.E005")]
+    if backend != "snowflake":
+        return []
+    sf = settings.SNOWFLAKE
+    problems = []
+    if not (sf["account"] or sf["account_url"]):
+        problems.append(("no account", "Set SF_ACCOUNT_IDENTIFIER or SF_ACCOUNT_URL."))
+    if not sf["user"]:
+        problems.append(("no user", "Set SF_USER."))
+    if not (sf["private_key_pem_b64"] or sf["password"]):
+        problems.append(("no credentials", "Set SF_PRIVATE_KEY_PEM_B64 (preferred) or SF_PASSWORD."))
+    return [Error(f"Snowflake backend selected but {what}.", hint=hint, id="ct.E006") for what, hint in problems]
+
+
+@register()
+def check_sources(app_configs=None, **kwargs):
+    """CT_SOURCES is `name=url,name=url`: names unique, urls with a scheme."""
+    errors = []
+    seen = set()
+    for item in filter(None, (p.strip() for p in settings.CT_SOURCES.split(","))):
+        name, sep, url = item.partition("=")
+        name = name.strip().lower()
+        if not sep or not name or not url.strip().startswith(("http://", "https://")):
+            errors.append(
+                Error(f"CT_SOURCES entry {item!r} is not name=http(s)://host.", hint="Example: aws=https://aws.example.com", id="ct.E002")
+            )
+        elif name in seen:
+            errors.append(Error(f"CT_SOURCES names the source {name!r} twice.", hint="Give each source one entry.", id="ct.E001"))
+        seen.add(name)
+    if settings.PRODUCTION and settings.CT_PUBLIC_READ:
+        errors.append(Warning("CT_PUBLIC_READ is on in production: anyone can read telemetry.", id="ct.W001"))
+    return errors

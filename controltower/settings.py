@@ -1,0 +1,203 @@
+"""The one settings module. Every value comes from the environment (see deploy/.env.example);
+the defaults run a fresh checkout with SQLite, DuckDB and an embedded broker."""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+
+CT_ENV = env.str("CT_ENV", default="development")  # development | production
+PRODUCTION = CT_ENV == "production"
+CT_DATA_DIR = Path(env.str("CT_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+CT_DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY_FROM_ENV = bool(env.str("SECRET_KEY", default=""))
+SECRET_KEY = env.str("SECRET_KEY", default="") or "dev-only-insecure-key-set-SECRET_KEY-in-production"
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "django_celery_beat",
+    "controltower.apps.ControlTowerConfig",
+    "pipelines_app.apps.PipelinesConfig",
+    "governance_app.apps.GovernanceConfig",
+    "triage_app.apps.TriageConfig",
+    "aggregate_app.apps.AggregateConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "controltower.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "controltower.urls"
+WSGI_APPLICATION = "controltower.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Governance store: PostgreSQL via DATABASE_URL, else a SQLite file in WAL mode.
+if env.str("DATABASE_URL", default=""):
+    DATABASES = {"default": env.db("DATABASE_URL")}
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": CT_DATA_DIR / "governance.sqlite3",
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-au"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = CT_DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+WHITENOISE_USE_FINDERS = True
+LOGIN_URL = "/admin/login/"
+
+# Telemetry warehouse: "snowflake" when SF_ACCOUNT_* is set, else the embedded DuckDB file;
+# "none" for a control tier that has no warehouse of its own.
+SF_ACCOUNT_IDENTIFIER = env.str("SF_ACCOUNT_IDENTIFIER", default="")
+SF_ACCOUNT_URL = env.str("SF_ACCOUNT_URL", default="")
+CT_WAREHOUSE_BACKEND = env.str(
+    "CT_WAREHOUSE_BACKEND", default="snowflake" if (SF_ACCOUNT_IDENTIFIER or SF_ACCOUNT_URL) else "duckdb"
+)
+CT_DUCKDB_PATH = Path(env.str("CT_DUCKDB_PATH", default=str(CT_DATA_DIR / "telemetry.duckdb")))
+CT_WAREHOUSE_QUERY_TIMEOUT_S = env.int("CT_WAREHOUSE_QUERY_TIMEOUT_S", default=30)
+SNOWFLAKE = {
+    "account": SF_ACCOUNT_IDENTIFIER,
+    "account_url": SF_ACCOUNT_URL,
+    "user": env.str("SF_USER", default=""),
+    "password": env.str("SF_PASSWORD", default="") or env.str("SNOWFLAKE_PASSWORD", default=""),
+    "private_key_pem_b64": env.str("SF_PRIVATE_KEY_PEM_B64", default=""),
+    "role": env.str("SF_ROLE", default=""),
+    "warehouse": env.str("SF_WAREHOUSE", default=""),
+    "database": env.str("SF_DATABASE", default="BHP_PLATFORM_LAB"),
+    "schema": env.str("SF_SCHEMA", default="OBS"),
+}
+
+# Control tier: the deployments it fans out to.
+CT_SOURCES = env.str("CT_SOURCES", default="")
+AWS_BASE = env.str("AWS_BASE", default="")
+AZURE_BASE = env.str("AZURE_BASE", default="")
+CT_SOURCE_TIMEOUT_S = env.float("CT_SOURCE_TIMEOUT_S", default=10.0)
+
+# Build identity, shown by /version.
+BUILD_ID = env.str("BUILD_ID", default="")
+GIT_SHA = env.str("GIT_SHA", default="")
+RELEASE_TAG = env.str("RELEASE_TAG", default="")
+
+# API
+CT_PUBLIC_READ = env.bool("CT_PUBLIC_READ", default=False)
+CT_MAX_BODY_BYTES = env.int("CT_MAX_BODY_BYTES", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CT_MAX_BODY_BYTES
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "controltower.api.auth.TokenOrBearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["controltower.api.auth.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "controltower.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Control Tower API",
+    "DESCRIPTION": "Operations and governance console for data platform teams.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Celery: Redis (or any broker URL) in production; with none, kombu's filesystem transport
+# under the data directory, which a real worker and beat share without a server.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or "filesystem://"
+CELERY_BROKER_DIR = CT_DATA_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _sub in ("queue", "processed"):
+        (CELERY_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{CT_DATA_DIR / 'results'}"
+)
+if CELERY_RESULT_BACKEND.startswith("file://"):
+    (CT_DATA_DIR / "results").mkdir(parents=True, exist_ok=True)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = "UTC"
+
+# Production hardening (python manage.py check --deploy).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^version$"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

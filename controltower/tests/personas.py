@@ -1,0 +1,61 @@
+"""Personas shared by every app's tests: viewer, operator, governance_admin (two, for four eyes),
+and anonymous. `client_for(user)` gives a DRF client authenticated with that user's token."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+__all__ = [
+    "make_user",
+    "viewer",
+    "operator",
+    "governance_admin",
+    "governance_admin_2",
+    "anon_client",
+    "client_for",
+]
+
+
+def make_user(username: str, role: str | None) -> User:
+    user = User.objects.create_user(username=username, password=f"{username}-pass-123")
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    Token.objects.create(user=user)
+    return user
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("vera", "viewer")
+
+
+@pytest.fixture
+def operator(db):
+    return make_user("otto", "operator")
+
+
+@pytest.fixture
+def governance_admin(db):
+    return make_user("gina", "governance_admin")
+
+
+@pytest.fixture
+def governance_admin_2(db):
+    return make_user("gus", "governance_admin")
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+@pytest.fixture
+def client_for(db):
+    def build(user: User | None, keyword: str = "Token") -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"{keyword} {user.auth_token.key}")
+        return client
+
+    return build

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance_app"
+    label = "governance"
+    verbose_name = "Governance"

@@ -1,0 +1,65 @@
+-- OBS telemetry schema, Snowflake dialect (transpiled for DuckDB by sqlglot).
+-- One statement per `;`. Tables are unqualified: the connection's database/schema decide where.
+
+CREATE TABLE IF NOT EXISTS PIPELINES (
+    pipeline_id               VARCHAR NOT NULL,   -- stable id, e.g. 'p2' or 'ol_<hash>' for ingested jobs
+    pipeline_name             VARCHAR NOT NULL,
+    namespace                 VARCHAR,            -- OpenLineage job namespace when ingested
+    team                      VARCHAR,
+    domain                    VARCHAR,
+    owner                     VARCHAR,
+    criticality               VARCHAR,            -- critical | high | medium | low
+    platform                  VARCHAR,            -- airflow | dbt | spark | adf | glue | ...
+    schedule                  VARCHAR,            -- cron text
+    expected_interval_minutes NUMBER(10, 0),
+    freshness_sla_minutes     NUMBER(10, 0),
+    max_duration_minutes      NUMBER(10, 0),
+    runbook_url               VARCHAR,
+    tags                      VARCHAR,            -- comma-separated
+    is_active                 BOOLEAN,
+    created_ts                TIMESTAMP_NTZ
+);
+
+CREATE TABLE IF NOT EXISTS PIPELINE_RUNS (
+    run_id           VARCHAR NOT NULL,
+    pipeline_id      VARCHAR NOT NULL,
+    status           VARCHAR NOT NULL,            -- SUCCESS | FAILED | RUNNING | ABORTED
+    start_ts         TIMESTAMP_NTZ,
+    end_ts           TIMESTAMP_NTZ,
+    duration_seconds NUMBER(12, 0),
+    rows_processed   NUMBER(18, 0),
+    error_code       VARCHAR,
+    error_message    VARCHAR,
+    trigger_type     VARCHAR,                     -- schedule | manual | backfill | retry | openlineage
+    attempt          NUMBER(4, 0),
+    nominal_ts       TIMESTAMP_NTZ,               -- OpenLineage nominalTime
+    event_ts         TIMESTAMP_NTZ                -- newest event time applied (ingest ordering)
+);
+
+CREATE TABLE IF NOT EXISTS DATASETS (
+    dataset_id            VARCHAR NOT NULL,
+    name                  VARCHAR NOT NULL,
+    namespace             VARCHAR,
+    kind                  VARCHAR,                -- table | view | dashboard | report | ml_model
+    owner                 VARCHAR,
+    team                  VARCHAR,
+    criticality           VARCHAR,
+    freshness_sla_minutes NUMBER(10, 0),
+    last_updated_ts       TIMESTAMP_NTZ
+);
+
+CREATE TABLE IF NOT EXISTS LINEAGE_EDGES (
+    src_id   VARCHAR NOT NULL,
+    src_kind VARCHAR NOT NULL,                    -- pipeline | dataset
+    dst_id   VARCHAR NOT NULL,
+    dst_kind VARCHAR NOT NULL                     -- pipeline | dataset
+);
+
+CREATE TABLE IF NOT EXISTS RUN_COSTS (
+    run_id         VARCHAR NOT NULL,
+    pipeline_id    VARCHAR NOT NULL,
+    usage_date     DATE NOT NULL,
+    cost_aud       NUMBER(14, 4),
+    credits_used   NUMBER(14, 4),
+    warehouse_name VARCHAR
+);

@@ -1,0 +1,82 @@
+"""The embedded backend: one DuckDB file, opened once per process, a cursor per thread.
+
+DuckDB allows one writing process per file, so in embedded mode only the source API process
+opens it; other processes (worker, control tier) reach telemetry through the API."""
+
+import threading
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import sqlglot
+
+from .base import Warehouse, WarehouseUnavailable
+
+
+@lru_cache(maxsize=512)
+def to_duckdb(sql: str) -> str:
+    """Transpile Snowflake-dialect SQL for DuckDB once per distinct text."""
+    return sqlglot.transpile(sql, read="snowflake", write="duckdb")[0]
+
+
+class DuckDBWarehouse(Warehouse):
+    name = "duckdb"
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self._conn: duckdb.DuckDBPyConnection | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._conn is None:
+            with self._lock:
+                if self._conn is None:
+                    try:
+                        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                        self._conn = duckdb.connect(self.path)
+                    except (duckdb.Error, OSError) as exc:
+                        raise WarehouseUnavailable(
+                            f"Cannot open the DuckDB telemetry file {self.path}: {exc}. "
+                            "Check CT_DUCKDB_PATH / CT_DATA_DIR and that no other process holds it.",
+                            setting="CT_DUCKDB_PATH",
+                            backend=self.name,
+                        ) from exc
+        return self._conn
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        conn = self._connection()
+        cur = getattr(self._local, "cursor", None)
+        if cur is None or getattr(self._local, "owner", None) is not conn:
+            cur = conn.cursor()
+            self._local.cursor, self._local.owner = cur, conn
+        return cur
+
+    def _run(self, sql: str, params: Sequence):
+        try:
+            return self._cursor().execute(to_duckdb(sql), list(params))
+        except duckdb.Error as exc:
+            if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)):
+                raise WarehouseUnavailable(f"DuckDB telemetry file failed: {exc}", backend=self.name) from exc
+            raise
+
+    def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
+        cur = self._run(sql, params)
+        names = [d[0].lower() for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    def execute(self, sql: str, params: Sequence = ()) -> None:
+        self._run(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
+        try:
+            self._cursor().executemany(to_duckdb(sql), [list(r) for r in rows])
+        except duckdb.IOException as exc:
+            raise WarehouseUnavailable(f"DuckDB telemetry file failed: {exc}", backend=self.name) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = None
