@@ -1,21 +1,11 @@
-"""Test-wide setup: an isolated data directory, the optional PostgreSQL pass, and personas."""
+"""Test-wide fixtures. The environment is prepared by controltower/tests/testenv.py (loaded with -p)."""
 
 import os
-import tempfile
 
-# Before Django reads settings: every test run gets its own data directory.
-os.environ["CT_DATA_DIR"] = tempfile.mkdtemp(prefix="ct-test-")
-for var in ("CT_SOURCES", "AWS_BASE", "AZURE_BASE", "CELERY_BROKER_URL", "CT_PUBLIC_READ", "SF_ACCOUNT_IDENTIFIER", "SF_ACCOUNT_URL"):
-    os.environ.pop(var, None)
-if os.environ.get("CT_TEST_DB") == "postgres":
-    os.environ["DATABASE_URL"] = os.environ.get("CT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/controltower")
-else:
-    os.environ.pop("DATABASE_URL", None)
+import pytest
 
-import pytest  # noqa: E402
-
-from controltower.tests.personas import *  # noqa: E402,F401,F403
-from controltower.tests.services import require_postgres_for_pass  # noqa: E402
+from controltower.tests.personas import *  # noqa: F401,F403
+from controltower.tests.services import require_postgres_for_pass
 
 
 def pytest_configure(config):
@@ -24,6 +14,5 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings):
-    """Tests start from the documented defaults, whatever the developer's shell exports."""
+def _documented_defaults(settings):
     settings.CT_PUBLIC_READ = False

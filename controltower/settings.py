@@ -98,6 +98,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CT_DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "/admin/login/"
@@ -124,6 +125,7 @@ SNOWFLAKE = {
 }
 
 # Control tier: the deployments it fans out to.
+CT_SOURCE_NAME = env.str("CT_SOURCE_NAME", default="local")  # this deployment's name, as sources are known
 CT_SOURCES = env.str("CT_SOURCES", default="")
 AWS_BASE = env.str("AWS_BASE", default="")
 AZURE_BASE = env.str("AZURE_BASE", default="")

@@ -1,0 +1,43 @@
+"""Demo users shared by every tier: the first tier to run writes the credentials file, the others
+read it, so one token works on the control tier and on every source API."""
+
+import json
+import secrets
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from controltower.accounts import ensure_user
+
+DEMO_USERS = (
+    ("viewer", "viewer"),
+    ("operator", "operator"),
+    ("govadmin", "governance_admin"),
+    ("govadmin2", "governance_admin"),
+)
+
+
+def load_or_create_credentials(path: Path) -> dict:
+    if path.exists():
+        return json.loads(path.read_text())
+    users = [
+        {"username": u, "role": r, "password": f"demo-{secrets.token_urlsafe(8)}", "token": secrets.token_hex(20)}
+        for u, r in DEMO_USERS
+    ]
+    data = {"note": "Demo credentials only. Production users: manage.py ct_user.", "users": users}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2))
+    return data
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (one per role plus a second governance_admin) from a shared credentials file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", required=True, help="Credentials JSON (created when missing).")
+
+    def handle(self, file, **options):
+        data = load_or_create_credentials(Path(file))
+        for u in data["users"]:
+            ensure_user(u["username"], u["role"], password=u["password"], token=u["token"])
+        self.stdout.write(f"demo users ready: {', '.join(u['username'] for u in data['users'])}")

@@ -1,0 +1,70 @@
+"""Token (Token/Bearer) and session auth; reads need a login unless CT_PUBLIC_READ; writes need a role."""
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("controltower.tests.urls")]
+
+
+@pytest.mark.parametrize("keyword", ["Token", "Bearer"])
+def test_token_and_bearer_keywords_authenticate(client_for, viewer, keyword):
+    response = client_for(viewer, keyword=keyword).get("/api/_probe")
+    assert response.status_code == 200
+    assert response.json() == {"user": "vera"}
+
+
+def test_unknown_token_is_refused(anon_client):
+    anon_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    response = anon_client.get("/api/_probe")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_revoked_token_is_refused(client_for, viewer):
+    client = client_for(viewer)
+    viewer.auth_token.delete()
+    assert client.get("/api/_probe").status_code == 401
+
+
+def test_session_login_reads(viewer):
+    client = APIClient()
+    assert client.login(username="vera", password="vera-pass-123")
+    assert client.get("/api/_probe").json() == {"user": "vera"}
+
+
+def test_session_writes_need_csrf(operator):
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="otto", password="otto-pass-123")
+    response = client.post("/api/_probe", {"name": "x"}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_public_read_lets_anonymous_read_but_not_write(settings, anon_client):
+    settings.CT_PUBLIC_READ = True
+    assert anon_client.get("/api/_probe").status_code == 200
+    assert anon_client.post("/api/_probe", {"name": "x"}, format="json").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("viewer", 403), ("operator", 201), ("governance_admin", 201)],
+)
+def test_sample_write_needs_operator(request, client_for, persona, status):
+    user = request.getfixturevalue(persona)
+    assert client_for(user).post("/api/_probe", {"name": "x"}, format="json").status_code == status
+
+
+@pytest.mark.parametrize(
+    "persona, status",
+    [("viewer", 403), ("operator", 403), ("governance_admin", 201)],
+)
+def test_governance_write_needs_governance_admin(request, client_for, persona, status):
+    user = request.getfixturevalue(persona)
+    assert client_for(user).post("/api/_probe/admin", {"name": "x"}, format="json").status_code == status
+
+
+def test_inactive_user_token_is_refused(client_for, operator):
+    operator.is_active = False
+    operator.save()
+    assert client_for(operator).get("/api/_probe").status_code == 401
