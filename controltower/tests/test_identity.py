@@ -1,5 +1,7 @@
 """/health and /version are public; /health tells the truth about dependencies."""
 
+import os
+
 import pytest
 
 from pipelines_app.warehouse import reset_warehouse
@@ -62,3 +64,8 @@ def test_schema_and_docs_are_served(client_for, viewer):
     assert schema.status_code == 200
     assert "/health" in schema.json()["paths"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_health_reports_the_governance_engine_in_use(anon_client, duckdb_file):
+    expected = "postgresql" if os.environ.get("CT_TEST_DB") == "postgres" else "sqlite"
+    assert anon_client.get("/health").json()["database"] == {"status": "ok", "engine": expected}
