@@ -91,6 +91,11 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.scope}:{self.target_id}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The generated column changed in the database: defer it so the next read loads it.
+        self.__dict__.pop("exception_approved", None)
+
     def live_exception_status(self, now: datetime | None = None) -> str:
         """The exception status as of `now`: approved past its expiry reads as expired."""
         now = now or timezone.now()
