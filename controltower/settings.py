@@ -8,13 +8,22 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
+
+def secret(name: str, default: str = "") -> str:
+    """A secret from NAME, or from the file named by NAME_FILE (container secrets)."""
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        return Path(path).read_text().strip()
+    return env.str(name, default=default)
+
+
 CT_ENV = env.str("CT_ENV", default="development")  # development | production
 PRODUCTION = CT_ENV == "production"
 CT_DATA_DIR = Path(env.str("CT_DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
 CT_DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY_FROM_ENV = bool(env.str("SECRET_KEY", default=""))
-SECRET_KEY = env.str("SECRET_KEY", default="") or "dev-only-insecure-key-set-SECRET_KEY-in-production"
+SECRET_KEY_FROM_ENV = bool(secret("SECRET_KEY"))
+SECRET_KEY = secret("SECRET_KEY") or "dev-only-insecure-key-set-SECRET_KEY-in-production"
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -70,8 +79,8 @@ TEMPLATES = [
 ]
 
 # Governance store: PostgreSQL via DATABASE_URL, else a SQLite file in WAL mode.
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db("DATABASE_URL")}
+if secret("DATABASE_URL"):
+    DATABASES = {"default": env.db_url_config(secret("DATABASE_URL"))}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 else:
     DATABASES = {
@@ -116,8 +125,8 @@ SNOWFLAKE = {
     "account": SF_ACCOUNT_IDENTIFIER,
     "account_url": SF_ACCOUNT_URL,
     "user": env.str("SF_USER", default=""),
-    "password": env.str("SF_PASSWORD", default="") or env.str("SNOWFLAKE_PASSWORD", default=""),
-    "private_key_pem_b64": env.str("SF_PRIVATE_KEY_PEM_B64", default=""),
+    "password": secret("SF_PASSWORD") or secret("SNOWFLAKE_PASSWORD"),
+    "private_key_pem_b64": secret("SF_PRIVATE_KEY_PEM_B64"),
     "role": env.str("SF_ROLE", default=""),
     "warehouse": env.str("SF_WAREHOUSE", default=""),
     "database": env.str("SF_DATABASE", default="BHP_PLATFORM_LAB"),

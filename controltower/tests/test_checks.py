@@ -1,6 +1,13 @@
 """Configuration mistakes surface as system checks with ids a person can look up."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from controltower import checks
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def ids(messages) -> list[str]:
@@ -46,3 +53,31 @@ def test_unknown_backend(settings):
 def test_public_read_in_production_warns(settings):
     settings.PRODUCTION, settings.CT_PUBLIC_READ = True, True
     assert "ct.W001" in ids(checks.check_sources())
+
+
+def run_check(tmp_path, **env) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**base, "CT_DATA_DIR": str(tmp_path), "CT_ENV": "production", "ALLOWED_HOSTS": "tower.example.com", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_deploy_checks_pass_with_production_settings(tmp_path):
+    result = run_check(tmp_path, SECRET_KEY="k" * 20 + "-Production-Secret-" + "x9" * 20)
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_checks_fail_without_secret_key(tmp_path):
+    result = run_check(tmp_path)
+    assert result.returncode != 0
+    assert "ct.E003" in result.stderr
+
+
+def test_secret_key_from_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text("f" * 20 + "-From-A-File-" + "y7" * 20 + "\n")
+    assert run_check(tmp_path, SECRET_KEY_FILE=str(key_file)).returncode == 0
