@@ -42,7 +42,11 @@ def test_embedded_filesystem_broker_round_trip(tmp_path):
     app = Celery(
         broker="filesystem://",
         backend=f"file://{tmp_path / 'results'}",
-        broker_transport_options={"data_folder_in": str(queue), "data_folder_out": str(queue)},
+        broker_transport_options={
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(tmp_path / "broker" / "control"),
+        },
     )
     (tmp_path / "results").mkdir(exist_ok=True)
     queue.mkdir(parents=True, exist_ok=True)
