@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from pipelines_app.warehouse import get_warehouse, reset_warehouse
+from pipelines_app.warehouse import emulator, get_warehouse, reset_warehouse
 
 from .builder import Telemetry
 
@@ -15,8 +15,8 @@ NOW = datetime(2026, 11, 20, 12, 0, 0)
 
 @pytest.fixture(scope="session")
 def fakesnow_server():
-    fakesnow = pytest.importorskip("fakesnow")
-    with fakesnow.server() as kwargs:
+    """One Snowflake emulator per test session (each test gets its own database)."""
+    with emulator.serve() as kwargs:
         yield kwargs
 
 

@@ -2,11 +2,15 @@
 
 import re
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
+
+import pyarrow as pa
 
 from controltower.api.errors import ApiError
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "sql" / "schema.sql"
+INSERT_BATCH_BINDS = 50_000  # bind values per executemany batch: below Snowflake's stage-binding threshold
 
 
 class WarehouseUnavailable(ApiError):
@@ -23,9 +27,31 @@ def schema_statements() -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
+def schema_tables() -> list[str]:
+    """Upper-case names of the tables schema.sql creates, in file order."""
+    found = (re.search(r"CREATE TABLE IF NOT EXISTS\s+(\w+)", s, re.I) for s in schema_statements())
+    return [m.group(1).upper() for m in found if m]
+
+
+def plain(value):
+    """One Python type per SQL type on every backend: NUMBER(p,0) -> int, scaled NUMBER -> float.
+
+    Both drivers return Decimal for fixed-point columns (DuckDB DECIMAL, Snowflake NUMBER(p,s));
+    the API speaks JSON numbers, and money is rounded when rendered, so float is what callers want."""
+    if isinstance(value, Decimal):
+        return int(value) if value.as_tuple().exponent >= 0 else float(value)
+    return value
+
+
+def to_dicts(names: Sequence[str], rows: Iterable[Sequence]) -> list[dict]:
+    names = [n.lower() for n in names]
+    return [dict(zip(names, map(plain, row), strict=True)) for row in rows]
+
+
 class Warehouse:
     """A telemetry warehouse. SQL is Snowflake dialect with `?` bind parameters; rows come back as
-    dicts with lower-case keys, whatever the backend's case conventions."""
+    dicts with lower-case keys, whatever the backend's case conventions, and with plain Python
+    values (int, float, str, bool, date, naive UTC datetime, None)."""
 
     name = "abstract"
 
@@ -42,13 +68,36 @@ class Warehouse:
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         raise NotImplementedError
 
+    def bulk_insert(self, table: str, batch: pa.Table) -> None:
+        """Append an Arrow table to `table` (columns matched by name). Backends with a faster path
+        than batched executemany override this."""
+        if not batch.num_rows:
+            return
+        cols = batch.column_names
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+        step = max(1, INSERT_BATCH_BINDS // len(cols))
+        for offset in range(0, batch.num_rows, step):
+            part = batch.slice(offset, step).to_pydict()
+            self.executemany(sql, list(zip(*(part[c] for c in cols), strict=True)))
+
     def ping(self) -> None:
         """Raise WarehouseUnavailable unless a trivial query answers."""
         self.fetch_all("SELECT 1 AS ok")
 
+    def existing_tables(self) -> set[str]:
+        """Upper-case names of the tables in the current schema."""
+        rows = self.fetch_all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = CURRENT_SCHEMA()"
+        )
+        return {r["table_name"].upper() for r in rows}
+
     def create_schema(self) -> None:
         for statement in schema_statements():
             self.execute(statement)
+
+    def describe(self) -> str:
+        """Where this warehouse is, for operators (no secrets)."""
+        return self.name
 
     def close(self) -> None:
         pass

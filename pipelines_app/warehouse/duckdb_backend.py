@@ -3,15 +3,20 @@
 DuckDB allows one writing process per file, so in embedded mode only the source API process
 opens it; other processes (worker, control tier) reach telemetry through the API."""
 
+import itertools
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import sqlglot
 
-from .base import Warehouse, WarehouseUnavailable
+from .base import Warehouse, WarehouseUnavailable, to_dicts
+
+FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
+_arrow_names = itertools.count()
 
 
 @lru_cache(maxsize=512)
@@ -53,18 +58,32 @@ class DuckDBWarehouse(Warehouse):
             self._local.cursor, self._local.owner = cur, conn
         return cur
 
+    def _unavailable(self, exc: duckdb.Error) -> WarehouseUnavailable | None:
+        """The error as WarehouseUnavailable when it is about the file or a missing schema."""
+        if isinstance(exc, FILE_ERRORS):
+            return WarehouseUnavailable(
+                f"DuckDB telemetry file {self.path} failed: {exc}",
+                setting="CT_DUCKDB_PATH",
+                backend=self.name,
+            )
+        if isinstance(exc, duckdb.CatalogException) and "does not exist" in str(exc):
+            return WarehouseUnavailable(
+                f"The telemetry schema is missing in {self.path} ({str(exc).splitlines()[0]}). "
+                "Run `manage.py warehouse_init`.",
+                setting="CT_DUCKDB_PATH",
+                backend=self.name,
+            )
+        return None
+
     def _run(self, sql: str, params: Sequence):
         try:
             return self._cursor().execute(to_duckdb(sql), list(params))
         except duckdb.Error as exc:
-            if isinstance(exc, (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)):
-                raise WarehouseUnavailable(f"DuckDB telemetry file failed: {exc}", backend=self.name) from exc
-            raise
+            raise (self._unavailable(exc) or exc) from exc
 
     def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
         cur = self._run(sql, params)
-        names = [d[0].lower() for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+        return to_dicts([d[0] for d in cur.description], cur.fetchall())
 
     def execute(self, sql: str, params: Sequence = ()) -> None:
         self._run(sql, params)
@@ -72,8 +91,26 @@ class DuckDBWarehouse(Warehouse):
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         try:
             self._cursor().executemany(to_duckdb(sql), [list(r) for r in rows])
-        except duckdb.IOException as exc:
-            raise WarehouseUnavailable(f"DuckDB telemetry file failed: {exc}", backend=self.name) from exc
+        except duckdb.Error as exc:
+            raise (self._unavailable(exc) or exc) from exc
+
+    def bulk_insert(self, table: str, batch: pa.Table) -> None:
+        """Columnar append: DuckDB scans the Arrow table in place (no per-row binding)."""
+        if not batch.num_rows:
+            return
+        view = f"ct_bulk_{next(_arrow_names)}"
+        cols = ", ".join(batch.column_names)
+        cur = self._cursor()
+        try:
+            cur.register(view, batch)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {view}")
+        except duckdb.Error as exc:
+            raise (self._unavailable(exc) or exc) from exc
+        finally:
+            cur.unregister(view)
+
+    def describe(self) -> str:
+        return f"duckdb file {self.path}"
 
     def close(self) -> None:
         with self._lock:
