@@ -25,14 +25,7 @@ def propose(
     waiver_template: str = "",
 ) -> Assignment:
     now = timezone.now()
-    check_future("exception_expires_at", expires_at, now, required=True)
-    check_future("review_due_at", review_due_at, now, required=False)
-    if review_due_at is not None and review_due_at > expires_at:
-        raise InvalidInput(
-            "review_due_at must not be after exception_expires_at.", {"field": "review_due_at"}
-        )
-    if not (reason or "").strip():
-        raise InvalidInput("An exception needs a reason.", {"field": "reason"})
+    validate_proposal(reason, expires_at, review_due_at, now)
     old = row.snapshot()
     row.is_exception = True
     row.exception_status = ExceptionStatus.PROPOSED
@@ -55,6 +48,20 @@ def propose(
         at=now,
     )
     return row
+
+
+def validate_proposal(
+    reason: str, expires_at: datetime | None, review_due_at: datetime | None, now: datetime
+) -> None:
+    """Raise InvalidInput naming the field unless the proposal can be made as of `now`."""
+    check_future("exception_expires_at", expires_at, now, required=True)
+    check_future("review_due_at", review_due_at, now, required=False)
+    if review_due_at is not None and review_due_at > expires_at:
+        raise InvalidInput(
+            "review_due_at must not be after exception_expires_at.", {"field": "review_due_at"}
+        )
+    if not (reason or "").strip():
+        raise InvalidInput("An exception needs a reason.", {"field": "reason"})
 
 
 def review(
