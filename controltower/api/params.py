@@ -1,5 +1,7 @@
 """Query-parameter parsing shared by list endpoints: validated ints, offset/limit, list envelope."""
 
+import math
+
 from rest_framework.request import Request
 
 from .errors import ApiError
@@ -24,6 +26,37 @@ def int_param(
             400,
             "invalid_parameter",
             f"'{name}' must be an integer{bounds}; got {raw[:40]!r}.",
+            {"parameter": name, "minimum": minimum, "maximum": maximum},
+        )
+    return value
+
+
+def float_param(
+    request: Request,
+    name: str,
+    default: float | None,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = None
+    if value is not None and not math.isfinite(value):
+        value = None
+    out_of_range = value is not None and (
+        (minimum is not None and value < minimum) or (maximum is not None and value > maximum)
+    )
+    if value is None or out_of_range:
+        bounds = f" between {minimum} and {maximum}" if minimum is not None and maximum is not None else ""
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            f"'{name}' must be a number{bounds}; got {raw[:40]!r}.",
             {"parameter": name, "minimum": minimum, "maximum": maximum},
         )
     return value

@@ -1,0 +1,398 @@
+"""Response shapes of the telemetry endpoints, for the OpenAPI schema (views return the domain
+modules' dicts as they are; these document them)."""
+
+from rest_framework import serializers as s
+
+MONEY = {"help_text": "AUD, rounded to cents"}
+
+
+def page_of(name: str, item, **extra) -> type[s.Serializer]:
+    """The list envelope {items, total, offset, limit, ...extra} around `item`."""
+    fields = {"items": item(many=True), "total": s.IntegerField(), "offset": s.IntegerField()}
+    fields |= {"limit": s.IntegerField(), **extra}
+    return type(name, (s.Serializer,), fields)
+
+
+class ErrorBodySerializer(s.Serializer):
+    code = s.CharField()
+    message = s.CharField()
+    details = s.DictField()
+
+
+class ErrorSerializer(s.Serializer):
+    error = ErrorBodySerializer()
+
+
+class ImpactedAssetSerializer(s.Serializer):
+    id = s.CharField()
+    name = s.CharField()
+    kind = s.CharField()
+    criticality = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    impacted_by = s.IntegerField(help_text="currently failing pipelines that reach this asset")
+    failing_pipelines = s.ListField(child=s.CharField(), help_text="up to 10 of them")
+
+
+class SummarySerializer(s.Serializer):
+    pipelines = s.IntegerField()
+    active = s.IntegerField()
+    runs_24h = s.IntegerField()
+    failures_24h = s.IntegerField()
+    running = s.IntegerField()
+    sla_breaches = s.IntegerField()
+    stale_datasets = s.IntegerField()
+    top_impacted_downstream_assets = ImpactedAssetSerializer(many=True)
+    cost_24h_aud = s.FloatField(**MONEY)
+    cost_7d_aud = s.FloatField(**MONEY)
+    cost_7d_daily_avg_aud = s.FloatField(**MONEY)
+    generated_at = s.DateTimeField()
+
+
+class PipelineSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField()
+    namespace = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    platform = s.CharField(allow_null=True)
+    schedule = s.CharField(allow_null=True)
+    expected_interval_minutes = s.IntegerField(allow_null=True)
+    freshness_sla_minutes = s.IntegerField(allow_null=True)
+    max_duration_minutes = s.IntegerField(allow_null=True)
+    runbook_url = s.CharField(allow_null=True)
+    tags = s.ListField(child=s.CharField())
+    is_active = s.BooleanField()
+    created_ts = s.DateTimeField(allow_null=True)
+    runs_7d = s.IntegerField()
+    failures_7d = s.IntegerField()
+    last_end_ts = s.DateTimeField(allow_null=True)
+    last_status = s.CharField(allow_null=True, help_text="status of the latest run by start time")
+    last_run_id = s.CharField(allow_null=True)
+    last_start_ts = s.DateTimeField(allow_null=True)
+
+
+class RunSerializer(s.Serializer):
+    run_id = s.CharField()
+    pipeline_id = s.CharField()
+    status = s.CharField()
+    start_ts = s.DateTimeField(allow_null=True)
+    end_ts = s.DateTimeField(allow_null=True)
+    duration_seconds = s.IntegerField(allow_null=True)
+    rows_processed = s.IntegerField(allow_null=True)
+    error_code = s.CharField(allow_null=True)
+    error_message = s.CharField(allow_null=True)
+    trigger_type = s.CharField(allow_null=True)
+    attempt = s.IntegerField(allow_null=True)
+    cost_aud = s.FloatField(allow_null=True, **MONEY)
+
+
+class IncidentSerializer(s.Serializer):
+    incident_id = s.CharField(help_text="run:<run_id> or sla:<pipeline_id>")
+    kind = s.ChoiceField(["run_failed", "sla_breach"])
+    severity = s.ChoiceField(["sev1", "sev2", "sev3", "sev4"])
+    detected_ts = s.DateTimeField()
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField()
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    runbook_url = s.CharField(allow_null=True)
+    impacted_consumers = s.IntegerField()
+    run_id = s.CharField(allow_null=True)
+    started_ts = s.DateTimeField(allow_null=True)
+    ended_ts = s.DateTimeField(allow_null=True)
+    attempt = s.IntegerField(allow_null=True)
+    error_code = s.CharField(allow_null=True)
+    error_message = s.CharField(allow_null=True)
+    reasons = s.ListField(child=s.CharField())
+
+
+class SlaThresholdsSerializer(s.Serializer):
+    freshness_sla_minutes = s.IntegerField(allow_null=True)
+    max_duration_minutes = s.IntegerField(allow_null=True)
+    max_breach_ratio = s.FloatField()
+    source = s.CharField()
+
+
+class SlaSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField()
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    runbook_url = s.CharField(allow_null=True)
+    is_active = s.BooleanField()
+    status = s.ChoiceField(["ok", "at_risk", "breached"])
+    reasons = s.ListField(child=s.CharField())
+    thresholds = SlaThresholdsSerializer()
+    window_days = s.IntegerField()
+    runs_in_window = s.IntegerField()
+    breached_runs = s.IntegerField()
+    breach_ratio = s.FloatField(allow_null=True)
+    freshness_lag_minutes = s.FloatField(allow_null=True)
+    last_success_ts = s.DateTimeField(allow_null=True)
+    running_since_ts = s.DateTimeField(allow_null=True)
+    freshness_breach_ts = s.DateTimeField(allow_null=True)
+    last_breached_run_ts = s.DateTimeField(allow_null=True)
+    evaluated_at = s.DateTimeField()
+
+
+class ImpactNodeSerializer(s.Serializer):
+    id = s.CharField()
+    kind = s.CharField(help_text="pipeline, or the dataset kind (table, view, dashboard, report, ml_model)")
+    name = s.CharField()
+    criticality = s.CharField(allow_null=True)
+    depth = s.IntegerField()
+
+
+class ImpactEdgeSerializer(s.Serializer):
+    src = s.CharField()
+    src_kind = s.CharField()
+    dst = s.CharField()
+    dst_kind = s.CharField()
+
+
+class ImpactConsumerSerializer(s.Serializer):
+    id = s.CharField()
+    name = s.CharField()
+    kind = s.CharField()
+    criticality = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    depth = s.IntegerField()
+
+
+class ImpactSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    impact_model = s.CharField()
+    depth = s.IntegerField()
+    nodes = ImpactNodeSerializer(many=True)
+    edges = ImpactEdgeSerializer(many=True)
+    impacted_consumers = ImpactConsumerSerializer(many=True)
+    nodes_count = s.IntegerField()
+    edges_count = s.IntegerField()
+    truncated = s.BooleanField()
+    max_nodes = s.IntegerField()
+    degraded = s.BooleanField()
+    degraded_reasons = s.ListField(child=s.CharField())
+    generated_at = s.DateTimeField()
+
+
+class LineageSerializer(ImpactSerializer):
+    deprecated = s.BooleanField()
+    replacement_endpoint = s.CharField()
+
+
+class CostBreakdownTeamSerializer(s.Serializer):
+    team = s.CharField()
+    cost_24h_aud = s.FloatField(**MONEY)
+    cost_7d_aud = s.FloatField(**MONEY)
+    pipelines = s.IntegerField()
+
+
+class CostBreakdownDomainSerializer(s.Serializer):
+    domain = s.CharField()
+    cost_24h_aud = s.FloatField(**MONEY)
+    cost_7d_aud = s.FloatField(**MONEY)
+    pipelines = s.IntegerField()
+
+
+class CostOverviewSerializer(s.Serializer):
+    cost_24h_aud = s.FloatField(**MONEY)
+    cost_7d_aud = s.FloatField(**MONEY)
+    cost_7d_daily_avg_aud = s.FloatField(**MONEY)
+    by_team = CostBreakdownTeamSerializer(many=True)
+    by_domain = CostBreakdownDomainSerializer(many=True)
+    window_start = s.DateField()
+    window_end = s.DateField()
+
+
+class CostPointSerializer(s.Serializer):
+    date = s.DateField()
+    cost_aud = s.FloatField(**MONEY)
+    credits_used = s.FloatField()
+    runs = s.IntegerField()
+    pipelines = s.IntegerField()
+
+
+class CostTrendSerializer(s.Serializer):
+    days = s.IntegerField()
+    start_date = s.DateField()
+    end_date = s.DateField()
+    total_aud = s.FloatField(**MONEY)
+    daily_avg_aud = s.FloatField(**MONEY)
+    series = CostPointSerializer(many=True)
+
+
+class PipelineCostSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField()
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    days = s.IntegerField()
+    total_aud = s.FloatField(**MONEY)
+    daily_avg_aud = s.FloatField(**MONEY)
+    cost_24h_aud = s.FloatField(**MONEY)
+    cost_7d_aud = s.FloatField(**MONEY)
+    runs = s.IntegerField()
+    series = CostPointSerializer(many=True)
+
+
+class CostRankingItemSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    cost_aud = s.FloatField(**MONEY)
+    runs = s.IntegerField()
+    avg_cost_per_run_aud = s.FloatField(**MONEY)
+    share_pct = s.FloatField()
+
+
+class AnomalySerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    date = s.DateField()
+    latest_cost_aud = s.FloatField(**MONEY)
+    latest_runs = s.IntegerField()
+    baseline_median_aud = s.FloatField(allow_null=True, **MONEY)
+    baseline_mad_aud = s.FloatField(allow_null=True, **MONEY)
+    baseline_runs_per_day = s.FloatField(allow_null=True)
+    baseline_cost_per_run_aud = s.FloatField(allow_null=True, **MONEY)
+    baseline_days_observed = s.IntegerField()
+    delta_aud = s.FloatField(allow_null=True, **MONEY)
+    ratio = s.FloatField(allow_null=True, help_text="latest / baseline median")
+    robust_z = s.FloatField(
+        allow_null=True, help_text="(latest - median) / (1.4826 * MAD); null when MAD = 0"
+    )
+    severity = s.ChoiceField(["high", "medium", "low"], allow_null=True)
+    is_anomaly = s.BooleanField()
+
+
+class TopCostRunSerializer(s.Serializer):
+    run_id = s.CharField()
+    cost_aud = s.FloatField(**MONEY)
+    credits_used = s.FloatField(allow_null=True)
+    warehouse_name = s.CharField(allow_null=True)
+    usage_date = s.DateField()
+    status = s.CharField(allow_null=True)
+    start_ts = s.DateTimeField(allow_null=True)
+    end_ts = s.DateTimeField(allow_null=True)
+    duration_seconds = s.IntegerField(allow_null=True)
+    rows_processed = s.IntegerField(allow_null=True)
+    error_code = s.CharField(allow_null=True)
+    error_message = s.CharField(allow_null=True)
+    trigger_type = s.CharField(allow_null=True)
+    attempt = s.IntegerField(allow_null=True)
+
+
+class BaselineDeltasSerializer(s.Serializer):
+    latest_cost_aud = s.FloatField(**MONEY)
+    baseline_median_aud = s.FloatField(**MONEY)
+    baseline_mad_aud = s.FloatField(allow_null=True, **MONEY)
+    delta_aud = s.FloatField(**MONEY)
+    delta_pct = s.FloatField(allow_null=True)
+    ratio = s.FloatField(allow_null=True)
+    robust_z = s.FloatField(allow_null=True)
+    latest_runs = s.IntegerField()
+    baseline_runs_per_day = s.FloatField(allow_null=True)
+    runs_delta_pct = s.FloatField(allow_null=True)
+    latest_cost_per_run_aud = s.FloatField(allow_null=True, **MONEY)
+    baseline_cost_per_run_aud = s.FloatField(allow_null=True, **MONEY)
+    cost_per_run_delta_pct = s.FloatField(allow_null=True)
+
+
+class DayChangeSerializer(s.Serializer):
+    date = s.DateField()
+    previous_date = s.DateField(allow_null=True)
+    cost_aud = s.FloatField(**MONEY)
+    previous_cost_aud = s.FloatField(**MONEY)
+    delta_aud = s.FloatField(**MONEY)
+    delta_pct = s.FloatField(allow_null=True)
+
+
+class WarehouseUseSerializer(s.Serializer):
+    warehouse_name = s.CharField()
+    latest_cost_aud = s.FloatField(**MONEY)
+    baseline_cost_aud = s.FloatField(**MONEY)
+    new_in_latest_day = s.BooleanField()
+
+
+class NextActionSerializer(s.Serializer):
+    action = s.CharField()
+    reason = s.CharField(help_text="the fact behind the action")
+
+
+class TriagePrefillSerializer(s.Serializer):
+    source = s.CharField(allow_null=True)
+    pipeline_id = s.CharField()
+    run_id = s.CharField(allow_null=True)
+    error_code = s.CharField(allow_null=True)
+    error_message = s.CharField(allow_null=True)
+
+
+class InvestigatedPipelineSerializer(s.Serializer):
+    pipeline_name = s.CharField()
+    team = s.CharField(allow_null=True)
+    domain = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    runbook_url = s.CharField(allow_null=True)
+
+
+class InvestigationSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    pipeline = InvestigatedPipelineSerializer()
+    date = s.DateField(help_text="the usage day investigated (the latest with cost)")
+    baseline_days = s.IntegerField()
+    anomaly = AnomalySerializer(allow_null=True)
+    trend = CostPointSerializer(many=True)
+    top_cost_runs = TopCostRunSerializer(many=True)
+    related_incidents = IncidentSerializer(many=True)
+    baseline_deltas = BaselineDeltasSerializer(allow_null=True)
+    recent_24h_change = DayChangeSerializer()
+    warehouses = WarehouseUseSerializer(many=True)
+    recommended_next_actions = NextActionSerializer(many=True)
+    triage_prefill = TriagePrefillSerializer()
+    degraded = s.BooleanField()
+    warnings = s.ListField(child=s.CharField())
+    generated_at = s.DateTimeField()
+
+
+PipelinePageSerializer = page_of("PipelinePage", PipelineSerializer)
+RunPageSerializer = page_of("RunPage", RunSerializer)
+IncidentPageSerializer = page_of(
+    "IncidentPage",
+    IncidentSerializer,
+    hours=s.IntegerField(),
+    by_severity=s.DictField(child=s.IntegerField()),
+    generated_at=s.DateTimeField(),
+)
+SlaPageSerializer = page_of(
+    "SlaPage", SlaSerializer, days=s.IntegerField(), by_status=s.DictField(child=s.IntegerField())
+)
+CostRankingPageSerializer = page_of(
+    "CostRankingPage",
+    CostRankingItemSerializer,
+    days=s.IntegerField(),
+    start_date=s.DateField(),
+    end_date=s.DateField(),
+)
+AnomalyPageSerializer = page_of(
+    "AnomalyPage",
+    AnomalySerializer,
+    date=s.DateField(allow_null=True),
+    baseline_days=s.IntegerField(),
+    generated_at=s.DateTimeField(),
+)

@@ -1,0 +1,296 @@
+"""Telemetry endpoints of the source API: parse and validate the query string, call the domain
+module, render. Every client value reaches SQL as a bind parameter (see pipelines_app/queries.py)."""
+
+from urllib.parse import quote
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.errors import ApiError
+from controltower.api.params import choice_param, float_param, int_param, page, page_params
+
+from .. import cost_anomalies, cost_investigation, costs, impact, incidents, pipelines, runs, sla, summary
+from . import serializers as ser
+
+ERRORS = {400: ser.ErrorSerializer, 404: ser.ErrorSerializer, 503: ser.ErrorSerializer}
+MAX_TEXT = 200
+
+
+def P(name: str, description: str, type_=str, **kw) -> OpenApiParameter:  # noqa: N802
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kw)
+
+
+PAGE = [P("offset", "items to skip (default 0)", int), P("limit", "page size (default 50, max 500)", int)]
+TEAM_DOMAIN = [P("team", "exact team"), P("domain", "exact domain")]
+FILTERS = [
+    *TEAM_DOMAIN,
+    P("criticality", "critical, high, medium or low", enum=pipelines.CRITICALITIES),
+    P("search", "case-insensitive substring of the pipeline id or name"),
+]
+
+
+def text_param(request: Request, name: str) -> str | None:
+    raw = request.query_params.get(name, "").strip()
+    if len(raw) > MAX_TEXT:
+        raise ApiError(
+            400, "invalid_parameter", f"'{name}' is longer than {MAX_TEXT} characters.", {"parameter": name}
+        )
+    return raw or None
+
+
+def bool_param(request: Request, name: str, default: bool) -> bool:
+    raw = choice_param(request, name, ("true", "false", "1", "0"))
+    return default if raw is None else raw in ("true", "1")
+
+
+def filters(request: Request, *names: str) -> dict:
+    out = {n: text_param(request, n) for n in names if n in ("team", "domain", "search")}
+    if "criticality" in names:
+        out["criticality"] = choice_param(request, "criticality", pipelines.CRITICALITIES)
+    return out
+
+
+class SummaryView(APIView):
+    @extend_schema(operation_id="summary_retrieve", responses={200: ser.SummarySerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return Response(summary.build_summary())
+
+
+class PipelineListView(APIView):
+    @extend_schema(
+        operation_id="pipelines_list",
+        parameters=[*FILTERS, P("status", "latest run status", enum=pipelines.RUN_STATUSES), *PAGE],
+        responses={200: ser.PipelinePageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        offset, limit = page_params(request)
+        status = choice_param(request, "status", pipelines.RUN_STATUSES)
+        items, total = pipelines.list_pipelines(
+            offset=offset,
+            limit=limit,
+            status=status,
+            **filters(request, "team", "domain", "criticality", "search"),
+        )
+        return Response(page(items, total, offset, limit))
+
+
+class PipelineDetailView(APIView):
+    @extend_schema(operation_id="pipelines_retrieve", responses={200: ser.PipelineSerializer, **ERRORS})
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        return Response(pipelines.get_pipeline(pipeline_id))
+
+
+class PipelineRunsView(APIView):
+    @extend_schema(
+        operation_id="pipelines_runs_list", parameters=PAGE, responses={200: ser.RunPageSerializer, **ERRORS}
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        offset, limit = page_params(request)
+        items, total = runs.list_runs(pipeline_id, offset=offset, limit=limit)
+        return Response(page(items, total, offset, limit))
+
+
+class IncidentListView(APIView):
+    @extend_schema(
+        operation_id="incidents_list",
+        parameters=[
+            P(
+                "hours",
+                f"window in hours (default {incidents.DEFAULT_HOURS}, max {incidents.MAX_HOURS})",
+                int,
+            ),
+            *TEAM_DOMAIN,
+            P("severity", "sev1 (worst) to sev4", enum=incidents.SEVERITIES),
+            *PAGE,
+        ],
+        responses={200: ser.IncidentPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        hours = int_param(request, "hours", incidents.DEFAULT_HOURS, minimum=1, maximum=incidents.MAX_HOURS)
+        severity = choice_param(request, "severity", incidents.SEVERITIES)
+        offset, limit = page_params(request)
+        items, total, by_severity = incidents.list_incidents(
+            offset=offset, limit=limit, severity=severity, hours=hours, **filters(request, "team", "domain")
+        )
+        extra = {"hours": hours, "by_severity": by_severity, "generated_at": timezone.now()}
+        return Response(page(items, total, offset, limit, **extra))
+
+
+def days_param(request: Request, default: int, maximum: int) -> int:
+    return int_param(request, "days", default, minimum=1, maximum=maximum)
+
+
+SLA_DAYS = P("days", "breach-ratio window in days (default 7, max 90)", int)
+
+
+class PipelineSlaView(APIView):
+    @extend_schema(
+        operation_id="pipelines_sla_retrieve",
+        parameters=[SLA_DAYS],
+        responses={200: ser.SlaSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        return Response(sla.pipeline_sla(pipeline_id, days=days_param(request, sla.DEFAULT_WINDOW_DAYS, 90)))
+
+
+class SlaListView(APIView):
+    @extend_schema(
+        operation_id="sla_pipelines_list",
+        parameters=[*FILTERS, P("status", "SLA status", enum=sla.STATUSES), SLA_DAYS, *PAGE],
+        responses={200: ser.SlaPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        days = days_param(request, sla.DEFAULT_WINDOW_DAYS, 90)
+        status = choice_param(request, "status", sla.STATUSES)
+        offset, limit = page_params(request)
+        items, total, by_status = sla.list_sla(
+            offset=offset,
+            limit=limit,
+            status=status,
+            days=days,
+            **filters(request, *("team", "domain", "criticality", "search")),
+        )
+        return Response(page(items, total, offset, limit, days=days, by_status=by_status))
+
+
+DEPTH = P("depth", f"lineage hops to follow (default {impact.DEFAULT_DEPTH}, 1..{impact.MAX_DEPTH})", int)
+
+
+def depth_param(request: Request) -> int:
+    return int_param(request, "depth", impact.DEFAULT_DEPTH, minimum=1, maximum=impact.MAX_DEPTH)
+
+
+class PipelineImpactView(APIView):
+    @extend_schema(
+        operation_id="pipelines_impact_retrieve",
+        parameters=[DEPTH],
+        responses={200: ser.ImpactSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        return Response(impact.pipeline_impact(pipeline_id, depth_param(request)))
+
+
+class PipelineLineageView(APIView):
+    """Deprecated alias of /impact: same body plus `deprecated` and `replacement_endpoint`."""
+
+    @extend_schema(
+        operation_id="pipelines_lineage_retrieve",
+        deprecated=True,
+        parameters=[DEPTH],
+        responses={200: ser.LineageSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        replacement = f"/api/pipelines/{quote(pipeline_id, safe='')}/impact"
+        body = impact.pipeline_impact(pipeline_id, depth_param(request))
+        headers = {"Deprecation": "true", "Link": f'<{replacement}>; rel="successor-version"'}
+        return Response({**body, "deprecated": True, "replacement_endpoint": replacement}, headers=headers)
+
+
+class CostOverviewView(APIView):
+    @extend_schema(operation_id="costs_retrieve", responses={200: ser.CostOverviewSerializer, **ERRORS})
+    def get(self, request: Request) -> Response:
+        return Response(costs.overview())
+
+
+class CostTrendView(APIView):
+    @extend_schema(
+        operation_id="costs_trend_retrieve",
+        parameters=[
+            P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int),
+            *TEAM_DOMAIN,
+        ],
+        responses={200: ser.CostTrendSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        days = days_param(request, costs.DEFAULT_TREND_DAYS, costs.MAX_TREND_DAYS)
+        return Response(costs.trend(days, **filters(request, "team", "domain")))
+
+
+class CostPipelinesView(APIView):
+    @extend_schema(
+        operation_id="costs_pipelines_list",
+        parameters=[
+            P("days", f"days ending today (default 7, max {costs.MAX_TREND_DAYS})", int),
+            *TEAM_DOMAIN,
+            *PAGE,
+        ],
+        responses={200: ser.CostRankingPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        days = days_param(request, costs.DEFAULT_RANKING_DAYS, costs.MAX_TREND_DAYS)
+        offset, limit = page_params(request)
+        items, total = costs.pipeline_ranking(
+            days=days, offset=offset, limit=limit, **filters(request, "team", "domain")
+        )
+        start, end = costs.window(days)
+        return Response(page(items, total, offset, limit, days=days, start_date=start, end_date=end))
+
+
+class PipelineCostView(APIView):
+    @extend_schema(
+        operation_id="pipelines_cost_retrieve",
+        parameters=[P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int)],
+        responses={200: ser.PipelineCostSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        days = days_param(request, costs.DEFAULT_TREND_DAYS, costs.MAX_TREND_DAYS)
+        return Response(costs.pipeline_cost(pipeline_id, days))
+
+
+BASELINE_DAYS = P(
+    "baseline_days",
+    f"days before the latest day that form the baseline (default {cost_anomalies.DEFAULT_BASELINE_DAYS}, "
+    f"max {cost_anomalies.MAX_BASELINE_DAYS})",
+    int,
+)
+
+
+def baseline_days_param(request: Request) -> int:
+    default, maximum = cost_anomalies.DEFAULT_BASELINE_DAYS, cost_anomalies.MAX_BASELINE_DAYS
+    return int_param(
+        request, "baseline_days", default, minimum=cost_anomalies.MIN_BASELINE_DAYS, maximum=maximum
+    )
+
+
+class CostAnomaliesView(APIView):
+    @extend_schema(
+        operation_id="costs_anomalies_list",
+        parameters=[
+            BASELINE_DAYS,
+            P("min_ratio", "only ratios (latest / baseline median) at or above this", float),
+            P("anomaly_only", "only flagged anomalies (default true)", bool),
+            *TEAM_DOMAIN,
+            *PAGE,
+        ],
+        responses={200: ser.AnomalyPageSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        baseline_days = baseline_days_param(request)
+        min_ratio = float_param(request, "min_ratio", None, minimum=0, maximum=1_000_000)
+        anomaly_only = bool_param(request, "anomaly_only", True)
+        offset, limit = page_params(request)
+        items, total, day = cost_anomalies.list_anomalies(
+            offset=offset,
+            limit=limit,
+            baseline_days=baseline_days,
+            min_ratio=min_ratio,
+            anomaly_only=anomaly_only,
+            **filters(request, "team", "domain"),
+        )
+        extra = {"date": day, "baseline_days": baseline_days, "generated_at": timezone.now()}
+        return Response(page(items, total, offset, limit, **extra))
+
+
+class CostInvestigateView(APIView):
+    @extend_schema(
+        operation_id="costs_anomalies_investigate_retrieve",
+        parameters=[BASELINE_DAYS],
+        responses={200: ser.InvestigationSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        return Response(
+            cost_investigation.investigate(pipeline_id, baseline_days=baseline_days_param(request))
+        )

@@ -1,0 +1,109 @@
+"""Incidents: FAILED runs in a window and pipelines in SLA breach, with a severity.
+
+Severity combines the pipeline's criticality with downstream consumer impact (dashboards,
+reports, ML models reachable in lineage, see impact.reach):
+
+    criticality   consumers hit   no consumer hit
+    critical      sev1            sev2
+    high          sev2            sev3
+    medium        sev3            sev4
+    low / none    sev4            sev4
+
+A `run_failed` incident is a FAILED run that ended in the window (`detected_ts` = end, or start
+without one). An `sla_breach` incident is an active pipeline whose SLA status is `breached`
+(sla.py): an ongoing freshness breach is listed whatever its start (`detected_ts` = when the
+freshness SLA ran out); a breach-ratio breach when its latest breaching run ended in the window.
+"""
+
+from datetime import timedelta
+
+from . import impact, sla
+from . import queries as q
+
+SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
+DEFAULT_HOURS = 24
+MAX_HOURS = 24 * 30
+KINDS = ("run_failed", "sla_breach")
+
+_SEVERITY = {("critical", True): "sev1", ("critical", False): "sev2", ("high", True): "sev2"}
+_SEVERITY |= {("high", False): "sev3", ("medium", True): "sev3"}
+
+
+def severity(criticality: str | None, consumers_hit: int) -> str:
+    return _SEVERITY.get((criticality, consumers_hit > 0), "sev4")
+
+
+def _failed_run(row: dict) -> dict:
+    return {
+        "incident_id": f"run:{row['run_id']}",
+        "kind": "run_failed",
+        "detected_ts": q.aware(row["detected_ts"]),
+        "run_id": row["run_id"],
+        "started_ts": q.aware(row["start_ts"]),
+        "ended_ts": q.aware(row["end_ts"]),
+        "attempt": None if row["attempt"] is None else int(row["attempt"]),
+        "error_code": row["error_code"],
+        "error_message": row["error_message"],
+        "reasons": [],
+        **{
+            k: row[k]
+            for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
+        },
+    }
+
+
+def _sla_breach(row: dict) -> dict:
+    ongoing = "freshness_breached" in row["reasons"]
+    return {
+        "incident_id": f"sla:{row['pipeline_id']}",
+        "kind": "sla_breach",
+        "detected_ts": (row["freshness_breach_ts"] if ongoing else row["last_breached_run_ts"])
+        or row["evaluated_at"],
+        "run_id": None,
+        "started_ts": None,
+        "ended_ts": None,
+        "attempt": None,
+        "error_code": None,
+        "error_message": None,
+        "reasons": row["reasons"],
+        **{
+            k: row[k]
+            for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
+        },
+    }
+
+
+def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=None) -> list[dict]:
+    """Every incident in the window, newest first, each with severity and consumers hit."""
+    now = q.now_naive()
+    since = now - timedelta(hours=hours)
+    failed = q.fetch_all(
+        "failed_runs", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
+    )
+    items = [_failed_run(r) for r in failed]
+    sla_rows = [sla.pipeline_sla(pipeline_id)] if pipeline_id else sla.evaluate_all(team=team, domain=domain)
+    for row in sla_rows:
+        if row["status"] != "breached" or not row["is_active"]:
+            continue
+        item = _sla_breach(row)
+        if "freshness_breached" in row["reasons"] or (
+            item["detected_ts"] and item["detected_ts"] >= q.aware(since)
+        ):
+            items.append(item)
+    reached = impact.reach(sorted({i["pipeline_id"] for i in items}))
+    hits = {pid: len(reached.consumers_of(pid)) for pid in {i["pipeline_id"] for i in items}}
+    for item in items:
+        item["impacted_consumers"] = hits[item["pipeline_id"]]
+        item["severity"] = severity(item["criticality"], item["impacted_consumers"])
+    items.sort(key=lambda i: (i["detected_ts"], i["incident_id"]), reverse=True)
+    return items
+
+
+def list_incidents(
+    *, offset: int, limit: int, severity: str | None = None, **filters
+) -> tuple[list, int, dict]:
+    items = collect(**filters)
+    by_severity = {s: sum(i["severity"] == s for i in items) for s in SEVERITIES}
+    if severity:
+        items = [i for i in items if i["severity"] == severity]
+    return items[offset : offset + limit], len(items), by_severity

@@ -1,0 +1,78 @@
+"""The pipeline catalogue: list with 7-day run stats and the latest run, one pipeline, 404s."""
+
+from datetime import timedelta
+
+from controltower.api.errors import ApiError
+
+from . import queries as q
+
+CRITICALITIES = ("critical", "high", "medium", "low")
+RUN_STATUSES = ("SUCCESS", "FAILED", "RUNNING", "ABORTED")
+CRITICALITY_RANK = {c: i for i, c in enumerate(CRITICALITIES)}
+
+
+class PipelineNotFound(ApiError):
+    def __init__(self, pipeline_id: str):
+        super().__init__(
+            404,
+            "not_found",
+            f"No pipeline {pipeline_id[:200]!r} in this source.",
+            {"pipeline_id": pipeline_id[:200]},
+        )
+
+
+def require_pipeline(pipeline_id: str) -> dict:
+    """The PIPELINES row, or a 404 envelope."""
+    row = q.fetch_one("pipeline_by_id", pipeline_id=pipeline_id)
+    if row is None:
+        raise PipelineNotFound(pipeline_id)
+    return row
+
+
+def _item(row: dict) -> dict:
+    for key in ("created_ts", "last_end_ts", "last_start_ts"):
+        row[key] = q.aware(row.get(key))
+    for key in ("runs_7d", "failures_7d"):
+        row[key] = int(row[key] or 0)
+    for key in ("expected_interval_minutes", "freshness_sla_minutes", "max_duration_minutes"):
+        row[key] = None if row.get(key) is None else int(row[key])
+    row["is_active"] = True if row.get("is_active") is None else bool(row["is_active"])
+    row["tags"] = [t.strip() for t in (row.get("tags") or "").split(",") if t.strip()]
+    return row
+
+
+def list_pipelines(
+    *,
+    offset: int,
+    limit: int,
+    team: str | None = None,
+    domain: str | None = None,
+    criticality: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+    pipeline_id: str | None = None,
+) -> tuple[list[dict], int]:
+    """A page of pipelines ordered by id. `status` filters on the latest run's status; `search`
+    is a case-insensitive substring of the id or the name."""
+    now = q.now_naive()
+    rows, total = q.fetch_page(
+        "pipeline_list",
+        offset=offset,
+        limit=limit,
+        now=now,
+        since=now - timedelta(days=7),
+        pipeline_id=pipeline_id,
+        team=team,
+        domain=domain,
+        criticality=criticality,
+        status=status,
+        search=search.lower() if search else None,
+    )
+    return [_item(r) for r in rows], total
+
+
+def get_pipeline(pipeline_id: str) -> dict:
+    rows, _ = list_pipelines(offset=0, limit=1, pipeline_id=pipeline_id)
+    if not rows:
+        raise PipelineNotFound(pipeline_id)
+    return rows[0]

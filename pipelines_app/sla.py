@@ -1,0 +1,168 @@
+"""SLA status per pipeline: freshness, run breaches over a window, and the thresholds behind them.
+
+`sla_thresholds(pipeline)` is the single place thresholds come from. Today it reads the
+pipeline's own columns; governance plugs effective SLA profiles in here later, and every SLA
+answer (the SLA endpoints, summary `sla_breaches`, incidents) follows.
+
+Per pipeline, over the last `days` days (runs that finished in the window):
+- a *breached run* is a FAILED or ABORTED run, or a SUCCESS that took longer than
+  `max_duration_minutes`; `breach_ratio` = breached runs / finished runs (null with no runs);
+- `freshness_lag_minutes` = minutes since the last successful run ended (since the pipeline was
+  created when it never succeeded).
+Status: `breached` when the lag exceeds `freshness_sla_minutes` or the breach ratio exceeds
+`max_breach_ratio`; `at_risk` when the lag is past 80 % of the SLA, the ratio past half its
+limit, a run has been RUNNING longer than `max_duration_minutes`, or nothing ever succeeded;
+otherwise `ok`. `reasons` lists what decided it. Inactive pipelines are left out of lists.
+"""
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from . import queries as q
+from .pipelines import require_pipeline
+
+STATUSES = ("ok", "at_risk", "breached")
+DEFAULT_MAX_BREACH_RATIO = 0.1
+AT_RISK_FRACTION = 0.8
+DEFAULT_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class SlaThresholds:
+    freshness_sla_minutes: int | None
+    max_duration_minutes: int | None
+    max_breach_ratio: float
+    source: str  # where they came from: "pipeline" today, a profile name later
+
+
+def sla_thresholds(pipeline: dict) -> SlaThresholds:
+    """The thresholds that apply to this pipeline (a PIPELINES row)."""
+    fresh, max_dur = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
+    return SlaThresholds(
+        freshness_sla_minutes=None if fresh is None else int(fresh),
+        max_duration_minutes=None if max_dur is None else int(max_dur),
+        max_breach_ratio=DEFAULT_MAX_BREACH_RATIO,
+        source="pipeline",
+    )
+
+
+def _run_counts(histogram: list[dict], limits: SlaThresholds) -> tuple[int, int, datetime | None]:
+    finished = breached = 0
+    last_breach = None
+    for row in histogram:
+        runs = int(row["runs"])
+        finished += runs
+        too_long = (
+            limits.max_duration_minutes is not None and row["duration_min"] > limits.max_duration_minutes
+        )
+        if row["status"] != "SUCCESS" or too_long:
+            breached += runs
+            last_breach = max(filter(None, (last_breach, row["last_ts"])), default=None)
+    return finished, breached, last_breach
+
+
+def _status(
+    limits: SlaThresholds, lag: float | None, ratio: float | None, running_over: bool
+) -> tuple[str, list]:
+    breached, at_risk = [], []
+    fresh = limits.freshness_sla_minutes
+    if lag is None:
+        at_risk.append("no_successful_run")
+    elif fresh is not None and lag > fresh:
+        breached.append("freshness_breached")
+    elif fresh is not None and lag > AT_RISK_FRACTION * fresh:
+        at_risk.append("freshness_at_risk")
+    if ratio is not None and ratio > limits.max_breach_ratio:
+        breached.append("breach_ratio_exceeded")
+    elif ratio is not None and ratio > limits.max_breach_ratio / 2:
+        at_risk.append("breach_ratio_at_risk")
+    if running_over:
+        at_risk.append("running_over_max_duration")
+    return ("breached" if breached else "at_risk" if at_risk else "ok"), breached + at_risk
+
+
+def _evaluate(pipeline: dict, histogram: list[dict], state: dict, now: datetime, days: int) -> dict:
+    limits = sla_thresholds(pipeline)
+    finished, breached_runs, last_breach = _run_counts(histogram, limits)
+    ratio = round(breached_runs / finished, 4) if finished else None
+    last_success = state.get("last_success_ts")
+    reference = last_success or pipeline.get("created_ts")
+    lag = None if reference is None else round((now - reference).total_seconds() / 60, 1)
+    running_since = state.get("running_since_ts")
+    running_over = (
+        running_since is not None
+        and limits.max_duration_minutes is not None
+        and now - running_since > timedelta(minutes=limits.max_duration_minutes)
+    )
+    status, reasons = _status(limits, lag, ratio, running_over)
+    fresh = limits.freshness_sla_minutes
+    freshness_breach_ts = reference + timedelta(minutes=fresh) if reference and fresh is not None else None
+    return {
+        "pipeline_id": pipeline["pipeline_id"],
+        "pipeline_name": pipeline["pipeline_name"],
+        "team": pipeline.get("team"),
+        "domain": pipeline.get("domain"),
+        "owner": pipeline.get("owner"),
+        "criticality": pipeline.get("criticality"),
+        "runbook_url": pipeline.get("runbook_url"),
+        "is_active": True if pipeline.get("is_active") is None else bool(pipeline["is_active"]),
+        "status": status,
+        "reasons": reasons,
+        "thresholds": asdict(limits),
+        "window_days": days,
+        "runs_in_window": finished,
+        "breached_runs": breached_runs,
+        "breach_ratio": ratio,
+        "freshness_lag_minutes": lag,
+        "last_success_ts": q.aware(last_success),
+        "running_since_ts": q.aware(running_since),
+        "freshness_breach_ts": q.aware(freshness_breach_ts) if "freshness_breached" in reasons else None,
+        "last_breached_run_ts": q.aware(last_breach),
+        "evaluated_at": q.aware(now),
+    }
+
+
+def evaluate(pipelines: list[dict], *, days: int, pipeline_id: str | None = None) -> list[dict]:
+    """SLA rows for these PIPELINES rows: two statements whatever their number."""
+    now = q.now_naive()
+    histogram: dict[str, list] = defaultdict(list)
+    for row in q.fetch_all(
+        "sla_run_histogram", since=now - timedelta(days=days), now=now, pipeline_id=pipeline_id
+    ):
+        histogram[row["pipeline_id"]].append(row)
+    states = {r["pipeline_id"]: r for r in q.fetch_all("sla_run_state", now=now, pipeline_id=pipeline_id)}
+    return [
+        _evaluate(p, histogram[p["pipeline_id"]], states.get(p["pipeline_id"], {}), now, days)
+        for p in pipelines
+    ]
+
+
+def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
+    pipeline = require_pipeline(pipeline_id)
+    return evaluate([pipeline], days=days, pipeline_id=pipeline_id)[0]
+
+
+def evaluate_all(*, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, criticality=None, search=None):
+    """SLA rows for every active pipeline matching the filters, ordered by pipeline id."""
+    pipelines = q.fetch_all(
+        "sla_pipelines",
+        pipeline_id=None,
+        active_only=True,
+        team=team,
+        domain=domain,
+        criticality=criticality,
+        search=search.lower() if search else None,
+    )
+    return evaluate(pipelines, days=days)
+
+
+def list_sla(
+    *, offset: int, limit: int, status: str | None = None, days: int = DEFAULT_WINDOW_DAYS, **filters
+):
+    """A page of SLA rows; status filtering happens after thresholds are applied (in Python)."""
+    rows = evaluate_all(days=days, **filters)
+    counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    return rows[offset : offset + limit], len(rows), counts

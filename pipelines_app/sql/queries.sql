@@ -1,0 +1,354 @@
+-- Named telemetry queries for the source API (pipelines_app/queries.py loads them).
+--
+-- Snowflake dialect; DuckDB gets a sqlglot transpilation. Conventions:
+--   * `:name` is a bind parameter (rendered as `?`); `IN (:ids)` takes a list.
+--   * "now" and every window boundary arrive as binds (naive UTC): never CURRENT_TIMESTAMP.
+--   * Optional filters are `(:team IS NULL OR p.team = :team)`, so each query has one text.
+--   * Ordering uses non-null keys (or explicit NULLS LAST) plus a unique tie-breaker.
+--   * Paged queries carry `COUNT(*) OVER () AS total_rows` and end in LIMIT/OFFSET.
+
+
+-- ===================================================================== pipelines and runs
+
+-- name: pipeline_list
+-- Pipelines with their 7-day run counts and latest run. `status` filters on the latest run's status.
+WITH run_stats AS (
+    SELECT pipeline_id,
+           COUNT_IF(start_ts >= :since) AS runs_7d,
+           COUNT_IF(start_ts >= :since AND status = 'FAILED') AS failures_7d,
+           MAX(end_ts) AS last_end_ts
+    FROM PIPELINE_RUNS
+    WHERE start_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    GROUP BY pipeline_id
+),
+last_run AS (
+    SELECT pipeline_id, run_id AS last_run_id, status AS last_status, start_ts AS last_start_ts
+    FROM PIPELINE_RUNS
+    WHERE start_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY pipeline_id ORDER BY start_ts DESC, run_id DESC) = 1
+)
+SELECT p.pipeline_id, p.pipeline_name, p.namespace, p.team, p.domain, p.owner, p.criticality,
+       p.platform, p.schedule, p.expected_interval_minutes, p.freshness_sla_minutes,
+       p.max_duration_minutes, p.runbook_url, p.tags, p.is_active, p.created_ts,
+       COALESCE(s.runs_7d, 0) AS runs_7d,
+       COALESCE(s.failures_7d, 0) AS failures_7d,
+       s.last_end_ts, l.last_status, l.last_run_id, l.last_start_ts,
+       COUNT(*) OVER () AS total_rows
+FROM PIPELINES p
+LEFT JOIN run_stats s ON s.pipeline_id = p.pipeline_id
+LEFT JOIN last_run l ON l.pipeline_id = p.pipeline_id
+WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+  AND (:criticality IS NULL OR p.criticality = :criticality)
+  AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
+  AND (:status IS NULL OR l.last_status = :status)
+ORDER BY p.pipeline_id
+LIMIT :limit OFFSET :offset;
+
+-- name: pipeline_by_id
+SELECT pipeline_id, pipeline_name, namespace, team, domain, owner, criticality, platform, schedule,
+       expected_interval_minutes, freshness_sla_minutes, max_duration_minutes, runbook_url, tags,
+       is_active, created_ts
+FROM PIPELINES
+WHERE pipeline_id = :pipeline_id
+LIMIT 1;
+
+-- name: pipeline_runs
+-- One pipeline's runs, newest first, with the cost booked against each run.
+WITH run_cost AS (
+    SELECT run_id, SUM(cost_aud) AS cost_aud
+    FROM RUN_COSTS
+    WHERE pipeline_id = :pipeline_id
+    GROUP BY run_id
+)
+SELECT r.run_id, r.pipeline_id, r.status, r.start_ts, r.end_ts, r.duration_seconds, r.rows_processed,
+       r.error_code, r.error_message, r.trigger_type, r.attempt, c.cost_aud,
+       COUNT(*) OVER () AS total_rows
+FROM PIPELINE_RUNS r
+LEFT JOIN run_cost c ON c.run_id = r.run_id
+WHERE r.pipeline_id = :pipeline_id
+ORDER BY r.start_ts DESC NULLS LAST, r.run_id DESC
+LIMIT :limit OFFSET :offset;
+
+
+-- ===================================================================== summary
+
+-- name: summary_pipelines
+SELECT COUNT(*) AS pipelines, COUNT_IF(COALESCE(is_active, TRUE)) AS active
+FROM PIPELINES;
+
+-- name: summary_runs
+-- Runs started in the last 24 h, of them FAILED, and runs currently RUNNING (any start time).
+SELECT COUNT_IF(start_ts >= :since) AS runs_24h,
+       COUNT_IF(start_ts >= :since AND status = 'FAILED') AS failures_24h,
+       COUNT_IF(status = 'RUNNING') AS running
+FROM PIPELINE_RUNS
+WHERE start_ts <= :now
+  AND (start_ts >= :since OR status = 'RUNNING');
+
+-- name: stale_datasets
+-- Datasets with a freshness SLA whose last update is older than it (never updated counts as stale).
+SELECT COUNT(*) AS stale_datasets
+FROM DATASETS
+WHERE freshness_sla_minutes IS NOT NULL
+  AND (last_updated_ts IS NULL OR DATEADD(minute, freshness_sla_minutes, last_updated_ts) < :now);
+
+-- name: failing_pipelines
+-- Active pipelines whose latest finished run (RUNNING ignored) failed.
+SELECT pipeline_id
+FROM (
+    SELECT r.pipeline_id, r.status
+    FROM PIPELINE_RUNS r
+    JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+    WHERE COALESCE(p.is_active, TRUE)
+      AND r.status <> 'RUNNING'
+      AND r.start_ts <= :now
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY r.pipeline_id ORDER BY r.start_ts DESC, r.run_id DESC) = 1
+) latest
+WHERE status = 'FAILED'
+ORDER BY pipeline_id;
+
+
+-- ===================================================================== SLA
+
+-- name: sla_pipelines
+-- Pipelines in scope for SLA evaluation; thresholds are resolved in Python (sla.sla_thresholds).
+SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, is_active, created_ts,
+       expected_interval_minutes, freshness_sla_minutes, max_duration_minutes, runbook_url
+FROM PIPELINES
+WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+  AND (:active_only = FALSE OR COALESCE(is_active, TRUE))
+  AND (:team IS NULL OR team = :team)
+  AND (:domain IS NULL OR domain = :domain)
+  AND (:criticality IS NULL OR criticality = :criticality)
+  AND (:search IS NULL OR CONTAINS(LOWER(pipeline_id), :search) OR CONTAINS(LOWER(pipeline_name), :search))
+ORDER BY pipeline_id;
+
+-- name: sla_run_histogram
+-- Finished runs in the window per pipeline, status and whole-minute duration (rounded up), so any
+-- max-duration threshold (in minutes) can be applied exactly after the fact:
+-- duration_seconds > 60 * T  <=>  CEIL(duration_seconds / 60) > T.
+SELECT pipeline_id, status,
+       CEIL(COALESCE(duration_seconds, 0) / 60) AS duration_min,
+       COUNT(*) AS runs,
+       MAX(COALESCE(end_ts, start_ts)) AS last_ts
+FROM PIPELINE_RUNS
+WHERE status IN ('SUCCESS', 'FAILED', 'ABORTED')
+  AND COALESCE(end_ts, start_ts) > :since
+  AND COALESCE(end_ts, start_ts) <= :now
+  AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+GROUP BY pipeline_id, status, CEIL(COALESCE(duration_seconds, 0) / 60);
+
+-- name: sla_run_state
+-- Last success (all history) and the oldest run still RUNNING, per pipeline.
+SELECT pipeline_id,
+       MAX(IFF(status = 'SUCCESS' AND end_ts <= :now, end_ts, NULL)) AS last_success_ts,
+       MIN(IFF(status = 'RUNNING', start_ts, NULL)) AS running_since_ts
+FROM PIPELINE_RUNS
+WHERE start_ts <= :now
+  AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+GROUP BY pipeline_id;
+
+
+-- ===================================================================== incidents
+
+-- name: failed_runs
+-- FAILED runs that ended (or, without an end, started) inside the window, newest first.
+SELECT r.run_id, r.pipeline_id, r.start_ts, r.end_ts, r.duration_seconds, r.error_code,
+       r.error_message, r.attempt, r.trigger_type,
+       COALESCE(r.end_ts, r.start_ts) AS detected_ts,
+       p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url
+FROM PIPELINE_RUNS r
+JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+WHERE r.status = 'FAILED'
+  AND COALESCE(r.end_ts, r.start_ts) >= :since
+  AND COALESCE(r.end_ts, r.start_ts) <= :now
+  AND (:pipeline_id IS NULL OR r.pipeline_id = :pipeline_id)
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+ORDER BY detected_ts DESC, r.run_id DESC;
+
+
+-- ===================================================================== impact (lineage)
+
+-- name: lineage_edges_from
+-- One BFS level: every edge leaving the frontier (callers match src_kind as well).
+SELECT src_id, src_kind, dst_id, dst_kind
+FROM LINEAGE_EDGES
+WHERE src_id IN (:ids);
+
+-- name: pipelines_by_ids
+SELECT pipeline_id, pipeline_name, criticality, owner, team, domain
+FROM PIPELINES
+WHERE pipeline_id IN (:ids);
+
+-- name: datasets_by_ids
+SELECT dataset_id, name, kind, criticality, owner, team
+FROM DATASETS
+WHERE dataset_id IN (:ids);
+
+
+-- ===================================================================== costs
+-- RUN_COSTS is daily-grained (usage_date). A window of N days is the N UTC usage days ending
+-- today, today included; "24h" is today's usage day.
+
+-- name: cost_totals
+SELECT SUM(IFF(usage_date = :today, cost_aud, 0)) AS cost_24h_aud,
+       SUM(cost_aud) AS cost_7d_aud
+FROM RUN_COSTS
+WHERE usage_date >= :since_date
+  AND usage_date <= :today;
+
+-- name: cost_by_team
+SELECT COALESCE(p.team, 'unassigned') AS team,
+       SUM(IFF(c.usage_date = :today, c.cost_aud, 0)) AS cost_24h_aud,
+       SUM(c.cost_aud) AS cost_7d_aud,
+       COUNT(DISTINCT c.pipeline_id) AS pipelines
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :since_date
+  AND c.usage_date <= :today
+GROUP BY COALESCE(p.team, 'unassigned')
+ORDER BY cost_7d_aud DESC, team;
+
+-- name: cost_by_domain
+SELECT COALESCE(p.domain, 'unassigned') AS domain,
+       SUM(IFF(c.usage_date = :today, c.cost_aud, 0)) AS cost_24h_aud,
+       SUM(c.cost_aud) AS cost_7d_aud,
+       COUNT(DISTINCT c.pipeline_id) AS pipelines
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :since_date
+  AND c.usage_date <= :today
+GROUP BY COALESCE(p.domain, 'unassigned')
+ORDER BY cost_7d_aud DESC, domain;
+
+-- name: cost_daily
+-- Daily totals over a date range, optionally for one team, domain or pipeline.
+SELECT c.usage_date,
+       SUM(c.cost_aud) AS cost_aud,
+       SUM(c.credits_used) AS credits_used,
+       COUNT(DISTINCT c.run_id) AS runs,
+       COUNT(DISTINCT c.pipeline_id) AS pipelines
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :start_date
+  AND c.usage_date <= :end_date
+  AND (:pipeline_id IS NULL OR c.pipeline_id = :pipeline_id)
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+GROUP BY c.usage_date
+ORDER BY c.usage_date;
+
+-- name: cost_pipeline_ranking
+SELECT c.pipeline_id, p.pipeline_name, p.team, p.domain, p.criticality, p.owner,
+       SUM(c.cost_aud) AS cost_aud,
+       COUNT(DISTINCT c.run_id) AS runs,
+       SUM(SUM(c.cost_aud)) OVER () AS window_total_aud,
+       COUNT(*) OVER () AS total_rows
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :start_date
+  AND c.usage_date <= :end_date
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+GROUP BY c.pipeline_id, p.pipeline_name, p.team, p.domain, p.criticality, p.owner
+ORDER BY cost_aud DESC, c.pipeline_id
+LIMIT :limit OFFSET :offset;
+
+-- name: cost_latest_day
+-- The newest usage day with any cost, up to today.
+SELECT MAX(usage_date) AS latest_day
+FROM RUN_COSTS
+WHERE usage_date <= :today;
+
+-- name: cost_anomalies
+-- Per pipeline: cost on :day against the previous days' robust baseline (median and MAD of the
+-- daily totals on days with cost). ratio = latest / median; robust_z = (latest - median) / (1.4826 * MAD).
+-- An anomaly needs a severity band (ratio >= 1.5), >= 3 baseline days, and robust_z >= 3 unless MAD = 0.
+WITH daily AS (
+    SELECT pipeline_id, usage_date, SUM(cost_aud) AS cost_aud, COUNT(DISTINCT run_id) AS runs
+    FROM RUN_COSTS
+    WHERE usage_date >= :baseline_start
+      AND usage_date <= :day
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    GROUP BY pipeline_id, usage_date
+),
+baseline AS (
+    SELECT pipeline_id,
+           MEDIAN(cost_aud) AS baseline_median_aud,
+           AVG(runs) AS baseline_runs_per_day,
+           SUM(cost_aud) / NULLIF(SUM(runs), 0) AS baseline_cost_per_run_aud,
+           COUNT(*) AS baseline_days_observed
+    FROM daily
+    WHERE usage_date < :day
+    GROUP BY pipeline_id
+),
+spread AS (
+    SELECT d.pipeline_id, MEDIAN(ABS(d.cost_aud - b.baseline_median_aud)) AS baseline_mad_aud
+    FROM daily d
+    JOIN baseline b ON b.pipeline_id = d.pipeline_id
+    WHERE d.usage_date < :day
+    GROUP BY d.pipeline_id
+),
+scored AS (
+    SELECT l.pipeline_id, l.cost_aud AS latest_cost_aud, l.runs AS latest_runs,
+           b.baseline_median_aud, s.baseline_mad_aud, b.baseline_runs_per_day,
+           b.baseline_cost_per_run_aud, COALESCE(b.baseline_days_observed, 0) AS baseline_days_observed,
+           l.cost_aud / NULLIF(b.baseline_median_aud, 0) AS ratio,
+           (l.cost_aud - b.baseline_median_aud) / NULLIF(1.4826 * s.baseline_mad_aud, 0) AS robust_z
+    FROM daily l
+    LEFT JOIN baseline b ON b.pipeline_id = l.pipeline_id
+    LEFT JOIN spread s ON s.pipeline_id = l.pipeline_id
+    WHERE l.usage_date = :day
+),
+banded AS (
+    SELECT scored.*,
+           CASE WHEN ratio >= 3 THEN 'high' WHEN ratio >= 2 THEN 'medium' WHEN ratio >= 1.5 THEN 'low' END
+               AS severity,
+           (ratio >= 1.5 AND baseline_days_observed >= 3 AND (robust_z IS NULL OR robust_z >= 3))
+               AS is_anomaly
+    FROM scored
+)
+SELECT a.pipeline_id, p.pipeline_name, p.team, p.domain, p.criticality, p.owner,
+       a.latest_cost_aud, a.latest_runs, a.baseline_median_aud, a.baseline_mad_aud,
+       a.baseline_runs_per_day, a.baseline_cost_per_run_aud, a.baseline_days_observed,
+       a.ratio, a.robust_z, a.severity, COALESCE(a.is_anomaly, FALSE) AS is_anomaly,
+       COUNT(*) OVER () AS total_rows
+FROM banded a
+LEFT JOIN PIPELINES p ON p.pipeline_id = a.pipeline_id
+WHERE (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+  AND (:min_ratio IS NULL OR a.ratio >= :min_ratio)
+  AND (:anomaly_only = FALSE OR COALESCE(a.is_anomaly, FALSE))
+ORDER BY COALESCE(a.ratio, 0) DESC, a.pipeline_id
+LIMIT :limit OFFSET :offset;
+
+-- name: cost_top_runs
+-- A pipeline's costliest runs on one usage day, with what the run itself reported.
+SELECT c.run_id, c.cost_aud, c.credits_used, c.warehouse_name, c.usage_date,
+       r.status, r.start_ts, r.end_ts, r.duration_seconds, r.rows_processed, r.error_code,
+       r.error_message, r.trigger_type, r.attempt
+FROM RUN_COSTS c
+LEFT JOIN PIPELINE_RUNS r ON r.run_id = c.run_id
+WHERE c.pipeline_id = :pipeline_id
+  AND c.usage_date = :day
+ORDER BY c.cost_aud DESC NULLS LAST, c.run_id
+LIMIT :limit;
+
+-- name: cost_warehouses
+-- Which warehouses a pipeline's cost landed on, on :day against the baseline days before it.
+SELECT COALESCE(warehouse_name, 'unknown') AS warehouse_name,
+       SUM(IFF(usage_date = :day, cost_aud, 0)) AS latest_cost_aud,
+       SUM(IFF(usage_date < :day, cost_aud, 0)) AS baseline_cost_aud,
+       COUNT_IF(usage_date = :day) AS latest_rows,
+       COUNT_IF(usage_date < :day) AS baseline_rows
+FROM RUN_COSTS
+WHERE pipeline_id = :pipeline_id
+  AND usage_date >= :baseline_start
+  AND usage_date <= :day
+GROUP BY COALESCE(warehouse_name, 'unknown')
+ORDER BY latest_cost_aud DESC, warehouse_name;

@@ -1,0 +1,41 @@
+"""Helpers for the telemetry API tests: time frozen at the builder's NOW, a viewer's client, and a
+counter of warehouse statements (to pin that list endpoints run a fixed number of them)."""
+
+from datetime import UTC
+
+import pytest
+import time_machine
+
+from .conftest import NOW
+
+NOW_UTC = NOW.replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def at_now():
+    with time_machine.travel(NOW_UTC, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def api(client_for, viewer, at_now):
+    return client_for(viewer)
+
+
+@pytest.fixture
+def statements(warehouse, monkeypatch):
+    """Counts fetch_all calls on the process-wide warehouse while the test runs."""
+    calls = []
+    original = warehouse.fetch_all
+
+    def counting(sql, params=()):
+        calls.append(sql)
+        return original(sql, params)
+
+    monkeypatch.setattr(warehouse, "fetch_all", counting)
+    return calls
+
+
+def iso(dt) -> str:
+    """How the API renders a naive-UTC telemetry timestamp."""
+    return dt.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
