@@ -1,0 +1,71 @@
+"""Merge rules: how each aggregate route combines the answers of its sources.
+
+A rule is a function `(answers: {source: data}, page: Page | None) -> body`, where `answers`
+holds only the sources that answered with data, in configuration order. Which route uses which
+rule is decided in one place, the route table in aggregate_app/api/urls.py.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .export import CsvBody, export
+from .graph import union_graph
+from .items import merge_items
+from .lists import Page, concat, merge_by_id, series
+from .simple import by_source, consensus, first_found, passthrough
+from .summary import summed
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`paged`: a list whose offset/limit the control tier applies across sources.
+    `single`: the route pages inside one source, so `source` must name exactly one."""
+
+    name: str
+    merge: Callable[[dict[str, Any], Page | None], Any]
+    paged: bool = False
+    single: bool = False
+
+
+SUM = Rule("sum", summed)
+CONCAT = Rule("concat", concat(), paged=True)
+PIPELINES = Rule("merge_by_pipeline_id", merge_by_id("pipeline_id"), paged=True)
+BY_SOURCE = Rule("by_source", by_source)
+FIRST_FOUND = Rule("first_found", first_found)
+CONSENSUS = Rule("consensus", consensus)
+GRAPH = Rule("union_graph", union_graph)
+SERIES = Rule("series", series)
+EXPORT = Rule("export", export)
+SINGLE = Rule("single_source", passthrough, single=True)
+
+
+def entity(id_key: str) -> Rule:
+    """One entity (a pipeline) from every source that has it, merged as one row (see merge_items)."""
+    return Rule(
+        f"merge_entity_by_{id_key}", lambda answers, page=None: merge_items(id_key, list(answers.items()))
+    )
+
+
+def concat_sorted(field: str, descending: bool = True) -> Rule:
+    """Concatenate, newest (or largest) `field` first across sources."""
+    return Rule(f"concat_by_{field}", concat(field, descending), paged=True)
+
+
+__all__ = [
+    "Rule",
+    "Page",
+    "CsvBody",
+    "SUM",
+    "CONCAT",
+    "PIPELINES",
+    "BY_SOURCE",
+    "FIRST_FOUND",
+    "CONSENSUS",
+    "GRAPH",
+    "SERIES",
+    "EXPORT",
+    "SINGLE",
+    "concat_sorted",
+    "merge_by_id",
+]

@@ -1,0 +1,75 @@
+"""One entity seen by several sources (same id) becomes one row."""
+
+from typing import Any
+
+from .values import add_numbers, additive, is_number, is_timestamp_key, latest, timestamp
+
+IDENTITY_KEYS = ("pipeline_id", "id", "dataset_id", "team", "domain", "date", "usage_date")
+
+
+def union(lists: list[list]) -> list:
+    out: list = []
+    for values in lists:
+        out += [v for v in values if v not in out]
+    return out
+
+
+def _freshest(entries: list[tuple[str, dict]]) -> dict:
+    ts_key = next((k for _, i in entries for k in i if k.startswith("last_") and is_timestamp_key(k)), None)
+    if ts_key is None:
+        return entries[0][1]
+    newest = latest([i.get(ts_key) for _, i in entries])
+    return next((i for _, i in entries if i.get(ts_key) == newest), entries[0][1])
+
+
+def _merge_field(field: str, values: list, freshest: dict) -> Any:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    if is_timestamp_key(field):
+        return timestamp(field, present)
+    if field.startswith("last_"):
+        return freshest.get(field)
+    if all(isinstance(v, list) for v in present):
+        return union(present)
+    if all(is_number(v) for v in present) and (additive(field) or field.startswith(("max_", "min_"))):
+        return add_numbers(field, present)
+    return present[0]
+
+
+def merge_items(id_key: str, entries: list[tuple[str, dict]]) -> dict:
+    """One entity seen by several sources: counts and money add, timestamps take the latest,
+    `last_*` fields come from the freshest source, the rest from the first; `by_source` keeps
+    each source's own row."""
+    freshest = _freshest(entries)
+    fields = list(
+        dict.fromkeys(k for _, i in entries for k in i if k not in ("source", "sources", "by_source"))
+    )
+    merged = {f: _merge_field(f, [i.get(f) for _, i in entries], freshest) for f in fields}
+    merged[id_key] = entries[0][1][id_key]
+    merged["sources"] = [s for s, _ in entries]
+    merged["by_source"] = {s: {k: v for k, v in i.items() if k != id_key} for s, i in entries}
+    return merged
+
+
+def identity_key(lists: list[list]) -> str | None:
+    """The id field that every item of every list has, unique within each list (so the lists
+    hold entities that merge by it), else None."""
+    items = [i for values in lists for i in values]
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+
+    def identifies(key: str) -> bool:
+        if not all(isinstance(i.get(key), str | int) for i in items):
+            return False
+        return all(len({i[key] for i in values}) == len(values) for values in lists)
+
+    return next((k for k in IDENTITY_KEYS if identifies(k)), None)
+
+
+def merge_keyed(key: str, parts: list[tuple[str, list]]) -> list:
+    groups: dict[Any, list[tuple[str, dict]]] = {}
+    for source, values in parts:
+        for item in values:
+            groups.setdefault(item[key], []).append((source, item))
+    return [merge_items(key, entries) for entries in groups.values()]

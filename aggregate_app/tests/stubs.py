@@ -1,0 +1,178 @@
+"""A stub source API: a real threaded HTTP server on a free localhost port that answers
+configured JSON per path and misbehaves on demand (hang, 5xx, invalid JSON, stopped port).
+
+    aws = StubSource("aws").start()
+    aws.reply("/api/summary", {"pipelines": 3})
+    aws.reply("/api/pipelines", handler=lambda req: (200, {...}))   # computed per request
+    aws.hang("/api/summary")        # never answers (until stop)
+    aws.stop()                      # closes the port and every open connection
+    aws.requests                    # what it received (method, path, query, headers, body)
+
+`stub_sources` (fixture) starts named stubs and points the control tier at them.
+"""
+
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from aggregate_app import breaker
+
+TOKENS = {"aws": "aws-service-token", "azure": "azure-service-token", "gcp": "gcp-service-token"}
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    query: dict
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: object = None
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    delay: float = 0.0
+    hang: bool = False
+    handler: object = None
+    headers: dict = field(default_factory=dict)
+
+
+@dataclass
+class StubSource:
+    name: str
+    routes: dict = field(default_factory=dict)
+    requests: list = field(default_factory=list)
+
+    def start(self) -> "StubSource":
+        self._release = threading.Event()
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def reply(self, path: str, body=None, status: int = 200, **options) -> None:
+        self.routes[path] = Reply(status=status, body=body, **options)
+
+    def hang(self, path: str) -> None:
+        self.routes[path] = Reply(hang=True)
+
+    def garbage(self, path: str, raw: bytes = b"<html>502 Bad Gateway</html>", status: int = 200) -> None:
+        self.routes[path] = Reply(status=status, raw=raw, content_type="text/html")
+
+    def calls(self, path: str) -> list[Received]:
+        return [r for r in self.requests if r.path == path]
+
+    def stop(self) -> None:
+        """Stop answering: close the listening port and every kept-alive connection."""
+        self._release.set()
+        self.server.shutdown()
+        self.server.server_close()
+        with self._lock:
+            for conn in list(self._connections):
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def _handler_for(stub: StubSource):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, so the client's connection pool is exercised
+
+        def setup(self):
+            super().setup()
+            with stub._lock:
+                stub._connections.add(self.connection)
+
+        def finish(self):
+            with stub._lock:
+                stub._connections.discard(self.connection)
+            super().finish()
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self._answer()
+
+        def do_POST(self):
+            self._answer()
+
+        def _answer(self):
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            received = Received(
+                self.command, parts.path, parse_qs(parts.query), dict(self.headers), self.rfile.read(length)
+            )
+            stub.requests.append(received)
+            reply = stub.routes.get(parts.path)
+            if reply is None:
+                return self._send(404, {"error": {"code": "not_found", "message": f"No route matches {parts.path}."}})
+            if reply.hang:
+                stub._release.wait(30)
+                return None
+            if reply.delay:
+                time.sleep(reply.delay)
+            if reply.handler is not None:
+                status, body = reply.handler(received)
+                return self._send(status, body)
+            if reply.raw is not None:
+                return self._send(reply.status, None, raw=reply.raw, content_type=reply.content_type)
+            return self._send(reply.status, reply.body, content_type=reply.content_type, headers=reply.headers)
+
+        def _send(self, status, body, raw=None, content_type="application/json", headers=None):
+            data = raw if raw is not None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+@pytest.fixture
+def stub_sources(settings, monkeypatch):
+    """start(*names) -> {name: StubSource}, configured as the control tier's sources (with a
+    service token each), fast timeouts, fresh breakers."""
+    started: list[StubSource] = []
+    settings.CT_SOURCE_TIMEOUT_S = 1.0
+    settings.CT_SOURCE_RETRIES = 1
+    settings.CT_SOURCE_BREAKER_THRESHOLD = 3
+    settings.CT_SOURCE_BREAKER_COOLDOWN_S = 30.0
+    breaker.reset()
+
+    def start(*names: str) -> dict[str, StubSource]:
+        stubs = {n: StubSource(n).start() for n in names}
+        started.extend(stubs.values())
+        settings.CT_SOURCES = ",".join(f"{n}={s.url}" for n, s in stubs.items())
+        for n in names:
+            monkeypatch.setenv(f"CT_SOURCE_{n.upper()}_TOKEN", TOKENS.get(n, f"{n}-token"))
+        return stubs
+
+    yield start
+    for stub in started:
+        stub.stop()
+    breaker.reset()
