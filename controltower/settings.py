@@ -139,6 +139,13 @@ CT_SOURCES = env.str("CT_SOURCES", default="")
 AWS_BASE = env.str("AWS_BASE", default="")
 AZURE_BASE = env.str("AZURE_BASE", default="")
 CT_SOURCE_TIMEOUT_S = env.float("CT_SOURCE_TIMEOUT_S", default=10.0)
+CT_SOURCE_RETRIES = env.int("CT_SOURCE_RETRIES", default=2)  # extra attempts, idempotent GETs only
+CT_SOURCE_BREAKER_THRESHOLD = env.int("CT_SOURCE_BREAKER_THRESHOLD", default=3)  # consecutive failures
+CT_SOURCE_BREAKER_COOLDOWN_S = env.float("CT_SOURCE_BREAKER_COOLDOWN_S", default=30.0)  # then one trial call
+# Diagnostics: recent CI workflow outcomes (degraded, not failing, when unset).
+GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="")
+GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")
+GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com")
 
 # Build identity, shown by /version.
 BUILD_ID = env.str("BUILD_ID", default="")
