@@ -1,1 +1,71 @@
-urlpatterns: list = []
+"""Governance routes: explicit paths, as published in DESIGN.md's endpoint inventory.
+Additions beyond the inventory: policies/exceptions/review and runbooks/governance/history.
+Canonical write paths: /api/policies/assign|remove and /api/dq/standards/upsert|remove; the other
+reading of the inventory's `…/` shorthand (/api/policies/profiles/assign, /api/dq/upsert, ...)
+answers too."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+
+from .views import dq, policies, runbooks
+
+
+def alias(view):
+    """The same view under a second path (DESIGN.md's `…/assign` reads both ways), left out of the schema."""
+    return extend_schema(exclude=True)(type(f"{view.__name__}Alias", (view,), {})).as_view()
+
+
+urlpatterns = [
+    # policies
+    path("api/policies/profiles", policies.ProfilesView.as_view(), name="policies-profiles"),
+    path("api/policies/assign", policies.AssignView.as_view(), name="policies-assign"),
+    path("api/policies/remove", policies.RemoveView.as_view(), name="policies-remove"),
+    path("api/policies/profiles/assign", alias(policies.AssignView)),
+    path("api/policies/profiles/remove", alias(policies.RemoveView)),
+    path("api/policies/effective", policies.EffectiveView.as_view(), name="policies-effective"),
+    path("api/policies/history", policies.PolicyHistoryView.as_view(), name="policies-history"),
+    path(
+        "api/policies/history/export",
+        policies.PolicyHistoryExportView.as_view(),
+        name="policies-history-export",
+    ),
+    path(
+        "api/policies/exceptions/register",
+        policies.ExceptionRegisterView.as_view(),
+        name="policies-exceptions",
+    ),
+    path(
+        "api/policies/exceptions/review",
+        policies.ExceptionReviewView.as_view(),
+        name="policies-exceptions-review",
+    ),
+    path("api/policies/review-queue", policies.ReviewQueueView.as_view(), name="policies-review-queue"),
+    # runbooks
+    path("api/runbooks", runbooks.CatalogView.as_view(), name="runbooks"),
+    path("api/runbooks/governance", runbooks.GovernanceListView.as_view(), name="runbooks-governance"),
+    path(
+        "api/runbooks/governance/upsert",
+        runbooks.GovernanceUpsertView.as_view(),
+        name="runbooks-governance-upsert",
+    ),
+    path(
+        "api/runbooks/governance/remove",
+        runbooks.GovernanceRemoveView.as_view(),
+        name="runbooks-governance-remove",
+    ),
+    path(
+        "api/runbooks/governance/history",
+        runbooks.GovernanceHistoryView.as_view(),
+        name="runbooks-governance-history",
+    ),
+    # data quality
+    path("api/dq/standards", dq.StandardsView.as_view(), name="dq-standards"),
+    path("api/dq/standards/upsert", dq.UpsertView.as_view(), name="dq-standards-upsert"),
+    path("api/dq/standards/remove", dq.RemoveView.as_view(), name="dq-standards-remove"),
+    path("api/dq/upsert", alias(dq.UpsertView)),
+    path("api/dq/remove", alias(dq.RemoveView)),
+    path("api/dq/effective", dq.EffectiveView.as_view(), name="dq-effective"),
+    path("api/dq/exceptions/review", dq.ExceptionReviewView.as_view(), name="dq-exceptions-review"),
+    path("api/dq/history", dq.DQHistoryView.as_view(), name="dq-history"),
+    path("api/dq/exceptions/register", dq.DQExceptionRegisterView.as_view(), name="dq-exceptions"),
+]

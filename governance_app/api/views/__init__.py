@@ -1,0 +1,1 @@
+"""Governance API views, one module per area; urls.py names every path explicitly."""

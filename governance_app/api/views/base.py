@@ -1,0 +1,136 @@
+"""What governance views share: the write pattern (validate, act, render), query helpers, history
+pages and exports (JSON or CSV, chosen by `?export_format=csv|json`, `?format=`, or `Accept`)."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.errors import ApiError
+from controltower.api.params import choice_param, page, page_params
+from controltower.roles import GOVERNANCE_ADMIN
+
+from ...filtersets import AuditEventFilterSet
+from ...models.audit import AuditEvent
+from ..renderers import CSVRenderer
+from ..serializers import AuditEventSerializer
+
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
+EXPORT_FORMAT = OpenApiParameter(
+    "export_format",
+    str,
+    enum=["json", "csv"],
+    description="json (default) or csv; `Accept: text/csv` works too.",
+)
+
+
+class WriteView(APIView):
+    """POST: validate with `input_serializer` (400 naming the field), then `perform` the action."""
+
+    write_role = GOVERNANCE_ADMIN
+    input_serializer = None
+
+    def post(self, request: Request) -> Response:
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():  # a request that makes several changes makes all or none
+            return Response(self.perform(serializer.validated_data, request.user))
+
+    def perform(self, data: dict, user) -> dict:
+        raise NotImplementedError
+
+
+def bool_param(request: Request, name: str, default: bool | None = None) -> bool | None:
+    raw = (request.query_params.get(name) or "").lower()
+    if not raw:
+        return default
+    if raw not in TRUE + FALSE:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            f"'{name}' must be true or false; got {raw[:20]!r}.",
+            {"parameter": name},
+        )
+    return raw in TRUE
+
+
+def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
+    filterset = filterset_class(request.query_params, queryset=queryset)
+    if not filterset.is_valid():
+        name, errors = next(iter(filterset.errors.items()))
+        raise ApiError(400, "invalid_parameter", f"'{name}': {errors[0]}", {"parameter": name})
+    return filterset.qs
+
+
+def paged(request: Request, items: list, **extra) -> dict:
+    offset, limit = page_params(request)
+    return page(items[offset : offset + limit], len(items), offset, limit, **extra)
+
+
+def attribute_filter(
+    request: Request, items: list[dict], keys=("pipeline_id", "team", "domain", "criticality")
+) -> list:
+    for key in keys:
+        wanted = request.query_params.get(key)
+        if wanted:
+            items = [i for i in items if (i.get(key) or "").lower() == wanted.lower()]
+    return items
+
+
+class HistoryView(APIView):
+    """An audit history, newest first, filtered (see AuditEventFilterSet) and paginated."""
+
+    audit_model: type[AuditEvent]
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        offset, limit = page_params(request)
+        rows = filtered(AuditEventFilterSet, request, self.audit_model.objects.all())
+        total = rows.count()
+        items = AuditEventSerializer(rows[offset : offset + limit], many=True).data
+        return Response(page(items, total, offset, limit))
+
+
+class ExportView(APIView):
+    """An export in JSON or CSV with documented columns; subclasses return (columns, items)."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    filename = "export"
+
+    def perform_content_negotiation(self, request, force=False):
+        fmt = request.query_params.get("export_format")
+        if fmt:
+            renderers = {r.format: r for r in self.get_renderers()}
+            if fmt not in renderers:
+                if force:
+                    return renderers["json"], renderers["json"].media_type
+                raise ApiError(
+                    400,
+                    "invalid_parameter",
+                    "'export_format' must be json or csv.",
+                    {"parameter": "export_format"},
+                )
+            return renderers[fmt], renderers[fmt].media_type
+        return super().perform_content_negotiation(request, force)
+
+    @extend_schema(
+        parameters=[EXPORT_FORMAT],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request) -> Response:
+        columns, items, extra = self.export(request)
+        response = Response({"columns": columns, "items": items, "total": len(items), **extra})
+        if request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = f'attachment; filename="{self.filename}.csv"'
+        return response
+
+    def export(self, request: Request) -> tuple[list[str], list[dict], dict]:
+        raise NotImplementedError
+
+
+def choice(request: Request, name: str, choices) -> str | None:
+    return choice_param(request, name, tuple(str(c) for c in choices))

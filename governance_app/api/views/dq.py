@@ -1,0 +1,126 @@
+"""DQ endpoints: standards list / upsert / remove, effective pass-fail with evidence, exception
+review (four eyes), history, exceptions register."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ... import actions, dq, telemetry
+from ...actions.dq import STANDARD_FIELDS
+from ...choices import Scope
+from ...models import DQAuditEvent, DQStandard
+from ..serializers import DQStandardSerializer, DQUpsertSerializer, ReviewSerializer, TargetSerializer
+from .base import WriteView, attribute_filter, bool_param, choice, paged
+from .policies import ExceptionRegisterView, PolicyHistoryView
+
+
+class StandardsView(APIView):
+    """The baseline and the active standards. Filters: scope, target_id, include_inactive."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        rows = (
+            DQStandard.objects.all()
+            if bool_param(request, "include_inactive", False)
+            else DQStandard.objects.active()
+        )
+        if scope := choice(request, "scope", Scope.values):
+            rows = rows.filter(scope=scope)
+        if target := request.query_params.get("target_id"):
+            rows = rows.filter(target_id=target)
+        items = DQStandardSerializer(rows.order_by("scope", "target_id", "-id"), many=True).data
+        return Response(
+            paged(
+                request,
+                list(items),
+                baseline=dq.BASELINE,
+                precedence=["pipeline", "team", "domain", "baseline"],
+            )
+        )
+
+
+class UpsertView(WriteView):
+    """Set standards on a scope/target (keys left out keep their value, null inherits). With
+    `is_exception: true` the target's standards are also proposed as waived (an exception)."""
+
+    input_serializer = DQUpsertSerializer
+
+    @extend_schema(request=DQUpsertSerializer, responses=DQStandardSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        scope, target, reason = data["scope"], data["target_id"], data["reason"]
+        values = {k: data[k] for k in STANDARD_FIELDS if k in data}
+        row = actions.upsert_dq_standard(scope, target, values, actor=user, reason=reason)
+        if data["proposing"]:
+            row = actions.propose_dq_exception(
+                scope,
+                target,
+                actor=user,
+                reason=data.get("exception_reason") or reason,
+                expires_at=data["exception_expires_at"],
+                review_due_at=data.get("review_due_at"),
+                waiver_template=data.get("waiver_template", ""),
+            )
+        return DQStandardSerializer(row).data
+
+
+class RemoveView(WriteView):
+    input_serializer = TargetSerializer
+
+    @extend_schema(request=TargetSerializer, responses=DQStandardSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        row = actions.remove_dq_standard(data["scope"], data["target_id"], actor=user, reason=data["reason"])
+        return DQStandardSerializer(row).data
+
+
+class ExceptionReviewView(WriteView):
+    """Approve or reject a proposed DQ exception (four eyes: not by its proposer)."""
+
+    input_serializer = ReviewSerializer
+
+    @extend_schema(request=ReviewSerializer, responses=DQStandardSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        row = actions.review_dq_exception(
+            data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
+        )
+        return DQStandardSerializer(row).data
+
+
+class EffectiveView(APIView):
+    """Per pipeline: each standard's threshold, live evidence, pass / fail / waived, suggestions and
+    links. Filters: pipeline_id, team, domain, criticality, status (pass|fail|waived), standard."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        status = choice(request, "status", ["pass", "fail", "waived"])
+        standard = choice(request, "standard", dq.STANDARDS)
+        now = timezone.now()
+        items = attribute_filter(
+            request, dq.evaluate_all(telemetry.pipelines(), telemetry.run_evidence(now), now)
+        )
+        summary = dq.dq_summary(items)
+        if status:
+            items = [i for i in items if i["status"] == status]
+        if standard:
+            items = [i for i in items if standard in i["failing_standards"]]
+        return Response(paged(request, items, summary=summary, baseline=dq.BASELINE, generated_at=now))
+
+
+class DQHistoryView(PolicyHistoryView):
+    audit_model = DQAuditEvent
+
+
+class DQExceptionRegisterView(ExceptionRegisterView):
+    """Every DQ exception with its live status. Filters: status, scope, target_id, include_inactive."""
+
+    register_kind = "dq"

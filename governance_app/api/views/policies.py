@@ -1,0 +1,185 @@
+"""Policy endpoints: profiles, assign / remove, effective, history (+ export), exceptions register,
+review queue, and exception review."""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.params import int_param
+
+from ... import actions, policies, registers, telemetry
+from ...choices import ExceptionState, ExceptionStatus, Scope
+from ...filtersets import AuditEventFilterSet
+from ...models import PolicyAssignment, PolicyAuditEvent
+from ..serializers import AssignSerializer, PolicyAssignmentSerializer, ReviewSerializer, TargetSerializer
+from .base import ExportView, HistoryView, WriteView, attribute_filter, bool_param, choice, filtered, paged
+
+HISTORY_COLUMNS = [
+    "id",
+    "changed_at",
+    "action",
+    "scope",
+    "target_id",
+    "changed_by",
+    "reason",
+    "request_id",
+    "old_value",
+    "new_value",
+]
+
+
+class ProfilesView(APIView):
+    """The SLA profiles with their thresholds, the recommendation rule, and active assignments."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        assignments = PolicyAssignment.objects.active().order_by("scope", "target_id")
+        return Response(
+            {
+                "items": policies.profile_catalog(),
+                "total": len(policies.PROFILES),
+                "recommended_by_criticality": {
+                    str(k): str(v) for k, v in policies.RECOMMENDED_BY_CRITICALITY.items()
+                },
+                "unknown_criticality_profile": str(policies.UNKNOWN_CRITICALITY_PROFILE),
+                "precedence": [str(s) for s in (Scope.PIPELINE, Scope.TEAM, Scope.DOMAIN)] + ["default"],
+                "assignments": PolicyAssignmentSerializer(assignments, many=True).data,
+            }
+        )
+
+
+class AssignView(WriteView):
+    """Assign a profile. With `is_exception: true` (or `exception_status: proposed`) the assignment
+    is also proposed as an exception; `exception_status: approved|rejected` reviews a proposed one."""
+
+    input_serializer = AssignSerializer
+
+    @extend_schema(request=AssignSerializer, responses=PolicyAssignmentSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        scope, target, reason = data["scope"], data["target_id"], data["reason"]
+        status = data.get("exception_status")
+        row = actions.assign_profile(scope, target, data["profile"], actor=user, reason=reason)
+        if data["proposing"]:
+            row = actions.propose_exception(
+                scope,
+                target,
+                actor=user,
+                reason=data.get("exception_reason") or reason,
+                expires_at=data["exception_expires_at"],
+                review_due_at=data.get("review_due_at"),
+                waiver_template=data.get("waiver_template", ""),
+            )
+        elif status in (ExceptionStatus.APPROVED, ExceptionStatus.REJECTED):
+            decision = "approve" if status == ExceptionStatus.APPROVED else "reject"
+            row = actions.review_exception(scope, target, decision, actor=user, reason=reason)
+        return PolicyAssignmentSerializer(row).data
+
+
+class RemoveView(WriteView):
+    input_serializer = TargetSerializer
+
+    @extend_schema(request=TargetSerializer, responses=PolicyAssignmentSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        row = actions.remove_assignment(data["scope"], data["target_id"], actor=user, reason=data["reason"])
+        return PolicyAssignmentSerializer(row).data
+
+
+class ExceptionReviewView(WriteView):
+    """Approve or reject a proposed policy exception (four eyes: not by its proposer)."""
+
+    input_serializer = ReviewSerializer
+
+    @extend_schema(request=ReviewSerializer, responses=PolicyAssignmentSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        row = actions.review_exception(
+            data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
+        )
+        return PolicyAssignmentSerializer(row).data
+
+
+class EffectiveView(APIView):
+    """Per pipeline: recommended, assigned and effective profile, mismatch, exception state.
+    Filters: pipeline_id, team, domain, criticality, exception_state, mismatch; offset/limit."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        state = choice(request, "exception_state", ExceptionState.values)
+        mismatch = bool_param(request, "mismatch")
+        now = timezone.now()
+        items = attribute_filter(
+            request, policies.effective_policies(telemetry.pipelines(), telemetry.run_evidence(now), now)
+        )
+        summary = policies.policy_summary(items)
+        if state:
+            items = [i for i in items if i["exception_state"] == state]
+        if mismatch is not None:
+            items = [i for i in items if i["mismatch"] == mismatch]
+        return Response(paged(request, items, summary=summary, generated_at=now))
+
+
+class PolicyHistoryView(HistoryView):
+    audit_model = PolicyAuditEvent
+
+
+class PolicyHistoryExportView(ExportView):
+    """Policy history as JSON or CSV. Columns: id, changed_at, action, scope, target_id, changed_by,
+    reason, request_id, old_value, new_value (JSON text in CSV). Same filters as /history."""
+
+    filename = "policy-history"
+
+    def export(self, request):
+        rows = filtered(AuditEventFilterSet, request, PolicyAuditEvent.objects.all())
+        return HISTORY_COLUMNS, [r.as_dict() for r in rows], {"generated_at": timezone.now()}
+
+
+class ExceptionRegisterView(APIView):
+    """Every policy exception with its live status. Filters: status, scope, target_id, include_inactive."""
+
+    register_kind = "policy"
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        now = timezone.now()
+        entries = registers.register(
+            self.register_kind,
+            now,
+            status=choice(
+                request, "status", [s for s in ExceptionStatus.values if s != ExceptionStatus.NONE]
+            ),
+            scope=choice(request, "scope", Scope.values),
+            target_id=request.query_params.get("target_id") or None,
+            include_inactive=bool_param(request, "include_inactive", False),
+        )
+        counts = {
+            s: sum(1 for e in entries if e["status"] == s) for s in ExceptionStatus.values if s != "none"
+        }
+        return Response(paged(request, entries, counts=counts, generated_at=now))
+
+
+class ReviewQueueView(APIView):
+    """Exceptions needing a person: awaiting review, overdue or due within `within_days` (default 7).
+    `kind` = policy, dq or all (default)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        now = timezone.now()
+        within = int_param(request, "within_days", 7, minimum=0, maximum=365)
+        kind = choice(request, "kind", ["policy", "dq", "all"]) or "all"
+        kinds = ("policy", "dq") if kind == "all" else (kind,)
+        queue = registers.review_queue(now, within_days=within, kinds=kinds)
+        counts = {
+            s: sum(1 for e in queue if e["due_state"] == s)
+            for s in ("overdue", "due_soon", "awaiting_review")
+        }
+        return Response(paged(request, queue, counts=counts, within_days=within, generated_at=now))

@@ -1,0 +1,78 @@
+"""Runbook endpoints: the catalog (telemetry URLs + governance state, with coverage) and runbook
+governance list / upsert / remove (operators may write)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.roles import OPERATOR
+
+from ... import actions, runbooks, telemetry
+from ...filtersets import RunbookGovernanceFilterSet
+from ...models import RunbookAuditEvent, RunbookGovernance
+from ..serializers import RunbookGovernanceSerializer, RunbookRemoveSerializer, RunbookUpsertSerializer
+from .base import HistoryView, WriteView, bool_param, filtered, paged
+
+
+class CatalogView(APIView):
+    """Filters: search, team, domain, criticality, owner, include_missing (default true)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        filters = {
+            k: request.query_params.get(k) for k in ("search", "team", "domain", "criticality", "owner")
+        }
+        filters["include_missing"] = bool_param(request, "include_missing", True)
+        entries, coverage = runbooks.catalog(telemetry.pipelines(), filters)
+        return Response(paged(request, entries, coverage=coverage))
+
+
+class GovernanceListView(APIView):
+    """Filters: state, pipeline_id, owner (contains)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        rows = filtered(RunbookGovernanceFilterSet, request, RunbookGovernance.objects.all())
+        items = list(RunbookGovernanceSerializer(rows, many=True).data)
+        counts = {}
+        for item in items:
+            counts[item["state"]] = counts.get(item["state"], 0) + 1
+        return Response(paged(request, items, counts_by_state=counts))
+
+
+class GovernanceUpsertView(WriteView):
+    write_role = OPERATOR
+    input_serializer = RunbookUpsertSerializer
+
+    @extend_schema(request=RunbookUpsertSerializer, responses=RunbookGovernanceSerializer)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        row = actions.upsert_runbook_governance(
+            data["pipeline_id"],
+            actor=user,
+            state=data.get("state"),
+            owner=data.get("owner"),
+            notes=data.get("notes"),
+            reason=data["reason"],
+        )
+        return RunbookGovernanceSerializer(row).data
+
+
+class GovernanceRemoveView(WriteView):
+    write_role = OPERATOR
+    input_serializer = RunbookRemoveSerializer
+
+    @extend_schema(request=RunbookRemoveSerializer, responses=OpenApiTypes.OBJECT)
+    def post(self, request):
+        return super().post(request)
+
+    def perform(self, data, user):
+        actions.remove_runbook_governance(data["pipeline_id"], actor=user, reason=data["reason"])
+        return {"pipeline_id": data["pipeline_id"], "removed": True}
+
+
+class GovernanceHistoryView(HistoryView):
+    audit_model = RunbookAuditEvent

@@ -1,0 +1,331 @@
+"""Policy write routes per persona, four eyes through the API, input validation (400 naming the
+field, nothing written), history filters, exports, register and review queue."""
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from governance_app import actions
+from governance_app.models import PolicyAssignment, PolicyAuditEvent
+
+from .conftest import EXPECTED, PERSONAS
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+ASSIGN = {"scope": "team", "target_id": "payments", "profile": "strict", "reason": "tier 1"}
+
+
+@pytest.fixture
+def traveller():
+    with time_machine.travel(T0, tick=False) as t:
+        yield t
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def proposal(**extra) -> dict:
+    return {
+        **ASSIGN,
+        "profile": "relaxed",
+        "is_exception": True,
+        "exception_reason": "vendor feed late",
+        "exception_expires_at": iso(T0 + timedelta(days=30)),
+        "review_due_at": iso(T0 + timedelta(days=14)),
+        "waiver_template": "WAIVER-7",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_assign_per_persona(persona, as_persona):
+    response = as_persona(persona).post("/api/policies/assign", ASSIGN, format="json")
+    assert response.status_code == EXPECTED[persona], response.content
+    assert PolicyAssignment.objects.active().exists() == (EXPECTED[persona] == 200)
+    if response.status_code != 200:
+        assert response.json()["error"]["code"] in ("not_authenticated", "permission_denied")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_remove_per_persona(persona, as_persona):
+    actions.assign_profile("team", "payments", "strict", actor="seed")
+    response = as_persona(persona).post(
+        "/api/policies/remove", {"scope": "team", "target_id": "payments"}, format="json"
+    )
+    assert response.status_code == EXPECTED[persona]
+    assert PolicyAssignment.objects.active().exists() == (EXPECTED[persona] != 200)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_exception_review_per_persona(persona, as_persona, traveller):
+    actions.propose_exception(
+        "team", "payments", profile="relaxed", actor="seed", reason="r", expires_at=T0 + timedelta(days=3)
+    )
+    body = {"scope": "team", "target_id": "payments", "decision": "approve"}
+    response = as_persona(persona).post("/api/policies/exceptions/review", body, format="json")
+    assert response.status_code == EXPECTED[persona]
+    assert PolicyAssignment.objects.get().exception_status == (
+        "approved" if EXPECTED[persona] == 200 else "proposed"
+    )
+
+
+def test_assign_response_and_audit_carry_the_request_id(governance_admin, client_for):
+    response = client_for(governance_admin).post(
+        "/api/policies/assign", ASSIGN, format="json", HTTP_X_REQUEST_ID="req-assign-1"
+    )
+    body = response.json()
+    assert (body["scope"], body["target_id"], body["profile"], body["is_active"]) == (
+        "team",
+        "payments",
+        "strict",
+        True,
+    )
+    event = PolicyAuditEvent.objects.get()
+    assert (event.request_id, event.changed_by, event.reason) == ("req-assign-1", "gina", "tier 1")
+
+
+def test_four_eyes_through_the_api(governance_admin, governance_admin_2, client_for, traveller):
+    gina, gus = client_for(governance_admin), client_for(governance_admin_2)
+    proposed = gina.post("/api/policies/assign", proposal(), format="json")
+    assert proposed.status_code == 200 and proposed.json()["exception_status"] == "proposed"
+
+    review = {"scope": "team", "target_id": "payments", "decision": "approve"}
+    refused = gina.post("/api/policies/exceptions/review", review, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "four_eyes_violation"
+    assert "cannot also review it" in refused.json()["error"]["message"]
+    via_assign = gina.post(
+        "/api/policies/assign",
+        {**ASSIGN, "profile": "relaxed", "exception_status": "approved"},
+        format="json",
+    )
+    assert via_assign.status_code == 403
+    assert PolicyAssignment.objects.get().exception_status == "proposed"
+
+    approved = gus.post("/api/policies/exceptions/review", {**review, "reason": "ok"}, format="json")
+    assert approved.status_code == 200
+    assert (approved.json()["exception_status"], approved.json()["exception_reviewer"]) == ("approved", "gus")
+    history = gus.get("/api/policies/history?target_id=payments").json()["items"]
+    assert [(e["action"], e["changed_by"]) for e in history] == [
+        ("exception_approve", "gus"),
+        ("exception_propose", "gina"),
+        ("assign", "gina"),
+    ]
+
+
+def test_reviewing_through_assign_by_a_second_admin(
+    governance_admin, governance_admin_2, client_for, traveller
+):
+    client_for(governance_admin).post("/api/policies/assign", proposal(), format="json")
+    response = client_for(governance_admin_2).post(
+        "/api/policies/assign",
+        {**ASSIGN, "profile": "relaxed", "exception_status": "rejected"},
+        format="json",
+    )
+    assert response.status_code == 200 and response.json()["exception_status"] == "rejected"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({**ASSIGN, "scope": "planet"}, "scope"),
+        ({**ASSIGN, "profile": "lenient"}, "profile"),
+        ({k: v for k, v in ASSIGN.items() if k != "target_id"}, "target_id"),
+        (proposal(exception_status="expired"), "exception_status"),
+        (proposal(exception_status="maybe"), "exception_status"),
+        (proposal(exception_expires_at="next tuesday"), "exception_expires_at"),
+        (proposal(exception_expires_at=iso(T0 - timedelta(days=1))), "exception_expires_at"),
+        (proposal(review_due_at=iso(T0 + timedelta(days=60))), "review_due_at"),
+        (proposal(review_due_at="2026-13-45"), "review_due_at"),
+        (proposal(exception_expires_at=None), "exception_expires_at"),
+    ],
+)
+def test_invalid_input_is_a_400_naming_the_field_and_writes_nothing(
+    body, field, governance_admin, client_for, traveller
+):
+    response = client_for(governance_admin).post("/api/policies/assign", body, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert field in error["details"]["fields"] and error["message"].startswith(field)
+    assert not PolicyAssignment.objects.exists() and not PolicyAuditEvent.objects.exists()
+
+
+def test_review_without_proposal_is_409_and_unknown_target_404(governance_admin_2, client_for):
+    client = client_for(governance_admin_2)
+    actions.assign_profile("team", "payments", "strict", actor="gina")
+    review = {"scope": "team", "target_id": "payments", "decision": "approve"}
+    assert client.post("/api/policies/exceptions/review", review, format="json").status_code == 409
+    missing = client.post("/api/policies/remove", {"scope": "team", "target_id": "nobody"}, format="json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    bad = client.post("/api/policies/exceptions/review", {**review, "decision": "shrug"}, format="json")
+    assert bad.status_code == 400 and "decision" in bad.json()["error"]["details"]["fields"]
+
+
+def test_profiles_lists_thresholds_and_assignments(viewer, client_for):
+    actions.assign_profile("domain", "finance", "balanced", actor="gina")
+    body = client_for(viewer).get("/api/policies/profiles").json()
+    assert [p["profile"] for p in body["items"]] == ["strict", "balanced", "relaxed"]
+    assert body["items"][0]["thresholds"] == {
+        "freshness_sla_minutes": 60,
+        "max_duration_minutes": 30,
+        "max_breach_ratio": 0.02,
+    }
+    assert body["recommended_by_criticality"]["critical"] == "strict"
+    assert [(a["scope"], a["target_id"], a["profile"]) for a in body["assignments"]] == [
+        ("domain", "finance", "balanced")
+    ]
+
+
+def test_reads_need_login_unless_public(anon_client, settings):
+    assert anon_client.get("/api/policies/profiles").status_code == 401
+    settings.CT_PUBLIC_READ = True
+    assert anon_client.get("/api/policies/profiles").status_code == 200
+    assert anon_client.post("/api/policies/assign", ASSIGN, format="json").status_code == 401
+
+
+def _seed_history():
+    actions.assign_profile("team", "payments", "strict", actor="gina", reason="tier 1")
+    actions.assign_profile("team", "payments", "balanced", actor="gus", reason="relax, with, commas")
+    actions.assign_profile("domain", "finance", "relaxed", actor="gina")
+    actions.remove_assignment("domain", "finance", actor="gina")
+
+
+def test_history_filters_and_pagination(viewer, client_for):
+    _seed_history()
+    client = client_for(viewer)
+    everything = client.get("/api/policies/history").json()
+    assert everything["total"] == 4 and [e["action"] for e in everything["items"]] == [
+        "remove",
+        "assign",
+        "update",
+        "assign",
+    ]
+    assert client.get("/api/policies/history?action=update").json()["total"] == 1
+    assert client.get("/api/policies/history?scope=domain").json()["total"] == 2
+    assert client.get("/api/policies/history?target=payments&changed_by=gina").json()["total"] == 1
+    page = client.get("/api/policies/history?limit=1&offset=1").json()
+    assert (page["total"], page["offset"], page["limit"], len(page["items"])) == (4, 1, 1, 1)
+    for query, parameter in (
+        ("action=rewrite", "action"),
+        ("since=yesterday", "since"),
+        ("limit=0", "limit"),
+    ):
+        bad = client.get(f"/api/policies/history?{query}")
+        assert bad.status_code == 400 and bad.json()["error"]["details"]["parameter"] == parameter
+
+
+HISTORY_COLUMNS = [
+    "id",
+    "changed_at",
+    "action",
+    "scope",
+    "target_id",
+    "changed_by",
+    "reason",
+    "request_id",
+    "old_value",
+    "new_value",
+]
+
+
+def test_history_export_as_csv_and_json(viewer, client_for):
+    _seed_history()
+    client = client_for(viewer)
+    as_csv = client.get("/api/policies/history/export?export_format=csv")
+    assert as_csv.status_code == 200 and as_csv["Content-Type"].startswith("text/csv")
+    assert "attachment" in as_csv["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(as_csv.content.decode())))
+    assert list(rows[0].keys()) == HISTORY_COLUMNS and len(rows) == 4
+    update = next(r for r in rows if r["action"] == "update")
+    assert update["reason"] == "relax, with, commas"
+    assert (
+        json.loads(update["old_value"])["profile"] == "strict"
+        and json.loads(update["new_value"])["profile"] == "balanced"
+    )
+
+    as_json = client.get("/api/policies/history/export?export_format=json&scope=team").json()
+    assert as_json["columns"] == HISTORY_COLUMNS and as_json["total"] == 2
+    assert client.get("/api/policies/history/export?format=csv").content.decode().startswith("id,changed_at")
+    assert client.get("/api/policies/history/export", HTTP_ACCEPT="text/csv")["Content-Type"].startswith(
+        "text/csv"
+    )
+    bad = client.get("/api/policies/history/export?export_format=xml")
+    assert bad.status_code == 400 and bad.json()["error"]["details"]["parameter"] == "export_format"
+
+
+def test_register_and_review_queue(viewer, client_for):
+    with time_machine.travel(T0, tick=False):
+        actions.propose_exception(
+            "pipeline",
+            "p_wait",
+            profile="relaxed",
+            actor="gina",
+            reason="r",
+            expires_at=T0 + timedelta(days=90),
+        )
+        actions.propose_exception(
+            "pipeline",
+            "p_due",
+            profile="relaxed",
+            actor="gina",
+            reason="r",
+            expires_at=T0 + timedelta(days=90),
+            review_due_at=T0 + timedelta(days=12),
+        )
+        actions.propose_exception(
+            "pipeline",
+            "p_over",
+            profile="relaxed",
+            actor="gina",
+            reason="r",
+            expires_at=T0 + timedelta(days=90),
+            review_due_at=T0 + timedelta(days=2),
+        )
+        actions.propose_exception(
+            "pipeline",
+            "p_exp",
+            profile="relaxed",
+            actor="gina",
+            reason="r",
+            expires_at=T0 + timedelta(days=3),
+        )
+        for pid in ("p_due", "p_over", "p_exp"):
+            actions.review_exception("pipeline", pid, "approve", actor="gus")
+        actions.upsert_dq_standard("team", "t", {"max_failures_7d": 1}, actor="gina")
+        actions.propose_dq_exception(
+            "team",
+            "t",
+            actor="gina",
+            reason="r",
+            expires_at=T0 + timedelta(days=9),
+            review_due_at=T0 + timedelta(days=8),
+        )
+    client = client_for(viewer)
+    with time_machine.travel(T0 + timedelta(days=5), tick=False):
+        register = client.get("/api/policies/exceptions/register").json()
+        queue = client.get("/api/policies/review-queue").json()
+        policy_only = client.get("/api/policies/review-queue?kind=policy&within_days=0").json()
+        expired_only = client.get("/api/policies/exceptions/register?status=expired").json()
+    assert {e["target_id"]: e["status"] for e in register["items"]} == {
+        "p_wait": "proposed",
+        "p_due": "approved",
+        "p_over": "approved",
+        "p_exp": "expired",
+    }
+    assert register["counts"]["expired"] == 1 and [e["target_id"] for e in expired_only["items"]] == ["p_exp"]
+    assert [(e["kind"], e["target_id"], e["due_state"]) for e in queue["items"]] == [
+        ("policy", "p_over", "overdue"),
+        ("dq", "t", "due_soon"),
+        ("policy", "p_due", "due_soon"),
+        ("policy", "p_wait", "awaiting_review"),
+    ]
+    assert [(e["target_id"], e["due_state"]) for e in policy_only["items"]] == [
+        ("p_over", "overdue"),
+        ("p_wait", "awaiting_review"),
+    ]
+    assert client.get("/api/policies/review-queue?kind=other").status_code == 400
