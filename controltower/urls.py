@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
     path("", include("pipelines_app.api.urls")),
+    path("", include("pipelines_app.api.ingest_urls")),
     path("", include("governance_app.api.urls")),
     path("", include("triage_app.api.urls")),
     path("", include("aggregate_app.api.urls")),

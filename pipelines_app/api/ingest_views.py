@@ -1,0 +1,97 @@
+"""OpenLineage ingest: POST /api/v1/lineage (one event, or a JSON array) and /api/v1/lineage/batch.
+
+Thin: decode the body (ingest.body), hand it to the ingest service, render. The body is read
+here, not by DRF parsers, so an oversize body is a 413 before anything is buffered."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.errors import ApiError
+from controltower.roles import OPERATOR
+from pipelines_app.ingest import EventError, NotStored, ingest_batch, ingest_event
+from pipelines_app.ingest.body import read_json
+
+ACCEPTED = inline_serializer(
+    "LineageAccepted",
+    {
+        "accepted": serializers.IntegerField(),
+        "kind": serializers.ChoiceField(["run", "job", "dataset"]),
+        "pipeline_id": serializers.CharField(allow_null=True),
+        "run_id": serializers.CharField(allow_null=True),
+    },
+)
+BATCH = inline_serializer(
+    "LineageBatchResult",
+    {
+        "received": serializers.IntegerField(),
+        "accepted": serializers.IntegerField(),
+        "rejected": inline_serializer(
+            "LineageRejectedItem",
+            {
+                "index": serializers.IntegerField(),
+                "field": serializers.CharField(allow_null=True),
+                "message": serializers.CharField(),
+            },
+            many=True,
+        ),
+    },
+)
+ERRORS = {
+    400: OpenApiResponse(description="Malformed body or invalid event; details.field names the field."),
+    401: OpenApiResponse(description="No or bad token."),
+    403: OpenApiResponse(description="Needs the operator role."),
+    413: OpenApiResponse(description="Body larger than CT_MAX_BODY_BYTES (payload_too_large)."),
+    415: OpenApiResponse(description="Not application/json."),
+    503: OpenApiResponse(description="Warehouse unavailable."),
+}
+
+
+def _batch_response(items: list) -> Response:
+    result = ingest_batch(items)
+    return Response(result.as_dict(), status=207 if result.rejected else 200)
+
+
+class LineageView(APIView):
+    write_role = OPERATOR
+
+    @extend_schema(
+        summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
+        request=OpenApiTypes.OBJECT,
+        responses={200: ACCEPTED, 207: BATCH, **ERRORS},
+        tags=["ingest"],
+    )
+    def post(self, request):
+        body = read_json(request)
+        if isinstance(body, list):
+            return _batch_response(body)
+        try:
+            summary = ingest_event(body)
+        except EventError as exc:
+            raise ApiError(400, "invalid_request", str(exc), {"field": exc.field})
+        except NotStored:
+            raise ApiError(500, "internal_error", "The event is valid but could not be stored; retry later.")
+        return Response({"accepted": 1, **summary})
+
+
+class LineageBatchView(APIView):
+    write_role = OPERATOR
+
+    @extend_schema(
+        summary="Ingest a batch of OpenLineage events (a JSON array); invalid items are reported by index",
+        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        responses={200: BATCH, 207: BATCH, **ERRORS},
+        tags=["ingest"],
+    )
+    def post(self, request):
+        body = read_json(request)
+        if not isinstance(body, list):
+            raise ApiError(
+                400,
+                "invalid_request",
+                "body: a batch is a JSON array of OpenLineage events.",
+                {"field": "body"},
+            )
+        return _batch_response(body)

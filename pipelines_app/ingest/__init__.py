@@ -1,0 +1,12 @@
+"""OpenLineage ingest: RunEvents (and Job/Dataset events) from Airflow, dbt, Spark or any
+openlineage-python client become PIPELINES, PIPELINE_RUNS, DATASETS and LINEAGE_EDGES rows.
+
+validate.py checks an event against spec 2-0-2 and maps it to records (records.py, facets.py);
+store.py writes records with idempotent upserts (sql.py) inside one transaction (tx.py);
+commit.py groups concurrent writers; service.py is what the API calls. See docs/openlineage.md.
+"""
+
+from .fields import EventError
+from .service import BatchResult, NotStored, ingest_batch, ingest_event
+
+__all__ = ["EventError", "BatchResult", "NotStored", "ingest_batch", "ingest_event"]

@@ -1,0 +1,73 @@
+"""Group commit: concurrent requests' events are written together, one writer at a time.
+
+DuckDB allows one writer per file and fails conflicting concurrent transactions, so the process
+writes under one lock. Instead of queueing behind it one by one, a request adds its events to the
+pending list and takes the lock; whoever holds it drains everything pending and writes it in one
+transaction, so N concurrent single-event requests cost about one transaction, not N. No
+background thread: the writer is always a request thread (its own cursor / connection).
+
+If a group fails for a reason other than the warehouse being unavailable, its events are retried
+one by one, so one unstorable event never takes valid neighbours down with it.
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from pipelines_app.warehouse import WarehouseUnavailable
+
+from .records import Event
+
+log = logging.getLogger(__name__)
+
+
+class _Ticket:
+    __slots__ = ("events", "errors")
+
+    def __init__(self, events: Sequence[Event]):
+        self.events = events
+        self.errors: list[Exception | None] | None = None
+
+
+class GroupCommitter:
+    def __init__(self, writer: Callable[[Sequence[Event]], None]):
+        self._writer = writer
+        self._pending: list[_Ticket] = []
+        self._pending_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def submit(self, events: Sequence[Event]) -> list[Exception | None]:
+        """Write `events`; one entry per event: None when stored, else the exception."""
+        ticket = _Ticket(events)
+        with self._pending_lock:
+            self._pending.append(ticket)
+        with self._write_lock:
+            if ticket.errors is None:
+                with self._pending_lock:
+                    group, self._pending = self._pending, []
+                self._write_group(group)
+        return ticket.errors
+
+    def _write_group(self, group: list[_Ticket]) -> None:
+        events = [e for ticket in group for e in ticket.events]
+        errors: list[Exception | None] = [RuntimeError("The event was not written.")] * len(events)
+        try:
+            errors = self._write(events)
+        finally:
+            offset = 0
+            for ticket in group:
+                ticket.errors = errors[offset : offset + len(ticket.events)]
+                offset += len(ticket.events)
+
+    def _write(self, events: list[Event]) -> list[Exception | None]:
+        try:
+            self._writer(events)
+            return [None] * len(events)
+        except WarehouseUnavailable as exc:
+            return [exc] * len(events)
+        except Exception as exc:
+            if len(events) == 1:
+                log.exception("ingest: event for %s could not be stored", events[0].summary())
+                return [exc]
+            log.warning("ingest: group of %d events failed (%s); retrying one by one", len(events), exc)
+        return [self._write([event])[0] for event in events]

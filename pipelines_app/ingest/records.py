@@ -1,0 +1,119 @@
+"""What a validated OpenLineage event becomes: plain records shaped like the OBS rows they feed.
+
+Ids are stable functions of OpenLineage names, so every producer that names a job or a dataset
+the same way lands on the same row:
+
+    pipeline_id = "ol_" + sha256("<job.namespace>\\x00<job.name>")[:16]     (hex)
+    dataset_id  = "ds_" + sha256("<dataset.namespace>\\x00<dataset.name>")[:16]
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# OpenLineage eventType -> PIPELINE_RUNS.status. OTHER (and a missing eventType) carries facets only:
+# it creates the run as RUNNING when it is the first thing seen, and never overrides a status.
+STATUS_BY_EVENT_TYPE = {
+    "START": "RUNNING",
+    "RUNNING": "RUNNING",
+    "OTHER": "RUNNING",
+    "COMPLETE": "SUCCESS",
+    "FAIL": "FAILED",
+    "ABORT": "ABORTED",
+}
+TERMINAL = ("SUCCESS", "FAILED", "ABORTED")
+# Between two terminal events with the same eventTime, the more severe one wins (same order in SQL).
+SEVERITY = {"RUNNING": 0, "SUCCESS": 1, "ABORTED": 2, "FAILED": 3}
+
+
+def stable_id(prefix: str, namespace: str, name: str) -> str:
+    digest = hashlib.sha256(f"{namespace}\x00{name}".encode()).hexdigest()
+    return f"{prefix}{digest[:16]}"
+
+
+def pipeline_id_for(namespace: str, name: str) -> str:
+    return stable_id("ol_", namespace, name)
+
+
+def dataset_id_for(namespace: str, name: str) -> str:
+    return stable_id("ds_", namespace, name)
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineRecord:
+    pipeline_id: str
+    name: str
+    namespace: str
+    team: str | None = None
+    domain: str | None = None
+    owner: str | None = None
+    criticality: str | None = None
+    platform: str | None = None
+    runbook_url: str | None = None
+    tags: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetRecord:
+    dataset_id: str
+    name: str
+    namespace: str
+    kind: str | None = None  # None: keep what is stored (new rows default to 'table')
+    owner: str | None = None
+    team: str | None = None
+    written_ts: datetime | None = None  # eventTime of a COMPLETE run that wrote it -> last_updated_ts
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    run_id: str
+    pipeline_id: str
+    status: str
+    event_ts: datetime
+    error_message: str | None = None
+    error_code: str | None = None
+    nominal_ts: datetime | None = None
+    rows_processed: int | None = None
+
+    @property
+    def terminal(self) -> int:
+        return int(self.status in TERMINAL)
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.status]
+
+    @property
+    def end_ts(self) -> datetime | None:
+        return self.event_ts if self.terminal else None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One accepted event: a RunEvent has all parts; a JobEvent no run; a DatasetEvent only datasets."""
+
+    kind: str  # run | job | dataset
+    pipeline: PipelineRecord | None = None
+    run: RunRecord | None = None
+    inputs: tuple[DatasetRecord, ...] = ()
+    outputs: tuple[DatasetRecord, ...] = ()
+    datasets: tuple[DatasetRecord, ...] = field(default=())
+
+    def all_datasets(self) -> tuple[DatasetRecord, ...]:
+        return self.inputs + self.outputs + self.datasets
+
+    def edges(self) -> list[tuple[str, str, str, str]]:
+        """LINEAGE_EDGES rows: dataset feeds pipeline (inputs), pipeline writes dataset (outputs)."""
+        if self.pipeline is None:
+            return []
+        pid = self.pipeline.pipeline_id
+        reads = [(d.dataset_id, "dataset", pid, "pipeline") for d in self.inputs]
+        writes = [(pid, "pipeline", d.dataset_id, "dataset") for d in self.outputs]
+        return reads + writes
+
+    def summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "pipeline_id": self.pipeline.pipeline_id if self.pipeline else None,
+            "run_id": self.run.run_id if self.run else None,
+        }

@@ -1,0 +1,74 @@
+"""Ingest entry points the API calls: one event, or a batch with per-item results."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from django.utils import timezone
+
+from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
+
+from .commit import GroupCommitter
+from .fields import EventError
+from .records import Event
+from .store import write_events
+from .validate import parse_event
+
+
+def _write(events: Sequence[Event]) -> None:
+    now = timezone.now().astimezone(UTC).replace(tzinfo=None)
+    write_events(get_warehouse(), events, now)
+
+
+committer = GroupCommitter(_write)
+
+
+class NotStored(Exception):
+    """A valid event the warehouse refused (logged with its cause)."""
+
+
+@dataclass
+class BatchResult:
+    received: int
+    accepted: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"received": self.received, "accepted": self.accepted, "rejected": self.rejected}
+
+
+def ingest_event(body: Any) -> dict:
+    """Validate and store one event; EventError when invalid, WarehouseUnavailable / NotStored when
+    it could not be written. Returns what the event refers to (kind, pipeline_id, run_id)."""
+    event = parse_event(body)
+    (error,) = committer.submit([event])
+    if isinstance(error, WarehouseUnavailable):
+        raise error
+    if error is not None:
+        raise NotStored(str(error)) from error
+    return event.summary()
+
+
+def ingest_batch(items: list) -> BatchResult:
+    """Store the valid items, report the others by index; WarehouseUnavailable if nothing could be
+    written because the warehouse is down."""
+    result = BatchResult(received=len(items))
+    valid: list[tuple[int, Event]] = []
+    for index, item in enumerate(items):
+        try:
+            valid.append((index, parse_event(item)))
+        except EventError as exc:
+            result.rejected.append({"index": index, "field": exc.field, "message": exc.message})
+    errors = committer.submit([event for _, event in valid]) if valid else []
+    if errors and all(isinstance(e, WarehouseUnavailable) for e in errors):
+        raise errors[0]
+    for (index, _), error in zip(valid, errors, strict=True):
+        if error is None:
+            result.accepted += 1
+        else:
+            result.rejected.append(
+                {"index": index, "field": None, "message": "Valid, but could not be stored."}
+            )
+    result.rejected.sort(key=lambda r: r["index"])
+    return result

@@ -1,0 +1,110 @@
+"""Validate one decoded OpenLineage event (spec 2-0-2) and turn it into records.
+
+Required, as in the spec: `eventTime` (date-time), `producer`, `schemaURL`; for a RunEvent `run.runId`
+(a UUID) and `job.namespace` / `job.name`; `namespace` and `name` on every dataset. `eventType` is
+optional in 2-0-2 (a RunEvent without one is treated as OTHER) but, when present, must be one of
+START, RUNNING, COMPLETE, ABORT, FAIL, OTHER. JobEvents and DatasetEvents are accepted too: the kind
+comes from the schemaURL (`…#/$defs/RunEvent`), else from the fields present.
+"""
+
+import re
+from datetime import datetime
+from typing import Any
+
+from .facets import dataset_attributes, nominal_time, pipeline_attributes, rows_written, run_error
+from .fields import EventError, array, obj, shown, text, timestamp
+from .records import (
+    STATUS_BY_EVENT_TYPE,
+    DatasetRecord,
+    Event,
+    PipelineRecord,
+    RunRecord,
+    dataset_id_for,
+    pipeline_id_for,
+)
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+KINDS_BY_SCHEMA = {"RunEvent": "run", "JobEvent": "job", "DatasetEvent": "dataset"}
+
+
+def parse_event(body: Any) -> Event:
+    """The event as records, or EventError naming the first field that is wrong."""
+    if not isinstance(body, dict):
+        raise EventError("event", f"must be a JSON object (an OpenLineage event); got {shown(body)}.")
+    event_time = timestamp(body, "eventTime", "eventTime")
+    producer = text(body, "producer", "producer")
+    schema_url = text(body, "schemaURL", "schemaURL")
+    kind = _kind(body, schema_url)
+    if kind == "dataset":
+        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),))
+    pipeline = _pipeline(obj(body.get("job"), "job"), producer)
+    event_type = _event_type(body) if kind == "run" else None
+    written = event_time if event_type == "COMPLETE" else None
+    inputs = tuple(
+        _dataset(d, f"inputs[{i}]", None) for i, d in enumerate(array(body.get("inputs"), "inputs"))
+    )
+    outputs_raw = array(body.get("outputs"), "outputs")
+    outputs = tuple(_dataset(d, f"outputs[{i}]", written) for i, d in enumerate(outputs_raw))
+    if kind == "job":
+        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs)
+    run = _run(obj(body.get("run"), "run"), pipeline.pipeline_id, event_type, event_time, outputs_raw)
+    return Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs)
+
+
+def _kind(body: dict, schema_url: str) -> str:
+    fragment = schema_url.rsplit("/", 1)[-1]
+    if fragment in KINDS_BY_SCHEMA:
+        return KINDS_BY_SCHEMA[fragment]
+    if "run" in body or "eventType" in body:
+        return "run"
+    if "dataset" in body:
+        return "dataset"
+    return "job" if "job" in body else "run"
+
+
+def _event_type(body: dict) -> str:
+    value = body.get("eventType")
+    if value is None:
+        return "OTHER"
+    if value not in STATUS_BY_EVENT_TYPE:
+        allowed = ", ".join(STATUS_BY_EVENT_TYPE)
+        raise EventError("eventType", f"must be one of {allowed}; got {shown(value)}.")
+    return value
+
+
+def _pipeline(job: dict, producer: str) -> PipelineRecord:
+    namespace = text(job, "namespace", "job.namespace")
+    name = text(job, "name", "job.name")
+    facets = obj(job.get("facets"), "job.facets", required=False)
+    attributes = pipeline_attributes(facets, producer)
+    return PipelineRecord(pipeline_id_for(namespace, name), name, namespace, **attributes)
+
+
+def _dataset(raw: Any, field: str, written_ts: datetime | None) -> DatasetRecord:
+    dataset = obj(raw, field)
+    namespace = text(dataset, "namespace", f"{field}.namespace")
+    name = text(dataset, "name", f"{field}.name")
+    facets = obj(dataset.get("facets"), f"{field}.facets", required=False)
+    return DatasetRecord(
+        dataset_id_for(namespace, name), name, namespace, written_ts=written_ts, **dataset_attributes(facets)
+    )
+
+
+def _run(run: dict, pipeline_id: str, event_type: str, event_time: datetime, outputs: list) -> RunRecord:
+    run_id = text(run, "runId", "run.runId")
+    if not UUID_RE.match(run_id):
+        raise EventError(
+            "run.runId", f"must be a UUID, e.g. 0190f6a4-3c2e-7d1a-9b5e-4f8a2c6d1e3b; got {shown(run_id)}."
+        )
+    facets = obj(run.get("facets"), "run.facets", required=False)
+    message, code = run_error(facets)
+    return RunRecord(
+        run_id=run_id.lower(),
+        pipeline_id=pipeline_id,
+        status=STATUS_BY_EVENT_TYPE[event_type],
+        event_ts=event_time,
+        error_message=message,
+        error_code=code,
+        nominal_ts=nominal_time(facets),
+        rows_processed=rows_written(outputs),
+    )
