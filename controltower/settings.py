@@ -220,3 +220,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Smoke contracts, scheduled jobs and alerts (aggregate_app.smoke, aggregate_app.jobs).
+SMOKE_API_URL = env.str("SMOKE_API_URL", default="")  # scheduled API smoke; unset = every configured source
+SMOKE_UI_URL = env.str("SMOKE_UI_URL", default="")  # scheduled UI smoke (this control tier's URL)
+SMOKE_TOKEN = secret("SMOKE_TOKEN")
+SMOKE_TIMEOUT_S = env.float("SMOKE_TIMEOUT_S", default=20.0)
+SEMANTIC_PIPELINE_ID = env.str("SEMANTIC_PIPELINE_ID", default="p2")
+ASSERT_RUNS7D_GT = env.int("ASSERT_RUNS7D_GT", default=1000)
+IMPACT_REQUIRED = env.bool("IMPACT_REQUIRED", default=True)
+SMOKE_ARTIFACT_DIR = Path(env.str("SMOKE_ARTIFACT_DIR", default=str(CT_DATA_DIR / "smoke")))
+SMOKE_ALERT_WEBHOOK = secret("SMOKE_ALERT_WEBHOOK")  # smoke failures and recoveries
+CT_ALERT_WEBHOOK = secret("CT_ALERT_WEBHOOK")  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
+CT_ALERT_TIMEOUT_S = env.float("CT_ALERT_TIMEOUT_S", default=10.0)
