@@ -1,7 +1,7 @@
 """The telemetry warehouse: one query layer, backends chosen by settings (CT_WAREHOUSE_BACKEND).
 
-    from pipelines_app.warehouse import get_warehouse
-    rows = get_warehouse().fetch_all("SELECT pipeline_id FROM PIPELINES WHERE team = ?", [team])
+from pipelines_app.warehouse import get_warehouse
+rows = get_warehouse().fetch_all("SELECT pipeline_id FROM PIPELINES WHERE team = ?", [team])
 """
 
 import threading

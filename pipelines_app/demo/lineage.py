@@ -1,0 +1,143 @@
+"""Datasets and lineage of a demo estate: each pipeline reads the previous layer's tables (mostly in
+its own domain) and writes its own; consumer assets read the core and mart layers. Freshness
+(`last_updated_ts`) is settled after the runs exist: a table is as fresh as its writer's last
+successful run."""
+
+import random
+from datetime import datetime, timedelta
+
+from . import catalog as c
+from .estate import Dataset, Estate, Pipeline, pick
+
+LAYER_SUFFIXES = (("",), ("",), ("_fact", "_dim", ""), ("_daily", "_kpis", "_features", "_summary"))
+SECOND_OUTPUT = ("_history", "_rejects", "_snapshot")
+CRITICALITY_ORDER = ("low", "medium", "high", "critical")
+
+
+def unique(taken, text: str) -> str:
+    candidate, n = text, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{text}_{n}"
+    return candidate
+
+
+def add_dataset(estate: Estate, d: Dataset, layer: int | None = None) -> Dataset:
+    d.dataset_id = unique(estate.datasets, d.dataset_id)
+    d.name = d.dataset_id.upper() if d.kind in ("table", "view") else d.name
+    estate.datasets[d.dataset_id] = d
+    if layer is not None:
+        estate.outputs_by.setdefault((layer,), []).append(d.dataset_id)
+        estate.outputs_by.setdefault((layer, d.domain), []).append(d.dataset_id)
+    return d
+
+
+def spine_inputs(estate: Estate, p: Pipeline) -> list[str] | None:
+    """p3 reads p2 (and p1), p4 reads p3, p5 reads p4: the guaranteed deep path."""
+    n = int(p.pipeline_id[1:])
+    if not 3 <= n <= 5:
+        return None
+    feeders = estate.pipelines[:2] if n == 3 else [estate.pipelines[n - 2]]
+    return [f.outputs[0] for f in reversed(feeders)]
+
+
+def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pipeline) -> None:
+    schema, verbs, _ = c.LAYERS[p.layer]
+    if p.layer == 0:
+        p.subject = rnd.choice(c.SUBJECTS[p.domain])
+        system = rnd.choice(profile.systems)
+        src = Dataset(
+            f"src.{system}.{p.subject}", "", f"{system}://prod", "table", p.owner, p.team, p.criticality, 1440
+        )
+        src.domain, src.subject = p.domain, p.subject
+        p.inputs = [add_dataset(estate, src).dataset_id]
+    else:
+        p.inputs = spine_inputs(estate, p) or choose_inputs(rnd, estate, p)
+        p.subject = estate.datasets[p.inputs[0]].subject
+    p.pipeline_name = unique(estate.names, f"{p.subject}_{rnd.choice(verbs)}")
+    estate.names.add(p.pipeline_name)
+    domain_part = p.domain.replace("-", "_")
+    suffixes = [rnd.choice(LAYER_SUFFIXES[p.layer])]
+    if rnd.random() < 0.2:
+        suffixes.append(rnd.choice(SECOND_OUTPUT))
+    for suffix in suffixes:
+        kind = "view" if p.layer >= 2 and rnd.random() < 0.1 else "table"
+        dataset_id = f"{schema}.{domain_part}.{p.subject}{suffix}"
+        d = Dataset(
+            dataset_id, "", profile.namespace, kind, p.owner, p.team, p.criticality, p.freshness_sla_minutes
+        )
+        d.writer = p.pipeline_id
+        d.domain, d.subject = p.domain, p.subject
+        p.outputs.append(add_dataset(estate, d, p.layer).dataset_id)
+
+
+def choose_inputs(rnd: random.Random, estate: Estate, p: Pipeline) -> list[str]:
+    upstream = estate.outputs_by[(p.layer - 1,)]
+    same = estate.outputs_by.get((p.layer - 1, p.domain))
+    chosen = [rnd.choice(same) if same and rnd.random() < 0.7 else rnd.choice(upstream)]
+    for _ in range(rnd.choice((0, 0, 1, 1, 2))):
+        layer = rnd.randrange(p.layer)
+        extra = rnd.choice(estate.outputs_by[(layer,)])
+        if extra not in chosen:
+            chosen.append(extra)
+    return chosen
+
+
+def wire_consumers(rnd: random.Random, estate: Estate, profile: c.Profile) -> None:
+    tables = estate.outputs_by.get((3,), []) + estate.outputs_by.get((2,), [])
+    if not tables:
+        return
+    if len(estate.pipelines) >= 5:
+        spine = [estate.pipelines[4].outputs[0], estate.pipelines[3].outputs[0]]
+        add_consumer(
+            rnd, estate, profile, "dashboard", spine, noun="operations_overview", criticality="critical"
+        )
+    for _ in range(max(3, round(len(estate.pipelines) * 0.45))):
+        first = estate.datasets[rnd.choice(tables)]
+        peers = estate.outputs_by.get((3, first.domain), []) + estate.outputs_by.get((2, first.domain), [])
+        inputs = list(
+            dict.fromkeys([first.dataset_id, *rnd.sample(peers, min(len(peers), rnd.choice((0, 1, 2))))])
+        )
+        add_consumer(rnd, estate, profile, pick(rnd, c.CONSUMER_KINDS), inputs)
+
+
+def add_consumer(
+    rnd, estate: Estate, profile: c.Profile, kind: str, inputs: list[str], *, noun=None, criticality=None
+):
+    first = estate.datasets[inputs[0]]
+    noun = noun or rnd.choice(c.CONSUMER_NOUNS[kind])
+    level = CRITICALITY_ORDER.index(first.criticality) + (1 if rnd.random() < 0.4 else 0)
+    criticality = criticality or CRITICALITY_ORDER[min(level, 3)]
+    namespace = f"mlflow://bhp-{estate.source}" if kind == "ml_model" else profile.bi_namespace
+    label = f"{first.subject} {noun}".replace("_", " ").title()
+    sla = 720 if criticality == "critical" and kind == "dashboard" else 1440
+    d = Dataset(f"{kind}.{first.domain.replace('-', '_')}.{first.subject}_{noun}", label, namespace, kind,
+                first.owner, first.team, criticality, sla, inputs=inputs)  # fmt: skip
+    d.domain, d.subject = first.domain, first.subject
+    add_dataset(estate, d)
+
+
+def settle_freshness(estate: Estate, last_success: dict[str, datetime | None], seed: int) -> None:
+    """last_updated_ts for every dataset, from the runs: writers' last success; external sources
+    mostly fresh, stale where their ingest pipeline reports missing upstream data."""
+    rnd = random.Random(f"{estate.source}:{seed}:freshness")
+    now, floor = estate.now, estate.now - timedelta(days=estate.days + 1)
+    starved = {
+        d
+        for p in estate.pipelines
+        if p.layer == 0 and c.ERRORS[p.errors[0]][1] == "upstream_missing"
+        for d in p.inputs
+    }
+    for d in estate.datasets.values():
+        if d.writer:
+            d.last_updated_ts = last_success.get(d.writer) or floor
+        elif not d.inputs:
+            stale = d.dataset_id in starved or rnd.random() < 0.05
+            age = timedelta(days=rnd.uniform(1.5, 5)) if stale else timedelta(minutes=rnd.uniform(5, 90))
+            d.last_updated_ts = (now - age).replace(microsecond=0)
+    for d in estate.datasets.values():
+        if d.inputs:
+            oldest = min(estate.datasets[i].last_updated_ts for i in d.inputs)
+            d.last_updated_ts = min(now, oldest + timedelta(minutes=rnd.uniform(5, 45))).replace(
+                microsecond=0
+            )

@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
+from pipelines_app.warehouse.base import schema_tables
+
+SCHEMA_MISSING = ("SF_DATABASE", "SF_SCHEMA")  # settings named when the schema itself is not there yet
+
+
+class Command(BaseCommand):
+    help = "Create the telemetry schema (database, schema, tables) on the configured warehouse. Idempotent."
+
+    def handle(self, **options):
+        try:
+            warehouse = get_warehouse()
+            try:
+                before = warehouse.existing_tables()
+            except WarehouseUnavailable as exc:
+                if exc.details.get("setting") not in SCHEMA_MISSING:
+                    raise
+                before = set()
+            warehouse.create_schema()
+            after = warehouse.existing_tables()
+        except WarehouseUnavailable as exc:
+            raise CommandError(exc.message)
+        wanted = schema_tables()
+        missing = [t for t in wanted if t not in after]
+        if missing:
+            raise CommandError(f"tables still missing after create: {', '.join(missing)}")
+        created = [t for t in wanted if t not in before]
+        present = [t for t in wanted if t in before]
+        self.stdout.write(f"telemetry warehouse: {warehouse.describe()}")
+        self.stdout.write(f"  created: {', '.join(created) or 'nothing'}")
+        self.stdout.write(f"  already present: {', '.join(present) or 'nothing'}")
