@@ -13,13 +13,13 @@ from datetime import datetime
 
 # OpenLineage eventType -> PIPELINE_RUNS.status. OTHER (and a missing eventType) carries facets only:
 # it creates the run as RUNNING when it is the first thing seen, and never overrides a status.
-STATUS_BY_EVENT_TYPE = {
+STATUS_BY_EVENT_TYPE = {  # in the spec's order
     "START": "RUNNING",
     "RUNNING": "RUNNING",
-    "OTHER": "RUNNING",
     "COMPLETE": "SUCCESS",
-    "FAIL": "FAILED",
     "ABORT": "ABORTED",
+    "FAIL": "FAILED",
+    "OTHER": "RUNNING",
 }
 TERMINAL = ("SUCCESS", "FAILED", "ABORTED")
 # Between two terminal events with the same eventTime, the more severe one wins (same order in SQL).
