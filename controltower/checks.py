@@ -5,6 +5,8 @@ import os
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
+from aggregate_app.sources import parse as parse_sources
+
 
 @register()
 def check_secret_key(app_configs=None, **kwargs):
@@ -46,19 +48,9 @@ def check_warehouse(app_configs=None, **kwargs):
 
 @register()
 def check_sources(app_configs=None, **kwargs):
-    """CT_SOURCES is `name=url,name=url`: names unique, urls with a scheme."""
-    errors = []
-    seen = set()
-    for item in filter(None, (p.strip() for p in settings.CT_SOURCES.split(","))):
-        name, sep, url = item.partition("=")
-        name = name.strip().lower()
-        if not sep or not name or not url.strip().startswith(("http://", "https://")):
-            errors.append(
-                Error(f"CT_SOURCES entry {item!r} is not name=http(s)://host.", hint="Example: aws=https://aws.example.com", id="ct.E002")
-            )
-        elif name in seen:
-            errors.append(Error(f"CT_SOURCES names the source {name!r} twice.", hint="Give each source one entry.", id="ct.E001"))
-        seen.add(name)
+    """CT_SOURCES is `name=url,name=url` (or AWS_BASE/AZURE_BASE): parsed by the one parser."""
+    parsed = parse_sources(settings.CT_SOURCES, settings.AWS_BASE, settings.AZURE_BASE)
+    errors = [(Warning if p.warning else Error)(p.message, hint=p.hint, id=p.id) for p in parsed.problems]
     if settings.PRODUCTION and settings.CT_PUBLIC_READ:
         errors.append(Warning("CT_PUBLIC_READ is on in production: anyone can read telemetry.", id="ct.W001"))
     return errors

@@ -103,9 +103,12 @@ def merge_by_id(id_key: str = "pipeline_id"):
         items = [merge_items(id_key, entries) for entries in groups.values()] + loose
         complete = all(not isinstance(d, dict) or d.get("complete", True) for d in answers.values())
         seen = sum(len(e) for e in groups.values()) + len(loose)
-        total = (
-            len(items) if complete else sum(_total(d, key) for d in answers.values()) - (seen - len(items))
-        )
+        if page is not None and not page.slice:  # one source paged itself: its total is exact
+            complete, total = True, sum(_total(d, key) for d in answers.values())
+        elif complete:
+            total = len(items)
+        else:
+            total = sum(_total(d, key) for d in answers.values()) - (seen - len(items))
         return _envelope(
             answers, key, items, total, page, **({} if complete else {"total_is_estimate": True})
         )

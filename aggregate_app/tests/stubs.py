@@ -62,7 +62,9 @@ class StubSource:
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         return self
 
@@ -127,7 +129,9 @@ def _handler_for(stub: StubSource):
             stub.requests.append(received)
             reply = stub.routes.get(parts.path)
             if reply is None:
-                return self._send(404, {"error": {"code": "not_found", "message": f"No route matches {parts.path}."}})
+                return self._send(
+                    404, {"error": {"code": "not_found", "message": f"No route matches {parts.path}."}}
+                )
             if reply.hang:
                 stub._release.wait(30)
                 return None
@@ -138,10 +142,14 @@ def _handler_for(stub: StubSource):
                 return self._send(status, body)
             if reply.raw is not None:
                 return self._send(reply.status, None, raw=reply.raw, content_type=reply.content_type)
-            return self._send(reply.status, reply.body, content_type=reply.content_type, headers=reply.headers)
+            return self._send(
+                reply.status, reply.body, content_type=reply.content_type, headers=reply.headers
+            )
 
         def _send(self, status, body, raw=None, content_type="application/json", headers=None):
-            data = raw if raw is not None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+            data = (
+                raw if raw is not None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+            )
             self.send_response(status)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)

@@ -8,8 +8,6 @@ import pytest
 from aggregate_app import breaker, client, sources
 from controltower.middleware import current_request_id
 
-from .stubs import stub_sources  # noqa: F401
-
 
 def fetch(path="/api/summary", **call):
     return client.fetch(sources.configured(), client.Call(path=path, **call))
@@ -70,7 +68,11 @@ def test_breaker_half_opens_after_cool_down_and_closes_on_success(stub_sources, 
     assert breaker.states()["aws"]["state"] == breaker.HALF_OPEN
     stubs["aws"].reply("/api/summary", {"fine": True})
     assert fetch()["aws"].data == {"fine": True}
-    assert breaker.states()["aws"] == {"url": stubs["aws"].url, "state": breaker.CLOSED, "consecutive_failures": 0}
+    assert breaker.states()["aws"] == {
+        "url": stubs["aws"].url,
+        "state": breaker.CLOSED,
+        "consecutive_failures": 0,
+    }
 
 
 def test_a_failed_trial_call_reopens_the_breaker(stub_sources, settings):
@@ -87,7 +89,9 @@ def test_a_failed_trial_call_reopens_the_breaker(stub_sources, settings):
 
 def test_client_errors_do_not_trip_the_breaker(stub_sources):
     stubs = stub_sources("aws")
-    stubs["aws"].reply("/api/summary", {"error": {"code": "invalid_parameter", "message": "bad days"}}, status=400)
+    stubs["aws"].reply(
+        "/api/summary", {"error": {"code": "invalid_parameter", "message": "bad days"}}, status=400
+    )
     for _ in range(5):
         assert fetch()["aws"].kind == "rejected"
     assert breaker.states()["aws"]["state"] == breaker.CLOSED
@@ -104,7 +108,9 @@ def test_idempotent_gets_retry_transient_failures(stub_sources):
 
 def test_writes_are_never_retried(stub_sources):
     stubs = stub_sources("aws")
-    stubs["aws"].reply("/api/policies/assign", {"error": {"code": "busy", "message": "try later"}}, status=503)
+    stubs["aws"].reply(
+        "/api/policies/assign", {"error": {"code": "busy", "message": "try later"}}, status=503
+    )
     outcome = fetch("/api/policies/assign", method="POST", body={"scope": "team"})["aws"]
     assert outcome.kind == "server_error"
     assert len(stubs["aws"].calls("/api/policies/assign")) == 1

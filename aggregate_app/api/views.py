@@ -1,0 +1,236 @@
+"""Aggregate views: parse `source` and paging, fan out, merge, render. The route table (which
+source path and merge rule each aggregate path uses) is aggregate_app/api/urls.py."""
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.errors import ApiError
+from controltower.api.params import choice_param, int_param, page_params
+from controltower.roles import OPERATOR, VIEWER
+
+from .. import client, diagnostics, drilldown, respond, sources
+from ..merge import FIRST_FOUND, CsvBody, Page, Rule
+
+MAX_WINDOW = 5000  # deepest offset+limit merged across sources; deeper pages need one source
+TAG = ["aggregate"]
+SOURCE_PARAM = OpenApiParameter(
+    "source", str, description="A source name, `both` or `all` (every source; the default)."
+)
+REQUIRED_SOURCE = OpenApiParameter(
+    "source", str, required=True, description="A source name, `both` or `all`: where the write goes."
+)
+SINGLE_SOURCE = OpenApiParameter("source", str, required=True, description="One source name.")
+PAGING = [OpenApiParameter("offset", int), OpenApiParameter("limit", int)]
+ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
+
+
+def acting_user(request) -> str:
+    return request.user.get_username() if request.user and request.user.is_authenticated else ""
+
+
+def forwarded_params(request, drop: tuple[str, ...] = ("source",)) -> dict:
+    return {k: v for k, v in request.query_params.lists() if k not in drop}
+
+
+def paging(request, n_sources: int) -> tuple[Page, tuple[int, int] | None]:
+    """One source pages itself; several are asked for the window [0, offset+limit) and the
+    merged list is sliced here (so deep pages across sources are refused)."""
+    offset, limit = page_params(request)
+    if n_sources == 1:
+        return Page(offset, limit, slice=False), None
+    if offset + limit > MAX_WINDOW:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            f"offset+limit may not exceed {MAX_WINDOW} across sources; name one source to page deeper.",
+            {"parameter": "offset", "maximum": MAX_WINDOW - limit},
+        )
+    return Page(offset, limit), (offset, limit)
+
+
+def source_path(template: str, kwargs: dict) -> str:
+    return template.format(**{k: quote(str(v), safe="") for k, v in kwargs.items()})
+
+
+class SourcesOwnFormat(DefaultContentNegotiation):
+    """`?format=` is the sources' parameter (CSV exports), forwarded as is; here the answer is
+    JSON (or the merged CSV, rendered directly)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class MirrorView(APIView):
+    """GET a source route from the selected sources and merge the answers with `rule`."""
+
+    source_path: str = ""
+    rule: Rule
+    content_negotiation_class = SourcesOwnFormat
+
+    def get(self, request, **kwargs):
+        selected = sources.select(request.query_params.get("source"), single=self.rule.single)
+        params, page, window = forwarded_params(request), None, None
+        if self.rule.paged:
+            page, window = paging(request, len(selected))
+            params = {k: v for k, v in params.items() if k not in ("offset", "limit")}
+            if window is None:
+                params.update(offset=page.offset, limit=page.limit)
+        path = source_path(self.source_path, kwargs)
+        call = client.Call(path=path, params=params, window=window, acting_user=acting_user(request))
+        body, meta = respond.merged(path, client.fetch(selected, call), self.rule, page)
+        if isinstance(body, CsvBody):
+            response = HttpResponse(body.text, content_type="text/csv")
+            response["X-CT-Degraded-Sources"] = ",".join(n for n, s in meta["sources"].items() if not s["ok"])
+            return response
+        return Response(_aggregate_links(body))
+
+
+def _aggregate_links(body: dict) -> dict:
+    """A deprecated alias points at the aggregate replacement, not the source's."""
+    target = body.get("replacement_endpoint")
+    if isinstance(target, str) and target.startswith("/api/") and not target.startswith("/api/aggregate/"):
+        body["replacement_endpoint"] = "/api/aggregate/" + target[len("/api/") :]
+    return body
+
+
+class WriteView(APIView):
+    """POST to the sources the caller names, as the control tier's service account, on behalf of
+    the caller (X-Acting-User). The caller needs `write_role` here, as they would at a source."""
+
+    source_path: str = ""
+    write_role = OPERATOR
+
+    def post(self, request, **kwargs):
+        body = request.data.dict() if hasattr(request.data, "dict") else request.data  # a form: plain dict
+        chosen = request.query_params.get("source") or (
+            body.get("source") if isinstance(body, dict) else None
+        )
+        selected = sources.select(chosen, required=True)
+        path = source_path(self.source_path, kwargs)
+        call = client.Call(path=path, method="POST", body=body, acting_user=acting_user(request))
+        status, result = respond.written(path, client.fetch(selected, call))
+        return Response(result, status=status)
+
+
+def mirror(path_template: str, rule: Rule):
+    """The view for a read route: GET `path_template` on the sources, merged by `rule`."""
+    params = [SINGLE_SOURCE] if rule.single else [SOURCE_PARAM]
+    params += PAGING if rule.paged or rule.single else []
+
+    @extend_schema(
+        tags=TAG,
+        parameters=params,
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description=f"Mirrors `GET {path_template}` on the selected sources; merge rule `{rule.name}`.",
+    )
+    def get(self, request, **kwargs):
+        return MirrorView.get(self, request, **kwargs)
+
+    name = "Aggregate" + "".join(p.capitalize() for p in path_template.replace("-", "/").split("/") if p)
+    return type(
+        name.replace("{", "").replace("}", ""),
+        (MirrorView,),
+        {"source_path": path_template, "rule": rule, "get": get},
+    ).as_view()
+
+
+def write(path_template: str, role: str = OPERATOR):
+    """The view for a write route: POST `path_template` to the sources the caller names."""
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[REQUIRED_SOURCE],
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 207: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, **ERRORS},
+        description=(
+            f"Forwards `POST {path_template}` to the named sources (role `{role}` needed); answers each "
+            "source's outcome: 200 all accepted, 207 some, 502 none (or the sources' own 4xx)."
+        ),
+    )
+    def post(self, request, **kwargs):
+        return WriteView.post(self, request, **kwargs)
+
+    name = "AggregateWrite" + "".join(p.capitalize() for p in path_template.replace("-", "/").split("/") if p)
+    return type(
+        name, (WriteView,), {"source_path": path_template, "write_role": role, "post": post}
+    ).as_view()
+
+
+class TriageQueryView(APIView):
+    """POST /api/triage/query to the body's `source` (or every source, first answer wins). A read
+    in substance: any logged-in viewer may ask."""
+
+    write_role = VIEWER
+
+    @extend_schema(
+        tags=TAG,
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description="Forwards the triage query to the request's `source` (a name, `both` or `all`); with "
+        "several sources the first (in configuration order) that answers wins.",
+    )
+    def post(self, request):
+        body = request.data if isinstance(request.data, dict) else {}
+        selected = sources.select(request.query_params.get("source") or body.get("source"))
+        call = client.Call(
+            path="/api/triage/query", method="POST", body=body, acting_user=acting_user(request)
+        )
+        result, _ = respond.merged(call.path, client.fetch(selected, call), FIRST_FOUND, None)
+        return Response(result)
+
+
+class DrilldownView(APIView):
+    """GET /api/aggregate/governance/drilldown: the rows behind a governance number, across sources."""
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[
+            SOURCE_PARAM,
+            OpenApiParameter("drilldown", str, required=True, enum=list(drilldown.CHOICES)),
+            OpenApiParameter("days", int, description="Look-back window, 1-90 days (default 7)."),
+            OpenApiParameter("limit", int, description="Rows to return, 1-500 (default 50)."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def get(self, request):
+        kind = choice_param(request, "drilldown", drilldown.CHOICES)
+        if kind is None:
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                f"'drilldown' is required: one of {', '.join(drilldown.CHOICES)}.",
+                {"parameter": "drilldown", "choices": list(drilldown.CHOICES)},
+            )
+        days = int_param(request, "days", 7, minimum=1, maximum=90)
+        limit = int_param(request, "limit", 50, minimum=1, maximum=500)
+        selected = sources.select(request.query_params.get("source"))
+        return Response(drilldown.drilldown(kind, selected, days, limit, acting_user(request)))
+
+
+class DiagnosticsView(APIView):
+    """GET /api/aggregate/ops/diagnostics: build fingerprints and their reconciliation, assisted
+    triage posture, breakers, CI and smoke outcomes. `?download=1` answers it as a JSON file."""
+
+    @extend_schema(
+        tags=TAG,
+        parameters=[
+            SOURCE_PARAM,
+            OpenApiParameter("download", bool, description="Answer as a JSON attachment."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        selected = sources.select(request.query_params.get("source"))
+        body = diagnostics.snapshot(selected, acting_user(request))
+        response = Response(body)
+        if request.query_params.get("download") in ("1", "true", "yes"):
+            stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+            response["Content-Disposition"] = f'attachment; filename="control-tower-diagnostics-{stamp}.json"'
+        return response

@@ -1,0 +1,131 @@
+"""Governance drilldowns across sources (control tier only): the rows behind a posture number.
+
+    runbook_coverage       per team: pipelines, with a runbook, missing, coverage_pct (worst first)
+    critical_runbook_gaps  critical pipelines without a runbook          (GET /api/runbooks)
+    sla_pressure           pipelines breaching or at risk of their SLA   (GET /api/sla/pipelines)
+    cost_anomalies         cost anomalies, largest first                 (GET /api/costs/anomalies)
+    dq_mismatches          pipelines not meeting their DQ standard       (GET /api/dq/effective)
+
+Rows come from the source lists (the first DRILL_WINDOW items of each), are tagged with their
+source, filtered by the predicate below and cut to `limit`. The predicates read the source
+rows' documented fields and tolerate the common spellings.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import client, meta, respond, sources
+from .merge import concat
+from .sources import Source
+
+DRILL_WINDOW = 2000
+CHOICES = ("runbook_coverage", "critical_runbook_gaps", "sla_pressure", "cost_anomalies", "dq_mismatches")
+PRESSURED = {"breached", "breach", "at_risk", "late", "warning", "violated"}
+MISMATCHED = {"mismatch", "non_compliant", "noncompliant", "violation", "failing", "breached"}
+
+
+def missing_runbook(row: dict) -> bool:
+    if row.get("has_runbook") is not None:
+        return not row["has_runbook"]
+    return not (row.get("runbook_url") or "").strip()
+
+
+def sla_pressured(row: dict) -> bool:
+    status = str(row.get("sla_status") or row.get("status") or "").lower()
+    counts = (row.get(k) for k in ("breaches", "breach_count", "breaches_7d", "late_runs"))
+    return bool(
+        row.get("breached") or row.get("at_risk") or status in PRESSURED or any((c or 0) > 0 for c in counts)
+    )
+
+
+def dq_mismatched(row: dict) -> bool:
+    if row.get("compliant") is not None:
+        return not row["compliant"]
+    status = str(row.get("status") or row.get("dq_status") or "").lower()
+    return bool(row.get("mismatch") or row.get("violations") or status in MISMATCHED)
+
+
+def _magnitude(row: dict) -> float:
+    for key in ("robust_z", "score", "z_score", "ratio", "delta_aud", "latest_cost_aud", "cost_aud"):
+        if isinstance(row.get(key), int | float):
+            return float(row[key])
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Drill:
+    path: str
+    params: dict
+    keep: Callable[[dict], bool] | None = None
+    order: Callable[[dict], float] | None = None
+
+
+DRILLS = {
+    "runbook_coverage": Drill("/api/runbooks", {"include_missing": "true"}),
+    "critical_runbook_gaps": Drill(
+        "/api/runbooks", {"include_missing": "true", "criticality": "critical"}, missing_runbook
+    ),
+    "sla_pressure": Drill("/api/sla/pipelines", {}, sla_pressured),
+    "cost_anomalies": Drill("/api/costs/anomalies", {}, None, _magnitude),
+    "dq_mismatches": Drill("/api/dq/effective", {}, dq_mismatched),
+}
+
+
+def coverage_by_team(rows: list[dict]) -> list[dict]:
+    teams: dict[str, dict] = {}
+    for row in rows:
+        team = teams.setdefault(
+            row.get("team") or "(no team)", {"pipelines": 0, "with_runbook": 0, "by_source": {}}
+        )
+        team["pipelines"] += 1
+        team["with_runbook"] += 0 if missing_runbook(row) else 1
+        per_source = team["by_source"].setdefault(row.get("source"), {"pipelines": 0, "missing": 0})
+        per_source["pipelines"] += 1
+        per_source["missing"] += 1 if missing_runbook(row) else 0
+    out = [
+        {
+            "team": name,
+            **t,
+            "missing": t["pipelines"] - t["with_runbook"],
+            "coverage_pct": round(100.0 * t["with_runbook"] / t["pipelines"], 1),
+        }
+        for name, t in teams.items()
+    ]
+    return sorted(out, key=lambda r: (r["coverage_pct"], r["team"]))
+
+
+def drilldown(kind: str, selected: list[Source], days: int, limit: int, user: str = "") -> dict:
+    drill = DRILLS[kind]
+    call = client.Call(
+        path=drill.path, params={**drill.params, "days": days}, window=(0, DRILL_WINDOW), acting_user=user
+    )
+    outcomes = client.fetch(selected, call)
+    answers = respond.answers_of(outcomes)
+    if not answers:
+        raise respond.none_answered(drill.path, outcomes)
+    raw = [r for r in concat()(answers, None).get("items", []) if isinstance(r, dict)]
+    if kind == "runbook_coverage":
+        rows = coverage_by_team(raw)
+        per_source = {
+            n: {
+                "pipelines": sum(1 for r in raw if r["source"] == n),
+                "missing": sum(1 for r in raw if r["source"] == n and missing_runbook(r)),
+            }
+            for n in answers
+        }
+    else:
+        rows = [r for r in raw if drill.keep is None or drill.keep(r)]
+        per_source = {n: sum(1 for r in rows if r["source"] == n) for n in answers}
+    if drill.order:
+        rows.sort(key=drill.order, reverse=True)
+    truncated = any(isinstance(d, dict) and not d.get("complete", True) for d in answers.values())
+    return {
+        "drilldown": kind,
+        "days": days,
+        "total": len(rows),
+        "limit": limit,
+        "items": rows[:limit],
+        "by_source": per_source,
+        "source_rows_truncated": truncated,
+        "_meta": meta.build(drill.path, outcomes, sources.names()),
+    }

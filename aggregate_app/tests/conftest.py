@@ -1,0 +1,3 @@
+"""Fixtures of the aggregate tests: stub sources (stubs.py)."""
+
+from .stubs import stub_sources  # noqa: F401

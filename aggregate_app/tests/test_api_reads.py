@@ -1,0 +1,301 @@
+"""Aggregate read routes over real stub sources: merged answers, `_meta`, degraded sources,
+and the errors when nothing could answer."""
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY_AWS = {
+    "pipelines": 40,
+    "stale_datasets": 6,
+    "top_impacted_downstream_assets": [],
+    "cost_24h_aud": 409.9,
+    "cost_7d_aud": 5053.69,
+    "cost_7d_daily_avg_aud": 721.96,
+}
+SUMMARY_AZURE = {
+    "pipelines": 22,
+    "stale_datasets": 1,
+    "top_impacted_downstream_assets": [],
+    "cost_24h_aud": 10.0,
+    "cost_7d_aud": 70.0,
+    "cost_7d_daily_avg_aud": 10.0,
+}
+
+
+@pytest.fixture
+def two(stub_sources):
+    stubs = stub_sources("aws", "azure")
+    stubs["aws"].reply("/api/summary", SUMMARY_AWS)
+    stubs["azure"].reply("/api/summary", SUMMARY_AZURE)
+    return stubs
+
+
+@pytest.fixture
+def api(client_for, viewer):
+    return client_for(viewer)
+
+
+def test_summary_from_both_sources_with_meta(two, api):
+    response = api.get("/api/aggregate/summary")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["pipelines"] == 62 and body["cost_7d_aud"] == 5123.69 and body["stale_datasets"] == 7
+    meta = body["_meta"]
+    assert meta["aws_ok"] is True and meta["azure_ok"] is True and meta["degraded"] is False
+    assert meta["selected"] == ["aws", "azure"] and meta["capabilities"] == []
+    assert set(meta["sources"]["aws"]) == {"ok", "status", "latency_ms", "error", "reason"}
+    assert meta["sources"]["aws"]["status"] == 200 and meta["sources"]["aws"]["error"] is None
+    assert meta["generated_at"].endswith("Z")
+
+
+def test_one_source_by_name(two, api):
+    body = api.get("/api/aggregate/summary?source=azure").json()
+    assert body["pipelines"] == 22
+    assert body["_meta"]["azure_ok"] is True and body["_meta"]["aws_ok"] is None  # not asked
+    assert two["aws"].calls("/api/summary") == []
+
+
+def test_a_stopped_source_gives_200_with_the_rest(two, api):
+    two["azure"].stop()
+    response = api.get("/api/aggregate/summary?source=both")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["pipelines"] == 40
+    meta = body["_meta"]
+    assert meta["aws_ok"] is True and meta["azure_ok"] is False and meta["degraded"] is True
+    assert meta["sources"]["azure"]["error"] == "connection_error"
+    assert meta["capabilities"] == [
+        {
+            "endpoint": "/api/summary",
+            "source": "azure",
+            "status": "degraded",
+            "reason": "connection refused",
+            "error": "connection_error",
+        }
+    ]
+
+
+def test_a_hanging_source_costs_its_timeout_then_nothing_once_the_breaker_opens(two, api, settings):
+    settings.CT_SOURCE_TIMEOUT_S = 0.4
+    two["azure"].hang("/api/summary")
+    for _ in range(settings.CT_SOURCE_BREAKER_THRESHOLD):
+        started = time.monotonic()
+        body = api.get("/api/aggregate/summary").json()
+        assert time.monotonic() - started < 0.4 + 0.35
+        assert body["_meta"]["sources"]["azure"]["error"] == "timeout" and body["pipelines"] == 40
+    started = time.monotonic()
+    body = api.get("/api/aggregate/summary").json()
+    assert time.monotonic() - started < 0.2
+    assert body["_meta"]["sources"]["azure"]["error"] == "circuit_open" and body["_meta"]["azure_ok"] is False
+
+
+def test_invalid_json_marks_the_source_degraded(two, api):
+    two["azure"].garbage("/api/summary")
+    body = api.get("/api/aggregate/summary").json()
+    assert body["pipelines"] == 40
+    (row,) = body["_meta"]["capabilities"]
+    assert (row["source"], row["status"], row["error"]) == ("azure", "degraded", "invalid_json")
+    assert body["_meta"]["azure_ok"] is False
+
+
+def test_a_source_without_the_endpoint_is_a_capability_row(two, api):
+    two["aws"].reply("/api/governance/posture", {"pipelines": 3})
+    body = api.get("/api/aggregate/governance/posture").json()
+    assert body["pipelines"] == 3
+    (row,) = body["_meta"]["capabilities"]
+    assert (row["source"], row["status"], row["endpoint"]) == (
+        "azure",
+        "unsupported",
+        "/api/governance/posture",
+    )
+
+
+def test_when_every_source_fails_it_is_a_502_naming_each_reason(two, api):
+    two["aws"].reply(
+        "/api/summary", {"error": {"code": "database_unavailable", "message": "warehouse down"}}, status=503
+    )
+    two["azure"].stop()
+    response = api.get("/api/aggregate/summary")
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["code"] == "sources_unavailable"
+    assert (
+        "aws: HTTP 503: warehouse down" in error["message"]
+        and "azure: connection refused" in error["message"]
+    )
+    assert error["details"]["sources"]["azure"]["error"] == "connection_error"
+
+
+def test_an_entity_missing_everywhere_is_a_404(two, api):
+    for stub in two.values():
+        stub.reply(
+            "/api/pipelines/nope/sla",
+            {"error": {"code": "not_found", "message": "No pipeline 'nope'."}},
+            status=404,
+        )
+    response = api.get("/api/aggregate/pipelines/nope/sla")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_an_entity_in_one_source_answers_with_a_not_found_row_for_the_other(two, api):
+    two["aws"].reply("/api/pipelines/p2/sla", {"pipeline_id": "p2", "status": "ok"})
+    two["azure"].reply(
+        "/api/pipelines/p2/sla", {"error": {"code": "not_found", "message": "No pipeline 'p2'."}}, status=404
+    )
+    body = api.get("/api/aggregate/pipelines/p2/sla").json()
+    assert body["by_source"] == {"aws": {"pipeline_id": "p2", "status": "ok"}}
+    assert body["_meta"]["azure_ok"] is True  # the source answered: it has no such pipeline
+    assert body["_meta"]["capabilities"][0]["status"] == "not_found"
+
+
+def test_a_bad_parameter_refused_by_every_source_is_their_400(two, api):
+    error = {
+        "error": {
+            "code": "invalid_parameter",
+            "message": "'days' must be an integer.",
+            "details": {"parameter": "days"},
+        }
+    }
+    for stub in two.values():
+        stub.reply("/api/costs", error, status=400)
+    response = api.get("/api/aggregate/costs?days=x")
+    assert response.status_code == 400
+    body = response.json()["error"]
+    assert body["code"] == "invalid_parameter" and body["message"] == "'days' must be an integer."
+    assert body["details"]["parameter"] == "days"
+    assert two["aws"].calls("/api/costs")[0].query == {"days": ["x"]}  # forwarded as given
+
+
+def test_an_unknown_source_is_a_400(two, api):
+    response = api.get("/api/aggregate/summary?source=gcp")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["choices"] == ["aws", "azure", "both", "all"]
+
+
+def test_reads_need_a_login(two, anon_client):
+    assert anon_client.get("/api/aggregate/summary").status_code == 401
+
+
+def page_of(items):
+    def handler(req):
+        offset, limit = int(req.query.get("offset", ["0"])[0]), int(req.query.get("limit", ["50"])[0])
+        return 200, {
+            "items": items[offset : offset + limit],
+            "total": len(items),
+            "offset": offset,
+            "limit": limit,
+        }
+
+    return handler
+
+
+def test_pipelines_merge_across_sources_and_page(two, api):
+    two["aws"].reply(
+        "/api/pipelines",
+        handler=page_of(
+            [
+                {"pipeline_id": f"p{i}", "runs_7d": 10, "last_end_ts": "2026-11-20T10:00:00Z"}
+                for i in range(1, 5)
+            ]
+        ),
+    )
+    two["azure"].reply(
+        "/api/pipelines",
+        handler=page_of(
+            [
+                {"pipeline_id": "p2", "runs_7d": 5, "last_end_ts": "2026-11-20T11:00:00Z"},
+                {"pipeline_id": "z1", "runs_7d": 1, "last_end_ts": None},
+            ]
+        ),
+    )
+    first = api.get("/api/aggregate/pipelines?limit=3").json()
+    second = api.get("/api/aggregate/pipelines?offset=3&limit=3").json()
+    assert [p["pipeline_id"] for p in first["items"]] == ["p1", "p2", "p3"]
+    assert [p["pipeline_id"] for p in second["items"]] == ["p4", "z1"]
+    assert first["total"] == second["total"] == 5
+    p2 = first["items"][1]
+    assert (p2["runs_7d"], p2["last_end_ts"], p2["sources"]) == (15, "2026-11-20T11:00:00Z", ["aws", "azure"])
+    assert two["aws"].calls("/api/pipelines")[-1].query["offset"] == ["0"]  # each source sends its window
+
+
+def test_one_source_pages_itself(two, api):
+    two["aws"].reply("/api/pipelines", handler=page_of([{"pipeline_id": f"p{i}"} for i in range(10)]))
+    body = api.get("/api/aggregate/pipelines?source=aws&offset=4&limit=2").json()
+    assert [p["pipeline_id"] for p in body["items"]] == ["p4", "p5"]
+    assert (body["total"], body["offset"], body["limit"]) == (10, 4, 2)
+    assert two["aws"].calls("/api/pipelines")[-1].query == {"offset": ["4"], "limit": ["2"]}
+
+
+def test_deep_pages_across_sources_need_one_source(two, api):
+    response = api.get("/api/aggregate/pipelines?offset=5000&limit=50")
+    assert response.status_code == 400 and "single source" not in response.json()["error"]["message"]
+    assert "name one source" in response.json()["error"]["message"]
+
+
+def test_run_lists_need_a_single_source(two, api):
+    response = api.get("/api/aggregate/pipelines/p2/runs?source=both")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["choices"] == ["aws", "azure"]
+    assert api.get("/api/aggregate/pipelines/p2/runs").status_code == 400
+
+
+def test_run_lists_page_one_source(two, api):
+    runs = [{"run_id": f"aws-p2-{i:04d}"} for i in range(10)]
+    two["aws"].reply("/api/pipelines/p2/runs", handler=page_of(runs))
+    body = api.get("/api/aggregate/pipelines/p2/runs?source=aws&offset=3&limit=3").json()
+    assert [r["run_id"] for r in body["items"]] == ["aws-p2-0003", "aws-p2-0004", "aws-p2-0005"]
+    assert body["source"] == "aws" and body["items"][0]["source"] == "aws"
+    assert body["_meta"]["aws_ok"] is True and body["_meta"]["azure_ok"] is None
+
+
+def test_path_parameters_are_escaped(two, api):
+    two["aws"].reply("/api/pipelines/a%20b/sla", {"pipeline_id": "a b"})
+    body = api.get("/api/aggregate/pipelines/a%20b/sla?source=aws").json()
+    assert body["by_source"]["aws"] == {"pipeline_id": "a b"}
+
+
+def test_the_lineage_alias_points_at_the_aggregate_impact(two, api):
+    graph = {
+        "pipeline_id": "p2",
+        "nodes": [],
+        "edges": [],
+        "deprecated": True,
+        "replacement_endpoint": "/api/pipelines/p2/impact",
+    }
+    for stub in two.values():
+        stub.reply("/api/pipelines/p2/lineage", graph)
+    body = api.get("/api/aggregate/pipelines/p2/lineage").json()
+    assert body["deprecated"] is True
+    assert body["replacement_endpoint"] == "/api/aggregate/pipelines/p2/impact"
+
+
+def test_csv_exports_merge_with_a_source_column(two, api):
+    two["aws"].reply("/api/scorecards/teams/export", b"team,score\nore,90\n", content_type="text/csv")
+    two["azure"].stop()
+    response = api.get("/api/aggregate/scorecards/teams/export?format=csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    assert response.content.decode() == "source,team,score\naws,ore,90\n"
+    assert response["X-CT-Degraded-Sources"] == "azure"
+
+
+def test_explain_run_answers_from_the_source_that_has_the_run(two, api):
+    missing = {"error": {"code": "not_found", "message": "No run 'azure-p2-1'."}}
+    two["aws"].reply("/api/explain/run/azure-p2-1", missing, status=404)
+    two["azure"].reply("/api/explain/run/azure-p2-1", {"run_id": "azure-p2-1", "likely_cause": "timeout"})
+    body = api.get("/api/aggregate/explain/run/azure-p2-1").json()
+    assert (body["run_id"], body["source"], body["also_in"]) == ("azure-p2-1", "azure", [])
+
+
+def test_triage_query_goes_to_the_named_source_for_any_viewer(two, api):
+    two["azure"].reply("/api/triage/query", {"summary": "p2 failed", "mode": "deterministic_rules_v1"})
+    response = api.post(
+        "/api/aggregate/triage/query", {"source": "azure", "pipeline_id": "p2"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["summary"] == "p2 failed" and response.json()["source"] == "azure"
+    assert two["azure"].calls("/api/triage/query")[0].json() == {"source": "azure", "pipeline_id": "p2"}
+    assert two["aws"].calls("/api/triage/query") == []
