@@ -8,9 +8,10 @@ workflow outcomes (GitHub) and recent scheduled smoke results. Every part degrad
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
+from django.apps import apps
 from django.conf import settings
 
-from . import breaker, client, github, meta, smoke, sources
+from . import breaker, client, github, meta, sources
 from .sources import Source
 
 FINGERPRINT = ("git_sha", "release_tag")
@@ -48,6 +49,23 @@ def reconcile(control: dict, source_builds: dict[str, dict | None]) -> dict:
     else:
         verdict, reason = "consistent", "Every tier runs the same git_sha and release_tag."
     return {"verdict": verdict, "reason": reason, "differences": differences, "missing": missing}
+
+
+SMOKE_MODEL = ("aggregate", "SmokeRun")  # the scheduled smoke job's record, once it exists
+RECENT_SMOKE = 10
+
+
+def recent_smoke() -> dict:
+    """The latest scheduled smoke runs, newest first, every stored field; `not_available` until
+    the scheduled smoke job records runs."""
+    try:
+        model = apps.get_model(*SMOKE_MODEL)
+    except LookupError:
+        return {"status": "not_available", "reason": "No scheduled smoke results are recorded yet."}
+    rows = list(model.objects.order_by("-pk")[:RECENT_SMOKE].values())
+    if not rows:
+        return {"status": "not_available", "reason": "The scheduled smoke job has not run yet."}
+    return {"status": "ok", "results": rows}
 
 
 def _in_context(fn, *args):
@@ -104,6 +122,6 @@ def snapshot(selected: list[Source], user: str = "") -> dict:
         },
         "breakers": breaker.states(),
         "ci": ci,
-        "smoke": smoke.recent_results(),
+        "smoke": recent_smoke(),
         "_meta": block,
     }

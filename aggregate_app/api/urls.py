@@ -36,6 +36,7 @@ urlpatterns = [
     # overview
     path("api/aggregate/summary", mirror("/api/summary", SUM)),
     path("api/aggregate/pipelines", mirror("/api/pipelines", PIPELINES)),
+    path("api/aggregate/pipelines/<str:pipeline_id>", mirror("/api/pipelines/{pipeline_id}", PIPELINE)),
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/runs", mirror("/api/pipelines/{pipeline_id}/runs", SINGLE)
     ),
@@ -66,6 +67,7 @@ urlpatterns = [
     ),
     # ingest (to the named sources)
     path("api/aggregate/v1/lineage", write("/api/v1/lineage", OPERATOR)),
+    path("api/aggregate/v1/lineage/batch", write("/api/v1/lineage/batch", OPERATOR)),
     # triage
     path("api/aggregate/explain/run/<str:run_id>", mirror("/api/explain/run/{run_id}", FIRST_FOUND)),
     path("api/aggregate/triage/query", TriageQueryView.as_view()),
@@ -77,11 +79,11 @@ urlpatterns = [
     # runbooks
     path("api/aggregate/runbooks", mirror("/api/runbooks", CONCAT)),
     path("api/aggregate/runbooks/governance", mirror("/api/runbooks/governance", CONCAT)),
+    path("api/aggregate/runbooks/governance/upsert", write("/api/runbooks/governance/upsert", OPERATOR)),
+    path("api/aggregate/runbooks/governance/remove", write("/api/runbooks/governance/remove", OPERATOR)),
     path(
-        "api/aggregate/runbooks/governance/upsert", write("/api/runbooks/governance/upsert", GOVERNANCE_ADMIN)
-    ),
-    path(
-        "api/aggregate/runbooks/governance/remove", write("/api/runbooks/governance/remove", GOVERNANCE_ADMIN)
+        "api/aggregate/runbooks/governance/history",
+        mirror("/api/runbooks/governance/history", NEWEST_CHANGE_FIRST),
     ),
     # policies
     path("api/aggregate/policies/profiles", mirror("/api/policies/profiles", CONSENSUS)),
@@ -90,6 +92,9 @@ urlpatterns = [
     path("api/aggregate/policies/effective", mirror("/api/policies/effective", BY_SOURCE)),
     path("api/aggregate/policies/history", mirror("/api/policies/history", NEWEST_CHANGE_FIRST)),
     path("api/aggregate/policies/history/export", mirror("/api/policies/history/export", EXPORT)),
+    path(
+        "api/aggregate/policies/exceptions/review", write("/api/policies/exceptions/review", GOVERNANCE_ADMIN)
+    ),
     path("api/aggregate/policies/exceptions/register", mirror("/api/policies/exceptions/register", CONCAT)),
     path("api/aggregate/policies/review-queue", mirror("/api/policies/review-queue", CONCAT)),
     # data quality

@@ -1,6 +1,7 @@
 """Aggregate views: parse `source` and paging, fan out, merge, render. The route table (which
 source path and merge rule each aggregate path uses) is aggregate_app/api/urls.py."""
 
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -119,12 +120,28 @@ class WriteView(APIView):
         return Response(result, status=status)
 
 
+def view_name(prefix: str, path_template: str) -> str:
+    """/api/pipelines/{pipeline_id}/runs -> <prefix>PipelinesByPipelineIdRunsView"""
+    words = []
+    for part in path_template.removeprefix("/api").strip("/").split("/"):
+        is_param = part.startswith("{")
+        camel = "".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", part) if w)
+        words.append(("By" + camel) if is_param else camel)
+    return prefix + "".join(words) + "View"
+
+
+def operation_id(prefix: str, path_template: str) -> str:
+    """/api/pipelines/{pipeline_id}/runs -> <prefix>_pipelines_pipeline_id_runs"""
+    return prefix + "_" + re.sub(r"[^a-z0-9]+", "_", path_template.removeprefix("/api").lower()).strip("_")
+
+
 def mirror(path_template: str, rule: Rule):
     """The view for a read route: GET `path_template` on the sources, merged by `rule`."""
     params = [SINGLE_SOURCE] if rule.single else [SOURCE_PARAM]
     params += PAGING if rule.paged or rule.single else []
 
     @extend_schema(
+        operation_id=operation_id("aggregate", path_template),
         tags=TAG,
         parameters=params,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
@@ -133,9 +150,8 @@ def mirror(path_template: str, rule: Rule):
     def get(self, request, **kwargs):
         return MirrorView.get(self, request, **kwargs)
 
-    name = "Aggregate" + "".join(p.capitalize() for p in path_template.replace("-", "/").split("/") if p)
     return type(
-        name.replace("{", "").replace("}", ""),
+        view_name("Aggregate", path_template),
         (MirrorView,),
         {"source_path": path_template, "rule": rule, "get": get},
     ).as_view()
@@ -145,6 +161,7 @@ def write(path_template: str, role: str = OPERATOR):
     """The view for a write route: POST `path_template` to the sources the caller names."""
 
     @extend_schema(
+        operation_id=operation_id("aggregate_write", path_template),
         tags=TAG,
         parameters=[REQUIRED_SOURCE],
         request=OpenApiTypes.OBJECT,
@@ -157,9 +174,10 @@ def write(path_template: str, role: str = OPERATOR):
     def post(self, request, **kwargs):
         return WriteView.post(self, request, **kwargs)
 
-    name = "AggregateWrite" + "".join(p.capitalize() for p in path_template.replace("-", "/").split("/") if p)
     return type(
-        name, (WriteView,), {"source_path": path_template, "write_role": role, "post": post}
+        view_name("AggregateWrite", path_template),
+        (WriteView,),
+        {"source_path": path_template, "write_role": role, "post": post},
     ).as_view()
 
 
