@@ -1,9 +1,42 @@
-"""Authentication (DRF token as `Token …` or `Bearer …`, plus session) and role permissions."""
+"""Authentication (DRF token as `Token …` or `Bearer …`, plus session) and role permissions.
+
+A control tier calls sources with a service account's token (a user in the "service" group) and
+names the person it acts for in `X-Acting-User`; only then does `request.acting_user` become that
+name, so audit rows record the real person. From anyone else the header is ignored."""
+
+import re
 
 from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 
 from controltower.roles import OPERATOR, has_role
+
+SERVICE_GROUP = "service"
+ACTING_USER_HEADER = "X-Acting-User"
+_USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def is_service_account(user) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.groups.filter(name=SERVICE_GROUP).exists()
+
+
+def asserted_acting_user(request, user) -> str | None:
+    """The `X-Acting-User` a service account asserts (a valid username), else None."""
+    claimed = request.headers.get(ACTING_USER_HEADER, "").strip()
+    if claimed and _USERNAME.match(claimed) and is_service_account(user):
+        return claimed
+    return None
+
+
+def acting_username(request) -> str:
+    """Who audit rows should name: the acting user a service account asserted, else the caller."""
+    acting = getattr(request, "acting_user", None)
+    if acting:
+        return acting
+    user = getattr(request, "user", None)
+    return user.get_username() if user and user.is_authenticated else ""
 
 
 class TokenOrBearerAuthentication(authentication.TokenAuthentication):
@@ -21,7 +54,9 @@ class TokenOrBearerAuthentication(authentication.TokenAuthentication):
             key = auth[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token header: the key has invalid characters.")
-        return self.authenticate_credentials(key)
+        user, token = self.authenticate_credentials(key)
+        request.acting_user = request._request.acting_user = asserted_acting_user(request, user)
+        return user, token
 
 
 class RolePermission(permissions.BasePermission):

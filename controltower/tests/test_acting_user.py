@@ -1,0 +1,82 @@
+"""X-Acting-User: a service account (group "service") names the person a control tier acts for,
+and audit rows can record that person; from anyone else the header is ignored."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import path
+from rest_framework.response import Response
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+from controltower.api.auth import SERVICE_GROUP, acting_username
+from controltower.tests.personas import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+
+class WhoView(APIView):
+    write_role = "governance_admin"
+
+    def get(self, request):
+        return Response({"user": request.user.username, "acting": acting_username(request)})
+
+    def post(self, request):
+        return self.get(request)
+
+
+urlpatterns = [path("api/_who", WhoView.as_view())]
+
+
+@pytest.fixture
+def service(db):
+    """The control tier's account on a source: governance_admin (to do the writes) + service."""
+    user = make_user("svc-control", "governance_admin")
+    user.groups.add(Group.objects.get(name=SERVICE_GROUP))
+    return user
+
+
+def who(client: APIClient, acting: str | None = None, method: str = "get") -> dict:
+    headers = {"HTTP_X_ACTING_USER": acting} if acting is not None else {}
+    response = getattr(client, method)("/api/_who", **headers)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_service_group_exists_from_a_migration():
+    assert Group.objects.filter(name=SERVICE_GROUP).exists()
+
+
+def test_a_service_account_acts_for_the_named_user(client_for, service):
+    assert who(client_for(service), "gina", "post") == {"user": "svc-control", "acting": "gina"}
+
+
+def test_bearer_tokens_of_a_service_account_work_too(client_for, service):
+    assert who(client_for(service, keyword="Bearer"), "gina")["acting"] == "gina"
+
+
+def test_without_the_header_the_service_account_acts_as_itself(client_for, service):
+    assert who(client_for(service))["acting"] == "svc-control"
+
+
+@pytest.mark.parametrize("persona", ["viewer", "operator", "governance_admin"])
+def test_anyone_else_cannot_assert_an_acting_user(request, client_for, persona):
+    user = request.getfixturevalue(persona)
+    assert who(client_for(user), "someone-else")["acting"] == user.username
+
+
+def test_a_session_login_in_the_service_group_cannot_assert_either(service):
+    client = APIClient()
+    client.login(username="svc-control", password="svc-control-pass-123")
+    assert who(client, "gina")["acting"] == "svc-control"
+
+
+@pytest.mark.parametrize("claimed", ["", "   ", "gina; drop table", "x" * 151, "a\tb"])
+def test_a_malformed_acting_user_is_ignored(client_for, service, claimed):
+    assert who(client_for(service), claimed)["acting"] == "svc-control"
+
+
+def test_an_inactive_service_account_cannot_authenticate_at_all(client_for, service):
+    client = client_for(service)
+    service.is_active = False
+    service.save()
+    assert client.get("/api/_who", HTTP_X_ACTING_USER="gina").status_code == 401
