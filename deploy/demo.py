@@ -37,8 +37,9 @@ def tier_env(tier: str) -> dict:
     if tier == "control":
         env["CT_WAREHOUSE_BACKEND"] = "none"
         env["CT_SOURCES"] = ",".join(f"{s}={url(s)}" for s in SOURCES)
-        for s in SOURCES:
-            env[f"CT_SOURCE_{s.upper()}_TOKEN"] = service_token()
+        if CREDENTIALS.exists():
+            for s in SOURCES:
+                env[f"CT_SOURCE_{s.upper()}_TOKEN"] = service_token()
     else:
         env["CT_WAREHOUSE_BACKEND"] = "duckdb"
         env["CT_SOURCE_NAME"] = tier
