@@ -4,7 +4,7 @@
     critical_runbook_gaps  critical pipelines without a runbook          (GET /api/runbooks)
     sla_pressure           pipelines breaching or at risk of their SLA   (GET /api/sla/pipelines)
     cost_anomalies         cost anomalies, largest first                 (GET /api/costs/anomalies)
-    dq_mismatches          pipelines not meeting their DQ standard       (GET /api/dq/effective)
+    dq_mismatches          pipelines failing their DQ standards          (GET /api/dq/effective?status=fail)
 
 Rows come from the source lists (the first DRILL_WINDOW items of each), are tagged with their
 source, filtered by the predicate below and cut to `limit`. The predicates read the source
@@ -21,10 +21,13 @@ from .sources import Source
 DRILL_WINDOW = 2000
 CHOICES = ("runbook_coverage", "critical_runbook_gaps", "sla_pressure", "cost_anomalies", "dq_mismatches")
 PRESSURED = {"breached", "breach", "at_risk", "late", "warning", "violated"}
-MISMATCHED = {"mismatch", "non_compliant", "noncompliant", "violation", "failing", "breached"}
+MISMATCHED = {"fail", "mismatch", "non_compliant", "noncompliant", "violation", "failing", "breached"}
 
 
 def missing_runbook(row: dict) -> bool:
+    """No usable runbook: status missing / invalid_format (or no URL when the row has no status)."""
+    if row.get("runbook_status"):
+        return row["runbook_status"] != "configured"
     if row.get("has_runbook") is not None:
         return not row["has_runbook"]
     return not (row.get("runbook_url") or "").strip()
@@ -67,7 +70,7 @@ DRILLS = {
     ),
     "sla_pressure": Drill("/api/sla/pipelines", {}, sla_pressured),
     "cost_anomalies": Drill("/api/costs/anomalies", {}, None, _magnitude),
-    "dq_mismatches": Drill("/api/dq/effective", {}, dq_mismatched),
+    "dq_mismatches": Drill("/api/dq/effective", {"status": "fail"}, dq_mismatched),
 }
 
 

@@ -1,0 +1,136 @@
+"""Governance drilldowns across sources: the rows behind a posture number, tagged by source."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def envelope(items):
+    def handler(req):
+        offset, limit = int(req.query.get("offset", ["0"])[0]), int(req.query.get("limit", ["50"])[0])
+        return 200, {
+            "items": items[offset : offset + limit],
+            "total": len(items),
+            "offset": offset,
+            "limit": limit,
+        }
+
+    return handler
+
+
+def runbook(pid, team, status, criticality="high"):
+    return {"pipeline_id": pid, "team": team, "criticality": criticality, "runbook_status": status}
+
+
+@pytest.fixture
+def two(stub_sources):
+    return stub_sources("aws", "azure")
+
+
+@pytest.fixture
+def api(client_for, viewer):
+    return client_for(viewer)
+
+
+def drill(api, kind, **params):
+    query = "&".join(f"{k}={v}" for k, v in {"drilldown": kind, **params}.items())
+    return api.get(f"/api/aggregate/governance/drilldown?{query}")
+
+
+def test_runbook_coverage_by_team_worst_first(two, api):
+    two["aws"].reply(
+        "/api/runbooks",
+        handler=envelope(
+            [
+                runbook("p1", "ore", "configured"),
+                runbook("p2", "ore", "missing"),
+                runbook("p3", "rail", "configured"),
+            ]
+        ),
+    )
+    two["azure"].reply("/api/runbooks", handler=envelope([runbook("p1", "ore", "invalid_format")]))
+    body = drill(api, "runbook_coverage").json()
+    assert [
+        (r["team"], r["pipelines"], r["with_runbook"], r["missing"], r["coverage_pct"]) for r in body["items"]
+    ] == [
+        ("ore", 3, 1, 2, 33.3),
+        ("rail", 1, 1, 0, 100.0),
+    ]
+    assert body["items"][0]["by_source"] == {
+        "aws": {"pipelines": 2, "missing": 1},
+        "azure": {"pipelines": 1, "missing": 1},
+    }
+    assert body["by_source"] == {
+        "aws": {"pipelines": 3, "missing": 1},
+        "azure": {"pipelines": 1, "missing": 1},
+    }
+    assert two["aws"].calls("/api/runbooks")[0].query["include_missing"] == ["true"]
+
+
+def test_critical_runbook_gaps(two, api):
+    rows = [runbook("p1", "ore", "missing", "critical"), runbook("p2", "ore", "configured", "critical")]
+    two["aws"].reply("/api/runbooks", handler=envelope(rows))
+    two["azure"].reply(
+        "/api/runbooks", handler=envelope([runbook("z9", "rail", "invalid_format", "critical")])
+    )
+    body = drill(api, "critical_runbook_gaps", days=30).json()
+    assert [(r["source"], r["pipeline_id"]) for r in body["items"]] == [("aws", "p1"), ("azure", "z9")]
+    assert body["total"] == 2 and body["days"] == 30 and body["by_source"] == {"aws": 1, "azure": 1}
+    query = two["aws"].calls("/api/runbooks")[0].query
+    assert query["criticality"] == ["critical"] and query["days"] == ["30"]
+
+
+def test_sla_pressure_keeps_breached_and_at_risk(two, api):
+    rows = [
+        {"pipeline_id": "p1", "status": "ok"},
+        {"pipeline_id": "p2", "status": "breached"},
+        {"pipeline_id": "p3", "status": "at_risk"},
+    ]
+    two["aws"].reply("/api/sla/pipelines", handler=envelope(rows))
+    two["azure"].reply("/api/sla/pipelines", handler=envelope([{"pipeline_id": "z1", "status": "ok"}]))
+    body = drill(api, "sla_pressure").json()
+    assert [r["pipeline_id"] for r in body["items"]] == ["p2", "p3"]
+
+
+def test_cost_anomalies_largest_first_cut_to_limit(two, api):
+    two["aws"].reply(
+        "/api/costs/anomalies",
+        handler=envelope([{"pipeline_id": "p1", "robust_z": 5.0}, {"pipeline_id": "p2", "robust_z": 50.0}]),
+    )
+    two["azure"].reply("/api/costs/anomalies", handler=envelope([{"pipeline_id": "z1", "robust_z": 20.0}]))
+    body = drill(api, "cost_anomalies", limit=2).json()
+    assert [(r["source"], r["pipeline_id"]) for r in body["items"]] == [("aws", "p2"), ("azure", "z1")]
+    assert body["total"] == 3 and body["limit"] == 2
+
+
+def test_dq_mismatches_ask_the_sources_for_failures(two, api):
+    two["aws"].reply("/api/dq/effective", handler=envelope([{"pipeline_id": "p1", "status": "fail"}]))
+    two["azure"].stop()
+    body = drill(api, "dq_mismatches").json()
+    assert [r["pipeline_id"] for r in body["items"]] == ["p1"]
+    assert two["aws"].calls("/api/dq/effective")[0].query["status"] == ["fail"]
+    assert body["_meta"]["azure_ok"] is False and body["_meta"]["aws_ok"] is True
+
+
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("drilldown=nope", "drilldown"),
+        ("", "drilldown"),
+        ("drilldown=sla_pressure&days=0", "days"),
+        ("drilldown=sla_pressure&days=91", "days"),
+        ("drilldown=sla_pressure&limit=501", "limit"),
+        ("drilldown=sla_pressure&source=mars", "source"),
+    ],
+)
+def test_bad_parameters_are_400(two, api, query, parameter):
+    response = api.get(f"/api/aggregate/governance/drilldown?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["parameter"] == parameter
+
+
+def test_every_source_down_is_502(two, api):
+    for stub in two.values():
+        stub.stop()
+    response = drill(api, "sla_pressure")
+    assert response.status_code == 502 and response.json()["error"]["code"] == "sources_unavailable"
