@@ -101,7 +101,7 @@ def cost_anomalies(
             SELECT pipeline_id, AVG(cost) AS avg_cost FROM daily WHERE usage_date < ? GROUP BY pipeline_id)
         SELECT d.pipeline_id, COUNT(*) AS anomalies
         FROM daily d JOIN base b ON b.pipeline_id = d.pipeline_id
-        WHERE d.usage_date >= ? AND d.cost > ? * b.avg_cost AND b.avg_cost > 0
+        WHERE d.usage_date >= ? AND d.cost > CAST(? AS FLOAT) * b.avg_cost AND b.avg_cost > 0
         GROUP BY d.pipeline_id"""
     rows = get_warehouse().fetch_all(sql, [base_start, today, window_start, window_start, factor])
     return {r["pipeline_id"]: int(r["anomalies"]) for r in rows}

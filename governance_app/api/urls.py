@@ -7,7 +7,7 @@ answers too."""
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 
-from .views import dq, policies, runbooks
+from .views import dq, policies, reports, runbooks
 
 
 def alias(view):
@@ -68,4 +68,19 @@ urlpatterns = [
     path("api/dq/exceptions/review", dq.ExceptionReviewView.as_view(), name="dq-exceptions-review"),
     path("api/dq/history", dq.DQHistoryView.as_view(), name="dq-history"),
     path("api/dq/exceptions/register", dq.DQExceptionRegisterView.as_view(), name="dq-exceptions"),
+    # scorecards and governance
+    path("api/scorecards/teams", reports.TeamScorecardsView.as_view(), name="scorecards-teams"),
+    path(
+        "api/scorecards/teams/export",
+        reports.TeamScorecardsExportView.as_view(),
+        name="scorecards-teams-export",
+    ),
+    path("api/governance/posture", reports.PostureView.as_view(), name="governance-posture"),
+    path("api/governance/posture/trend", reports.PostureTrendView.as_view(), name="governance-posture-trend"),
+    path("api/governance/export/bundle", reports.ExportBundleView.as_view(), name="governance-export-bundle"),
+    path(
+        "api/governance/report/executive",
+        reports.ExecutiveReportView.as_view(),
+        name="governance-report-executive",
+    ),
 ]

@@ -1,0 +1,103 @@
+"""Scorecards, posture, trend, export bundle and the executive report."""
+
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.params import int_param
+from pipelines_app.warehouse import WarehouseUnavailable
+
+from ... import posture, reports, snapshot
+from ...scorecards import SCORECARD_COLUMNS, team_scorecards
+from .base import ExportView, choice, paged
+
+
+def _cards(request) -> list[dict]:
+    cards = team_scorecards(snapshot.build())
+    if team := request.query_params.get("team"):
+        cards = [c for c in cards if c["team"].lower() == team.lower()]
+    if grade := choice(request, "grade", ["A", "B", "C", "D", "F"]):
+        cards = [c for c in cards if c["grade"] == grade]
+    return cards
+
+
+class TeamScorecardsView(APIView):
+    """Per team: composite score and its parts (see governance_app.scorecards), worst first.
+    Filters: team, grade."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        cards = _cards(request)
+        average = round(sum(c["score"] for c in cards) / len(cards), 1) if cards else None
+        return Response(
+            paged(
+                request, cards, average_score=average, columns=SCORECARD_COLUMNS, generated_at=timezone.now()
+            )
+        )
+
+
+class TeamScorecardsExportView(ExportView):
+    """Team scorecards as JSON or CSV; columns as in `SCORECARD_COLUMNS`:
+    team, score, grade, pipelines, dq_failures, dq_pass_ratio, policy_mismatches, unmanaged_exceptions,
+    policy_aligned_ratio, runbook_coverage, ownership_ratio, anomaly_count, breach_ratio,
+    previous_breach_ratio, sla_pressure_trend."""
+
+    filename = "team-scorecards"
+
+    def export(self, request):
+        return SCORECARD_COLUMNS, _cards(request), {"generated_at": timezone.now()}
+
+
+class PostureView(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(posture.posture(snapshot.build()))
+
+
+class PostureTrendView(APIView):
+    """Daily points over `days` (1-90, default 30), computed from telemetry and the audit trail."""
+
+    @extend_schema(parameters=[OpenApiParameter("days", int)], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        days = int_param(request, "days", 30, minimum=1, maximum=90)
+        now = timezone.now()
+        points = posture.posture_trend(days, now)
+        return Response({"days": days, "items": points, "total": len(points), "generated_at": now})
+
+
+class ExportBundleView(APIView):
+    """Everything an auditor asks for in one JSON document (served as an attachment). Without a
+    warehouse the store's records are still exported and `degraded` is true."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        now = timezone.now()
+        try:
+            snap, error = snapshot.build(now), None
+        except WarehouseUnavailable as exc:
+            snap, error = None, exc.message
+        response = Response(reports.export_bundle(now, snap, error))
+        response["Content-Disposition"] = (
+            f'attachment; filename="governance-bundle-{now:%Y%m%dT%H%M%SZ}.json"'
+        )
+        return response
+
+
+class ExecutiveReportView(APIView):
+    """The director's summary over `days` (1-90, default 7): JSON, or `?view=html` for a printable page."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("days", int), OpenApiParameter("view", str, enum=["json", "html"])],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
+    )
+    def get(self, request):
+        days = int_param(request, "days", 7, minimum=1, maximum=90)
+        view = choice(request, "view", ["json", "html"]) or "json"
+        report = reports.executive_report(snapshot.build(), days)
+        if view == "html":
+            return HttpResponse(render_to_string("governance/executive_report.html", {"r": report}, request))
+        return Response(report)

@@ -1,0 +1,109 @@
+"""Governance posture: a snapshot of the estate now, and a daily trend.
+
+The trend is computed, not stored: telemetry gives runs, failures and breaches per day, and
+replaying the audit trail gives the assignments and exceptions active at the end of each day
+(judged against today's pipeline attributes) — so it has data from the first day."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from . import policies, registers, telemetry
+from .choices import ExceptionState, ExceptionStatus
+from .dq import dq_summary
+from .history import Replay
+from .models import DQStandard, PolicyAssignment
+from .resolution import ActiveAssignments
+from .runbooks import coverage
+from .scorecards import estate_score, grade, trend
+from .snapshot import Snapshot, breaches, ratio
+
+
+def posture(snap: Snapshot) -> dict:
+    estate = estate_score(snap)
+    queue = registers.review_queue(snap.now)
+    pairs = [breaches(snap.evidence.get(i["pipeline_id"]), i["assigned_profile"]) for i in snap.policy_items]
+    prev = [
+        breaches(snap.previous_evidence.get(i["pipeline_id"]), i["assigned_profile"])
+        for i in snap.policy_items
+    ]
+    breach_ratio = ratio(sum(b for b, _ in pairs), sum(r for _, r in pairs))
+    previous = ratio(sum(b for b, _ in prev), sum(r for _, r in prev))
+    return {
+        "generated_at": snap.now,
+        "pipelines": len(snap.pipelines),
+        "posture_score": estate.get("score"),
+        "grade": grade(estate["score"]) if estate else None,
+        "policy": policies.policy_summary(snap.policy_items),
+        "dq": dq_summary(snap.dq_items),
+        "runbooks": coverage(snap.runbook_entries),
+        "ownership_ratio": estate.get("ownership_ratio"),
+        "exceptions": {kind: exception_counts(kind, snap.now) for kind in registers.KINDS},
+        "reviews": {
+            s: sum(1 for e in queue if e["due_state"] == s)
+            for s in ("overdue", "due_soon", "awaiting_review")
+        },
+        "sla": {
+            "runs_7d": sum(r for _, r in pairs),
+            "breaches_7d": sum(b for b, _ in pairs),
+            "breach_ratio_7d": breach_ratio,
+            "previous_breach_ratio_7d": previous,
+            "trend": trend(breach_ratio, previous),
+        },
+        "cost_anomalies_7d": sum(snap.anomalies.values()),
+    }
+
+
+def exception_counts(kind: str, now: datetime) -> dict:
+    statuses = [r.live_exception_status(now) for r in registers.exception_rows(kind)]
+    return {s: statuses.count(s) for s in ExceptionStatus.values if s != ExceptionStatus.NONE}
+
+
+def _day_governance(pipelines: list[dict], policy_rows: list, dq_rows: list, at: datetime) -> dict:
+    assignments = ActiveAssignments(PolicyAssignment, rows=policy_rows)
+    mismatches, states = 0, []
+    for p in pipelines:
+        row, recommended = assignments.resolve(p), policies.recommended_profile(p.get("criticality"))
+        mismatch = row is not None and row.profile != recommended
+        mismatches += mismatch
+        states.append(policies.exception_state(row, mismatch, at))
+    live = [r.live_exception_status(at) for r in policy_rows + dq_rows if r.is_exception]
+    return {
+        "policy_assignments": len(policy_rows),
+        "dq_standards": len(dq_rows),
+        "policy_mismatches": mismatches,
+        "unmanaged_exceptions": states.count(ExceptionState.UNMANAGED),
+        "approved_exceptions": live.count(ExceptionStatus.APPROVED),
+        "expired_exceptions": live.count(ExceptionStatus.EXPIRED),
+        "proposed_exceptions": live.count(ExceptionStatus.PROPOSED),
+    }
+
+
+def posture_trend(days: int, now: datetime | None = None) -> list[dict]:
+    """One point per UTC day, oldest first, the last one being today so far."""
+    now = now or timezone.now()
+    pipelines = telemetry.pipelines()
+    runs = {r["day"]: r for r in telemetry.daily_runs(now, days)}
+    first_day = now.date() - timedelta(days=days - 1)
+    start = datetime.combine(first_day, time.min, tzinfo=now.tzinfo)
+    policy_replay, dq_replay = Replay(PolicyAssignment, now), Replay(DQStandard, now)
+    policy_replay.advance(start)
+    dq_replay.advance(start)
+    points = []
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        end = min(datetime.combine(day + timedelta(days=1), time.min, tzinfo=now.tzinfo), now)
+        changes = policy_replay.advance(end) + dq_replay.advance(end)
+        r = runs.get(day, {"runs": 0, "failures": 0, "breaches": 0})
+        points.append(
+            {
+                "date": day.isoformat(),
+                "runs": r["runs"],
+                "failures": r["failures"],
+                "breaches": r["breaches"],
+                "breach_ratio": ratio(r["breaches"], r["runs"]),
+                "governance_changes": changes,
+                **_day_governance(pipelines, policy_replay.rows(), dq_replay.rows(), end),
+            }
+        )
+    return points

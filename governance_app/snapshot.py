@@ -1,0 +1,64 @@
+"""One pass over telemetry and the store that scorecards, posture, reports and the export bundle
+share: pipelines, run evidence (this week and last), cost anomalies, effective policies, DQ
+results and the runbook catalog — a fixed number of queries whatever the estate's size."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from django.utils import timezone
+
+from . import dq, policies, runbooks, telemetry
+
+
+@dataclass
+class Snapshot:
+    now: datetime
+    pipelines: list[dict]
+    evidence: dict[str, dict]
+    previous_evidence: dict[str, dict]
+    anomalies: dict[str, int]
+    policy_items: list[dict]
+    dq_items: list[dict]
+    runbook_entries: list[dict]
+
+    @cached_property
+    def policy_by_id(self) -> dict[str, dict]:
+        return {i["pipeline_id"]: i for i in self.policy_items}
+
+    @cached_property
+    def dq_by_id(self) -> dict[str, dict]:
+        return {i["pipeline_id"]: i for i in self.dq_items}
+
+    @cached_property
+    def runbook_by_id(self) -> dict[str, dict]:
+        return {i["pipeline_id"]: i for i in self.runbook_entries}
+
+
+def build(now: datetime | None = None) -> Snapshot:
+    now = now or timezone.now()
+    pipelines = telemetry.pipelines()
+    evidence = telemetry.run_evidence(now)
+    entries, _ = runbooks.catalog(pipelines, {})
+    return Snapshot(
+        now=now,
+        pipelines=pipelines,
+        evidence=evidence,
+        previous_evidence=telemetry.run_evidence(now, end_offset_days=7),
+        anomalies=telemetry.cost_anomalies(now),
+        policy_items=policies.effective_policies(pipelines, evidence, now),
+        dq_items=dq.evaluate_all(pipelines, evidence, now),
+        runbook_entries=entries,
+    )
+
+
+def breaches(evidence: dict | None, assigned_profile: str | None) -> tuple[int, int]:
+    """(breached runs, completed runs) against the assigned profile's duration, else the pipeline's own."""
+    if not evidence:
+        return 0, 0
+    key = f"breaches_{assigned_profile}" if assigned_profile else "breaches_own"
+    return evidence[key], evidence["runs"]
+
+
+def ratio(part: float, whole: float, digits: int = 4) -> float | None:
+    return round(part / whole, digits) if whole else None
