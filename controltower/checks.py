@@ -11,7 +11,13 @@ from aggregate_app.sources import parse as parse_sources
 @register()
 def check_secret_key(app_configs=None, **kwargs):
     if settings.PRODUCTION and not settings.SECRET_KEY_FROM_ENV:
-        return [Error("CT_ENV=production but SECRET_KEY is not set.", hint="Export a long random SECRET_KEY.", id="ct.E003")]
+        return [
+            Error(
+                "CT_ENV=production but SECRET_KEY is not set.",
+                hint="Export a long random SECRET_KEY.",
+                id="ct.E003",
+            )
+        ]
     return []
 
 
@@ -21,7 +27,7 @@ def check_data_dir(app_configs=None, **kwargs):
         return [
             Error(
                 f"The data directory {settings.CT_DATA_DIR} is not writable.",
-                hint="Set CT_DATA_DIR to a writable folder (it holds SQLite, DuckDB and the embedded broker).",
+                hint="Set CT_DATA_DIR to a writable folder (it holds SQLite, DuckDB, the broker queue).",
                 id="ct.E004",
             )
         ]
@@ -32,7 +38,13 @@ def check_data_dir(app_configs=None, **kwargs):
 def check_warehouse(app_configs=None, **kwargs):
     backend = settings.CT_WAREHOUSE_BACKEND
     if backend not in ("duckdb", "snowflake", "none"):
-        return [Error(f"CT_WAREHOUSE_BACKEND={backend!r} is not a backend.", hint="Use duckdb, snowflake or none.", id="ct.E005")]
+        return [
+            Error(
+                f"CT_WAREHOUSE_BACKEND={backend!r} is not a backend.",
+                hint="Use duckdb, snowflake or none.",
+                id="ct.E005",
+            )
+        ]
     if backend != "snowflake":
         return []
     sf = settings.SNOWFLAKE
@@ -43,7 +55,9 @@ def check_warehouse(app_configs=None, **kwargs):
         problems.append(("no user", "Set SF_USER."))
     if not (sf["private_key_pem_b64"] or sf["password"]):
         problems.append(("no credentials", "Set SF_PRIVATE_KEY_PEM_B64 (preferred) or SF_PASSWORD."))
-    return [Error(f"Snowflake backend selected but {what}.", hint=hint, id="ct.E006") for what, hint in problems]
+    return [
+        Error(f"Snowflake backend selected but {what}.", hint=hint, id="ct.E006") for what, hint in problems
+    ]
 
 
 @register()

@@ -88,7 +88,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": CT_DATA_DIR / "governance.sqlite3",
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000",
                 "transaction_mode": "IMMEDIATE",
             },
         }
@@ -231,17 +231,23 @@ ASSERT_RUNS7D_GT = env.int("ASSERT_RUNS7D_GT", default=1000)
 IMPACT_REQUIRED = env.bool("IMPACT_REQUIRED", default=True)
 SMOKE_ARTIFACT_DIR = Path(env.str("SMOKE_ARTIFACT_DIR", default=str(CT_DATA_DIR / "smoke")))
 SMOKE_ALERT_WEBHOOK = secret("SMOKE_ALERT_WEBHOOK")  # smoke failures and recoveries
-CT_ALERT_WEBHOOK = secret("CT_ALERT_WEBHOOK")  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
+CT_ALERT_WEBHOOK = secret(
+    "CT_ALERT_WEBHOOK"
+)  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
 CT_ALERT_TIMEOUT_S = env.float("CT_ALERT_TIMEOUT_S", default=10.0)
 
 # Assisted triage (triage_app): an LLM may enrich the deterministic answer. "" = off.
-ASSISTED_TRIAGE_PROVIDER = env.str("ASSISTED_TRIAGE_PROVIDER", default="")  # bedrock | azure_openai | openai | auto
+ASSISTED_TRIAGE_PROVIDER = env.str(
+    "ASSISTED_TRIAGE_PROVIDER", default=""
+)  # bedrock | azure_openai | openai | auto
 ASSISTED_FAILURE_POLICY = env.str("ASSISTED_FAILURE_POLICY", default="fallback")  # fallback | strict (503)
 ASSISTED_RETRY_MAX_ATTEMPTS = env.int("ASSISTED_RETRY_MAX_ATTEMPTS", default=4)
 ASSISTED_RETRY_BASE_MS = env.int("ASSISTED_RETRY_BASE_MS", default=300)
 ASSISTED_TIMEOUT_S = env.float("ASSISTED_TIMEOUT_S", default=30.0)
 BEDROCK_MODEL_ID = env.str("BEDROCK_MODEL_ID", default="")
-BEDROCK_REGION = env.str("BEDROCK_REGION", default="") or env.str("AWS_REGION", default="") or "ap-southeast-2"
+BEDROCK_REGION = (
+    env.str("BEDROCK_REGION", default="") or env.str("AWS_REGION", default="") or "ap-southeast-2"
+)
 AZURE_OPENAI_ENDPOINT = env.str("AZURE_OPENAI_ENDPOINT", default="")
 AZURE_OPENAI_API_KEY = secret("AZURE_OPENAI_API_KEY")
 AZURE_OPENAI_DEPLOYMENT = env.str("AZURE_OPENAI_DEPLOYMENT", default="")

@@ -60,7 +60,11 @@ class VersionView(APIView):
         )
     )
     def get(self, request):
-        build = {"build_id": settings.BUILD_ID, "git_sha": settings.GIT_SHA, "release_tag": settings.RELEASE_TAG}
+        build = {
+            "build_id": settings.BUILD_ID,
+            "git_sha": settings.GIT_SHA,
+            "release_tag": settings.RELEASE_TAG,
+        }
         return Response(
             {
                 "build": build,

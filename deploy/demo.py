@@ -32,7 +32,9 @@ def url(tier: str) -> str:
 
 def tier_env(tier: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CT_SOURCE", "DATABASE_URL", "SF_"))}
-    env.update(CT_DATA_DIR=str(VAR / tier), DJANGO_SETTINGS_MODULE="controltower.settings", PYTHONUNBUFFERED="1")
+    env.update(
+        CT_DATA_DIR=str(VAR / tier), DJANGO_SETTINGS_MODULE="controltower.settings", PYTHONUNBUFFERED="1"
+    )
     env.setdefault("CT_PUBLIC_READ", "0")
     if tier == "control":
         env["CT_WAREHOUSE_BACKEND"] = "none"
@@ -81,7 +83,8 @@ def procfile() -> Path:
     lines = []
     for source in SOURCES:
         # One process per source: only one process may open a DuckDB file for writing.
-        env = f"env -u CT_SOURCES CT_DATA_DIR={VAR / source} CT_WAREHOUSE_BACKEND=duckdb CT_SOURCE_NAME={source}"
+        env = f"env -u CT_SOURCES CT_DATA_DIR={VAR / source} CT_WAREHOUSE_BACKEND=duckdb"
+        env += f" CT_SOURCE_NAME={source}"
         lines.append(f"{source}: {env} {gunicorn} -b {HOST}:{PORTS[source]} --workers 1 --threads 8")
     lines.append(f"control: {gunicorn} -b {HOST}:{PORTS['control']} --workers 2 --threads 4")
     lines.append(f"worker: {celery} worker -l INFO --concurrency 2")

@@ -65,7 +65,9 @@ def exception_handler(exc, context):
     else:
         request = context.get("request")
         request_id = getattr(request, "request_id", "")
-        log.exception("Unhandled error in %s (request %s)", context.get("view").__class__.__name__, request_id)
+        log.exception(
+            "Unhandled error in %s (request %s)", context.get("view").__class__.__name__, request_id
+        )
         return Response(
             envelope("internal_error", "An unexpected error occurred.", {"request_id": request_id}),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,

@@ -20,7 +20,11 @@ def int_param(
         value = int(raw)
     except ValueError:
         value = None
-    if value is None or (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+    if (
+        value is None
+        or (minimum is not None and value < minimum)
+        or (maximum is not None and value > maximum)
+    ):
         bounds = f" between {minimum} and {maximum}" if minimum is not None and maximum is not None else ""
         raise ApiError(
             400,

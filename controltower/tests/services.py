@@ -38,4 +38,6 @@ def require_postgres_for_pass() -> None:
     message = f"PostgreSQL is not reachable at {urlparse(url).netloc}"
     if REQUIRED:
         pytest.exit(f"{message} and CT_REQUIRE_SERVICES=1", returncode=1)
-    pytest.exit(f"{message}: the PostgreSQL pass is skipped (CT_REQUIRE_SERVICES=1 fails instead)", returncode=0)
+    pytest.exit(
+        f"{message}: the PostgreSQL pass is skipped (CT_REQUIRE_SERVICES=1 fails instead)", returncode=0
+    )

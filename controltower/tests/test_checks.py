@@ -60,7 +60,13 @@ def run_check(tmp_path, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**base, "CT_DATA_DIR": str(tmp_path), "CT_ENV": "production", "ALLOWED_HOSTS": "tower.example.com", **env},
+        env={
+            **base,
+            "CT_DATA_DIR": str(tmp_path),
+            "CT_ENV": "production",
+            "ALLOWED_HOSTS": "tower.example.com",
+            **env,
+        },
         capture_output=True,
         text=True,
     )

@@ -16,7 +16,9 @@ def assert_envelope(response, status: int, code: str) -> dict:
 
 
 def test_validation_error_is_400_naming_the_field(client_for, operator):
-    error = assert_envelope(client_for(operator).post("/api/_probe", {}, format="json"), 400, "invalid_request")
+    error = assert_envelope(
+        client_for(operator).post("/api/_probe", {}, format="json"), 400, "invalid_request"
+    )
     assert error["message"].startswith("name:")
     assert "name" in error["details"]["fields"]
 
@@ -33,7 +35,9 @@ def test_anonymous_is_401_with_challenge(anon_client):
 
 
 def test_wrong_role_is_403(client_for, viewer):
-    error = assert_envelope(client_for(viewer).post("/api/_probe", {"name": "x"}, format="json"), 403, "permission_denied")
+    error = assert_envelope(
+        client_for(viewer).post("/api/_probe", {"name": "x"}, format="json"), 403, "permission_denied"
+    )
     assert "operator" in error["message"]
 
 

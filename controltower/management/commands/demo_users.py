@@ -21,7 +21,12 @@ def load_or_create_credentials(path: Path) -> dict:
     if path.exists():
         return json.loads(path.read_text())
     users = [
-        {"username": u, "role": r, "password": f"demo-{secrets.token_urlsafe(8)}", "token": secrets.token_hex(20)}
+        {
+            "username": u,
+            "role": r,
+            "password": f"demo-{secrets.token_urlsafe(8)}",
+            "token": secrets.token_hex(20),
+        }
         for u, r in DEMO_USERS
     ]
     data = {"note": "Demo credentials only. Production users: manage.py ct_user.", "users": users}
@@ -31,7 +36,9 @@ def load_or_create_credentials(path: Path) -> dict:
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (one per role plus a second governance_admin) from a shared credentials file."
+    help = (
+        "Create the demo users (one per role plus a second governance_admin) from a shared credentials file."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", required=True, help="Credentials JSON (created when missing).")
