@@ -74,6 +74,16 @@ class RunRecord:
     error_code: str | None = None
     nominal_ts: datetime | None = None
     rows_processed: int | None = None
+    start_ts: datetime | None = None  # earliest eventTime, once events of a run are folded
+
+    @property
+    def first_ts(self) -> datetime:
+        return self.start_ts or self.event_ts
+
+    @property
+    def order_key(self) -> tuple[int, datetime, int]:
+        """Which event's status wins: terminal first, then later eventTime, then severity."""
+        return (self.terminal, self.event_ts, self.severity)
 
     @property
     def terminal(self) -> int:

@@ -1,10 +1,11 @@
-"""Write accepted events to the OBS tables: one transaction, one upsert per table (runs: one per
-"round", so that no statement sees the same run twice); rows are folded in Python where the merge
-rule is a plain "latest non-null value" or a set."""
+"""Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
+in temporary tables, apply them in one transaction with set-based statements (sql.py)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+
+import pyarrow as pa
 
 from pipelines_app.warehouse import Warehouse
 
@@ -12,43 +13,79 @@ from . import sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .tx import transaction
 
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "TIMESTAMP_NTZ": pa.timestamp("us"),
+    "NUMBER(18, 0)": pa.int64(),
+}
+
 
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
     """Apply `events` atomically: all of them are stored, or none (the exception propagates)."""
-    pipelines = [_pipeline_row(p, now) for p in _fold_pipelines(events)]
-    datasets = [_dataset_row(d) for d in _fold_datasets(events)]
-    edges = list(dict.fromkeys(edge for event in events for edge in event.edges()))
+    staged = {
+        "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(events)],
+        "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(events)],
+        "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in events for edge in event.edges())),
+        "OL_STAGE_RUNS": [_run_row(r) for r in fold_runs(events)],
+    }
+    staged = {table: rows for table, rows in staged.items() if rows}
+    for table, rows in staged.items():  # scratch space of this connection: outside the transaction
+        wh.execute(sql.create_stage(table))
+        wh.execute(f"DELETE FROM {table}")
+        wh.bulk_insert(table, _arrow(table, rows))
     with transaction(wh):
-        _upsert(wh, sql.upsert_pipelines, pipelines, len(sql.PIPELINE_SOURCE))
-        _upsert(wh, sql.upsert_datasets, datasets, len(sql.DATASET_SOURCE))
-        _upsert(wh, sql.insert_edges, edges, len(sql.EDGE_SOURCE))
-        for round_ in _run_rounds(events):
-            _upsert(wh, sql.upsert_runs, [_run_row(r) for r in round_], len(sql.RUN_SOURCE))
+        for table, statements in sql.APPLY.items():
+            if table in staged:
+                for statement in statements:
+                    wh.execute(statement)
 
 
-def _upsert(wh: Warehouse, build: Callable[[int], tuple[str, ...]], rows: list[tuple], width: int) -> None:
-    for start in range(0, len(rows), sql.MAX_ROWS):
-        chunk = rows[start : start + sql.MAX_ROWS]
-        size = sql.padded_size(len(chunk))
-        params = [value for row in chunk for value in row] + [None] * (width * (size - len(chunk)))
-        for statement in build(size):
-            wh.execute(statement, params)
+def _arrow(table: str, rows: list[tuple]) -> pa.Table:
+    columns = sql.STAGES[table]
+    values = list(zip(*rows, strict=True))
+    arrays = [pa.array(column, ARROW_TYPES[kind]) for column, (_, kind) in zip(values, columns, strict=True)]
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 
-def _fold_pipelines(events: Sequence[Event]) -> list[PipelineRecord]:
+def fold_runs(events: Sequence[Event]) -> list[RunRecord]:
+    """One record per run, by the rules of sql.UPDATE_RUNS: the winner's status and time, the
+    earliest start, the winner's error (else the first one seen; none after a SUCCESS), the
+    earliest nominal time and the largest row count."""
+    per_run: dict[str, list[RunRecord]] = {}
+    for event in events:
+        if event.run is not None:
+            per_run.setdefault(event.run.run_id, []).append(event.run)
+    return [_fold_run(records) for records in per_run.values()]
+
+
+def _fold_run(records: list[RunRecord]) -> RunRecord:
+    winner = max(records, key=lambda r: r.order_key)
+    errors = [r for r in records if r.error_message is not None]
+    source = winner if winner.error_message is not None else (errors[0] if errors else winner)
+    nominal = [r.nominal_ts for r in records if r.nominal_ts is not None]
+    counts = [r.rows_processed for r in records if r.rows_processed is not None]
+    return replace(
+        winner,
+        start_ts=min(r.first_ts for r in records),
+        error_message=None if winner.status == "SUCCESS" else source.error_message,
+        error_code=None if winner.status == "SUCCESS" else source.error_code,
+        nominal_ts=min(nominal, default=None),
+        rows_processed=max(counts, default=None),
+    )
+
+
+def fold_pipelines(events: Sequence[Event]) -> list[PipelineRecord]:
     """One record per pipeline; later events' non-null attributes win (as COALESCE(s, t) in SQL)."""
     folded: dict[str, PipelineRecord] = {}
-    for event in events:
-        p = event.pipeline
-        if p is None:
-            continue
+    for p in (event.pipeline for event in events if event.pipeline is not None):
         seen = folded.get(p.pipeline_id)
         fresh = {c: getattr(p, c) for c in sql.PIPELINE_FILLED if getattr(p, c) is not None}
         folded[p.pipeline_id] = replace(seen, **fresh) if seen else p
     return list(folded.values())
 
 
-def _fold_datasets(events: Sequence[Event]) -> list[DatasetRecord]:
+def fold_datasets(events: Sequence[Event]) -> list[DatasetRecord]:
     folded: dict[str, DatasetRecord] = {}
     for d in (d for event in events for d in event.all_datasets()):
         seen = folded.get(d.dataset_id)
@@ -59,16 +96,6 @@ def _fold_datasets(events: Sequence[Event]) -> list[DatasetRecord]:
         written = max((t for t in (seen.written_ts, d.written_ts) if t), default=None)
         folded[d.dataset_id] = replace(seen, **fresh, written_ts=written)
     return list(folded.values())
-
-
-def _run_rounds(events: Sequence[Event]) -> list[list[RunRecord]]:
-    """Round k holds the k-th event of every run, in arrival order: each upsert sees a run once."""
-    per_run: dict[str, list[RunRecord]] = {}
-    for event in events:
-        if event.run is not None:
-            per_run.setdefault(event.run.run_id, []).append(event.run)
-    depth = max((len(runs) for runs in per_run.values()), default=0)
-    return [[runs[k] for runs in per_run.values() if len(runs) > k] for k in range(depth)]
 
 
 def _pipeline_row(p: PipelineRecord, now: datetime) -> tuple:
@@ -84,6 +111,6 @@ def _dataset_row(d: DatasetRecord) -> tuple:
 
 def _run_row(r: RunRecord) -> tuple:
     return (
-        r.run_id, r.pipeline_id, r.status, r.terminal, r.severity, r.event_ts, r.end_ts, r.error_code,
-        r.error_message, r.nominal_ts, r.rows_processed,
+        r.run_id, r.pipeline_id, r.status, r.terminal, r.severity, r.event_ts, r.first_ts, r.end_ts,
+        r.error_code, r.error_message, r.nominal_ts, r.rows_processed,
     )  # fmt: skip
