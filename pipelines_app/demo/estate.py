@@ -6,6 +6,7 @@ p1..pN are the same whatever N is. The first five pipelines form a spine that gu
 source -> p2 (5-minute ingest) -> p3 -> p4 -> p5 -> a critical dashboard."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -90,6 +91,17 @@ class Estate:
     outage: tuple[str, datetime, datetime] | None = None  # (warehouse, from, to): a quota suspension
     outputs_by: dict[tuple, list[str]] = field(default_factory=dict)  # (layer,) / (layer, domain) -> ids
     names: set[str] = field(default_factory=set)
+    uses: Counter = field(default_factory=Counter)  # readers per dataset id, pipelines per ingest subject
+
+    def least_used(self, rnd: random.Random, keys) -> str:
+        """A random one among the keys used least so far (spreads readers over the estate)."""
+        keys = list(keys)
+        if len(keys) > 64:  # big estates: the least used of a sample keeps this linear
+            keys = rnd.sample(keys, 64)
+        low = min(self.uses[k] for k in keys)
+        choice = rnd.choice([k for k in keys if self.uses[k] == low])
+        self.uses[choice] += 1
+        return choice
 
     def edges(self) -> list[tuple[str, str, str, str]]:
         out = []
@@ -147,11 +159,6 @@ def new_pipeline(rnd: random.Random, profile: c.Profile, n: int, now: datetime, 
     fail_rate = rnd.uniform(0.002, 0.015) if fail_draw < 0.7 else rnd.uniform(0.03, 0.10)
     if fail_draw >= 0.9:
         fail_rate = rnd.uniform(0.12, 0.25)
-    warehouse = (
-        "ML_WH"
-        if domain == "data-science"
-        else ("INGEST_WH", "TRANSFORM_WH", "TRANSFORM_WH", "ANALYTICS_WH")[layer]
-    )
     p = Pipeline(
         pipeline_id=f"p{n}",
         pipeline_name="",
@@ -165,7 +172,7 @@ def new_pipeline(rnd: random.Random, profile: c.Profile, n: int, now: datetime, 
         freshness_sla_minutes=(interval * 2 if interval < 10080 else interval + 1440) + max_duration,
         max_duration_minutes=max_duration,
         runbook_url=None,  # set once the pipeline has a name
-        tags=",".join([c.LAYERS[layer][2], *rnd.sample(c.EXTRA_TAGS, rnd.choice((0, 0, 1, 2)))]),
+        tags=",".join(rnd.sample(c.EXTRA_TAGS, rnd.choice((0, 0, 1, 2)))),  # + the tier tag once wired
         is_active=True,
         created_ts=(now - timedelta(days=rnd.randint(days + 5, 900))).replace(microsecond=0),
         layer=layer,
@@ -175,8 +182,7 @@ def new_pipeline(rnd: random.Random, profile: c.Profile, n: int, now: datetime, 
         errors=tuple(
             rnd.choices(range(len(c.ERRORS)), weights=[e[2] * (e[1] in c.USUAL) for e in c.ERRORS], k=2)
         ),
-        warehouse=warehouse,
-        credits_per_hour=dict(c.WAREHOUSES)[warehouse] * rnd.uniform(0.15, 0.6),
+        credits_per_hour=rnd.uniform(0.15, 0.6),  # share of the warehouse; times its rate once wired
         phase_s=rnd.randrange(interval * 60) if interval < 1440 else rnd.randrange(0, 3600),
     )
     return p

@@ -12,6 +12,7 @@ from .estate import Dataset, Estate, Pipeline, pick
 LAYER_SUFFIXES = (("",), ("",), ("_fact", "_dim", ""), ("_daily", "_kpis", "_features", "_summary"))
 SECOND_OUTPUT = ("_history", "_rejects", "_snapshot")
 CRITICALITY_ORDER = ("low", "medium", "high", "critical")
+LAYER_WAREHOUSES = ("INGEST_WH", "TRANSFORM_WH", "TRANSFORM_WH", "ANALYTICS_WH")
 
 
 def unique(taken, text: str) -> str:
@@ -32,19 +33,25 @@ def add_dataset(estate: Estate, d: Dataset, layer: int | None = None) -> Dataset
     return d
 
 
-def spine_inputs(estate: Estate, p: Pipeline) -> list[str] | None:
-    """p3 reads p2 (and p1), p4 reads p3, p5 reads p4: the guaranteed deep path."""
+def spine_feeder(estate: Estate, p: Pipeline) -> Pipeline | None:
+    """p3 reads p2, p4 reads p3, p5 reads p4: the guaranteed deep path from the 5-minute ingest."""
     n = int(p.pipeline_id[1:])
-    if not 3 <= n <= 5:
-        return None
-    feeders = estate.pipelines[:2] if n == 3 else [estate.pipelines[n - 2]]
-    return [f.outputs[0] for f in reversed(feeders)]
+    return estate.pipelines[n - 2] if 3 <= n <= 5 and len(estate.pipelines) >= n - 1 else None
 
 
 def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pipeline) -> None:
-    schema, verbs, _ = c.LAYERS[p.layer]
+    """Inputs, outputs and name. A pipeline builds on its own domain's previous layer; when its
+    domain has nothing there yet, it sits lower (down to an ingest of a source system)."""
+    feeder = spine_feeder(estate, p)
+    if feeder:
+        p.team, p.domain, p.inputs = feeder.team, feeder.domain, [feeder.outputs[0]]
+    elif p.layer:
+        p.layer = next(
+            (lv + 1 for lv in range(p.layer - 1, -1, -1) if estate.outputs_by.get((lv, p.domain))), 0
+        )
+        p.inputs = choose_inputs(rnd, estate, p) if p.layer else []
     if p.layer == 0:
-        p.subject = rnd.choice(c.SUBJECTS[p.domain])
+        p.subject = estate.least_used(rnd, c.SUBJECTS[p.domain])
         system = rnd.choice(profile.systems)
         src = Dataset(
             f"src.{system}.{p.subject}", "", f"{system}://prod", "table", p.owner, p.team, p.criticality, 1440
@@ -52,32 +59,36 @@ def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pip
         src.domain, src.subject = p.domain, p.subject
         p.inputs = [add_dataset(estate, src).dataset_id]
     else:
-        p.inputs = spine_inputs(estate, p) or choose_inputs(rnd, estate, p)
         p.subject = estate.datasets[p.inputs[0]].subject
+    settle_layer(p)
+    schema, verbs, _ = c.LAYERS[p.layer]
     p.pipeline_name = unique(estate.names, f"{p.subject}_{rnd.choice(verbs)}")
     estate.names.add(p.pipeline_name)
-    domain_part = p.domain.replace("-", "_")
     suffixes = [rnd.choice(LAYER_SUFFIXES[p.layer])]
     if rnd.random() < 0.2:
         suffixes.append(rnd.choice(SECOND_OUTPUT))
     for suffix in suffixes:
         kind = "view" if p.layer >= 2 and rnd.random() < 0.1 else "table"
-        dataset_id = f"{schema}.{domain_part}.{p.subject}{suffix}"
+        dataset_id = f"{schema}.{p.domain.replace('-', '_')}.{p.subject}{suffix}"
         d = Dataset(
             dataset_id, "", profile.namespace, kind, p.owner, p.team, p.criticality, p.freshness_sla_minutes
         )
-        d.writer = p.pipeline_id
-        d.domain, d.subject = p.domain, p.subject
+        d.writer, d.domain, d.subject = p.pipeline_id, p.domain, p.subject
         p.outputs.append(add_dataset(estate, d, p.layer).dataset_id)
 
 
+def settle_layer(p: Pipeline) -> None:
+    """The layer-dependent attributes, once the layer is final: warehouse, its price, the tier tag."""
+    p.warehouse = "ML_WH" if p.domain == "data-science" else LAYER_WAREHOUSES[p.layer]
+    p.credits_per_hour *= dict(c.WAREHOUSES)[p.warehouse]
+    p.tags = ",".join([c.LAYERS[p.layer][2], *filter(None, p.tags.split(","))])
+
+
 def choose_inputs(rnd: random.Random, estate: Estate, p: Pipeline) -> list[str]:
-    upstream = estate.outputs_by[(p.layer - 1,)]
-    same = estate.outputs_by.get((p.layer - 1, p.domain))
-    chosen = [rnd.choice(same) if same and rnd.random() < 0.7 else rnd.choice(upstream)]
+    """The main input from the same domain's previous layer; sometimes a cross-domain join."""
+    chosen = [estate.least_used(rnd, estate.outputs_by[(p.layer - 1, p.domain)])]
     for _ in range(rnd.choice((0, 0, 1, 1, 2))):
-        layer = rnd.randrange(p.layer)
-        extra = rnd.choice(estate.outputs_by[(layer,)])
+        extra = rnd.choice(estate.outputs_by[(rnd.randrange(p.layer),)])
         if extra not in chosen:
             chosen.append(extra)
     return chosen
@@ -93,7 +104,7 @@ def wire_consumers(rnd: random.Random, estate: Estate, profile: c.Profile) -> No
             rnd, estate, profile, "dashboard", spine, noun="operations_overview", criticality="critical"
         )
     for _ in range(max(3, round(len(estate.pipelines) * 0.45))):
-        first = estate.datasets[rnd.choice(tables)]
+        first = estate.datasets[estate.least_used(rnd, tables)]
         peers = estate.outputs_by.get((3, first.domain), []) + estate.outputs_by.get((2, first.domain), [])
         inputs = list(
             dict.fromkeys([first.dataset_id, *rnd.sample(peers, min(len(peers), rnd.choice((0, 1, 2))))])

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 # errno -> the setting an operator should check
 AUTH_ERRNOS = {390100: "SF_USER / SF_PASSWORD", 390144: "SF_PRIVATE_KEY_PEM_B64", 390101: "SF_USER"}
 OBJECT_MISSING = 2003  # "Object does not exist or not authorized"
+CANCELED = {604, 630}  # canceled by the client-side timeout / statement timeout reached
 
 
 class SnowflakeWarehouse(Warehouse):
@@ -109,14 +110,25 @@ class SnowflakeWarehouse(Warehouse):
                     continue
                 raise self._unavailable(exc, during="query") from exc
             except sf_errors.ProgrammingError as exc:
-                if exc.errno == OBJECT_MISSING:
-                    raise WarehouseUnavailable(
-                        f"Snowflake object missing in {self._qualified_schema()}: {self._clean(exc)}. "
-                        "Run `manage.py warehouse_init` or check SF_ROLE grants.",
-                        setting="SF_SCHEMA",
-                        backend=self.name,
-                    ) from exc
-                raise
+                raise (self._statement_unavailable(exc) or exc) from exc
+
+    def _statement_unavailable(self, exc: sf_errors.ProgrammingError) -> WarehouseUnavailable | None:
+        """A statement error that is about the deployment, not the SQL: a missing schema or a timeout."""
+        if exc.errno == OBJECT_MISSING:
+            return WarehouseUnavailable(
+                f"Snowflake object missing in {self._qualified_schema()}: {self._clean(exc)}. "
+                "Run `manage.py warehouse_init` or check SF_ROLE grants.",
+                setting="SF_SCHEMA",
+                backend=self.name,
+            )
+        if exc.errno in CANCELED:
+            return WarehouseUnavailable(
+                f"Snowflake query did not finish within {self.timeout_s}s ({self._clean(exc)}). "
+                "Check CT_WAREHOUSE_QUERY_TIMEOUT_S and the warehouse size (SF_WAREHOUSE).",
+                setting="CT_WAREHOUSE_QUERY_TIMEOUT_S",
+                backend=self.name,
+            )
+        return None
 
     def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
         def action(cur):
