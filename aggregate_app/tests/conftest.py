@@ -1,3 +1,32 @@
-"""Fixtures of the aggregate tests: stub sources (stubs.py)."""
+"""Fixtures of the aggregate tests: stub sources (stubs.py) configured as the control tier's sources."""
 
-from .stubs import stub_sources  # noqa: F401
+import pytest
+
+from aggregate_app import breaker
+
+from .stubs import TOKENS, StubSource
+
+
+@pytest.fixture
+def stub_sources(settings, monkeypatch):
+    """start(*names) -> {name: StubSource}, configured as the control tier's sources (with a
+    service token each), fast timeouts, fresh breakers."""
+    started: list[StubSource] = []
+    settings.CT_SOURCE_TIMEOUT_S = 1.0
+    settings.CT_SOURCE_RETRIES = 1
+    settings.CT_SOURCE_BREAKER_THRESHOLD = 3
+    settings.CT_SOURCE_BREAKER_COOLDOWN_S = 30.0
+    breaker.reset()
+
+    def start(*names: str) -> dict[str, StubSource]:
+        stubs = {n: StubSource(n).start() for n in names}
+        started.extend(stubs.values())
+        settings.CT_SOURCES = ",".join(f"{n}={s.url}" for n, s in stubs.items())
+        for n in names:
+            monkeypatch.setenv(f"CT_SOURCE_{n.upper()}_TOKEN", TOKENS.get(n, f"{n}-token"))
+        return stubs
+
+    yield start
+    for stub in started:
+        stub.stop()
+    breaker.reset()

@@ -8,7 +8,8 @@ configured JSON per path and misbehaves on demand (hang, 5xx, invalid JSON, stop
     aws.stop()                      # closes the port and every open connection
     aws.requests                    # what it received (method, path, query, headers, body)
 
-`stub_sources` (fixture) starts named stubs and points the control tier at them.
+Plain Python (no pytest, no Django), so bench/aggregate_bench.py serves from it too; the
+`stub_sources` fixture (conftest.py) points the control tier at named stubs.
 """
 
 import json
@@ -18,10 +19,6 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
-
-import pytest
-
-from aggregate_app import breaker
 
 TOKENS = {"aws": "aws-service-token", "azure": "azure-service-token", "gcp": "gcp-service-token"}
 
@@ -103,6 +100,8 @@ def _handler_for(stub: StubSource):
 
         def setup(self):
             super().setup()
+            # headers and body go out as two writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with stub._lock:
                 stub._connections.add(self.connection)
 
@@ -159,28 +158,3 @@ def _handler_for(stub: StubSource):
             self.wfile.write(data)
 
     return Handler
-
-
-@pytest.fixture
-def stub_sources(settings, monkeypatch):
-    """start(*names) -> {name: StubSource}, configured as the control tier's sources (with a
-    service token each), fast timeouts, fresh breakers."""
-    started: list[StubSource] = []
-    settings.CT_SOURCE_TIMEOUT_S = 1.0
-    settings.CT_SOURCE_RETRIES = 1
-    settings.CT_SOURCE_BREAKER_THRESHOLD = 3
-    settings.CT_SOURCE_BREAKER_COOLDOWN_S = 30.0
-    breaker.reset()
-
-    def start(*names: str) -> dict[str, StubSource]:
-        stubs = {n: StubSource(n).start() for n in names}
-        started.extend(stubs.values())
-        settings.CT_SOURCES = ",".join(f"{n}={s.url}" for n, s in stubs.items())
-        for n in names:
-            monkeypatch.setenv(f"CT_SOURCE_{n.upper()}_TOKEN", TOKENS.get(n, f"{n}-token"))
-        return stubs
-
-    yield start
-    for stub in started:
-        stub.stop()
-    breaker.reset()
