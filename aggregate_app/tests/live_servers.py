@@ -1,5 +1,5 @@
 """Real Control Tower processes on free localhost ports, for the smoke, deploy and jobs tests:
-two source APIs ("aws", "azure") with seeded telemetry and a control tier fanning out to them,
+two source APIs ("aws", "azure") over small demo estates and a control tier fanning out to them,
 each a gunicorn with its own data directory, migrated, sharing one viewer token.
 
 `live_estate()` starts them on first use and keeps them for the test session (a module
@@ -8,14 +8,14 @@ singleton, so every test module shares one set); they stop when the test process
 
 import atexit
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -25,7 +25,7 @@ PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
 BUILD = {"BUILD_ID": "build-4711", "GIT_SHA": "0123abcd4567ef89", "RELEASE_TAG": "v2026.11.1"}
 NO_BUILD = {"BUILD_ID": "", "GIT_SHA": "", "RELEASE_TAG": ""}
-AWS_P2_RUNS = 1100  # > ASSERT_RUNS7D_GT (1000) within the last 7 days
+DEMO_PIPELINES, DEMO_DAYS = "40", "8"  # small demo estates: p2 (every 5 minutes) has > 1000 runs in 7 days
 STRIPPED = (
     "CT_",
     "AWS_BASE",
@@ -54,10 +54,12 @@ def base_env(data_dir: Path, **extra: str) -> dict:
     return env
 
 
-def manage(data_dir: Path, *args: str) -> str:
+def manage(data_dir: Path, *args: str, **env: str) -> str:
     done = subprocess.run(
-        [PY, "manage.py", *args], cwd=ROOT, env=base_env(data_dir), capture_output=True, text=True, check=True
+        [PY, "manage.py", *args], cwd=ROOT, env=base_env(data_dir, **env), capture_output=True, text=True
     )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout.strip()
 
 
@@ -68,6 +70,7 @@ class Server:
     env: dict
     port: int = 0
     proc: subprocess.Popen | None = None
+    injected: list = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -136,11 +139,18 @@ def new_dir(estate_base: Path, template: Path, name: str) -> Path:
     return target
 
 
-def source_server(base: Path, template: Path, name: str, build: dict, runs: int) -> Server:
+def source_server(base: Path, template: Path, name: str, build: dict) -> Server:
+    """A source API over the demo estate (`warehouse_init` + `load_demo`); `injected` lists the
+    pipelines the demo gave a cost anomaly on the latest day."""
     data_dir = new_dir(base, template, name)
-    seed_telemetry(data_dir / "telemetry.duckdb", p2_runs=runs)
+    manage(data_dir, "warehouse_init", CT_WAREHOUSE_BACKEND="duckdb")
+    out = manage(data_dir, "load_demo", "--source", name, "--pipelines", DEMO_PIPELINES, "--days", DEMO_DAYS,
+                 CT_WAREHOUSE_BACKEND="duckdb")  # fmt: skip
+    found = re.search(r"cost anomalies injected on the latest day: (.+)", out)
     env = base_env(data_dir, CT_WAREHOUSE_BACKEND="duckdb", CT_SOURCE_NAME=name, **build)
-    return Server(name, data_dir, env)
+    server = Server(name, data_dir, env)
+    server.injected = sorted(p.strip() for p in found.group(1).split(",")) if found else []
+    return server
 
 
 def control_env(data_dir: Path, token: str, sources: dict[str, str], build: dict) -> dict:
@@ -175,83 +185,11 @@ def _start_estate() -> Estate:
     template.mkdir()
     manage(template, "migrate", "--noinput", "-v", "0")
     token = manage(template, "ct_user", "smoke", "--role", "viewer").splitlines()[-1]
-    aws = source_server(base, template, "aws", BUILD, AWS_P2_RUNS).start()
-    azure = source_server(base, template, "azure", NO_BUILD, 40).start()
+    aws = source_server(base, template, "aws", BUILD).start()
+    azure = source_server(base, template, "azure", NO_BUILD).start()
     control_dir = new_dir(base, template, "control")
     sources = {"aws": aws.url, "azure": azure.url}
     control = Server("control", control_dir, control_env(control_dir, token, sources, BUILD)).start()
     for server in (aws, azure, control):
         server.wait()
     return Estate(base, template, token, aws, azure, control, [])
-
-
-def insert(wh, table: str, rows: list[dict]) -> None:
-    cols = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    wh.executemany(sql, [[r[c] for c in cols] for r in rows])
-
-
-def seed_telemetry(path: Path, *, p2_runs: int) -> None:
-    """A small estate, relative to the real clock (the servers run in real time): p1..p5 in a
-    lineage chain ending in a dashboard, p2 running every 9 minutes, 30 days of daily costs with
-    an injected spike for p3 today."""
-    from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
-
-    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    wh = DuckDBWarehouse(path)
-    wh.create_schema()
-    insert(wh, "PIPELINES", [pipeline_row(f"p{i}", now) for i in range(1, 6)])
-    runs = [
-        run_row("p2", n, now - timedelta(minutes=9 * (n + 1)), failed=n % 50 == 7) for n in range(p2_runs)
-    ]
-    runs += [run_row(f"p{i}", n, now - timedelta(hours=n + 1)) for i in (1, 3, 4, 5) for n in range(10)]
-    insert(wh, "PIPELINE_RUNS", runs)
-    insert(wh, "DATASETS", [
-        dataset_row("raw_orders", "table", now),
-        dataset_row("stg_orders", "table", now),
-        dataset_row("mart_sales", "table", now - timedelta(days=3)),
-        dataset_row("exec_dashboard", "dashboard", now),
-    ])  # fmt: skip
-    chain = [("p2", "raw_orders"), ("raw_orders", "p3"), ("p3", "stg_orders"), ("stg_orders", "p4"),
-             ("p4", "mart_sales"), ("mart_sales", "exec_dashboard")]  # fmt: skip
-    kind = lambda node: "pipeline" if node.startswith("p") and node[1:].isdigit() else "dataset"  # noqa: E731
-    insert(wh, "LINEAGE_EDGES", [
-        {"src_id": a, "src_kind": kind(a), "dst_id": b, "dst_kind": kind(b)} for a, b in chain
-    ])  # fmt: skip
-    insert(wh, "RUN_COSTS", [cost_row(f"p{i}", day, now) for day in range(30) for i in range(1, 6)])
-    wh.close()
-
-
-def pipeline_row(pid: str, now: datetime) -> dict:
-    return {
-        "pipeline_id": pid, "pipeline_name": f"{pid}_job", "team": "team-a", "domain": "finance",
-        "owner": "owner@example.com", "criticality": "high", "platform": "airflow", "schedule": "*/9 * * * *",
-        "expected_interval_minutes": 9 if pid == "p2" else 60, "freshness_sla_minutes": 120,
-        "max_duration_minutes": 30, "runbook_url": None, "tags": "", "is_active": True,
-        "created_ts": now - timedelta(days=60),
-    }  # fmt: skip
-
-
-def run_row(pid: str, n: int, start: datetime, *, failed: bool = False) -> dict:
-    return {
-        "run_id": f"{pid}-r{n:05d}", "pipeline_id": pid, "status": "FAILED" if failed else "SUCCESS",
-        "start_ts": start, "end_ts": start + timedelta(minutes=4), "duration_seconds": 240,
-        "rows_processed": 1000, "error_code": "E_TIMEOUT" if failed else None,
-        "error_message": "Task timed out after 300s" if failed else None,
-    }  # fmt: skip
-
-
-def dataset_row(dataset_id: str, kind: str, updated: datetime) -> dict:
-    return {
-        "dataset_id": dataset_id, "name": dataset_id.replace("_", "."), "namespace": "dw", "kind": kind,
-        "owner": "owner@example.com", "team": "team-a", "criticality": "high", "freshness_sla_minutes": 1440,
-        "last_updated_ts": updated,
-    }  # fmt: skip
-
-
-def cost_row(pid: str, day: int, now: datetime) -> dict:
-    amount = 95.0 if (pid, day) == ("p3", 0) else 10.0 + int(pid[1:]) + (day % 4) * 0.5  # p3 today: the spike
-    return {
-        "run_id": f"{pid}-c{day:03d}", "pipeline_id": pid, "usage_date": (now - timedelta(days=day)).date(),
-        "cost_aud": amount, "credits_used": round(amount / 4, 4), "warehouse_name": "TRANSFORM_WH",
-    }  # fmt: skip
