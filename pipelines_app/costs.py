@@ -29,11 +29,11 @@ def totals() -> dict:
     """cost_24h_aud, cost_7d_aud and cost_7d_daily_avg_aud for the whole source."""
     start, end = window(7)
     row = q.fetch_one("cost_totals", today=end, since_date=start) or {}
-    cost_7d = q.money(row.get("cost_7d_aud"))
+    cost_7d = row.get("cost_7d_aud") or 0
     return {
         "cost_24h_aud": q.money(row.get("cost_24h_aud")),
-        "cost_7d_aud": cost_7d,
-        "cost_7d_daily_avg_aud": q.money(cost_7d / 7),
+        "cost_7d_aud": q.money(cost_7d),
+        "cost_7d_daily_avg_aud": q.money(float(cost_7d) / 7),
     }
 
 

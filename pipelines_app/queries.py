@@ -13,7 +13,7 @@ Telemetry timestamps are naive UTC (TIMESTAMP_NTZ): `now_naive()` is the bind fo
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from .warehouse import get_warehouse
 SQL_FILE = Path(__file__).resolve().parent / "sql" / "queries.sql"
 IN_LIST_SIZES = (1, 8, 64, 256, 1024)
 MAX_IN_LIST = IN_LIST_SIZES[-1]
+CENT = Decimal("0.01")
 
 _HEADER = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 _BIND = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
@@ -117,8 +118,9 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def money(value: Decimal | float | int | None) -> float:
-    """AUD rounded to cents, as a float (0.0 for no data)."""
-    return round(float(value or 0), 2)
+    """AUD rounded half-up to cents, as a float (0.0 for no data)."""
+    cents = Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return float(cents)
 
 
 def num(value: Decimal | float | int | None, digits: int = 2) -> float | None:

@@ -54,14 +54,14 @@ def filters(request: Request, *names: str) -> dict:
 
 
 class SummaryView(APIView):
-    @extend_schema(operation_id="summary_retrieve", responses={200: ser.SummarySerializer, **ERRORS})
+    @extend_schema(operation_id="api_summary_retrieve", responses={200: ser.SummarySerializer, **ERRORS})
     def get(self, request: Request) -> Response:
         return Response(summary.build_summary())
 
 
 class PipelineListView(APIView):
     @extend_schema(
-        operation_id="pipelines_list",
+        operation_id="api_pipelines_list",
         parameters=[*FILTERS, P("status", "latest run status", enum=pipelines.RUN_STATUSES), *PAGE],
         responses={200: ser.PipelinePageSerializer, **ERRORS},
     )
@@ -78,14 +78,16 @@ class PipelineListView(APIView):
 
 
 class PipelineDetailView(APIView):
-    @extend_schema(operation_id="pipelines_retrieve", responses={200: ser.PipelineSerializer, **ERRORS})
+    @extend_schema(operation_id="api_pipelines_retrieve", responses={200: ser.PipelineSerializer, **ERRORS})
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(pipelines.get_pipeline(pipeline_id))
 
 
 class PipelineRunsView(APIView):
     @extend_schema(
-        operation_id="pipelines_runs_list", parameters=PAGE, responses={200: ser.RunPageSerializer, **ERRORS}
+        operation_id="api_pipelines_runs_list",
+        parameters=PAGE,
+        responses={200: ser.RunPageSerializer, **ERRORS},
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
         offset, limit = page_params(request)
@@ -95,7 +97,7 @@ class PipelineRunsView(APIView):
 
 class IncidentListView(APIView):
     @extend_schema(
-        operation_id="incidents_list",
+        operation_id="api_incidents_list",
         parameters=[
             P(
                 "hours",
@@ -128,7 +130,7 @@ SLA_DAYS = P("days", "breach-ratio window in days (default 7, max 90)", int)
 
 class PipelineSlaView(APIView):
     @extend_schema(
-        operation_id="pipelines_sla_retrieve",
+        operation_id="api_pipelines_sla_retrieve",
         parameters=[SLA_DAYS],
         responses={200: ser.SlaSerializer, **ERRORS},
     )
@@ -138,7 +140,7 @@ class PipelineSlaView(APIView):
 
 class SlaListView(APIView):
     @extend_schema(
-        operation_id="sla_pipelines_list",
+        operation_id="api_sla_pipelines_list",
         parameters=[*FILTERS, P("status", "SLA status", enum=sla.STATUSES), SLA_DAYS, *PAGE],
         responses={200: ser.SlaPageSerializer, **ERRORS},
     )
@@ -165,7 +167,7 @@ def depth_param(request: Request) -> int:
 
 class PipelineImpactView(APIView):
     @extend_schema(
-        operation_id="pipelines_impact_retrieve",
+        operation_id="api_pipelines_impact_retrieve",
         parameters=[DEPTH],
         responses={200: ser.ImpactSerializer, **ERRORS},
     )
@@ -177,7 +179,7 @@ class PipelineLineageView(APIView):
     """Deprecated alias of /impact: same body plus `deprecated` and `replacement_endpoint`."""
 
     @extend_schema(
-        operation_id="pipelines_lineage_retrieve",
+        operation_id="api_pipelines_lineage_retrieve",
         deprecated=True,
         parameters=[DEPTH],
         responses={200: ser.LineageSerializer, **ERRORS},
@@ -190,14 +192,14 @@ class PipelineLineageView(APIView):
 
 
 class CostOverviewView(APIView):
-    @extend_schema(operation_id="costs_retrieve", responses={200: ser.CostOverviewSerializer, **ERRORS})
+    @extend_schema(operation_id="api_costs_retrieve", responses={200: ser.CostOverviewSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
         return Response(costs.overview())
 
 
 class CostTrendView(APIView):
     @extend_schema(
-        operation_id="costs_trend_retrieve",
+        operation_id="api_costs_trend_retrieve",
         parameters=[
             P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int),
             *TEAM_DOMAIN,
@@ -211,7 +213,7 @@ class CostTrendView(APIView):
 
 class CostPipelinesView(APIView):
     @extend_schema(
-        operation_id="costs_pipelines_list",
+        operation_id="api_costs_pipelines_list",
         parameters=[
             P("days", f"days ending today (default 7, max {costs.MAX_TREND_DAYS})", int),
             *TEAM_DOMAIN,
@@ -231,7 +233,7 @@ class CostPipelinesView(APIView):
 
 class PipelineCostView(APIView):
     @extend_schema(
-        operation_id="pipelines_cost_retrieve",
+        operation_id="api_pipelines_cost_retrieve",
         parameters=[P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int)],
         responses={200: ser.PipelineCostSerializer, **ERRORS},
     )
@@ -257,7 +259,7 @@ def baseline_days_param(request: Request) -> int:
 
 class CostAnomaliesView(APIView):
     @extend_schema(
-        operation_id="costs_anomalies_list",
+        operation_id="api_costs_anomalies_list",
         parameters=[
             BASELINE_DAYS,
             P("min_ratio", "only ratios (latest / baseline median) at or above this", float),
@@ -286,7 +288,7 @@ class CostAnomaliesView(APIView):
 
 class CostInvestigateView(APIView):
     @extend_schema(
-        operation_id="costs_anomalies_investigate_retrieve",
+        operation_id="api_costs_anomalies_investigate_retrieve",
         parameters=[BASELINE_DAYS],
         responses={200: ser.InvestigationSerializer, **ERRORS},
     )

@@ -1,5 +1,9 @@
 """Helpers for the telemetry API tests: time frozen at the builder's NOW, a viewer's client, and a
-counter of warehouse statements (to pin that list endpoints run a fixed number of them)."""
+counter of warehouse statements (to pin that list endpoints run a fixed number of them).
+
+    from .api_support import NOW, iso
+    from .api_support import *  # noqa: F403  (fixtures: at_now, api, statements)
+"""
 
 from datetime import UTC
 
@@ -9,6 +13,8 @@ import time_machine
 from .conftest import NOW
 
 NOW_UTC = NOW.replace(tzinfo=UTC)
+
+__all__ = ["at_now", "api", "statements"]  # the fixtures; test modules star-import them
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from .api_support import NOW, api, at_now, iso, statements  # noqa: F401
+from .api_support import *  # noqa: F403
+from .api_support import NOW, iso
 
 
 @pytest.fixture
@@ -71,7 +72,16 @@ def test_list_runs_a_fixed_number_of_statements(api, telemetry, statements):
 
 
 @pytest.mark.parametrize(
-    "query", ["offset=-1", "limit=0", "limit=501", "limit=x", "criticality=urgent", "status=failed", "team=" + "x" * 201]
+    "query",
+    [
+        "offset=-1",
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "criticality=urgent",
+        "status=failed",
+        "team=" + "x" * 201,
+    ],
 )
 def test_bad_parameters_are_400(api, estate, query):
     response = api.get(f"/api/pipelines?{query}")

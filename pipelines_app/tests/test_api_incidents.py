@@ -1,0 +1,105 @@
+"""GET /api/incidents: failed runs and SLA breaches in a window, with severity."""
+
+from datetime import timedelta
+
+import pytest
+
+from pipelines_app.incidents import severity
+
+from .api_support import *  # noqa: F403
+from .api_support import NOW, iso
+
+H = timedelta(hours=1)
+
+
+def healthy(t, pid, **fields):
+    """A pipeline with ten recent successes, so one failure leaves its SLA only at risk."""
+    t.pipeline(pid, **fields)
+    for i in range(10):
+        t.run(pid, "SUCCESS", start=NOW - (i + 1) * 20 * timedelta(minutes=1) - timedelta(minutes=10))
+
+
+@pytest.fixture
+def estate(telemetry):
+    t = telemetry
+    healthy(t, "crit_dash", criticality="critical", team="sales", domain="commerce")
+    t.dataset("raw")
+    t.dataset("board", kind="dashboard")
+    t.edge("crit_dash", "pipeline", "raw", "dataset")
+    t.edge("raw", "dataset", "board", "dataset")
+    t.run(
+        "crit_dash", "FAILED", ago=2 * H, minutes=5, run_id="f-crit", error_code="OOM", error_message="killed"
+    )
+    healthy(t, "crit_alone", criticality="critical", team="sales", domain="commerce")
+    t.run("crit_alone", "FAILED", ago=3 * H, minutes=5, run_id="f-alone")
+    healthy(t, "high_report", criticality="high", team="finance", domain="finance")
+    t.dataset("monthly", kind="report")
+    t.edge("high_report", "pipeline", "monthly", "dataset")
+    t.run("high_report", "FAILED", ago=30 * H, minutes=5, run_id="f-old")  # outside 24 h
+    healthy(t, "med", criticality="medium", team="finance", domain="finance")
+    t.run("med", "FAILED", ago=H, minutes=5, run_id="f-med")
+    t.run("med", "SUCCESS", ago=30 * timedelta(minutes=1))
+    t.pipeline("stale", criticality="high", team="ops", domain="platform")  # freshness 120 min
+    t.run("stale", "SUCCESS", start=NOW - 6 * H, minutes=10)
+    return t
+
+
+def test_failed_runs_and_sla_breaches_newest_first(api, estate):
+    body = api.get("/api/incidents").json()
+    rows = [(i["incident_id"], i["kind"], i["severity"], i["impacted_consumers"]) for i in body["items"]]
+    assert rows == [
+        ("run:f-med", "run_failed", "sev4", 0),
+        ("run:f-crit", "run_failed", "sev1", 1),
+        ("run:f-alone", "run_failed", "sev2", 0),
+        ("sla:stale", "sla_breach", "sev3", 0),  # freshness ran out 3h50m ago
+    ]
+    first, _, _, breach = body["items"]
+    assert first["detected_ts"] == iso(NOW - H + timedelta(minutes=5))
+    assert breach["detected_ts"] == iso(NOW - 6 * H + timedelta(minutes=10) + 2 * H)
+    assert breach["reasons"] == ["freshness_breached"]
+    crit = body["items"][1]
+    assert (crit["error_code"], crit["error_message"], crit["pipeline_id"]) == ("OOM", "killed", "crit_dash")
+    assert body["by_severity"] == {"sev1": 1, "sev2": 1, "sev3": 1, "sev4": 1}
+    assert (body["total"], body["hours"]) == (4, 24)
+
+
+def test_window_widens_with_hours(api, estate):
+    body = api.get("/api/incidents?hours=48").json()
+    old = next(i for i in body["items"] if i["incident_id"] == "run:f-old")
+    assert (old["severity"], old["impacted_consumers"]) == ("sev2", 1)  # high + a report downstream
+    assert body["total"] == 5
+
+
+def test_filters_and_pagination(api, estate):
+    def ids(query):
+        return [i["incident_id"] for i in api.get(f"/api/incidents?{query}").json()["items"]]
+
+    assert ids("team=sales") == ["run:f-crit", "run:f-alone"]
+    assert ids("domain=platform") == ["sla:stale"]
+    assert ids("severity=sev1") == ["run:f-crit"]
+    assert ids("offset=1&limit=2") == ["run:f-crit", "run:f-alone"]
+
+
+def test_severity_matrix():
+    assert [severity(c, 1) for c in ("critical", "high", "medium", "low", None)] == [
+        "sev1", "sev2", "sev3", "sev4", "sev4"
+    ]  # fmt: skip
+    assert [severity(c, 0) for c in ("critical", "high", "medium", "low", None)] == [
+        "sev2", "sev3", "sev4", "sev4", "sev4"
+    ]  # fmt: skip
+
+
+def test_statement_count_does_not_grow_with_incidents(api, estate, statements):
+    api.get("/api/incidents")
+    before = len(statements)
+    for i in range(5):
+        estate.pipeline(f"extra{i}", criticality="high")
+        estate.run(f"extra{i}", "FAILED", ago=H)
+    statements.clear()
+    api.get("/api/incidents")
+    assert len(statements) == before
+
+
+@pytest.mark.parametrize("query", ["hours=0", "hours=721", "hours=abc", "severity=critical", "limit=1000"])
+def test_bad_parameters_are_400(api, estate, query):
+    assert api.get(f"/api/incidents?{query}").json()["error"]["code"] == "invalid_parameter"
