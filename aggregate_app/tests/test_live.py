@@ -138,3 +138,34 @@ def test_the_source_audit_names_the_person_not_the_service_account(control, clie
     assert admin.post("/api/aggregate/policies/assign?source=aws", payload, format="json").status_code == 200
     history = ok(admin.get(f"/api/aggregate/policies/history?source=aws&target_id={target}"))
     assert [r["changed_by"] for r in history["items"] if r["target_id"] == target] == ["gina"]
+
+
+def mirrored_paths(run_id: str) -> list[str]:
+    from django.urls import get_resolver
+
+    from aggregate_app.api.views import MirrorView
+
+    values = {"pipeline_id": "p2", "run_id": run_id}
+    paths = []
+    for p in get_resolver("aggregate_app.api.urls").url_patterns:
+        view = p.callback.view_class
+        if issubclass(view, MirrorView):
+            paths.append(view.source_path.format(**values))
+    return paths
+
+
+def test_every_mirrored_route_answers_over_live_sources_as_the_sources_do(control, api):
+    """No merge rule breaks on the real answers: the aggregate status is what aws answers
+    directly (200, or the same 4xx), never a 5xx; JSON answers carry _meta."""
+    import requests
+
+    aws = control["aws"]
+    run_id = ok(api.get("/api/aggregate/pipelines/p2/runs?source=aws&limit=1"))["items"][0]["run_id"]
+    for path in mirrored_paths(run_id):
+        direct = requests.get(aws.url + path, headers={"Authorization": f"Token {aws.token}"}, timeout=30)
+        single = "/runs" in path
+        aggregate_path = "/api/aggregate/" + path.removeprefix("/api/").lstrip("/")
+        response = api.get(aggregate_path + ("?source=aws" if single else ""))
+        assert response.status_code == direct.status_code, (path, response.content[:300])
+        if response.status_code == 200 and response["Content-Type"].startswith("application/json"):
+            assert "_meta" in response.json(), path
