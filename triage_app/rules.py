@@ -134,14 +134,16 @@ def no_signal(status: str | None) -> Match:
     )
 
 
-UNMATCHED = Match(
-    rule=None,
-    category=RuleCategory.UNKNOWN,
-    likely_cause="No enabled triage rule matched this error.",
-    next_actions=["Read the full job log; add or enable a triage rule once the cause is known."],
-    runbook_hints=[],
-    base_confidence=0.1,
-)
+def unmatched() -> Match:
+    """No enabled rule matched (the shipped catch-all was disabled or deleted)."""
+    return Match(
+        rule=None,
+        category=RuleCategory.UNKNOWN,
+        likely_cause="No enabled triage rule matched this error.",
+        next_actions=["Read the full job log; add or enable a triage rule once the cause is known."],
+        runbook_hints=[],
+        base_confidence=0.1,
+    )
 
 
 def evaluate(signal: Signal, status: str | None = None, rules=None) -> Match:
@@ -154,4 +156,4 @@ def evaluate(signal: Signal, status: str | None = None, rules=None) -> Match:
         matched_on = evaluate_rule(rule, signal)
         if matched_on is not None:
             return _from_rule(rule, matched_on)
-    return UNMATCHED
+    return unmatched()

@@ -8,10 +8,10 @@ import time_machine
 
 from governance_app.models import RunbookGovernance
 from pipelines_app.tests.conftest import NOW, fakesnow_server, telemetry, warehouse  # noqa: F401
+from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
 from .helpers import SNOWFLAKE_DENIED
 from .llm_server import ChatServer
-
 
 
 @pytest.fixture(autouse=True)
@@ -34,13 +34,26 @@ def _assisted_defaults(settings):
 
 
 @pytest.fixture
+def duckdb_warehouse(settings, tmp_path):
+    """DuckDB only, for tests of provider behaviour, which does not depend on the warehouse: a module
+    overrides `warehouse` with it (`estate` then builds on DuckDB alone)."""
+    reset_warehouse()
+    settings.CT_WAREHOUSE_BACKEND = "duckdb"
+    settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
+    wh = get_warehouse()
+    wh.create_schema()
+    yield wh
+    reset_warehouse()
+
+
+@pytest.fixture
 def clock():
     with time_machine.travel(NOW.replace(tzinfo=UTC), tick=False) as traveller:
         yield traveller
 
 
 @pytest.fixture
-def estate(telemetry, clock, db):
+def estate(telemetry, clock, db):  # noqa: F811
     """orders_daily (dbt on Snowflake, critical) failed an hour ago on a revoked grant; it feeds an
     executive dashboard, a weekly report and, through a forecast pipeline, an ML model."""
     t = telemetry
@@ -55,7 +68,12 @@ def estate(telemetry, clock, db):
     )
     t.pipeline("p_forecast", pipeline_name="demand_forecast_train", platform="spark", criticality="high")
     failed = t.run(
-        "p_orders", "FAILED", run_id="r-100", ago=timedelta(hours=1), minutes=3, error_code="003001",
+        "p_orders",
+        "FAILED",
+        run_id="r-100",
+        ago=timedelta(hours=1),
+        minutes=3,
+        error_code="003001",
         error_message=SNOWFLAKE_DENIED,
     )
     for days in (1, 2, 3):
@@ -63,7 +81,13 @@ def estate(telemetry, clock, db):
     t.run("p_orders", "FAILED", ago=timedelta(days=4), error_code="003001", error_message=SNOWFLAKE_DENIED)
     t.run("p_orders", "SUCCESS", ago=timedelta(days=10))
     t.dataset("fct_orders", "table")
-    t.dataset("exec_sales", "dashboard", name="Executive sales", criticality="critical", owner="cfo-office@example.com")
+    t.dataset(
+        "exec_sales",
+        "dashboard",
+        name="Executive sales",
+        criticality="critical",
+        owner="cfo-office@example.com",
+    )
     t.dataset("finance_weekly", "report", name="Finance weekly", criticality="medium")
     t.dataset("demand_forecast", "ml_model", name="Demand forecast", criticality="high")
     t.edge("p_orders", "pipeline", "fct_orders", "dataset")
@@ -82,4 +106,3 @@ def estate(telemetry, clock, db):
 def chat_server():
     with ChatServer() as server:
         yield server
-

@@ -9,7 +9,9 @@ from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def completion(content: str, *, prompt_tokens: int = 321, completion_tokens: int = 54, model: str = "local-llm"):
+def completion(
+    content: str, *, prompt_tokens: int = 321, completion_tokens: int = 54, model: str = "local-llm"
+):
     """A chat.completion body with one assistant message."""
     return {
         "id": "chatcmpl-test",
@@ -41,7 +43,8 @@ class ChatServer:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = json.loads(self.rfile.read(length) or b"{}")
-                server.requests.append({"path": self.path, "headers": dict(self.headers), "json": payload})
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append({"path": self.path, "headers": headers, "json": payload})
                 reply = server.replies.popleft() if server.replies else error(500, "no scripted reply")
                 if callable(reply):
                     reply = reply(payload)

@@ -25,8 +25,10 @@ CASES = [
         "adf",
         "",
         "ErrorCode=UserErrorFailedToGetAccessToken,'Type=Microsoft.DataTransfer.Common.Shared."
-        "HybridDeliveryException,Message=Failed to get access token. AADSTS7000222: The provided client secret "
-        "keys for app '3f2c5d1e-8a7b-4c1d-9e2f-1a2b3c4d5e6f' are expired.,Source=Microsoft.DataTransfer.ClientLibrary,'",
+        "HybridDeliveryException,Message=Failed to get access "
+        "token. AADSTS7000222: The provided client secret "
+        "keys for app '3f2c5d1e-8a7b-4c1d-9e2f-1a2b3c4d5e6f' are "
+        "expired.,Source=Microsoft.DataTransfer.ClientLibrary,'",
         "credential-expiry",
         ["error_message"],
     ),
@@ -92,7 +94,10 @@ CASES = [
         "snowflake",
         "dbt",
         "",
-        "000904 (42000): SQL compilation error: error line 3 at position 11\ninvalid identifier 'CUSTOMER_SEGMENT'",
+        (
+            "000904 (42000): SQL compilation error: error line 3 "
+            "at position 11\ninvalid identifier 'CUSTOMER_SEGMENT'"
+        ),
         "schema-drift",
         ["error_code_in_message", "error_message"],
     ),
@@ -147,7 +152,8 @@ CASES = [
         "dbt",
         "dbt",
         "",
-        "Compilation Error in model fct_orders (models/marts/fct_orders.sql)\n  Model 'model.shop.fct_orders' "
+        "Compilation Error in model fct_orders "
+        "(models/marts/fct_orders.sql)\n  Model 'model.shop.fct_orders' "
         "(models/marts/fct_orders.sql) depends on a node named 'stg_customers' which was not found",
         "object-not-found",
         ["error_message"],
@@ -193,7 +199,8 @@ CASES = [
         "spark",
         "spark",
         "",
-        "pyspark.errors.exceptions.base.PySparkValueError: No data found for partition ingest_date=2026-11-20 "
+        "pyspark.errors.exceptions.base.PySparkValueError: "
+        "No data found for partition ingest_date=2026-11-20 "
         "in s3a://lake-raw/orders",
         "upstream-data-missing-or-late",
         ["error_message"],
@@ -244,7 +251,10 @@ CASES = [
         "snowflake",
         "dbt",
         "",
-        "Warehouse 'TRANSFORM_WH' cannot be resumed because resource monitor 'RM_MONTHLY' has exceeded its quota.",
+        (
+            "Warehouse 'TRANSFORM_WH' cannot be resumed because "
+            "resource monitor 'RM_MONTHLY' has exceeded its quota."
+        ),
         "quota-or-credits-exhausted",
         ["error_message"],
     ),
@@ -252,7 +262,8 @@ CASES = [
         "adf",
         "adf",
         "",
-        "ErrorCode=DFExecutorUserError,'Message=Cluster creation failed: the subscription has exceeded its core "
+        "ErrorCode=DFExecutorUserError,'Message=Cluster creation "
+        "failed: the subscription has exceeded its core "
         "quota (QuotaExceeded) for region australiaeast.'",
         "quota-or-credits-exhausted",
         ["error_message"],
@@ -262,7 +273,10 @@ CASES = [
         "snowflake",
         "dbt",
         "000630",
-        "000630 (57014): Statement reached its statement or warehouse timeout of 3,600 second(s) and was canceled.",
+        (
+            "000630 (57014): Statement reached its statement or "
+            "warehouse timeout of 3,600 second(s) and was canceled."
+        ),
         "warehouse-or-query-timeout",
         ["error_code", "error_message"],
     ),
@@ -316,7 +330,7 @@ CASES = [
         "snowflake",
         "dbt",
         "100090",
-        "100090 (42P18): Duplicate row detected during DML action\nRow Values: [1001, \"2026-11-19\", 42]",
+        '100090 (42P18): Duplicate row detected during DML action\nRow Values: [1001, "2026-11-19", 42]',
         "duplicate-key-or-constraint",
         ["error_code", "error_message"],
     ),
@@ -335,7 +349,8 @@ CASES = [
         "",
         "ErrorCode=SqlOperationFailed,'Type=Microsoft.DataTransfer.Common.Shared.HybridDeliveryException,"
         "Message=A database operation failed. Please search error to get more details.,Source=Microsoft."
-        "DataTransfer.ClientLibrary,''Type=System.Data.SqlClient.SqlException,Message=Violation of PRIMARY KEY "
+        "DataTransfer.ClientLibrary,''Type=System.Data.SqlClient.SqlException,Message=Violation "
+        "of PRIMARY KEY "
         "constraint 'PK_Orders'. Cannot insert duplicate key in object 'dbo.Orders'. The duplicate key value "
         "is (1001).,Source=.Net SqlClient Data Provider,SqlErrorNumber=2627'",
         "duplicate-key-or-constraint",
@@ -367,7 +382,9 @@ def _id(case) -> str:
     return f"{case[4]}-{case[0]}-{case[3][:24]}"
 
 
-@pytest.mark.parametrize("system,platform,code,message,expected,matched_on", CASES, ids=[_id(c) for c in CASES])
+@pytest.mark.parametrize(
+    "system,platform,code,message,expected,matched_on", CASES, ids=[_id(c) for c in CASES]
+)
 def test_shipped_rule_matches_real_error(system, platform, code, message, expected, matched_on):
     signal = rules.build_signal(code, message, platform)
     match = rules.evaluate(signal)
@@ -421,7 +438,9 @@ def test_a_custom_rule_ordered_first_wins():
         next_actions=["Re-apply grants with the grants_fct_orders playbook."],
         base_confidence=0.95,
     )
-    message = "003001 (42501): SQL access control error:\nInsufficient privileges to operate on table 'FCT_ORDERS'"
+    message = (
+        "003001 (42501): SQL access control error:\nInsufficient privileges to operate on table 'FCT_ORDERS'"
+    )
     match = rules.evaluate(rules.build_signal("003001", message, "dbt"))
     assert match.rule_name == "orders-grant-revoked-by-cleanup"
     assert match.next_actions == ["Re-apply grants with the grants_fct_orders playbook."]
@@ -463,7 +482,9 @@ def test_all_rules_disabled_answers_unmatched_unknown():
     ],
 )
 def test_rule_validation_refuses_bad_values(field, value):
-    rule = TriageRule(name="bad", category="unknown", likely_cause="x", next_actions=["a"], base_confidence=0.5)
+    rule = TriageRule(
+        name="bad", category="unknown", likely_cause="x", next_actions=["a"], base_confidence=0.5
+    )
     setattr(rule, field, value)
     with pytest.raises(ValidationError) as err:
         rule.full_clean()

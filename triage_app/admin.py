@@ -1,0 +1,76 @@
+"""Triage rules are edited here (ordered, enable/disable in the list); assisted attempts are read-only."""
+
+from django.contrib import admin, messages
+
+from . import default_rules
+from .models import AssistedAttempt, TriageRule
+
+
+@admin.register(TriageRule)
+class TriageRuleAdmin(admin.ModelAdmin):
+    list_display = ("order", "name", "category", "enabled", "base_confidence", "systems", "updated_at")
+    list_display_links = ("name",)
+    list_editable = ("order", "enabled")
+    list_filter = ("enabled", "category")
+    search_fields = ("name", "likely_cause", "error_code_pattern", "message_regex", "description")
+    ordering = ("order", "name")
+    actions = ("enable", "disable", "restore_shipped_defaults")
+    fieldsets = (
+        (None, {"fields": ("name", "order", "enabled", "category", "description")}),
+        ("Signature", {"fields": ("error_code_pattern", "message_regex", "source_systems")}),
+        ("Answer", {"fields": ("likely_cause", "next_actions", "runbook_hints", "base_confidence")}),
+    )
+
+    @admin.display(description="Systems")
+    def systems(self, rule: TriageRule) -> str:
+        return ", ".join(rule.source_systems) or "any"
+
+    @admin.action(description="Enable selected rules")
+    def enable(self, request, queryset):
+        for rule in queryset:
+            rule.enabled = True
+            rule.save()
+
+    @admin.action(description="Disable selected rules")
+    def disable(self, request, queryset):
+        for rule in queryset:
+            rule.enabled = False
+            rule.save()
+
+    @admin.action(description="Restore the shipped rules to their defaults (other rules untouched)")
+    def restore_shipped_defaults(self, request, queryset):
+        created, updated = default_rules.install(TriageRule, overwrite=True)
+        self.message_user(request, f"Shipped rules: {created} created, {updated} reset.", messages.SUCCESS)
+
+
+@admin.register(AssistedAttempt)
+class AssistedAttemptAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "provider",
+        "model",
+        "status",
+        "error_class",
+        "tries",
+        "latency_ms",
+        "tokens",
+        "run_id",
+    )
+    list_filter = ("status", "provider", "error_class")
+    search_fields = ("run_id", "pipeline_id", "request_id", "model")
+    date_hierarchy = "created_at"
+
+    @admin.display(description="Tokens in/out")
+    def tokens(self, attempt: AssistedAttempt) -> str:
+        if attempt.input_tokens is None and attempt.output_tokens is None:
+            return "-"
+        return f"{attempt.input_tokens or 0}/{attempt.output_tokens or 0}"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,76 @@
+"""Triage endpoints: explain a run, the triage query, assisted telemetry and provider status."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from controltower.api.errors import ApiError
+from controltower.api.params import int_param
+from controltower.roles import VIEWER
+
+from .. import explain, query, telemetry
+from ..context import TriageRequest
+from . import serializers as s
+
+ERRORS = {
+    400: OpenApiResponse(description="invalid_parameter: the message and details.parameter name the field."),
+    404: OpenApiResponse(description="not_found: unknown run or pipeline."),
+    503: OpenApiResponse(description="database_unavailable, or assisted_mode_failed (strict policy)."),
+}
+
+
+def _invalid(errors: dict) -> ApiError:
+    field = next(iter(errors))
+    detail = errors[field]
+    message = str(detail[0] if isinstance(detail, list) else detail)
+    return ApiError(400, "invalid_parameter", f"{field}: {message}", {"parameter": field, "fields": errors})
+
+
+class ExplainRunView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("run_id", str, OpenApiParameter.PATH),
+            OpenApiParameter("context_days", int, description="History / cost window (1-90, default 7)."),
+        ],
+        responses={200: s.ExplainRunSerializer, **ERRORS},
+    )
+    def get(self, request, run_id: str):
+        days = int_param(request, "context_days", 7, minimum=1, maximum=s.MAX_CONTEXT_DAYS)
+        return Response(explain.explain_run(run_id, context_days=days))
+
+
+class TriageQueryView(APIView):
+    """A read-like POST (it writes nothing but assisted telemetry): viewers may ask."""
+
+    write_role = VIEWER
+
+    @extend_schema(
+        request=s.TriageQueryRequestSerializer, responses={200: s.TriageAnswerSerializer, **ERRORS}
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise ApiError(400, "invalid_parameter", "body: expected a JSON object.", {"parameter": "body"})
+        ser = s.TriageQueryRequestSerializer(data=request.data)
+        if not ser.is_valid():
+            raise _invalid(ser.errors)
+        return Response(query.triage(TriageRequest(**ser.validated_data)))
+
+
+class AssistedTelemetryView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", int, description="Window in days (1-90, default 7)."),
+            OpenApiParameter("limit", int, description="Recent attempts to list (1-200, default 20)."),
+        ],
+        responses={200: s.AssistedTelemetrySerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        days = int_param(request, "days", 7, minimum=1, maximum=90)
+        limit = int_param(request, "limit", 20, minimum=1, maximum=200)
+        return Response(telemetry.summary(days=days, limit=limit))
+
+
+class ProviderStatusView(APIView):
+    @extend_schema(responses={200: s.ProviderStatusSerializer})
+    def get(self, request):
+        return Response(telemetry.provider_status())

@@ -1,0 +1,93 @@
+"""Rules are edited in the admin (and the engine follows); attempts are read-only; configuration
+mistakes are system checks."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from triage_app import rules
+from triage_app.checks import check_assisted
+from triage_app.models import AssistedAttempt, TriageRule
+
+pytestmark = pytest.mark.django_db
+TIMEOUT_MSG = "000630 (57014): Statement reached its statement or warehouse timeout of 3,600 second(s)."
+
+
+def _form(rule: TriageRule, **changes) -> dict:
+    data = {
+        "name": rule.name,
+        "order": rule.order,
+        "enabled": "on" if rule.enabled else "",
+        "category": rule.category,
+        "description": rule.description,
+        "error_code_pattern": rule.error_code_pattern,
+        "message_regex": rule.message_regex,
+        "source_systems": json.dumps(rule.source_systems),
+        "likely_cause": rule.likely_cause,
+        "next_actions": json.dumps(rule.next_actions),
+        "runbook_hints": json.dumps(rule.runbook_hints),
+        "base_confidence": rule.base_confidence,
+    }
+    return {**data, **changes}
+
+
+def test_admin_edits_a_rule_and_the_engine_uses_it(admin_client):
+    rule = TriageRule.objects.get(name="warehouse-or-query-timeout")
+    url = reverse("admin:triage_triagerule_change", args=[rule.pk])
+    actions = ["Resize TRANSFORM_WH to MEDIUM for the month-end run."]
+    response = admin_client.post(url, _form(rule, next_actions=json.dumps(actions), base_confidence="0.75"))
+    assert response.status_code == 302
+    match = rules.evaluate(rules.build_signal("000630", TIMEOUT_MSG, "dbt"))
+    assert (match.next_actions, match.base_confidence) == (actions, 0.75)
+
+
+def test_admin_refuses_a_broken_regex(admin_client):
+    rule = TriageRule.objects.get(name="warehouse-or-query-timeout")
+    url = reverse("admin:triage_triagerule_change", args=[rule.pk])
+    response = admin_client.post(url, _form(rule, message_regex="(timeout"))
+    assert response.status_code == 200
+    assert "Not a valid regular expression" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.message_regex.startswith("statement reached")
+
+
+def test_admin_disable_action(admin_client):
+    rule = TriageRule.objects.get(name="warehouse-or-query-timeout")
+    url = reverse("admin:triage_triagerule_changelist")
+    response = admin_client.post(url, {"action": "disable", "_selected_action": [rule.pk]})
+    assert response.status_code == 302
+    assert rules.evaluate(rules.build_signal("000630", TIMEOUT_MSG, "dbt")).rule_name == "unknown"
+    assert admin_client.get(url).status_code == 200
+
+
+def test_attempts_are_read_only_in_the_admin(admin_client):
+    attempt = AssistedAttempt.objects.create(provider="openai", status="success", latency_ms=420)
+    assert admin_client.get(reverse("admin:triage_assistedattempt_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:triage_assistedattempt_add")).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:triage_assistedattempt_delete", args=[attempt.pk])).status_code
+        == 403
+    )
+    change = reverse("admin:triage_assistedattempt_change", args=[attempt.pk])
+    admin_client.post(change, {"provider": "bedrock", "status": "failed"})
+    attempt.refresh_from_db()
+    assert (attempt.provider, attempt.status) == ("openai", "success")
+
+
+@pytest.mark.parametrize(
+    "overrides,ids",
+    [
+        ({}, []),
+        ({"ASSISTED_TRIAGE_PROVIDER": "chatgpt"}, ["triage.E001"]),
+        ({"ASSISTED_FAILURE_POLICY": "lenient"}, ["triage.E002"]),
+        ({"ASSISTED_RETRY_MAX_ATTEMPTS": 0}, ["triage.E003"]),
+        ({"ASSISTED_TRIAGE_PROVIDER": "bedrock"}, ["triage.W001"]),
+        ({"ASSISTED_TRIAGE_PROVIDER": "auto"}, ["triage.W002"]),
+        ({"ASSISTED_TRIAGE_PROVIDER": "bedrock", "BEDROCK_MODEL_ID": "anthropic.claude-3-haiku"}, []),
+    ],
+)
+def test_system_checks(settings, overrides, ids):
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    assert [c.id for c in check_assisted()] == ids

@@ -1,0 +1,262 @@
+"""Assisted mode through the real openai SDK against a local chat-completions server: cited
+statements kept, uncited dropped, malformed output, retries on 429 / 5xx / timeouts only, fallback
+and strict policies, and the telemetry each answer leaves behind."""
+
+import json
+import time
+
+import pytest
+
+from triage_app.models import AssistedAttempt
+
+from .llm_server import completion, error
+
+URL = "/api/triage/query"
+SECRET = "sk-local-SECRET-KEY-123"
+
+
+@pytest.fixture
+def warehouse(duckdb_warehouse):
+    """Provider behaviour does not depend on the warehouse: DuckDB only here."""
+    return duckdb_warehouse
+
+
+@pytest.fixture
+def openai_provider(settings, chat_server):
+    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = f"{chat_server.url}/v1"
+    settings.OPENAI_MODEL = "local-llm"
+    settings.OPENAI_API_KEY = SECRET
+    return chat_server
+
+
+@pytest.fixture
+def ask(client_for, operator):
+    client = client_for(operator)
+
+    def post(status: int = 200, **body) -> dict:
+        response = client.post(URL, {"run_id": "r-100", "mode": "assisted", **body}, format="json")
+        assert response.status_code == status, response.content
+        return response.json()
+
+    return post
+
+
+def facts_sent(payload: dict) -> dict[str, str]:
+    """field -> fact id, from the facts the model was given."""
+    user = json.loads(payload["messages"][1]["content"])
+    return {f["field"]: f["id"] for f in user["facts"]}
+
+
+def good_answer(payload: dict):
+    ids = facts_sent(payload)
+    answer = {
+        "summary": {
+            "text": "orders_daily lost its grant on RAW.SHOP.ORDERS; the executive dashboard is stale.",
+            "fact_ids": [ids["error.message"], ids["impact.critical_consumers"]],
+        },
+        "likely_cause": {
+            "text": "SELECT on RAW.SHOP.ORDERS was revoked from the dbt role (003001).",
+            "fact_ids": [ids["error.code"], ids["error.message"]],
+        },
+        "next_actions": [
+            {"text": "Follow the 'Access and grants' runbook section.", "fact_ids": [ids["runbook.url"]]},
+            {"text": "Page the CFO office now.", "fact_ids": []},
+            {"text": "Restart the warehouse.", "fact_ids": ["T999"]},
+        ],
+        "observations": [
+            {
+                "text": "The same error failed a run 4 days ago.",
+                "fact_ids": ["X1", ids["history.same_error_code_failures_7d"]],
+            }
+        ],
+    }
+    return 200, completion("```json\n" + json.dumps(answer) + "\n```")
+
+
+def test_cited_statements_are_kept_and_uncited_ones_dropped(ask, estate, openai_provider):
+    openai_provider.script(good_answer)
+    body = ask(user_prompt="Who do I call?")
+    assert body["mode"] == "assisted_openai_v1"
+    assert body["requested_mode"] == "assisted"
+    assert (
+        body["summary"] == "orders_daily lost its grant on RAW.SHOP.ORDERS; the executive dashboard is stale."
+    )
+    assert body["likely_cause"] == "SELECT on RAW.SHOP.ORDERS was revoked from the dbt role (003001)."
+    assert body["next_actions"] == ["Follow the 'Access and grants' runbook section."]
+    assert body["warnings"] == ["2 statement(s) from the model cited no known fact and were dropped."]
+    assisted = body["evidence"]["assisted"]
+    assert [(d["text"], d["reason"]) for d in assisted["dropped_statements"]] == [
+        ("Page the CFO office now.", "cites no facts"),
+        ("Restart the warehouse.", "cites unknown fact ids"),
+    ]
+    assert assisted["observations"][0]["fact_ids"] == [
+        next(f["id"] for f in body["facts_used"] if f["field"] == "history.same_error_code_failures_7d")
+    ]
+    assert (assisted["provider"], assisted["model"], assisted["fallback_used"], assisted["tries"]) == (
+        "openai",
+        "local-llm",
+        False,
+        1,
+    )
+    assert (assisted["input_tokens"], assisted["output_tokens"]) == (321, 54)
+    known = {f["id"] for f in body["facts_used"]}
+    assert all(set(s["fact_ids"]) <= known for s in body["evidence"]["statements"])
+    assert body["evidence"]["deterministic"]["likely_cause"].startswith("The pipeline's identity lacks")
+    assert body["degraded"] is False
+
+
+def test_the_model_gets_the_deterministic_result_and_all_facts(ask, estate, openai_provider):
+    openai_provider.script(good_answer)
+    body = ask(user_prompt="Who do I call?")
+    request = openai_provider.requests[0]
+    assert request["path"] == "/v1/chat/completions"
+    assert request["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert (request["json"]["model"], request["json"]["temperature"]) == ("local-llm", 0)
+    sent = json.loads(request["json"]["messages"][1]["content"])
+    assert sent["facts"] == body["facts_used"]
+    assert sent["deterministic_result"]["rule"]["name"] == "permissions"
+    assert sent["deterministic_result"]["likely_cause"] == body["evidence"]["deterministic"]["likely_cause"]
+    assert sent["operator_question"] == "Who do I call?"
+    assert "fact_ids" in request["json"]["messages"][0]["content"]
+
+
+def test_malformed_model_output_falls_back_without_retrying(ask, estate, openai_provider):
+    openai_provider.script((200, completion("Sure! It is probably a permissions problem.")))
+    body = ask()
+    assert len(openai_provider.requests) == 1
+    assert body["mode"] == "deterministic_rules_v1"
+    assert body["degraded"] is True
+    assert body["warnings"] == [
+        "Assisted mode failed (openai: malformed_output); the deterministic answer is returned."
+    ]
+    assisted = body["evidence"]["assisted"]
+    assert (assisted["fallback_used"], assisted["error_class"], assisted["tries"]) == (
+        True,
+        "malformed_output",
+        1,
+    )
+    assert body["likely_cause"].startswith("The pipeline's identity lacks")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '["a list"]',
+        '{"summary": "plain text", "likely_cause": {"text": "x", "fact_ids": []}}',
+        '{"summary": {"text": "x"}}',
+    ],
+)
+def test_wrong_json_shapes_are_malformed(ask, estate, openai_provider, content):
+    openai_provider.script((200, completion(content)))
+    assert ask()["evidence"]["assisted"]["error_class"] == "malformed_output"
+
+
+def test_throttling_is_retried_then_succeeds(ask, estate, openai_provider):
+    openai_provider.script(error(429, "Rate limit reached", "rate_limit_error"), good_answer)
+    body = ask()
+    assert len(openai_provider.requests) == 2
+    assert body["mode"] == "assisted_openai_v1"
+    assert body["evidence"]["assisted"]["tries"] == 2
+    assert AssistedAttempt.objects.get().tries == 2
+
+
+def test_persistent_5xx_falls_back_after_max_attempts(ask, estate, openai_provider, settings):
+    settings.ASSISTED_RETRY_MAX_ATTEMPTS = 4
+    openai_provider.script(*[error(500, "upstream model crashed")] * 4)
+    body = ask()
+    assert len(openai_provider.requests) == 4
+    assert (body["mode"], body["degraded"]) == ("deterministic_rules_v1", True)
+    assert body["evidence"]["assisted"]["fallback_used"] is True
+    assert body["evidence"]["assisted"]["error_class"] == "server_error"
+    assert body["evidence"]["assisted"]["tries"] == 4
+    assert "Assisted mode failed (openai: server_error)" in body["warnings"][0]
+
+
+def test_persistent_5xx_with_strict_policy_is_503(ask, estate, openai_provider, settings):
+    settings.ASSISTED_FAILURE_POLICY = "strict"
+    settings.ASSISTED_RETRY_MAX_ATTEMPTS = 2
+    openai_provider.script(*[error(503, "overloaded")] * 2)
+    body = ask(503)
+    assert body["error"]["code"] == "assisted_mode_failed"
+    assert body["error"]["details"] == {"provider": "openai", "error_class": "server_error", "tries": 2}
+    attempt = AssistedAttempt.objects.get()
+    assert (attempt.status, attempt.error_class, attempt.tries, attempt.run_id, attempt.pipeline_id) == (
+        "failed",
+        "server_error",
+        2,
+        "r-100",
+        "p_orders",
+    )
+
+
+def test_client_errors_are_not_retried(ask, estate, openai_provider):
+    openai_provider.script(error(401, "Incorrect API key provided", "invalid_request_error"))
+    body = ask()
+    assert len(openai_provider.requests) == 1
+    assert body["evidence"]["assisted"]["error_class"] == "auth_error"
+    assert SECRET not in json.dumps(body)
+
+
+def test_timeouts_are_retried(ask, estate, openai_provider, settings):
+    settings.ASSISTED_TIMEOUT_S = 0.3
+    openai_provider.script((200, completion("{}"), 1.0), good_answer)
+    body = ask()
+    assert body["mode"] == "assisted_openai_v1"
+    assert body["evidence"]["assisted"]["tries"] == 2
+
+
+def test_backoff_grows_exponentially(ask, estate, openai_provider, settings):
+    settings.ASSISTED_RETRY_BASE_MS = 100
+    settings.ASSISTED_RETRY_MAX_ATTEMPTS = 3
+    openai_provider.script(*[error(502, "bad gateway")] * 3)
+    started = time.monotonic()
+    ask()
+    # waits: 0.1 s then 0.2 s (each plus up to 0.1 s of jitter) between the 3 tries
+    assert 0.3 <= time.monotonic() - started < 3
+
+
+def test_no_provider_configured_falls_back_and_is_recorded(ask, estate):
+    body = ask()
+    assert (body["mode"], body["degraded"]) == ("deterministic_rules_v1", True)
+    assert body["evidence"]["assisted"]["error_class"] == "not_configured"
+    attempt = AssistedAttempt.objects.get()
+    assert (attempt.provider, attempt.status, attempt.tries) == ("none", "fallback", 0)
+
+
+def test_selected_provider_missing_settings_falls_back(ask, estate, settings):
+    settings.ASSISTED_TRIAGE_PROVIDER = "azure_openai"
+    settings.AZURE_OPENAI_ENDPOINT = "https://example.openai.azure.com"
+    body = ask()
+    assert body["evidence"]["assisted"]["error_class"] == "not_configured"
+    assert "AZURE_OPENAI_API_KEY" in body["evidence"]["assisted"]["message"]
+
+
+def test_azure_openai_uses_the_deployment_path_and_api_key_header(ask, estate, settings, chat_server):
+    settings.ASSISTED_TRIAGE_PROVIDER = "azure_openai"
+    settings.AZURE_OPENAI_ENDPOINT = chat_server.url
+    settings.AZURE_OPENAI_API_KEY = "az-SECRET-456"
+    settings.AZURE_OPENAI_DEPLOYMENT = "gpt-4o-triage"
+    chat_server.script(good_answer)
+    body = ask()
+    assert body["mode"] == "assisted_azure_openai_v1"
+    request = chat_server.requests[0]
+    assert request["path"] == "/openai/deployments/gpt-4o-triage/chat/completions?api-version=2024-10-21"
+    assert request["headers"]["api-key"] == "az-SECRET-456"
+    assert "az-SECRET-456" not in json.dumps(body)
+
+
+def test_auto_picks_the_first_configured_provider(ask, estate, openai_provider, settings):
+    settings.ASSISTED_TRIAGE_PROVIDER = "auto"
+    settings.BEDROCK_MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    openai_provider.script(good_answer)
+    assert (
+        ask()["mode"] == "assisted_openai_v1"
+    )  # azure_openai is not configured; openai comes before bedrock
+
+
+def test_deterministic_mode_never_calls_the_provider(ask, estate, openai_provider):
+    body = ask(mode="deterministic")
+    assert openai_provider.requests == []
+    assert "assisted" not in body["evidence"]
+    assert AssistedAttempt.objects.count() == 0
