@@ -103,7 +103,7 @@ def evaluate(pipeline: dict, evidence: dict | None, ctx: DQContext) -> dict:
     chain = ctx.standards.chain(pipeline)
     values, sources = resolve_standards(chain)
     policy = ctx.policies.resolve(pipeline)
-    breach_ratio = breach_ratio_for(evidence, policy.profile if policy else None)
+    breach_ratio = breach_ratio_for(evidence)
     governance = ctx.runbooks.get(pid)
     checks = _checks(
         values, pipeline, evidence, bool(governance and governance.state == RunbookState.WAIVED), breach_ratio

@@ -15,12 +15,15 @@ Effective profile: the most specific active assignment (pipeline > team > domain
 recommendation. A pipeline whose effective profile differs from its recommendation is a
 *mismatch*; a mismatch without an approved, unexpired exception is *unmanaged*.
 
-Thresholds: an assigned profile's thresholds replace the pipeline's own SLA columns (that is what
-`assigned_thresholds` gives pipelines_app.sla). Without an assignment, the pipeline's own
-`freshness_sla_minutes` / `max_duration_minutes` stay in force and the recommendation is advice."""
+Thresholds: an assigned profile's thresholds replace the pipeline's own SLA columns
+(pipelines_app.sla.sla_thresholds asks governance_app.thresholds). Without an assignment the
+pipeline's own `freshness_sla_minutes` / `max_duration_minutes` and the SLA module's default
+breach ratio stay in force, and the recommendation is advice."""
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+
+from pipelines_app.sla import DEFAULT_MAX_BREACH_RATIO
 
 from .choices import Criticality, ExceptionState, ExceptionStatus, Profile
 from .models import PolicyAssignment
@@ -70,13 +73,6 @@ def profile_catalog() -> list[dict]:
     ]
 
 
-def assigned_thresholds(pipeline: dict) -> dict | None:
-    """The thresholds of the profile assigned to this pipeline (by pipeline, team or domain), or None
-    when nothing is assigned. One small query; pass through `ActiveAssignments` in bulk code."""
-    row = ActiveAssignments.for_pipeline(PolicyAssignment, pipeline).resolve(pipeline)
-    return asdict(PROFILES[row.profile]) if row else None
-
-
 def exception_state(row: PolicyAssignment | None, mismatch: bool, now: datetime) -> str:
     live = row.live_exception_status(now) if row is not None and row.is_exception else ExceptionStatus.NONE
     if live in (ExceptionStatus.APPROVED, ExceptionStatus.EXPIRED, ExceptionStatus.REJECTED):
@@ -91,17 +87,8 @@ def effective_policy(
     recommended = recommended_profile(pipeline.get("criticality"))
     effective = row.profile if row else recommended
     mismatch = effective != recommended
-    if row:
-        thresholds, source = asdict(PROFILES[row.profile]), "assignment"
-    else:
-        own = PROFILES[recommended]
-        thresholds = {
-            "freshness_sla_minutes": pipeline.get("freshness_sla_minutes") or own.freshness_sla_minutes,
-            "max_duration_minutes": pipeline.get("max_duration_minutes") or own.max_duration_minutes,
-            "max_breach_ratio": own.max_breach_ratio,
-        }
-        source = "pipeline"
-    breach_ratio = breach_ratio_for(evidence, row.profile if row else None)
+    thresholds = thresholds_for(pipeline, row)
+    breach_ratio = breach_ratio_for(evidence)
     return {
         "pipeline_id": pipeline["pipeline_id"],
         "pipeline_name": pipeline.get("pipeline_name"),
@@ -117,20 +104,31 @@ def effective_policy(
         "exception_state": str(exception_state(row, mismatch, now)),
         "exception_status": row.live_exception_status(now) if row and row.is_exception else "none",
         "exception_expires_at": row.exception_expires_at if row and row.is_exception else None,
-        "thresholds": thresholds,
-        "thresholds_source": source,
+        "thresholds": {k: v for k, v in thresholds.items() if k != "source"},
+        "thresholds_source": thresholds["source"],
         "runs_7d": (evidence or {}).get("runs", 0),
         "breach_ratio_7d": breach_ratio,
         "sla_pressure": breach_ratio is not None and breach_ratio > thresholds["max_breach_ratio"],
     }
 
 
-def breach_ratio_for(evidence: dict | None, assigned_profile: str | None) -> float | None:
-    """Breached share of completed runs, against the assigned profile's duration, else the pipeline's own."""
-    if not evidence or not evidence.get("runs"):
-        return None
-    breaches = evidence[f"breaches_{assigned_profile}"] if assigned_profile else evidence["breaches_own"]
-    return round(breaches / evidence["runs"], 4)
+def thresholds_for(pipeline: dict, row: PolicyAssignment | None) -> dict:
+    """What pipelines_app.sla.sla_thresholds answers: the assigned profile's thresholds (source = its
+    name), else the pipeline's own columns with the SLA module's default breach ratio."""
+    if row is not None:
+        return {**asdict(PROFILES[row.profile]), "source": row.profile}
+    fresh, duration = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
+    return {
+        "freshness_sla_minutes": None if fresh is None else int(fresh),
+        "max_duration_minutes": None if duration is None else int(duration),
+        "max_breach_ratio": DEFAULT_MAX_BREACH_RATIO,
+        "source": "pipeline",
+    }
+
+
+def breach_ratio_for(evidence: dict | None) -> float | None:
+    """Breached share of this week's finished runs (None without runs)."""
+    return (evidence or {}).get("breach_ratio")
 
 
 def effective_policies(pipelines: list[dict], evidence: dict[str, dict], now: datetime) -> list[dict]:

@@ -22,11 +22,8 @@ from .snapshot import Snapshot, breaches, ratio
 def posture(snap: Snapshot) -> dict:
     estate = estate_score(snap)
     queue = registers.review_queue(snap.now)
-    pairs = [breaches(snap.evidence.get(i["pipeline_id"]), i["assigned_profile"]) for i in snap.policy_items]
-    prev = [
-        breaches(snap.previous_evidence.get(i["pipeline_id"]), i["assigned_profile"])
-        for i in snap.policy_items
-    ]
+    pairs = [breaches(snap.evidence.get(p["pipeline_id"])) for p in snap.pipelines]
+    prev = [breaches(snap.evidence.get(p["pipeline_id"]), previous=True) for p in snap.pipelines]
     breach_ratio = ratio(sum(b for b, _ in pairs), sum(r for _, r in pairs))
     previous = ratio(sum(b for b, _ in prev), sum(r for _, r in prev))
     return {

@@ -3,8 +3,9 @@
 score (0-100) = 100 x (0.30 dq_pass_ratio + 0.20 policy_aligned_ratio + 0.20 runbook_coverage
                       + 0.15 ownership_ratio + 0.15 sla_health) - min(10, 2 x anomaly_count)
 where policy_aligned_ratio counts pipelines whose exception state is `none` or `approved`,
-sla_health = 1 - min(1, breach_ratio / 0.20) (1 without runs), and anomaly_count is the number
-of pipeline-days with a cost anomaly in the last 7 days. Grades: A >= 90, B >= 75, C >= 60,
+sla_health = 1 - min(1, breach_ratio / 0.20) (1 without runs; breaches as pipelines_app.sla
+counts them), and anomaly_count is the number of pipelines whose cost is an anomaly on the
+latest usage day (pipelines_app.cost_anomalies). Grades: A >= 90, B >= 75, C >= 60,
 D >= 40, else F. `sla_pressure_trend` compares this week's breach ratio with last week's:
 `up` (worse by more than one point), `down` (better by more than one point), `flat`, or null."""
 
@@ -59,8 +60,8 @@ def score_group(name: str, pipeline_ids: list[str], snap: Snapshot) -> dict:
     aligned = sum(
         1 for p in pipeline_ids if pol[p]["exception_state"] in (ExceptionState.NONE, ExceptionState.APPROVED)
     )
-    now_b = [breaches(snap.evidence.get(p), pol[p]["assigned_profile"]) for p in pipeline_ids]
-    prev_b = [breaches(snap.previous_evidence.get(p), pol[p]["assigned_profile"]) for p in pipeline_ids]
+    now_b = [breaches(snap.evidence.get(p)) for p in pipeline_ids]
+    prev_b = [breaches(snap.evidence.get(p), previous=True) for p in pipeline_ids]
     breach_ratio = ratio(sum(b for b, _ in now_b), sum(r for _, r in now_b))
     previous = ratio(sum(b for b, _ in prev_b), sum(r for _, r in prev_b))
     anomaly_count = sum(snap.anomalies.get(p, 0) for p in pipeline_ids)

@@ -16,7 +16,6 @@ class Snapshot:
     now: datetime
     pipelines: list[dict]
     evidence: dict[str, dict]
-    previous_evidence: dict[str, dict]
     anomalies: dict[str, int]
     policy_items: list[dict]
     dq_items: list[dict]
@@ -38,26 +37,26 @@ class Snapshot:
 def build(now: datetime | None = None) -> Snapshot:
     now = now or timezone.now()
     pipelines = telemetry.pipelines()
-    evidence = telemetry.run_evidence(now)
+    evidence = telemetry.run_evidence(pipelines, now)
     entries, _ = runbooks.catalog(pipelines, {})
     return Snapshot(
         now=now,
         pipelines=pipelines,
         evidence=evidence,
-        previous_evidence=telemetry.run_evidence(now, end_offset_days=7),
-        anomalies=telemetry.cost_anomalies(now),
+        anomalies=telemetry.anomalous_pipelines(),
         policy_items=policies.effective_policies(pipelines, evidence, now),
         dq_items=dq.evaluate_all(pipelines, evidence, now),
         runbook_entries=entries,
     )
 
 
-def breaches(evidence: dict | None, assigned_profile: str | None) -> tuple[int, int]:
-    """(breached runs, completed runs) against the assigned profile's duration, else the pipeline's own."""
+def breaches(evidence: dict | None, *, previous: bool = False) -> tuple[int, int]:
+    """(breached runs, finished runs) this week, or last week with `previous`."""
     if not evidence:
         return 0, 0
-    key = f"breaches_{assigned_profile}" if assigned_profile else "breaches_own"
-    return evidence[key], evidence["runs"]
+    if previous:
+        return evidence["previous_breaches"], evidence["previous_runs"]
+    return evidence["breaches"], evidence["runs"]
 
 
 def ratio(part: float, whole: float, digits: int = 4) -> float | None:

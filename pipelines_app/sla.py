@@ -1,8 +1,8 @@
 """SLA status per pipeline: freshness, run breaches over a window, and the thresholds behind them.
 
-`sla_thresholds(pipeline)` is the single place thresholds come from. Today it reads the
-pipeline's own columns; governance plugs effective SLA profiles in here later, and every SLA
-answer (the SLA endpoints, summary `sla_breaches`, incidents) follows.
+`sla_thresholds(pipeline)` is the single place thresholds come from: the SLA profile assigned in
+governance (governance_app.thresholds) when there is one, else the pipeline's own columns; every
+SLA answer (the SLA endpoints, summary `sla_breaches`, incidents) follows.
 
 Per pipeline, over the last `days` days (runs that finished in the window):
 - a *breached run* is a FAILED or ABORTED run, or a SUCCESS that took longer than
@@ -37,7 +37,12 @@ class SlaThresholds:
 
 
 def sla_thresholds(pipeline: dict) -> SlaThresholds:
-    """The thresholds that apply to this pipeline (a PIPELINES row)."""
+    """The thresholds that apply to this pipeline (a PIPELINES row): the SLA profile governance
+    assigns it (by pipeline, team or domain; `source` is the profile name), else its own columns."""
+    from governance_app.thresholds import assigned_profile_thresholds  # governance owns SLA profiles
+
+    if (assigned := assigned_profile_thresholds(pipeline)) is not None:
+        return SlaThresholds(**assigned)
     fresh, max_dur = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
     return SlaThresholds(
         freshness_sla_minutes=None if fresh is None else int(fresh),

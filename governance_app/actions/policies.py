@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from .. import thresholds
 from ..choices import AuditAction, Profile
 from ..errors import NotFound
 from ..models import PolicyAssignment, PolicyAuditEvent
@@ -37,6 +38,8 @@ def assign_profile(
         exceptions.void(row)
     row.profile, row.reason, row.updated_by, row.updated_at = profile, reason or "", actor, now
     row.save()
+    thresholds.invalidate()  # now for this thread, and again once other threads can see the change
+    transaction.on_commit(thresholds.invalidate)
     record(
         PolicyAuditEvent,
         action,
@@ -59,6 +62,8 @@ def remove_assignment(scope: str, target_id: str, *, actor: Actor, reason: str =
     old = row.snapshot()
     row.is_active, row.reason, row.updated_by, row.updated_at = False, reason or "", actor, timezone.now()
     row.save()
+    thresholds.invalidate()  # now for this thread, and again once other threads can see the change
+    transaction.on_commit(thresholds.invalidate)
     record(
         PolicyAuditEvent,
         AuditAction.REMOVE,

@@ -144,14 +144,3 @@ def test_breach_ratio_uses_the_assigned_profile_duration(telemetry, at_now, view
     actions.assign_profile("pipeline", "p1", "balanced", actor="gina")  # 120 min
     assigned = by_id(client.get("/api/policies/effective"))["p1"]
     assert assigned["breach_ratio_7d"] == 0.25 and assigned["sla_pressure"] is True
-
-
-def test_assigned_thresholds_for_the_sla_seam():
-    pipeline = {"pipeline_id": "p1", "team": "payments", "domain": "finance"}
-    assert policies.assigned_thresholds(pipeline) is None
-    actions.assign_profile("domain", "finance", "strict", actor="gina")
-    assert policies.assigned_thresholds(pipeline) == {
-        "freshness_sla_minutes": 60,
-        "max_duration_minutes": 30,
-        "max_breach_ratio": 0.02,
-    }

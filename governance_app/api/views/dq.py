@@ -105,9 +105,7 @@ class EffectiveView(APIView):
         status = choice(request, "status", ["pass", "fail", "waived"])
         standard = choice(request, "standard", dq.STANDARDS)
         now = timezone.now()
-        items = attribute_filter(
-            request, dq.evaluate_all(telemetry.pipelines(), telemetry.run_evidence(now), now)
-        )
+        items = attribute_filter(request, dq.evaluate_all(*telemetry.pipelines_with_evidence(now), now))
         summary = dq.dq_summary(items)
         if status:
             items = [i for i in items if i["status"] == status]

@@ -118,7 +118,7 @@ class EffectiveView(APIView):
         mismatch = bool_param(request, "mismatch")
         now = timezone.now()
         items = attribute_filter(
-            request, policies.effective_policies(telemetry.pipelines(), telemetry.run_evidence(now), now)
+            request, policies.effective_policies(*telemetry.pipelines_with_evidence(now), now)
         )
         summary = policies.policy_summary(items)
         if state:
