@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("governance_app.api.urls")),
     path("", include("triage_app.api.urls")),
     path("", include("aggregate_app.api.urls")),
+    path("", include("aggregate_app.pages.urls")),
 ]
 
 handler404 = "controltower.api.errors.json_404"

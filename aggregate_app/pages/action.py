@@ -1,0 +1,215 @@
+"""The operator action panel: what a triage answer (explain-run or triage query) and the
+pipeline's impact say, arranged for a person on call, plus the same as plain text and Markdown
+for pasting into a ticket or chat."""
+
+import json
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from .common import AGG
+
+
+def aggregate_href(href: str, source: str | None) -> str:
+    """A source API link (/api/...) as the control tier's mirror, asking the source that answered."""
+    parts = urlsplit(href or "")
+    if not parts.path.startswith("/api/") or parts.path.startswith(AGG):
+        return href
+    query = dict(parse_qsl(parts.query))
+    if source:
+        query.setdefault("source", source)
+    path = AGG + "/" + parts.path[len("/api/") :]
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def facts_by_source(facts: list[dict]) -> list[dict]:
+    groups: dict[str, list[dict]] = {}
+    for fact in facts or []:
+        if isinstance(fact, dict):
+            groups.setdefault(str(fact.get("source") or "unknown"), []).append(fact)
+    return [{"source": s, "facts": f} for s, f in sorted(groups.items())]
+
+
+def _impact(answer: dict, impact_body: dict | None) -> dict:
+    if impact_body:
+        return {
+            "nodes_count": impact_body.get("nodes_count"),
+            "edges_count": impact_body.get("edges_count"),
+            "degraded": bool(impact_body.get("degraded")),
+            "degraded_reasons": impact_body.get("degraded_reasons") or [],
+            "impact_model": impact_body.get("impact_model"),
+            "consumers": impact_body.get("impacted_consumers") or [],
+            "from": "impact",
+        }
+    summary = answer.get("impact_summary") or {}
+    return {
+        **summary,
+        "consumers": answer.get("impacted_consumers") or [],
+        "from": "triage",
+        "degraded_reasons": [],
+    }
+
+
+def _runbook(answer: dict, incident: dict | None) -> dict | None:
+    refs = [r for r in answer.get("runbook_references") or [] if isinstance(r, dict)]
+    with_url = next((r for r in refs if r.get("url")), None)
+    if with_url:
+        return with_url
+    if incident and incident.get("runbook_url"):
+        return {"title": "Runbook", "url": incident["runbook_url"], "status": "configured"}
+    return refs[0] if refs else None
+
+
+def panel(
+    answer: dict,
+    *,
+    origin: str,
+    source: str | None,
+    incident: dict | None = None,
+    impact_body: dict | None = None,
+    fallback_reason: str = "",
+) -> dict:
+    """The panel's content. `origin` is explain_run or triage_query; `fallback_reason` says why the
+    triage query stood in for explain-run."""
+    evidence = answer.get("evidence") or {}
+    served_by = (evidence.get("source") or {}).get("served_by") or answer.get("source") or source
+    trace = answer.get("traceability") or {}
+    requested, executed = answer.get("requested_mode"), answer.get("mode")
+    data = {
+        "origin": origin,
+        "source": served_by,
+        "incident": incident,
+        "pipeline_id": (answer.get("run") or {}).get("pipeline_id") or (incident or {}).get("pipeline_id"),
+        "run_id": (answer.get("run") or {}).get("run_id") or (incident or {}).get("run_id"),
+        "summary": answer.get("summary") or "",
+        "likely_cause": answer.get("likely_cause") or "",
+        "confidence": answer.get("confidence"),
+        "confidence_reason": answer.get("confidence_reason") or "",
+        "requested_mode": requested,
+        "mode": executed,
+        "mode_fell_back": bool(
+            requested == "assisted" and executed and not str(executed).startswith("assisted")
+        ),
+        "degraded": bool(answer.get("degraded")),
+        "warnings": answer.get("warnings") or [],
+        "fallback_reason": fallback_reason,
+        "impact": _impact(answer, impact_body),
+        "next_actions": answer.get("next_actions") or [],
+        "runbook": _runbook(answer, incident),
+        "facts": facts_by_source(answer.get("facts_used") or []),
+        "links": [
+            {**link, "href": aggregate_href(link.get("href", ""), served_by)}
+            for link in trace.get("evidence_links") or []
+            if isinstance(link, dict)
+        ],
+        "evidence_cards": _evidence_cards(evidence),
+        "raw_evidence": json.dumps(evidence, indent=2, sort_keys=True, default=str),
+        "generated_at": answer.get("generated_at"),
+    }
+    data["text"] = as_text(data)
+    data["markdown"] = as_markdown(data)
+    return data
+
+
+def _evidence_cards(evidence: dict) -> list[dict]:
+    cards = []
+    rule = evidence.get("rule")
+    if isinstance(rule, dict):
+        cards.append({"title": "Matched rule", "items": [(k, rule[k]) for k in rule]})
+    if evidence.get("matched_on"):
+        cards.append(
+            {"title": "Matched on", "items": [("fields", ", ".join(map(str, evidence["matched_on"])))]}
+        )
+    signal = evidence.get("signal")
+    if isinstance(signal, dict):
+        cards.append(
+            {
+                "title": "Signal",
+                "items": [
+                    (k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in signal.items()
+                ],
+            }
+        )
+    if evidence.get("missing_facts") is not None:
+        missing = evidence.get("missing_facts") or []
+        cards.append({"title": "Missing facts", "items": [("facts", ", ".join(map(str, missing)) or "none")]})
+    if evidence.get("engine") or evidence.get("context_days"):
+        cards.append(
+            {
+                "title": "Engine",
+                "items": [("engine", evidence.get("engine")), ("context days", evidence.get("context_days"))],
+            }
+        )
+    return cards
+
+
+def _headline(p: dict) -> str:
+    incident = p["incident"] or {}
+    name = incident.get("pipeline_name") or p["pipeline_id"] or "pipeline"
+    what = incident.get("incident_id") or (f"run {p['run_id']}" if p["run_id"] else "triage")
+    return f"{what} — {name} ({p['pipeline_id']}, {p['source']})"
+
+
+def _consumers(p: dict) -> list[str]:
+    return [
+        f"{c.get('name') or c.get('id')} ({c.get('kind')}, {c.get('criticality')})"
+        for c in p["impact"]["consumers"]
+        if isinstance(c, dict)
+    ]
+
+
+def _impact_line(p: dict) -> str:
+    i = p["impact"]
+    consumers = len(i["consumers"])
+    line = f"{i.get('nodes_count')} nodes, {i.get('edges_count')} edges, {consumers} impacted consumers"
+    return line + (" (impact degraded)" if i.get("degraded") else "")
+
+
+def _mode_line(p: dict) -> str:
+    conf = f"; confidence {p['confidence']:.2f}" if isinstance(p["confidence"], int | float) else ""
+    return f"{p['mode']} (requested {p['requested_mode']}){conf}"
+
+
+def as_text(p: dict) -> str:
+    incident = p["incident"] or {}
+    lines = [f"Incident {_headline(p)}"]
+    if incident.get("severity"):
+        get = incident.get
+        lines.append(f"Severity: {get('severity')} · kind: {get('kind')} · team: {get('team')}")
+    lines += [f"Summary: {p['summary']}", f"Likely cause: {p['likely_cause']}", f"Impact: {_impact_line(p)}"]
+    lines += [f"  - {c}" for c in _consumers(p)]
+    lines.append("Next actions:")
+    lines += [f"  {n}. {a}" for n, a in enumerate(p["next_actions"], 1)] or ["  (none)"]
+    runbook = p["runbook"] or {}
+    lines.append(f"Runbook: {runbook.get('url') or 'missing'}")
+    lines.append(f"Mode: {_mode_line(p)}")
+    if p["fallback_reason"]:
+        lines.append(f"Fallback: {p['fallback_reason']}")
+    return "\n".join(lines)
+
+
+def _md(text: object) -> str:
+    return str(text or "").replace("\n", " ").strip()
+
+
+def as_markdown(p: dict) -> str:
+    incident = p["incident"] or {}
+    lines = [f"### Incident {_md(_headline(p))}"]
+    if incident.get("severity"):
+        lines.append(
+            f"**Severity:** {incident.get('severity')} · **Kind:** {incident.get('kind')} · "
+            f"**Team:** {incident.get('team')}"
+        )
+    lines += ["", f"**Summary:** {_md(p['summary'])}", "", f"**Likely cause:** {_md(p['likely_cause'])}", ""]
+    lines.append(f"**Impact:** {_impact_line(p)}")
+    lines += [f"- {_md(c)}" for c in _consumers(p)]
+    lines += ["", "**Next actions**"]
+    lines += [f"{n}. {_md(a)}" for n, a in enumerate(p["next_actions"], 1)] or ["_none_"]
+    runbook = p["runbook"] or {}
+    link = (
+        f"[{_md(runbook.get('title') or 'runbook')}]({runbook['url']})" if runbook.get("url") else "_missing_"
+    )
+    lines += ["", f"**Runbook:** {link}", f"**Mode:** `{p['mode']}` (requested `{p['requested_mode']}`)"]
+    if isinstance(p["confidence"], int | float):
+        lines[-1] += f" · confidence {p['confidence']:.2f}"
+    if p["fallback_reason"]:
+        lines.append(f"**Fallback:** {_md(p['fallback_reason'])}")
+    return "\n".join(lines)

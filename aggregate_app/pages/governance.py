@@ -1,0 +1,119 @@
+"""Governance: KPI cards (runbook coverage, critical runbook gaps, SLA pressure, cost anomalies,
+DQ mismatches), each the total of its drilldown; the selected drilldown's rows with "Open in
+runbooks" (Triage, filters prefilled); team scorecards that click through to Policy."""
+
+from .common import AGG, pager, selected_source, source_options
+from .gateway import Gateway
+from .state import PageState, goto
+
+KPIS = (
+    ("runbook_coverage", "Runbook coverage"),
+    ("critical_runbook_gaps", "Critical runbook gaps"),
+    ("sla_pressure", "SLA pressure"),
+    ("cost_anomalies", "Cost anomalies"),
+    ("dq_mismatches", "DQ mismatches"),
+)
+ROWS = 500  # rows read for the chosen drilldown; shown a page at a time
+PAGE = 25
+SLA_RANK = {"breached": 0, "at_risk": 1}
+
+
+def build(state: PageState, api: Gateway, request) -> dict:
+    source = selected_source(state, "gov_source")
+    chosen = state["gov_drilldown"]
+    calls = {
+        kind: (
+            f"{AGG}/governance/drilldown",
+            {
+                "source": source,
+                "drilldown": kind,
+                "days": state["gov_days"],
+                "limit": ROWS if kind == chosen else 1,
+            },
+        )
+        for kind, _ in KPIS
+    }
+    calls["posture"] = (f"{AGG}/governance/posture", {"source": source})
+    calls["scorecards"] = (f"{AGG}/scorecards/teams", {"source": source, "limit": 200})
+    r = api.get_many(calls)
+    drill = r[chosen]
+    rows = drill.body.get("items") or [] if drill.ok else []
+    if state["gov_team"]:
+        rows = [row for row in rows if (row.get("team") or "").lower() == state["gov_team"].lower()]
+    if state["pipeline_id"]:
+        rows = [row for row in rows if row.get("pipeline_id") == state["pipeline_id"]]
+    if chosen == "sla_pressure":
+        rows.sort(key=lambda row: (SLA_RANK.get(row.get("status"), 2), -(row.get("breach_ratio") or 0)))
+    page = pager(state, "gov_page", len(rows), PAGE)
+    rows = rows[page["slice"]]
+    for row in rows:
+        row["links"] = _row_links(chosen, row, source)
+    cards = r["scorecards"].body.get("items") or [] if r["scorecards"].ok else []
+    for card in cards:
+        card["policy_url"] = goto(
+            "policy", policy_source=card.get("source") or source, policy_team=card.get("team")
+        )
+        card["drill_url"] = state.url(gov_team=card.get("team"), gov_page=None)
+    return {
+        "results": list(r.values()),
+        "r": r,
+        "source_options": source_options(),
+        "kpis": [_kpi(kind, label, r[kind], state) for kind, label in KPIS],
+        "drill": drill,
+        "drill_kind": chosen,
+        "drill_label": dict(KPIS)[chosen],
+        "drill_rows": rows,
+        "drill_pager": page,
+        "posture": r["posture"].body if r["posture"].ok else {},
+        "scorecards": sorted(cards, key=lambda c: (c.get("score") is None, c.get("score") or 0)),
+    }
+
+
+def _kpi(kind: str, label: str, result, state: PageState) -> dict:
+    kpi = {
+        "kind": kind,
+        "label": label,
+        "url": state.url(gov_drilldown=kind, gov_page=None),
+        "active": kind == state["gov_drilldown"],
+    }
+    if not result.ok:
+        return {**kpi, "value": None, "error": result.message}
+    body = result.body
+    if kind == "runbook_coverage":
+        per_source = body.get("by_source") or {}
+        total = sum(s.get("pipelines", 0) for s in per_source.values())
+        missing = sum(s.get("missing", 0) for s in per_source.values())
+        pct = round(100.0 * (total - missing) / total, 1) if total else None
+        return {
+            **kpi,
+            "value": f"{pct}%" if pct is not None else "–",
+            "detail": f"{total - missing} of {total} pipelines",
+        }
+    by_source = body.get("by_source") or {}
+    detail = ", ".join(f"{s} {n}" for s, n in by_source.items())
+    return {**kpi, "value": body.get("total"), "detail": detail}
+
+
+def _row_links(kind: str, row: dict, source: str) -> dict:
+    src = row.get("source") or source
+    pid = row.get("pipeline_id")
+    if kind == "runbook_coverage":
+        return {
+            "runbooks": goto("triage", tri_team=row.get("team"), tri_status="missing"),
+            "policy": goto("policy", policy_team=row.get("team")),
+        }
+    links = {
+        "runbooks": goto(
+            "triage",
+            tri_source=src,
+            tri_search=pid,
+            tri_team=row.get("team"),
+            tri_criticality=row.get("criticality") if kind == "critical_runbook_gaps" else None,
+        ),
+        "overview": goto("overview", ov_source=src, pipeline_id=pid),
+    }
+    if kind == "cost_anomalies":
+        links["costs"] = goto(
+            "costs", cost_source=src, cost_investigate=pid, cost_inv_source=src, cost_mode="all"
+        )
+    return links

@@ -1,0 +1,118 @@
+"""Incidents: the list (filters in the URL) and, for the selected incident, the operator action
+panel from explain-run and impact, with the triage query as the fallback when explain-run cannot
+answer but the incident carries error details (and as the path for SLA breaches, which have no run)."""
+
+from . import action
+from .common import AGG, pager, selected_source, source_options
+from .gateway import Gateway, Result
+from .state import PageState
+
+WINDOW = 500
+SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
+HOURS = (("6", "6 hours"), ("24", "24 hours"), ("72", "3 days"), ("168", "7 days"), ("720", "30 days"))
+
+
+def build(state: PageState, api: Gateway, request) -> dict:
+    source = selected_source(state, "inc_source")
+    listing = api.get(
+        f"{AGG}/incidents",
+        source=source,
+        hours=state["inc_hours"],
+        severity=state["inc_severity"],
+        team=state["inc_team"],
+        domain=state["inc_domain"],
+        limit=WINDOW,
+    )
+    rows = listing.body.get("items") or [] if listing.ok else []
+    if state["inc_kind"]:
+        rows = [r for r in rows if r.get("kind") == state["inc_kind"]]
+    if state["pipeline_id"]:
+        rows = [r for r in rows if r.get("pipeline_id") == state["pipeline_id"]]
+    page = pager(state, "inc_page", len(rows))
+    ctx = {
+        "results": [listing],
+        "listing": listing,
+        "incidents": rows[page["slice"]],
+        "incidents_pager": page,
+        "incidents_total": listing.body.get("total") if listing.ok else None,
+        "by_severity": [(s, (listing.body.get("by_severity") or {}).get(s, 0)) for s in SEVERITIES]
+        if listing.ok
+        else [],
+        "source_options": source_options(),
+        "severities": SEVERITIES,
+        "hours_choices": HOURS,
+    }
+    if state["incident"]:
+        incident = next((r for r in rows if r.get("incident_id") == state["incident"]), None)
+        incident = incident or _incident_from_id(state["incident"], source)
+        ctx["selected"] = incident
+        ctx["panel"], ctx["panel_error"], used = action_panel(api, incident)
+        ctx["results"] += used
+    return ctx
+
+
+def _incident_from_id(incident_id: str, source: str) -> dict:
+    """An incident that is not in the current list (a shared link): run:<run_id> or sla:<pipeline_id>."""
+    kind, _, ref = incident_id.partition(":")
+    guess = {"incident_id": incident_id, "source": None if source == "both" else source}
+    if kind == "run":
+        return {**guess, "kind": "run_failed", "run_id": ref}
+    return {**guess, "kind": "sla_breach", "pipeline_id": ref}
+
+
+def _triage_body(incident: dict) -> dict:
+    return {
+        "source": incident.get("source") or "both",
+        "pipeline_id": incident.get("pipeline_id"),
+        "run_id": incident.get("run_id"),
+        "error_message": incident.get("error_message"),
+        "error_code": incident.get("error_code"),
+        "mode": "deterministic",
+        "context_days": 7,
+    }
+
+
+def action_panel(api: Gateway, incident: dict) -> tuple[dict | None, str, list[Result]]:
+    """(panel, error text, results used): explain-run + impact, else the triage query."""
+    source = incident.get("source") or "both"
+    pid = incident.get("pipeline_id")
+    calls = {"impact": (f"{AGG}/pipelines/{pid}/impact", {"source": source})} if pid else {}
+    if incident.get("run_id"):
+        calls["explain"] = (f"{AGG}/explain/run/{incident['run_id']}", {"source": source})
+    r = api.get_many(calls)
+    used = list(r.values())
+    impact = r.get("impact")
+    impact_body = impact.body if impact is not None and impact.ok else None
+    explain = r.get("explain")
+    if explain is not None and explain.ok:
+        panel = action.panel(
+            explain.body, origin="explain_run", source=source, incident=incident, impact_body=impact_body
+        )
+        return panel, "", used
+    has_details = incident.get("error_message") or incident.get("error_code")
+    if explain is not None and not has_details:
+        return (
+            None,
+            f"explain-run could not answer: {explain.message}; the incident has no error details to triage.",
+            used,
+        )
+    body = {k: v for k, v in _triage_body(incident).items() if v not in (None, "")}
+    query = api.post(f"{AGG}/triage/query", body, source=source)
+    used.append(query)
+    if not query.ok:
+        return None, f"The triage query could not answer: {query.message}", used
+    reason = (
+        f"explain-run could not answer ({explain.message}); answered by the triage query from the "
+        "incident's error details."
+        if explain is not None
+        else "No run to explain (an SLA breach): answered by the triage query on the pipeline."
+    )
+    panel = action.panel(
+        query.body,
+        origin="triage_query",
+        source=source,
+        incident=incident,
+        impact_body=impact_body,
+        fallback_reason=reason,
+    )
+    return panel, "", used

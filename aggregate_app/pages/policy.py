@@ -1,0 +1,154 @@
+"""Policy: SLA profile assignments (effective table with mismatch and exception flags), exception
+register and review queue, audit history with filters, DQ standards with live evidence, profile
+KPIs; for governance admins the assign / remove / review forms (POSTed here, CSRF-protected,
+written through the aggregate write routes so the source audits the signed-in user)."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+
+from controltower.roles import GOVERNANCE_ADMIN, has_role
+
+from .common import AGG, by_source_items, pager, selected_source, source_options
+from .forms import FORMS, AssignForm, RemoveForm, ReviewForm
+from .gateway import Gateway
+from .state import PageState, goto
+
+WINDOW = 500
+SUMMARY_KEYS = (
+    ("pipelines", "Pipelines"),
+    ("assigned", "With an assignment"),
+    ("mismatches", "Mismatches"),
+    ("sla_pressure", "Under SLA pressure"),
+    ("unmanaged_exception_count", "Unmanaged exceptions"),
+    ("approved_count", "Approved exceptions"),
+)
+
+
+def build(state: PageState, api: Gateway, request, bound: dict | None = None) -> dict:
+    source = selected_source(state, "policy_source")
+    calls = {
+        "profiles": (f"{AGG}/policies/profiles", {"source": source}),
+        "effective": (
+            f"{AGG}/policies/effective",
+            {
+                "source": source,
+                "exception_state": state["policy_exception_state"],
+                "mismatch": state["policy_mismatch"],
+                "team": state["policy_team"],
+                "pipeline_id": state["pipeline_id"],
+                "limit": WINDOW,
+            },
+        ),
+        "history": (
+            f"{AGG}/policies/history",
+            {
+                "source": source,
+                "action": state["policy_audit_action"],
+                "scope": state["policy_audit_scope"],
+                "target_id": state["policy_audit_target"],
+                "limit": 50,
+            },
+        ),
+        "register": (
+            f"{AGG}/policies/exceptions/register",
+            {"source": source, "status": state["policy_exception"], "limit": 100},
+        ),
+        "queue": (f"{AGG}/policies/review-queue", {"source": source, "limit": 50}),
+        "dq_standards": (f"{AGG}/dq/standards", {"source": source, "limit": 100}),
+        "dq_effective": (f"{AGG}/dq/effective", {"source": source, "status": "fail", "limit": 8}),
+    }
+    r = api.get_many(calls)
+    rows = by_source_items(r["effective"].body) if r["effective"].ok else []
+    if state["policy_profile"]:
+        rows = [row for row in rows if row.get("effective_profile") == state["policy_profile"]]
+    for row in rows:
+        row["links"] = _row_links(row)
+    page = pager(state, "policy_page", len(rows), 25)
+    admin = has_role(request.user, GOVERNANCE_ADMIN)
+    ctx = {
+        "results": list(r.values()),
+        "r": r,
+        "source_options": source_options(),
+        "is_admin": admin,
+        "profiles": r["profiles"].body if r["profiles"].ok else {},
+        "kpis": _kpis(r["effective"].body if r["effective"].ok else {}),
+        "effective_rows": rows[page["slice"]],
+        "effective_pager": page,
+        "history": r["history"].body.get("items") or [] if r["history"].ok else [],
+        "register": r["register"].body if r["register"].ok else {},
+        "queue": r["queue"].body if r["queue"].ok else {},
+        "dq_standards": r["dq_standards"].body if r["dq_standards"].ok else {},
+        "dq_rows": by_source_items(r["dq_effective"].body) if r["dq_effective"].ok else [],
+        "audit_actions": [c for c in _choices(state, "policy_audit_action")],
+        "exception_statuses": _choices(state, "policy_exception"),
+        "exception_states": _choices(state, "policy_exception_state"),
+    }
+    if admin:
+        forms = {"assign": AssignForm, "remove": RemoveForm, "review": ReviewForm}
+        initial = {"source": source if source != "both" else (source_options()[0]["value"])}
+        ctx["forms"] = {
+            name: (bound or {}).get(name) or cls(initial=initial, prefix_id=name)
+            for name, cls in forms.items()
+        }
+    return ctx
+
+
+def _choices(state: PageState, name: str) -> tuple:
+    return next(p.allowed() for p in state.params() if p.name == name)
+
+
+def _kpis(body: dict) -> dict:
+    totals: dict = {k: 0 for k, _ in SUMMARY_KEYS}
+    profiles: dict = {}
+    for answer in (body.get("by_source") or {}).values():
+        summary = (answer or {}).get("summary") or {}
+        for key, _ in SUMMARY_KEYS:
+            totals[key] += summary.get(key) or 0
+        for profile, n in (summary.get("by_effective_profile") or {}).items():
+            profiles[profile] = profiles.get(profile, 0) + (n or 0)
+    return {
+        "cards": [{"key": k, "label": label, "value": totals[k]} for k, label in SUMMARY_KEYS],
+        "by_profile": sorted(
+            profiles.items(),
+            key=lambda kv: (
+                ("strict", "balanced", "relaxed").index(kv[0])
+                if kv[0] in ("strict", "balanced", "relaxed")
+                else 9
+            ),
+        ),
+    }
+
+
+def _row_links(row: dict) -> dict:
+    src, pid = row.get("source"), row.get("pipeline_id")
+    return {
+        "overview": goto("overview", ov_source=src, pipeline_id=pid),
+        "governance": goto("governance", gov_source=src, gov_drilldown="sla_pressure", pipeline_id=pid),
+        "triage": goto("triage", tri_source=src, pipeline_id=pid),
+    }
+
+
+def post(request, state: PageState, api: Gateway):
+    """Validate the posted form and write through the aggregate route; redirect back on success,
+    otherwise show the page again with the form's errors (or the API's)."""
+    action = request.POST.get("action", "")
+    if action not in FORMS:
+        messages.error(request, "Unknown policy action.")
+        return HttpResponseRedirect(state.url()), None
+    form_class, path = FORMS[action]
+    form = form_class(request.POST, prefix_id=action)
+    if not form.is_valid():
+        return None, {action: form}
+    source = form.cleaned_data["source"]
+    result = api.post(path, form.payload(), source=source)
+    if result.ok:
+        verb = {"assign": "Assigned", "remove": "Removed", "review": "Reviewed"}[action]
+        data = form.cleaned_data
+        detail = f" profile {data['profile']}" if action == "assign" else ""
+        partial = " (some sources refused: see below)" if result.body.get("partial") else ""
+        messages.success(
+            request, f"{verb}{detail} for {data['scope']} {data['target_id']} on {source}{partial}."
+        )
+        return HttpResponseRedirect(state.url()), None
+    form.add_error(None, f"The change was not made: {result.message}")
+    return None, {action: form}

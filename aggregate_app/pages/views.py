@@ -1,0 +1,111 @@
+"""The ops pages' views: one page (`/?view=…`) dispatching to a builder per view, the policy
+forms' POST, and the login / logout pages."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from controltower.roles import highest_role
+
+from .. import sources
+from . import costs, diagnostics, governance, incidents, overview, policy, triage
+from .banners import banners
+from .common import source_options
+from .gateway import Gateway
+from .state import VIEWS, goto, parse
+
+BUILDERS = {
+    "overview": overview.build,
+    "incidents": incidents.build,
+    "triage": triage.build,
+    "costs": costs.build,
+    "governance": governance.build,
+    "policy": policy.build,
+    "diagnostics": diagnostics.build,
+}
+TITLES = {v: v.capitalize() for v in VIEWS}
+SOURCE_PARAM = {
+    "overview": "ov_source",
+    "incidents": "inc_source",
+    "triage": "tri_source",
+    "costs": "cost_source",
+    "governance": "gov_source",
+    "policy": "policy_source",
+    "diagnostics": "diag_source",
+}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ops(request):
+    if not (request.user.is_authenticated or settings.CT_PUBLIC_READ):
+        return redirect_to_login(request.get_full_path(), reverse("ops-login"))
+    state = parse(request.GET)
+    if not sources.names():
+        return render(request, "ops/unconfigured.html", {"state": state, "nav": _nav(state)}, status=503)
+    api = Gateway(request)
+    bound, status = None, 200
+    if request.method == "POST":
+        if state.view != "policy" or not request.user.is_authenticated:
+            return HttpResponseRedirect(state.url())
+        redirect, bound = policy.post(request, state, api)
+        if redirect is not None:
+            return redirect
+        status = 400
+    started = time.monotonic()
+    if state.view == "policy":
+        context = policy.build(state, api, request, bound)
+    else:
+        context = BUILDERS[state.view](state, api, request)
+    context.update(
+        state=state,
+        nav=_nav(state),
+        title=TITLES[state.view],
+        role=highest_role(request.user),
+        source_switch=_source_switch(state),
+        banners=banners(context.get("results") or []),
+        rendered_at=timezone.now(),
+        render_ms=round((time.monotonic() - started) * 1000),
+    )
+    return render(request, f"ops/{state.view}.html", context, status=status)
+
+
+def _nav(state) -> list[dict]:
+    return [{"view": v, "label": TITLES[v], "url": goto(v), "current": v == state.view} for v in VIEWS]
+
+
+def _source_switch(state) -> dict:
+    param = SOURCE_PARAM[state.view]
+    current = "both" if state[param] == "all" else state[param]
+    options = []
+    for option in source_options():
+        value = "both" if option["value"] == "all" else option["value"]
+        pages = {p.name: None for p in state.params() if p.name.endswith("_page")}
+        url = state.url(**{param: value, **pages})
+        options.append({**option, "url": url, "current": value == current})
+    return {"param": param, "options": options, "current": current}
+
+
+def ops_path(request, view: str):
+    """/ops/<view>/?… is the same page as /?view=<view>&…"""
+    query = request.GET.copy()
+    query["view"] = view
+    return HttpResponseRedirect("/?" + query.urlencode())
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "ops/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return "/"
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "ops-login"
