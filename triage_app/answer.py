@@ -86,7 +86,7 @@ def _statements(ctx: Context, match: Match, summary: tuple[str, list[str]]) -> l
     if ctx.runbook:
         ids = f.ids("runbook.url", "runbook.status", "runbook.governance_state")
         rows.append({"field": "runbook_references", "text": "Runbook of the pipeline.", "fact_ids": ids})
-    return rows
+    return [{**row, "origin": "rules"} for row in rows]
 
 
 def _legacy_hints(match: Match) -> list[str]:

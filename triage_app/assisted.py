@@ -122,7 +122,9 @@ def _merge(
         out["warnings"].append(
             f"{len(parsed.dropped)} statement(s) from the model cited no known fact and were dropped."
         )
-    out["evidence"]["statements"] = [vars(s) for s in parsed.kept]
+    replaced = {s.field for s in parsed.kept}
+    kept_rules = [st for st in answer["evidence"]["statements"] if st["field"] not in replaced]
+    out["evidence"]["statements"] = kept_rules + [{**vars(s), "origin": "model"} for s in parsed.kept]
     out["evidence"]["deterministic"] = deterministic
     out["evidence"]["assisted"] = {
         "provider": name,
@@ -133,7 +135,6 @@ def _merge(
         "latency_ms": latency,
         "input_tokens": completion.input_tokens,
         "output_tokens": completion.output_tokens,
-        "observations": [vars(s) for s in parsed.all("observations")],
         "dropped_statements": parsed.dropped,
     }
     return out
@@ -164,6 +165,11 @@ def enrich(answer: dict, ctx: Context, provider: Provider | None = None) -> dict
             parsed = prompt.parse(completion.text, ctx.facts.known_ids())
         except ProviderError as exc:
             error = exc
+        if parsed is not None and not parsed.kept:
+            parsed, error = (
+                None,
+                ProviderError("uncited_output", "No statement from the model cited a known fact."),
+            )
     if parsed is None:
         return _fail(answer, ctx, name, provider.model, error, tries, started, completion)
     latency = int((time.monotonic() - started) * 1000)

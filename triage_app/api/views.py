@@ -45,7 +45,11 @@ class TriageQueryView(APIView):
     write_role = VIEWER
 
     @extend_schema(
-        request=s.TriageQueryRequestSerializer, responses={200: s.TriageAnswerSerializer, **ERRORS}
+        request=s.TriageQueryRequestSerializer,
+        responses={200: s.TriageAnswerSerializer, **ERRORS},
+        description="Triage a run, a pipeline or an error text. A read-like POST: any logged-in role, viewer "
+        "included, may ask (it writes only assisted-mode telemetry). `mode=assisted` asks the configured "
+        "provider; every kept statement cites fact ids from `facts_used`.",
     )
     def post(self, request):
         if not isinstance(request.data, dict):

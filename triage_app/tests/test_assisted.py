@@ -3,6 +3,7 @@ statements kept, uncited dropped, malformed output, retries on 429 / 5xx / timeo
 and strict policies, and the telemetry each answer leaves behind."""
 
 import json
+import logging
 import time
 
 import pytest
@@ -90,7 +91,17 @@ def test_cited_statements_are_kept_and_uncited_ones_dropped(ask, estate, openai_
         ("Page the CFO office now.", "cites no facts"),
         ("Restart the warehouse.", "cites unknown fact ids"),
     ]
-    assert assisted["observations"][0]["fact_ids"] == [
+    by_origin = {(s["origin"], s["field"]) for s in body["evidence"]["statements"]}
+    assert by_origin == {
+        ("model", "summary"),
+        ("model", "likely_cause"),
+        ("model", "next_actions"),
+        ("model", "observations"),
+        ("rules", "impacted_consumers"),
+        ("rules", "runbook_references"),
+    }
+    observation = next(s for s in body["evidence"]["statements"] if s["field"] == "observations")
+    assert observation["fact_ids"] == [
         next(f["id"] for f in body["facts_used"] if f["field"] == "history.same_error_code_failures_7d")
     ]
     assert (assisted["provider"], assisted["model"], assisted["fallback_used"], assisted["tries"]) == (
@@ -137,6 +148,20 @@ def test_malformed_model_output_falls_back_without_retrying(ask, estate, openai_
         1,
     )
     assert body["likely_cause"].startswith("The pipeline's identity lacks")
+
+
+def test_an_answer_with_no_cited_statement_falls_back(ask, estate, openai_provider):
+    uncited = {
+        "summary": {"text": "Everything is fine.", "fact_ids": []},
+        "likely_cause": {"text": "Cosmic rays.", "fact_ids": ["Z1"]},
+    }
+    openai_provider.script((200, completion(json.dumps(uncited))))
+    body = ask()
+    assert (body["mode"], body["degraded"]) == ("deterministic_rules_v1", True)
+    assert body["evidence"]["assisted"]["error_class"] == "uncited_output"
+    assert body["likely_cause"].startswith("The pipeline's identity lacks")
+    attempt = AssistedAttempt.objects.get()
+    assert (attempt.status, attempt.input_tokens) == ("fallback", 321)
 
 
 @pytest.mark.parametrize(
@@ -190,12 +215,17 @@ def test_persistent_5xx_with_strict_policy_is_503(ask, estate, openai_provider, 
     )
 
 
-def test_client_errors_are_not_retried(ask, estate, openai_provider):
+def test_client_errors_are_not_retried_and_keys_stay_out_of_answers_and_logs(
+    ask, estate, openai_provider, caplog
+):
+    caplog.set_level(logging.DEBUG)
     openai_provider.script(error(401, "Incorrect API key provided", "invalid_request_error"))
     body = ask()
     assert len(openai_provider.requests) == 1
     assert body["evidence"]["assisted"]["error_class"] == "auth_error"
     assert SECRET not in json.dumps(body)
+    assert "assisted triage via openai failed: auth_error after 1 tries (fallback)" in caplog.text
+    assert SECRET not in caplog.text
 
 
 def test_timeouts_are_retried(ask, estate, openai_provider, settings):

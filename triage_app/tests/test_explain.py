@@ -70,3 +70,17 @@ def test_explain_needs_a_login_and_a_valid_window(client_for, viewer, anon_clien
     assert anon_client.get("/api/explain/run/r-100").status_code == 401
     response = client_for(viewer).get("/api/explain/run/r-100?context_days=abc")
     assert (response.status_code, response.json()["error"]["details"]["parameter"]) == (400, "context_days")
+
+
+def test_run_whose_pipeline_is_not_catalogued_is_explained_degraded(client_for, viewer, telemetry, clock):
+    telemetry.run("p_ghost", "FAILED", run_id="r-ghost", error_code="000630")
+    body = client_for(viewer).get("/api/explain/run/r-ghost").json()
+    assert body["evidence"]["rule"]["name"] == "warehouse-or-query-timeout"
+    assert body["degraded"] is True
+    assert body["warnings"] == ["pipeline unavailable: pipeline_id: no pipeline 'p_ghost' in this source."]
+    assert body["confidence"] == 0.6  # 0.70 - 0.10 (no pipeline facts)
+    assert (body["runbook_url"], body["runbook_references"], body["traceability"]["cost_facts"]) == (
+        None,
+        [],
+        [],
+    )

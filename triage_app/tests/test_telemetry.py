@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from triage_app import telemetry as assisted_telemetry
 from triage_app.models import AssistedAttempt
 
 from .llm_server import completion, error
@@ -79,6 +80,15 @@ def test_window_and_limit(client_for, viewer):
     assert (month["total"], len(month["recent"])) == (3, 1)
     bad = client.get(f"{TELEMETRY}?limit=0")
     assert (bad.status_code, bad.json()["error"]["details"]["parameter"]) == (400, "limit")
+
+
+@pytest.mark.django_db
+def test_summary_query_count_does_not_grow_with_attempts(django_assert_num_queries):
+    for i in range(30):
+        AssistedAttempt.objects.create(provider="openai", status="success", latency_ms=i, input_tokens=10)
+    with django_assert_num_queries(5):
+        body = assisted_telemetry.summary(days=7, limit=20)
+    assert (body["total"], len(body["recent"]), body["tokens"]["input"]) == (30, 20, 300)
 
 
 @pytest.mark.django_db
