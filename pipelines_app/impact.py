@@ -64,10 +64,17 @@ def _walk(pipeline_id: str, depth: int) -> tuple[dict[Node, int], list[tuple[Nod
     return depth_of, edges, truncated
 
 
-def _details(nodes: list[Node]) -> tuple[dict[str, dict], dict[str, dict]]:
-    pipelines = q.fetch_in_chunks("pipelines_by_ids", "ids", [i for i, k in nodes if k == "pipeline"])
-    datasets = q.fetch_in_chunks("datasets_by_ids", "ids", [i for i, k in nodes if k == "dataset"])
-    return {r["pipeline_id"]: r for r in pipelines}, {r["dataset_id"]: r for r in datasets}
+def _details(nodes: list[Node]) -> dict[Node, dict]:
+    """{(id, edge kind): PIPELINES / DATASETS facts}, one statement per MAX_IN_LIST nodes of each kind."""
+    pipelines = sorted(i for i, k in nodes if k == "pipeline")
+    datasets = sorted(i for i, k in nodes if k == "dataset")
+    size, found = q.MAX_IN_LIST, {}
+    for i in range(0, max(len(pipelines), len(datasets)), size):
+        rows = q.fetch_all(
+            "lineage_nodes", pipeline_ids=pipelines[i : i + size], dataset_ids=datasets[i : i + size]
+        )
+        found |= {(r["id"], r["node_kind"]): r for r in rows}
+    return found
 
 
 def _consumer_sort_key(c: dict) -> tuple:
@@ -78,13 +85,14 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
     """The impact body: nodes, edges, impacted consumers, and whether it is complete."""
     require_pipeline(pipeline_id)
     depth_of, edges, truncated = _walk(pipeline_id, depth)
-    pipelines, datasets = _details(list(depth_of))
+    details = _details(list(depth_of))
     nodes, consumers, unknown = [], [], 0
-    for (node_id, kind), node_depth in sorted(depth_of.items(), key=lambda kv: (kv[1], kv[0])):
-        meta = pipelines.get(node_id) if kind == "pipeline" else datasets.get(node_id)
+    for node, node_depth in sorted(depth_of.items(), key=lambda kv: (kv[1], kv[0])):
+        node_id, kind = node
+        meta = details.get(node)
         unknown += meta is None and kind == "dataset"
-        node_kind = "pipeline" if kind == "pipeline" else ((meta or {}).get("kind") or "dataset")
-        name = (meta or {}).get("pipeline_name" if kind == "pipeline" else "name") or node_id
+        node_kind = (meta or {}).get("kind") or kind
+        name = (meta or {}).get("name") or node_id
         crit = (meta or {}).get("criticality")
         nodes.append(
             {"id": node_id, "kind": node_kind, "name": name, "criticality": crit, "depth": node_depth}
@@ -131,7 +139,7 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
 class Reach:
     """Consumer assets reachable from a set of pipelines, and which of them reach each one."""
 
-    consumers: dict[str, dict] = field(default_factory=dict)  # id -> dataset row + "origins"
+    consumers: dict[str, dict] = field(default_factory=dict)  # id -> dataset row + "origins" (set)
     truncated: bool = False
 
     def consumers_of(self, pipeline_id: str) -> list[dict]:
@@ -139,31 +147,38 @@ class Reach:
 
 
 def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
-    """Multi-source walk: one statement per level for all origins together (origin sets ride
-    along each node), then one lookup of the consumer datasets reached."""
-    seen: dict[Node, set[str]] = {(p, "pipeline"): {p} for p in pipeline_ids}
-    delta = {node: set(origins) for node, origins in seen.items()}
+    """Multi-source walk: one statement per level for all origins together, then one lookup of
+    the datasets reached. Which origins reach a node rides along as a bitmask (bit i = origin i),
+    and only newly arrived origins propagate, so each (node, origin) pair is handled once."""
+    origins = sorted(set(pipeline_ids))
+    seen: dict[Node, int] = {(p, "pipeline"): 1 << i for i, p in enumerate(origins)}
+    delta = dict(seen)
     truncated = False
     for _ in range(depth):
         if not delta:
             break
-        arrived: dict[Node, set[str]] = defaultdict(set)
+        arrived: dict[Node, int] = defaultdict(int)
         for src, dst in _edges_from(set(delta)):
             if dst not in seen:
                 if len(seen) >= MAX_REACH_NODES:
                     truncated = True
                     continue
-                seen[dst] = set()
-            new = delta[src] - seen[dst]
+                seen[dst] = 0
+            new = delta[src] & ~seen[dst]
             if new:
                 seen[dst] |= new
                 arrived[dst] |= new
         delta = arrived
-    dataset_ids = [node_id for node_id, kind in seen if kind == "dataset"]
-    rows = q.fetch_in_chunks("datasets_by_ids", "ids", dataset_ids)
+    rows = q.fetch_in_chunks(
+        "datasets_by_ids", "ids", [node_id for node_id, kind in seen if kind == "dataset"]
+    )
     consumers = {
-        r["dataset_id"]: {**r, "origins": seen[(r["dataset_id"], "dataset")]}
+        r["dataset_id"]: {**r, "origins": _members(seen[(r["dataset_id"], "dataset")], origins)}
         for r in rows
         if r.get("kind") in CONSUMER_KINDS
     }
     return Reach(consumers=consumers, truncated=truncated)
+
+
+def _members(mask: int, origins: list[str]) -> set[str]:
+    return {origins[i] for i in range(mask.bit_length()) if mask >> i & 1}

@@ -180,10 +180,16 @@ SELECT src_id, src_kind, dst_id, dst_kind
 FROM LINEAGE_EDGES
 WHERE src_id IN (:ids);
 
--- name: pipelines_by_ids
-SELECT pipeline_id, pipeline_name, criticality, owner, team, domain
+-- name: lineage_nodes
+-- Names and kinds of the nodes a walk reached: pipelines and datasets in one statement.
+SELECT 'pipeline' AS node_kind, pipeline_id AS id, pipeline_name AS name, 'pipeline' AS kind,
+       criticality, owner, team
 FROM PIPELINES
-WHERE pipeline_id IN (:ids);
+WHERE pipeline_id IN (:pipeline_ids)
+UNION ALL
+SELECT 'dataset' AS node_kind, dataset_id AS id, name, kind, criticality, owner, team
+FROM DATASETS
+WHERE dataset_id IN (:dataset_ids);
 
 -- name: datasets_by_ids
 SELECT dataset_id, name, kind, criticality, owner, team

@@ -138,5 +138,5 @@ def test_one_statement_per_level(api, telemetry, statements):
     chain(telemetry)
     statements.clear()
     api.get("/api/pipelines/p1/impact?depth=20")
-    # pipeline lookup + 5 levels (the 5th finds nothing) + node details (pipelines, datasets)
-    assert len(statements) == 1 + 5 + 2
+    # pipeline lookup + 5 levels (the 5th finds nothing) + node details
+    assert len(statements) == 1 + 5 + 1
