@@ -8,10 +8,10 @@ workflow outcomes (GitHub) and recent scheduled smoke results. Every part degrad
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
-from django.apps import apps
 from django.conf import settings
 
 from . import breaker, client, github, meta, sources
+from .models import SmokeRun
 from .sources import Source
 
 FINGERPRINT = ("git_sha", "release_tag")
@@ -51,21 +51,30 @@ def reconcile(control: dict, source_builds: dict[str, dict | None]) -> dict:
     return {"verdict": verdict, "reason": reason, "differences": differences, "missing": missing}
 
 
-SMOKE_MODEL = ("aggregate", "SmokeRun")  # the scheduled smoke job's record, once it exists
 RECENT_SMOKE = 10
+SMOKE_FIELDS = (
+    "contract",
+    "target_name",
+    "status",
+    "checks_total",
+    "checks_failed",
+    "failed_checks",
+    "window_start",
+    "started_at",
+    "finished_at",
+)
 
 
 def recent_smoke() -> dict:
-    """The latest scheduled smoke runs, newest first, every stored field; `not_available` until
-    the scheduled smoke job records runs."""
-    try:
-        model = apps.get_model(*SMOKE_MODEL)
-    except LookupError:
-        return {"status": "not_available", "reason": "No scheduled smoke results are recorded yet."}
-    rows = list(model.objects.order_by("-pk")[:RECENT_SMOKE].values())
+    """The latest scheduled smoke runs (aggregate_app.models.SmokeRun with a schedule window),
+    newest first, and the latest status per (contract, target); `not_available` before the first."""
+    rows = list(SmokeRun.objects.filter(window_start__isnull=False).values(*SMOKE_FIELDS)[:RECENT_SMOKE])
     if not rows:
-        return {"status": "not_available", "reason": "The scheduled smoke job has not run yet."}
-    return {"status": "ok", "results": rows}
+        return {"status": "not_available", "reason": "The scheduled smoke job has not recorded a run yet."}
+    latest: dict[str, str] = {}
+    for row in rows:
+        latest.setdefault(f"{row['contract']}:{row['target_name']}", row["status"])
+    return {"status": "ok", "latest": latest, "results": rows}
 
 
 def _in_context(fn, *args):

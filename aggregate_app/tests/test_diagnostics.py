@@ -1,9 +1,12 @@
 """Ops diagnostics: build fingerprints and their reconciliation, assisted triage posture per
 source, CI workflow outcomes (a stub GitHub API), smoke results, and the JSON snapshot download."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from aggregate_app import diagnostics
+from aggregate_app.models import SmokeRun
 
 from .stubs import StubSource
 
@@ -156,9 +159,41 @@ def test_github_unreachable_degrades_ci_only(estate, api, github):
     assert response.json()["reconciliation"]["verdict"] == "consistent"
 
 
-def test_smoke_results_are_not_yet_available(estate, api):
+def test_smoke_results_are_not_available_before_the_first_scheduled_run(estate, api):
     smoke = api.get("/api/aggregate/ops/diagnostics").json()["smoke"]
     assert smoke["status"] == "not_available" and smoke["reason"]
+
+
+def smoke_run(target, status, hour, scheduled=True, failed=()):
+    at = datetime(2026, 11, 20, hour, tzinfo=UTC)
+    return SmokeRun.objects.create(
+        contract="api",
+        target_name=target,
+        target_url=f"https://{target}.example.com",
+        status=status,
+        window_start=at if scheduled else None,
+        checks_total=9,
+        checks_failed=len(failed),
+        failed_checks=list(failed),
+        started_at=at,
+        finished_at=at + timedelta(seconds=4),
+    )
+
+
+def test_recent_scheduled_smoke_runs_newest_first(estate, api):
+    smoke_run("aws", "PASS", 0)
+    smoke_run("aws", "FAIL", 6, failed=["version"])
+    smoke_run("azure", "PASS", 5)
+    smoke_run("aws", "PASS", 7, scheduled=False)  # a manual run: not a scheduled result
+    smoke = api.get("/api/aggregate/ops/diagnostics").json()["smoke"]
+    assert smoke["status"] == "ok"
+    assert smoke["latest"] == {"api:aws": "FAIL", "api:azure": "PASS"}
+    assert [(r["target_name"], r["status"], r["started_at"][:13]) for r in smoke["results"]] == [
+        ("aws", "FAIL", "2026-11-20T06"),
+        ("azure", "PASS", "2026-11-20T05"),
+        ("aws", "PASS", "2026-11-20T00"),
+    ]
+    assert smoke["results"][0]["failed_checks"] == ["version"]
 
 
 def test_the_snapshot_downloads_as_a_json_file(estate, api):
