@@ -19,6 +19,8 @@ order and replaying an event changes nothing:
 store.fold_runs applies the same rules to the events of one run inside a group.
 """
 
+from functools import lru_cache
+
 EPOCH = "CAST('1970-01-01' AS TIMESTAMP_NTZ)"
 
 STAGE_RUNS = (
@@ -70,6 +72,13 @@ STAGES = {
 def create_stage(table: str) -> str:
     columns = ", ".join(f"{name} {kind}" for name, kind in STAGES[table])
     return f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns})"
+
+
+@lru_cache(maxsize=128)
+def insert_stage(table: str, rows: int) -> str:
+    names = [name for name, _ in STAGES[table]]
+    row = f"({', '.join('?' for _ in names)})"
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)}"
 
 
 T_TERMINAL = "(CASE WHEN t.status IN ('SUCCESS', 'FAILED', 'ABORTED') THEN 1 ELSE 0 END)"

@@ -1,5 +1,6 @@
 """Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
-in temporary tables, apply them in one transaction with set-based statements (sql.py)."""
+in temporary tables, apply them in one transaction with set-based statements (sql.py). Pipelines,
+datasets and edges this process stored unchanged a moment ago are not staged again (seen.py)."""
 
 from collections.abc import Sequence
 from dataclasses import replace
@@ -11,7 +12,11 @@ from pipelines_app.warehouse import Warehouse
 
 from . import sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
+from .seen import SeenRows
 from .tx import transaction
+
+SMALL_STAGE = 16  # rows: below this one bound multi-row INSERT costs less than an Arrow hand-off
+recent = SeenRows()
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -24,21 +29,42 @@ ARROW_TYPES = {
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
     """Apply `events` atomically: all of them are stored, or none (the exception propagates)."""
     staged = {
-        "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(events)],
-        "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(events)],
-        "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in events for edge in event.edges())),
+        "OL_STAGE_PIPELINES": recent.unseen(
+            wh, [_pipeline_row(p, now) for p in fold_pipelines(events)], _no_time
+        ),
+        "OL_STAGE_DATASETS": recent.unseen(wh, [_dataset_row(d) for d in fold_datasets(events)]),
+        "OL_STAGE_EDGES": recent.unseen(
+            wh, list(dict.fromkeys(e for event in events for e in event.edges()))
+        ),
         "OL_STAGE_RUNS": [_run_row(r) for r in fold_runs(events)],
     }
     staged = {table: rows for table, rows in staged.items() if rows}
-    for table, rows in staged.items():  # scratch space of this connection: outside the transaction
-        wh.execute(sql.create_stage(table))
-        wh.execute(f"DELETE FROM {table}")
+    try:
+        for table, rows in staged.items():  # scratch space of this connection: outside the transaction
+            _stage(wh, table, rows)
+        with transaction(wh):
+            for table, statements in sql.APPLY.items():
+                if table in staged:
+                    for statement in statements:
+                        wh.execute(statement)
+    except BaseException:
+        recent.forget(wh)
+        raise
+    remembered = staged.get("OL_STAGE_DATASETS", []) + staged.get("OL_STAGE_EDGES", [])
+    recent.remember(wh, [_no_time(r) for r in staged.get("OL_STAGE_PIPELINES", [])] + remembered)
+
+
+def _no_time(pipeline_row: tuple) -> tuple:
+    return pipeline_row[:-1]  # created_ts is the write time, not an attribute
+
+
+def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
+    wh.execute(sql.create_stage(table))
+    wh.execute(f"DELETE FROM {table}")
+    if len(rows) < SMALL_STAGE:
+        wh.execute(sql.insert_stage(table, len(rows)), [value for row in rows for value in row])
+    else:
         wh.bulk_insert(table, _arrow(table, rows))
-    with transaction(wh):
-        for table, statements in sql.APPLY.items():
-            if table in staged:
-                for statement in statements:
-                    wh.execute(statement)
 
 
 def _arrow(table: str, rows: list[tuple]) -> pa.Table:
