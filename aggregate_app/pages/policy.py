@@ -132,6 +132,9 @@ def post(request, state: PageState, api: Gateway):
     """Validate the posted form and write through the aggregate route; redirect back on success,
     otherwise show the page again with the form's errors (or the API's)."""
     action = request.POST.get("action", "")
+    if not has_role(request.user, GOVERNANCE_ADMIN):
+        messages.error(request, "Changing policies needs the governance_admin role; nothing was changed.")
+        return HttpResponseRedirect(state.url()), None
     if action not in FORMS:
         messages.error(request, "Unknown policy action.")
         return HttpResponseRedirect(state.url()), None

@@ -1,0 +1,149 @@
+"""The ops pages' plain parts: URL state, the chart's geometry, the action panel's texts, banners."""
+
+import pytest
+from django.http import QueryDict
+
+from aggregate_app.pages import action, banners, chart, state
+from aggregate_app.pages.gateway import Result
+
+
+@pytest.fixture
+def two_sources(settings):
+    settings.CT_SOURCES = "aws=http://aws.example,azure=http://azure.example"
+
+
+def test_state_round_trips_through_the_url(two_sources):
+    query = "view=governance&gov_source=both&gov_days=7&gov_drilldown=sla_pressure&gov_team=ore"
+    parsed = state.parse(QueryDict(query))
+    assert parsed.view == "governance" and parsed["gov_drilldown"] == "sla_pressure"
+    assert parsed.notices == []
+    # defaults (both, 7 days) are left out of links; the rest survives
+    assert parsed.url() == "?view=governance&gov_drilldown=sla_pressure&gov_team=ore"
+    assert state.parse(QueryDict(parsed.url()[1:])).values == parsed.values
+
+
+def test_changes_replace_or_drop_parameters(two_sources):
+    parsed = state.parse(QueryDict("view=overview&ov_team=ore&ov_page=3"))
+    assert parsed.url(ov_sort="runs_7d", ov_page=None) == "?view=overview&ov_team=ore&ov_sort=runs_7d"
+    assert state.goto("policy", policy_team="ore", policy_source="aws") == (
+        "?view=policy&policy_source=aws&policy_team=ore"
+    )
+
+
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ("view=nowhere", "There is no view 'nowhere': showing the overview."),
+        ("view=costs&cost_days=abc", "Ignored cost_days='abc': not a number."),
+        ("view=costs&cost_days=3", "Ignored cost_days='3': must be between 7 and 365."),
+        (
+            "view=policy&policy_source=gcp",
+            "Ignored policy_source='gcp': choose one of aws, azure, both, all.",
+        ),
+    ],
+)
+def test_bad_values_fall_back_to_defaults_with_a_notice(two_sources, query, notice):
+    parsed = state.parse(QueryDict(query))
+    assert parsed.notices == [notice]
+    assert all(parsed[p.name] == p.default for p in parsed.params() if p.name != "pipeline_id")
+
+
+def test_nice_steps_are_round():
+    assert [chart.nice_step(s) for s in (9, 95, 1200, 0.3)] == [2.5, 25, 500, 0.1]
+
+
+def test_the_chart_maps_values_to_the_plot_area():
+    def point(day: str, aws: float, azure: float) -> dict:
+        by_source = {"aws": {"cost_aud": aws}, "azure": {"cost_aud": azure}}
+        return {"date": day, "cost_aud": aws + azure, "by_source": by_source}
+
+    points = [point("2026-11-01", 0.0, 0.0), point("2026-11-02", 60.0, 40.0)]
+    drawn = chart.trend_chart(points, "cost", today="2026-11-02")
+    plot = drawn.plot
+    total = drawn.lines[0]
+    bottom, top = plot["y"] + plot["h"], plot["y"]
+    assert total.d == f"M{plot['x']:.1f},{bottom:.1f} L{plot['x'] + plot['w']:.1f},{top:.1f}"
+    assert [line.name for line in drawn.lines] == ["total", "aws", "azure"]
+    assert drawn.y_ticks[-1]["label"] == "$100" and drawn.peak["label"] == "$100"
+    assert drawn.partial_last is True
+    assert chart.trend_chart([], "nothing") is None
+
+
+ANSWER = {
+    "summary": "Run r1 failed.",
+    "likely_cause": "A timeout.",
+    "next_actions": ["Look at the query.", "Retry."],
+    "runbook_references": [{"title": "RB", "url": "https://rb.example/p1"}],
+    "mode": "deterministic_rules_v1",
+    "requested_mode": "deterministic",
+    "confidence": 0.5,
+    "impact_summary": {"nodes_count": 2, "edges_count": 1},
+    "impacted_consumers": [{"id": "d1", "name": "Dash", "kind": "dashboard", "criticality": "high"}],
+    "facts_used": [
+        {"field": "a", "value": 1, "source": "telemetry:X"},
+        {"field": "b", "value": 2, "source": "gov"},
+    ],
+    "traceability": {"evidence_links": [{"rel": "runs", "href": "/api/pipelines/p1/runs?limit=5"}]},
+    "evidence": {"source": {"served_by": "aws"}},
+}
+INCIDENT = {"incident_id": "run:r1", "pipeline_id": "p1", "pipeline_name": "orders", "severity": "sev2",
+            "kind": "run_failed", "team": "sales"}  # fmt: skip
+
+
+def test_the_markdown_summary_is_pasteable():
+    panel = action.panel(ANSWER, origin="explain_run", source="aws", incident=INCIDENT)
+    assert panel["markdown"] == "\n".join(
+        [
+            "### Incident run:r1 — orders (p1, aws)",
+            "**Severity:** sev2 · **Kind:** run_failed · **Team:** sales",
+            "",
+            "**Summary:** Run r1 failed.",
+            "",
+            "**Likely cause:** A timeout.",
+            "",
+            "**Impact:** 2 nodes, 1 edges, 1 impacted consumers",
+            "- Dash (dashboard, high)",
+            "",
+            "**Next actions**",
+            "1. Look at the query.",
+            "2. Retry.",
+            "",
+            "**Runbook:** [RB](https://rb.example/p1)",
+            "**Mode:** `deterministic_rules_v1` (requested `deterministic`) · confidence 0.50",
+        ]
+    )
+    assert panel["text"].splitlines()[0] == "Incident run:r1 — orders (p1, aws)"
+    assert "Runbook: https://rb.example/p1" in panel["text"]
+
+
+def test_facts_group_by_source_and_links_use_the_mirror():
+    panel = action.panel(ANSWER, origin="explain_run", source="both", incident=INCIDENT)
+    assert [g["source"] for g in panel["facts"]] == ["gov", "telemetry:X"]
+    assert panel["links"][0]["href"] == "/api/aggregate/pipelines/p1/runs?limit=5&source=aws"
+
+
+def test_assisted_answers_served_deterministically_are_flagged():
+    answer = {**ANSWER, "requested_mode": "assisted"}
+    assert action.panel(answer, origin="triage_query", source="aws")["mode_fell_back"] is True
+
+
+def test_banners_name_each_failed_source(two_sources):
+    meta = {
+        "sources": {
+            "aws": {"ok": True, "error": None, "reason": None},
+            "azure": {"ok": False, "error": "timeout", "reason": "no answer within 10s"},
+        },
+        "aws_ok": True,
+        "azure_ok": False,
+        "capabilities": [
+            {"endpoint": "/api/x", "source": "azure", "status": "degraded", "reason": "no answer within 10s"},
+            {"endpoint": "/api/y", "source": "aws", "status": "not_found", "reason": "no such run"},
+        ],
+    }
+    out = banners.banners([Result("/a", 200, {"_meta": meta}), Result("/b", 200, {"_meta": meta})])
+    assert out["sources_down"] == [
+        {"source": "azure", "asked": True, "ok": False, "problems": ["timed out: no answer within 10s"]}
+    ]
+    assert out["sources_up"] == ["aws"]
+    assert [c["endpoint"] for c in out["capabilities"]] == ["/api/x"]  # not_found is not a degradation
+    assert out["capabilities_degraded"] is True

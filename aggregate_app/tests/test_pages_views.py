@@ -1,0 +1,255 @@
+"""The ops pages over stub sources: every view renders what the sources said, state comes from
+the URL, a dead source shows the banner, and policy changes go through the aggregate write route
+as the signed-in user (governance admins only, CSRF-protected)."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from .pages_estate import serve
+
+pytestmark = pytest.mark.django_db
+
+ASSIGN = "/api/policies/assign"
+
+
+@pytest.fixture
+def estate(stub_sources):
+    stubs = stub_sources("aws", "azure")
+    for name, stub in stubs.items():
+        serve(stub, name)
+    return stubs
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def page(estate, viewer):
+    client = signed_in(viewer)
+
+    def get(query: str, status: int = 200) -> str:
+        response = client.get("/" + query)
+        assert response.status_code == status, response.content[:500]
+        return response.content.decode()
+
+    return get
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(estate):
+    response = Client().get("/?view=costs&cost_days=14")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/%3Fview%3Dcosts%26cost_days%3D14"
+
+
+def test_the_login_page_signs_in_and_returns_to_the_view(estate, viewer):
+    client = Client()
+    assert "Sign in" in client.get("/login/").content.decode()
+    response = client.post(
+        "/login/", {"username": "vera", "password": "vera-pass-123", "next": "/?view=triage"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/?view=triage"
+
+
+def test_overview_shows_headlines_costs_assets_and_pipelines(page):
+    html = page("?view=overview")
+    assert 'data-kpi="pipelines"' in html and ">9<" in html  # 3 (aws) + 6 (azure)
+    assert "A$300.00" in html  # cost_24h_aud summed across sources
+    assert "Executive Dashboard" in html
+    assert all(pid in html for pid in ("orders_ingest", "ore_clean", "fleet_model"))
+    assert "banner" not in html.split("<main")[1].split("<h1")[0]  # healthy: no banner
+
+
+def pipeline_rows(html: str) -> list[str]:
+    table = html.split('data-testid="pipelines-table"')[1].split("</table>")[0]
+    return re.findall(r'pipeline_id=(p\d+)"', table)
+
+
+def test_overview_sorts_naturally_and_by_the_chosen_column(page):
+    assert pipeline_rows(page("?view=overview")) == ["p1", "p2", "p10"]
+    assert pipeline_rows(page("?view=overview&ov_sort=runs_7d&ov_dir=desc")) == ["p2", "p1", "p10"]
+
+
+def test_overview_forwards_filters_to_the_sources(page, estate):
+    page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
+    (call,) = estate["aws"].calls("/api/pipelines")
+    assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
+    assert call.query["search"] == ["clean"]
+    assert estate["azure"].calls("/api/pipelines") == []
+
+
+def test_a_bad_parameter_falls_back_with_a_notice(page):
+    html = page("?view=governance&gov_days=400&gov_drilldown=nope")
+    assert "Ignored gov_days=&#x27;400&#x27;: must be between 1 and 90." in html
+    assert "Ignored gov_drilldown=&#x27;nope&#x27;" in html
+    assert "Runbook coverage" in html
+
+
+def test_a_stopped_source_shows_the_source_health_banner(page, estate):
+    estate["azure"].stop()
+    html = page("?view=overview")
+    banner = html.split('data-testid="source-banner"')[1].split("</section>")[0]
+    assert "azure" in banner and "not reachable" in banner
+    assert "come from aws only" in banner
+    assert "orders_ingest" in html  # aws still served
+
+
+def test_a_missing_endpoint_shows_in_the_capability_banner(page, estate):
+    estate["azure"].routes.pop("/api/costs/trend")
+    html = page("?view=costs")
+    banner = html.split('data-testid="capability-banner"')[1].split("</details>")[0]
+    assert "/api/costs/trend" in banner and "azure" in banner and "unsupported" in banner
+
+
+def test_incident_action_panel_from_explain_run_and_impact(page):
+    html = page("?view=incidents&incident=run:aws-p1-0007")
+    panel = html.split('data-testid="action-panel"')[1]
+    assert "The warehouse statement ran past its timeout." in panel
+    assert "explain-run" in panel and "requested: deterministic" in panel
+    assert "executed: deterministic_rules_v1" in panel
+    assert "Raise the statement timeout or split the load." in panel
+    assert 'href="https://runbooks.example/p1"' in panel
+    assert "/api/aggregate/pipelines/p1/runs?source=aws" in panel  # traceability via the mirror
+    assert "telemetry:PIPELINE_RUNS" in panel and "governance:runbooks" in panel  # facts by source
+
+
+def test_the_copy_texts_are_rendered_for_the_clipboard(page):
+    html = page("?view=incidents&incident=run:aws-p1-0007")
+    markdown = re.search(r'id="incident-markdown"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert markdown.startswith("### Incident run:aws-p1-0007 — orders_ingest (p1, aws)")
+    assert "**Likely cause:** The warehouse statement ran past its timeout." in markdown
+    assert "1. Check the warehouse query history." in markdown
+    assert "[orders_ingest runbook](https://runbooks.example/p1)" in markdown
+    text = re.search(r'id="incident-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+    assert "Likely cause: The warehouse statement ran past its timeout." in text and "**" not in text
+
+
+def test_explain_run_failing_falls_back_to_the_triage_query(page, estate):
+    estate["aws"].reply("/api/explain/run/aws-p1-0007", {"error": {"code": "x", "message": "boom"}}, 500)
+    html = page("?view=incidents&incident=run:aws-p1-0007")
+    assert "answered by the triage query from the incident&#x27;s error details" in html
+    (call,) = estate["aws"].calls("/api/triage/query")
+    assert call.json()["error_code"] == "SF_TIMEOUT" and call.json()["run_id"] == "aws-p1-0007"
+
+
+def test_an_sla_breach_is_triaged_by_pipeline(page, estate):
+    html = page("?view=incidents&incident=sla:p2")
+    assert 'data-testid="action-panel"' in html and "No run to explain" in html
+    assert estate["aws"].calls("/api/triage/query")[0].json()["pipeline_id"] == "p2"
+
+
+def test_triage_catalog_and_a_query_from_the_url(page, estate):
+    html = page("?view=triage&tri_status=missing&tri_run=1&tri_q_pipeline_id=p1&tri_q_source=aws")
+    table = html.split('data-testid="runbooks-table"')[1].split("</table>")[0]
+    assert "ore_clean" in table and "orders_ingest" not in table  # only missing runbooks
+    assert 'data-testid="action-panel"' in html
+    assert estate["aws"].calls("/api/triage/query")[0].json() == {
+        "source": "aws", "pipeline_id": "p1", "mode": "deterministic", "context_days": 7
+    }  # fmt: skip
+
+
+def test_costs_draw_the_trend_and_investigate(page):
+    html = page("?view=costs&cost_investigate=p2&cost_inv_source=aws")
+    chart = html.split('data-testid="trend-chart"')[1].split("</figure>")[0]
+    assert chart.count('<circle class="dot"') == 7 and 'data-series="aws"' in chart
+    assert "2026-11-20: $190 (AUD 190.00)" in chart  # 120 (aws) + 70 (azure), summed per day
+    assert 'data-testid="investigation"' in html and "9×" in html
+    assert "tri_q_pipeline_id=p2" in html  # triage prefill
+
+
+def test_cost_filters_reach_the_anomalies_route(page, estate):
+    page("?view=costs&cost_mode=all&cost_min_ratio=2.5&cost_team=ore")
+    call = estate["aws"].calls("/api/costs/anomalies")[0]
+    assert call.query["anomaly_only"] == ["false"] and call.query["min_ratio"] == ["2.5"]
+    assert call.query["team"] == ["ore"]
+
+
+def test_governance_kpis_drilldown_and_scorecards(page):
+    html = page("?view=governance&gov_source=both&gov_days=7&gov_drilldown=sla_pressure")
+    assert 'data-kpi="sla_pressure"' in html and "aws 1, azure 1" in html
+    table = html.split('data-testid="drilldown-table"')[1].split("</table>")[0]
+    assert "Open in runbooks" in table and "tri_search=p1" in table
+    assert "view=policy&amp;policy_source=aws&amp;policy_team=sales" in html
+
+
+def test_policy_page_is_read_only_for_a_viewer(page):
+    html = page("?view=policy&policy_mismatch=true")
+    assert 'data-testid="policy-readonly"' in html and "assign-form" not in html
+    assert "csrfmiddlewaretoken" not in html.split("<main")[1]
+    assert "gina" in html.split('data-testid="audit-table"')[1]
+
+
+def test_policy_filters_go_to_the_sources_and_the_table(page, estate):
+    html = page("?view=policy&policy_profile=relaxed&policy_audit_action=assign&policy_audit_target=sales")
+    table = html.split('data-testid="effective-table"')[1].split("</table>")[0]
+    assert "orders_ingest" in table and "ore_clean" not in table
+    call = estate["aws"].calls("/api/policies/history")[0]
+    assert call.query["action"] == ["assign"] and call.query["target_id"] == ["sales"]
+
+
+def test_a_governance_admin_assigns_through_the_write_route(estate, governance_admin):
+    estate["aws"].reply(ASSIGN, {"scope": "team", "target_id": "ore", "profile": "strict"})
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(governance_admin)
+    html = client.get("/?view=policy").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "ore", "profile": "strict",
+            "reason": "ore is critical now"}  # fmt: skip
+    assert client.post("/?view=policy", form).status_code == 403  # no CSRF token
+    response = client.post("/?view=policy", {**form, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "?view=policy"
+    (call,) = estate["aws"].calls(ASSIGN)
+    assert call.json() == {
+        "scope": "team",
+        "target_id": "ore",
+        "profile": "strict",
+        "reason": "ore is critical now",
+    }
+    assert call.headers["X-Acting-User"] == "gina"
+    assert estate["azure"].calls(ASSIGN) == []
+    assert "Assigned profile strict for team ore on aws." in client.get("/?view=policy").content.decode()
+
+
+def test_an_invalid_form_is_shown_again_with_its_errors(estate, governance_admin):
+    client = signed_in(governance_admin)
+    response = client.post("/?view=policy", {"action": "assign", "source": "aws", "scope": "team"})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert estate["aws"].calls(ASSIGN) == []
+
+
+def test_a_refused_write_says_why(estate, governance_admin):
+    refusal = {"error": {"code": "invalid_parameter", "message": "Unknown team 'nope'."}}
+    estate["aws"].reply(ASSIGN, refusal, 422)
+    client = signed_in(governance_admin)
+    form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "nope", "profile": "strict",
+            "reason": "x"}  # fmt: skip
+    response = client.post("/?view=policy", form)
+    assert response.status_code == 400
+    assert "The change was not made: Unknown team &#x27;nope&#x27;." in response.content.decode()
+
+
+def test_a_viewer_cannot_post_a_policy_change(estate, viewer):
+    client = signed_in(viewer)
+    form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "ore", "profile": "strict",
+            "reason": "x"}  # fmt: skip
+    response = client.post("/?view=policy", form, follow=True)
+    assert response.redirect_chain == [("?view=policy", 302)]
+    assert "Changing policies needs the governance_admin role; nothing was changed." in response.content.decode()
+    assert estate["aws"].calls(ASSIGN) == []
+
+
+def test_diagnostics_reconciles_builds_and_exports(page):
+    html = page("?view=diagnostics")
+    assert 'data-testid="verdict">drift' in html  # sources report a build, this control tier none
+    assert "/api/aggregate/ops/diagnostics?source=both&amp;download=1" in html
+    assert "abc123" in html
+
+
+def test_ops_paths_redirect_to_the_view(estate, viewer):
+    response = signed_in(viewer).get("/ops/costs/?cost_days=14")
+    assert response.status_code == 302 and response["Location"] == "/?cost_days=14&view=costs"
