@@ -13,7 +13,7 @@ Every run is a START and a COMPLETE event (one input, one output dataset). After
 the DuckDB file is opened and every run whose two events were accepted must be there exactly once,
 SUCCESS, with start_ts < end_ts: "lost" counts the ones that are not.
 
-    .venv/bin/python bench/ingest_bench.py [--quick] [--clients 8] [--threads 8]
+    .venv/bin/python bench/ingest_bench.py [--quick] [--clients 16] [--threads 16]
 
 Prints the figures and writes bench/results/ingest.json.
 """
@@ -299,8 +299,8 @@ def warehouse_counts(path: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="seconds instead of a minute")
-    parser.add_argument("--clients", type=int, default=8, help="client threads")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads")
+    parser.add_argument("--clients", type=int, default=16, help="client threads")
+    parser.add_argument("--threads", type=int, default=16, help="gunicorn threads")
     parser.add_argument("--batch", type=int, default=200, help="events per batch request (closed loop)")
     args = parser.parse_args()
     steady, burst_s = (4.0, 6.0) if args.quick else (20.0, 60.0)
