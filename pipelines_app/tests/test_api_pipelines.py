@@ -133,3 +133,12 @@ def test_anonymous_is_401_unless_public_read(client_for, estate, at_now, setting
     assert response.json()["error"]["code"] == "not_authenticated"
     settings.CT_PUBLIC_READ = True
     assert anonymous.get("/api/pipelines").json()["total"] == 3
+
+
+def test_latest_run_ties_break_on_run_id(api, telemetry):
+    telemetry.pipeline("p1")
+    same = NOW - timedelta(hours=2)
+    telemetry.run("p1", "FAILED", start=same, run_id="run-b")
+    telemetry.run("p1", "SUCCESS", start=same, run_id="run-a")
+    body = api.get("/api/pipelines/p1").json()
+    assert (body["last_run_id"], body["last_status"], body["last_start_ts"]) == ("run-b", "FAILED", iso(same))
