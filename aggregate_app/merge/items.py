@@ -1,5 +1,6 @@
 """One entity seen by several sources (same id) becomes one row."""
 
+from functools import cache
 from typing import Any
 
 from .values import add_numbers, additive, is_number, is_timestamp_key, latest, timestamp
@@ -22,17 +23,30 @@ def _freshest(entries: list[tuple[str, dict]]) -> dict:
     return next((i for _, i in entries if i.get(ts_key) == newest), entries[0][1])
 
 
+@cache
+def field_kind(field: str) -> str:
+    """How a field of merged entities combines (decided once per field name)."""
+    if is_timestamp_key(field):
+        return "timestamp"
+    if field.startswith("last_"):
+        return "freshest"
+    if additive(field) or field.startswith(("max_", "min_")) or field.endswith(("_max", "_min")):
+        return "numbers"
+    return "first"
+
+
 def _merge_field(field: str, values: list, freshest: dict) -> Any:
     present = [v for v in values if v is not None]
     if not present:
         return None
-    if is_timestamp_key(field):
+    kind = field_kind(field)
+    if kind == "timestamp":
         return timestamp(field, present)
-    if field.startswith("last_"):
+    if kind == "freshest":
         return freshest.get(field)
-    if all(isinstance(v, list) for v in present):
+    if isinstance(present[0], list) and all(isinstance(v, list) for v in present):
         return union(present)
-    if all(is_number(v) for v in present) and (additive(field) or field.startswith(("max_", "min_"))):
+    if kind == "numbers" and all(is_number(v) for v in present):
         return add_numbers(field, present)
     return present[0]
 

@@ -7,6 +7,7 @@ Equal strings stay, differing ones become None (the per-source values stay in `b
 """
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 NON_ADDITIVE_TOKENS = frozenset(
@@ -16,13 +17,15 @@ NON_ADDITIVE_TOKENS = frozenset(
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return type(value) in (int, float) or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
+@cache
 def is_timestamp_key(key: str) -> bool:
     return key.endswith(("_ts", "_at")) or key in ("ts", "timestamp")
 
 
+@cache
 def additive(key: str) -> bool:
     if key.endswith("_aud"):
         return True
