@@ -49,9 +49,8 @@ def tier_env(tier: str) -> dict:
 
 
 def service_token() -> str:
-    """The demo control tier calls the sources with the demo operator's token."""
-    users = json.loads(CREDENTIALS.read_text())["users"]
-    return next(u["token"] for u in users if u["role"] == "operator")
+    """The demo control tier calls the sources as their `service` account."""
+    return json.loads(CREDENTIALS.read_text())["service"]["token"]
 
 
 def manage(tier: str, *args: str) -> None:

@@ -12,15 +12,20 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, choices=ROLES)
         parser.add_argument("--password", help="Set a password for the admin / pages login (optional).")
         parser.add_argument("--rotate-token", action="store_true", help="Replace the user's token.")
+        parser.add_argument(
+            "--service",
+            action="store_true",
+            help="A control tier's service account on a source: may name the person it acts for.",
+        )
 
-    def handle(self, username, role, password=None, rotate_token=False, **options):
+    def handle(self, username, role, password=None, rotate_token=False, service=False, **options):
         if rotate_token:
             from rest_framework.authtoken.models import Token
 
             Token.objects.filter(user__username=username).delete()
         try:
-            user, token = ensure_user(username, role, password=password)
+            user, token = ensure_user(username, role, password=password, service=service)
         except ValueError as exc:
             raise CommandError(str(exc))
-        self.stderr.write(f"user {user.username} has role {role}")
+        self.stderr.write(f"user {user.username} has role {role}{' (service account)' if service else ''}")
         self.stdout.write(token.key)

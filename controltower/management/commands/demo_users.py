@@ -1,5 +1,6 @@
 """Demo users shared by every tier: the first tier to run writes the credentials file, the others
-read it, so one token works on the control tier and on every source API."""
+read it, so one token works on the control tier and on every source API. The file also holds the
+control tier's service account, which the sources know as a `service` user."""
 
 import json
 import secrets
@@ -15,21 +16,25 @@ DEMO_USERS = (
     ("govadmin", "governance_admin"),
     ("govadmin2", "governance_admin"),
 )
+SERVICE_USER = "svc-control"
 
 
 def load_or_create_credentials(path: Path) -> dict:
-    if path.exists():
-        return json.loads(path.read_text())
-    users = [
-        {
-            "username": u,
-            "role": r,
-            "password": f"demo-{secrets.token_urlsafe(8)}",
-            "token": secrets.token_hex(20),
-        }
-        for u, r in DEMO_USERS
-    ]
-    data = {"note": "Demo credentials only. Production users: manage.py ct_user.", "users": users}
+    data = json.loads(path.read_text()) if path.exists() else {}
+    if "users" not in data:
+        data["note"] = "Demo credentials only. Production users: manage.py ct_user."
+        data["users"] = [
+            {
+                "username": u,
+                "role": r,
+                "password": f"demo-{secrets.token_urlsafe(8)}",
+                "token": secrets.token_hex(20),
+            }
+            for u, r in DEMO_USERS
+        ]
+    data.setdefault(
+        "service", {"username": SERVICE_USER, "role": "governance_admin", "token": secrets.token_hex(20)}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2))
     return data
@@ -37,7 +42,7 @@ def load_or_create_credentials(path: Path) -> dict:
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users (one per role plus a second governance_admin) from a shared credentials file."
+        "Create the demo users (one per role, a second governance_admin, the control tier's service account)."
     )
 
     def add_arguments(self, parser):
@@ -47,4 +52,8 @@ class Command(BaseCommand):
         data = load_or_create_credentials(Path(file))
         for u in data["users"]:
             ensure_user(u["username"], u["role"], password=u["password"], token=u["token"])
-        self.stdout.write(f"demo users ready: {', '.join(u['username'] for u in data['users'])}")
+        svc = data["service"]
+        ensure_user(svc["username"], svc["role"], token=svc["token"], service=True)
+        self.stdout.write(
+            f"demo users ready: {', '.join(u['username'] for u in data['users'])} + {svc['username']}"
+        )
