@@ -49,7 +49,17 @@ ERRORS = {
 }
 
 
+MAX_BATCH_EVENTS = 10_000
+
+
 def _batch_response(items: list) -> Response:
+    if len(items) > MAX_BATCH_EVENTS:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"A batch holds at most {MAX_BATCH_EVENTS} events; this one has {len(items)}.",
+            {"limit_events": MAX_BATCH_EVENTS, "events": len(items)},
+        )
     result = ingest_batch(items)
     return Response(result.as_dict(), status=207 if result.rejected else 200)
 

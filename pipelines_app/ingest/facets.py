@@ -26,6 +26,7 @@ DATASET_KINDS = {
     "ML_MODEL": "ml_model",
 }
 MAX_ERROR_MESSAGE = 4000
+MAX_ROWS = 10**18 - 1  # PIPELINE_RUNS.rows_processed is NUMBER(18, 0)
 # Error codes a person can search for, most specific first.
 ERROR_CODE_PATTERNS = (
     re.compile(r"\b(\d{6}) \([0-9A-Z]{5}\)"),  # Snowflake: "002003 (42S02): SQL compilation error"
@@ -146,6 +147,6 @@ def rows_written(outputs: list) -> int | None:
     for output in outputs:
         stats = _facet(output.get("outputFacets"), "outputStatistics") if isinstance(output, dict) else {}
         count = stats.get("rowCount")
-        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_ROWS:
             counts.append(count)
-    return sum(counts) if counts else None
+    return min(sum(counts), MAX_ROWS) if counts else None

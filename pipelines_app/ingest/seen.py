@@ -1,7 +1,9 @@
-"""Rows this process stored recently, by value, so a group can skip re-staging pipelines, datasets
-and edges that a previous group already wrote unchanged (a job sends START, RUNNING and COMPLETE
+"""Rows this process stored recently, so a group can skip re-staging pipelines, datasets and edges
+that a previous group already wrote with the same values (a job sends START, RUNNING and COMPLETE
 with the same job and datasets; most groups then only touch PIPELINE_RUNS).
 
+The memory is one value per row identity (a pipeline id, a dataset id, an edge): a row is skipped
+only if the last value stored for its identity is exactly this one, so "latest value wins" holds.
 Entries live TTL_SECONDS and belong to one Warehouse instance (a new instance — tests, settings
 changes — starts empty); a failed write forgets everything. If another process deletes a row
 inside the window, the next event after the window writes it again."""
@@ -14,6 +16,16 @@ from collections.abc import Callable, Hashable
 TTL_SECONDS = 60.0
 MAX_ENTRIES = 100_000
 
+Key = Callable[[tuple], Hashable]
+
+
+def whole(row: tuple) -> tuple:
+    return row
+
+
+def first(row: tuple) -> Hashable:
+    return row[0]
+
 
 class SeenRows:
     def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
@@ -22,20 +34,24 @@ class SeenRows:
         self._by_warehouse: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def unseen(self, warehouse, rows: list, key: Callable[[tuple], Hashable] = lambda row: row) -> list:
-        """The rows not stored with these exact values within the TTL."""
+    def unseen(self, warehouse, rows: list, ident: Key = whole, value: Key = whole) -> list:
+        """The rows whose identity was not stored with this exact value within the TTL."""
         now = self.clock()
         with self._lock:
             seen = self._by_warehouse.get(warehouse, {})
-            return [row for row in rows if seen.get(key(row), -1.0) + self.ttl <= now]
+            fresh = [seen.get(ident(row)) for row in rows]
+            return [
+                row for row, hit in zip(rows, fresh, strict=True)
+                if hit is None or hit[0] != value(row) or hit[1] + self.ttl <= now
+            ]  # fmt: skip
 
-    def remember(self, warehouse, keys: list[Hashable]) -> None:
+    def remember(self, warehouse, rows: list, ident: Key = whole, value: Key = whole) -> None:
         now = self.clock()
         with self._lock:
             seen = self._by_warehouse.setdefault(warehouse, {})
-            if len(seen) + len(keys) > MAX_ENTRIES:
+            if len(seen) + len(rows) > MAX_ENTRIES:
                 seen.clear()
-            seen.update(dict.fromkeys(keys, now))
+            seen.update((ident(row), (value(row), now)) for row in rows)
 
     def forget(self, warehouse) -> None:
         with self._lock:

@@ -12,11 +12,17 @@ from pipelines_app.warehouse import Warehouse
 
 from . import sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
-from .seen import SeenRows
+from .seen import SeenRows, first, whole
 from .tx import transaction
 
 SMALL_STAGE = 16  # rows: below this one bound multi-row INSERT costs less than an Arrow hand-off
 recent = SeenRows()
+# Staged tables whose rows are skipped when stored unchanged a moment ago: (identity, value) of a row.
+REMEMBERED = {
+    "OL_STAGE_PIPELINES": (first, lambda row: row[:-1]),  # created_ts is the write time, not an attribute
+    "OL_STAGE_DATASETS": (first, whole),
+    "OL_STAGE_EDGES": (whole, whole),
+}
 
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -29,15 +35,13 @@ ARROW_TYPES = {
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
     """Apply `events` atomically: all of them are stored, or none (the exception propagates)."""
     staged = {
-        "OL_STAGE_PIPELINES": recent.unseen(
-            wh, [_pipeline_row(p, now) for p in fold_pipelines(events)], _no_time
-        ),
-        "OL_STAGE_DATASETS": recent.unseen(wh, [_dataset_row(d) for d in fold_datasets(events)]),
-        "OL_STAGE_EDGES": recent.unseen(
-            wh, list(dict.fromkeys(e for event in events for e in event.edges()))
-        ),
+        "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(events)],
+        "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(events)],
+        "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in events for edge in event.edges())),
         "OL_STAGE_RUNS": [_run_row(r) for r in fold_runs(events)],
     }
+    for table, (ident, value) in REMEMBERED.items():
+        staged[table] = recent.unseen(wh, staged[table], ident, value)
     staged = {table: rows for table, rows in staged.items() if rows}
     try:
         for table, rows in staged.items():  # scratch space of this connection: outside the transaction
@@ -50,12 +54,8 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
     except BaseException:
         recent.forget(wh)
         raise
-    remembered = staged.get("OL_STAGE_DATASETS", []) + staged.get("OL_STAGE_EDGES", [])
-    recent.remember(wh, [_no_time(r) for r in staged.get("OL_STAGE_PIPELINES", [])] + remembered)
-
-
-def _no_time(pipeline_row: tuple) -> tuple:
-    return pipeline_row[:-1]  # created_ts is the write time, not an attribute
+    for table, (ident, value) in REMEMBERED.items():
+        recent.remember(wh, staged.get(table, []), ident, value)
 
 
 def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:

@@ -104,6 +104,12 @@ def test_an_oversize_body_is_413_before_it_is_read(client_for, operator, db, set
     assert error["code"] == "payload_too_large" and error["details"]["limit_bytes"] == 2_000
 
 
+def test_a_batch_of_too_many_events_is_413(client_for, operator, db):
+    response = post(client_for(operator), [{}] * 10_001, url=BATCH_URL)
+    assert response.status_code == 413
+    assert response.json()["error"]["details"] == {"limit_events": 10_000, "events": 10_001}
+
+
 def test_gzip_bodies_are_accepted_and_limited_after_inflating(client_for, operator, warehouse, settings):
     client = client_for(operator)
     event = orjson.dumps(run_event("START"))

@@ -1,6 +1,6 @@
 """The recently-stored cache: rows are skipped only while fresh, per warehouse instance."""
 
-from pipelines_app.ingest.seen import SeenRows
+from pipelines_app.ingest.seen import SeenRows, first
 
 
 class Clock:
@@ -35,7 +35,18 @@ def test_each_warehouse_has_its_own_memory_and_forget_clears_it():
     assert seen.unseen(first, [("p1",)]) == [("p1",)]
 
 
-def test_a_key_function_ignores_volatile_columns():
+def test_only_the_last_value_stored_for_an_identity_is_skipped():
     seen, wh = SeenRows(clock=Clock()), Warehouse()
-    seen.remember(wh, [("p1", "team-a")])
-    assert seen.unseen(wh, [("p1", "team-a", "2026-11-20T10:00")], key=lambda row: row[:-1]) == []
+    seen.remember(wh, [("p1", "team-a")], ident=first)
+    seen.remember(wh, [("p1", "team-b")], ident=first)
+    assert seen.unseen(wh, [("p1", "team-a"), ("p1", "team-b")], ident=first) == [("p1", "team-a")]
+
+
+def test_a_value_function_ignores_volatile_columns():
+    seen, wh = SeenRows(clock=Clock()), Warehouse()
+
+    def value(row):
+        return row[:-1]
+
+    seen.remember(wh, [("p1", "team-a", "10:00")], ident=first, value=value)
+    assert seen.unseen(wh, [("p1", "team-a", "10:05")], ident=first, value=value) == []

@@ -169,6 +169,12 @@ def test_a_new_pipeline_takes_team_domain_owner_from_facets(warehouse):
     assert (p["team"], p["domain"], p["owner"]) == ("payments", "finance", "jdoe")
 
 
+def test_the_latest_facet_wins_even_when_it_flips_back(warehouse):
+    for team in ("ledger", "payments", "ledger"):
+        ingest_event(run_event("START", job_facets={"tags": {"tags": [{"key": "team", "value": team}]}}))
+    assert table(warehouse, "PIPELINES", "pipeline_id")[0]["team"] == "ledger"
+
+
 def test_without_facets_the_platform_comes_from_the_producer(warehouse):
     ingest_event(run_event("START"))
     (p,) = table(warehouse, "PIPELINES", "pipeline_id")
@@ -184,6 +190,15 @@ def test_nominal_time_and_rows_written_are_kept(warehouse):
     (row,) = runs(warehouse, run_id)
     assert row["nominal_ts"] == datetime(2026, 11, 20, 9, 0, 0, 123456)
     assert row["rows_processed"] == 1234
+
+
+def test_row_counts_beyond_the_column_are_ignored(warehouse):
+    run_id = str(uuid.uuid4())
+    huge, negative = dataset("A"), dataset("B")
+    huge["outputFacets"] = {"outputStatistics": {"rowCount": 10**20}}
+    negative["outputFacets"] = {"outputStatistics": {"rowCount": -5}}
+    ingest_event(run_event("COMPLETE", run_id=run_id, outputs=[huge, negative]))
+    assert runs(warehouse, run_id)[0]["rows_processed"] is None
 
 
 def test_a_batch_with_both_events_of_a_run_is_merged_in_rounds(warehouse):
