@@ -123,9 +123,7 @@ def _evidence_cards(evidence: dict) -> list[dict]:
         cards.append(
             {
                 "title": "Signal",
-                "items": [
-                    (k, ", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in signal.items()
-                ],
+                "items": list(signal.items()),
             }
         )
     if evidence.get("missing_facts") is not None:

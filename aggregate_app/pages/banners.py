@@ -25,9 +25,10 @@ ERROR_WORDS = {
 
 
 def _failure_text(entry: dict) -> str:
-    words = ERROR_WORDS.get(entry.get("error") or "", entry.get("error") or "failed")
+    error = entry.get("error") or ""
+    words = ERROR_WORDS.get(error, error or "failed")
     reason = entry.get("reason")
-    return f"{words}: {reason}" if reason and reason not in words else words
+    return f"{words}: {reason}" if reason and error != "circuit_open" else words
 
 
 def source_health(results: Iterable[Result]) -> list[dict]:

@@ -5,7 +5,7 @@ The template (ops/partials/chart.html) only places what this computes."""
 import math
 from dataclasses import dataclass, field
 
-WIDTH, HEIGHT = 760, 260
+WIDTH, HEIGHT = 1100, 300
 PAD = {"left": 64, "right": 16, "top": 16, "bottom": 36}
 SOURCE_CLASSES = ("s1", "s2", "s3", "s4")
 
@@ -103,7 +103,7 @@ def trend_chart(
             lines.append(Line(name, SOURCE_CLASSES[k % len(SOURCE_CLASSES)], _path(coords)))
     ticks = int(round(y_max / step))
     y_ticks = [{"y": y(step * t), "label": money(step * t)} for t in range(ticks + 1)]
-    every = max(1, math.ceil(n / 8))
+    every = max(1, math.ceil(n / 12))
     x_ticks = [{"x": x(i), "label": str(points[i][date])[5:]} for i in range(0, n, every)]
     peak_i = max(range(n), key=lambda i: points[i][value])
     peak = {"x": total[peak_i][0], "y": total[peak_i][1], "label": money(points[peak_i][value])}

@@ -8,7 +8,7 @@ from django.http import HttpResponseRedirect
 
 from controltower.roles import GOVERNANCE_ADMIN, has_role
 
-from .common import AGG, by_source_items, pager, selected_source, source_options
+from .common import AGG, by_source_items, pager, selected_source, sort_rows, source_options
 from .forms import FORMS, AssignForm, RemoveForm, ReviewForm
 from .gateway import Gateway
 from .state import PageState, goto
@@ -58,7 +58,7 @@ def build(state: PageState, api: Gateway, request, bound: dict | None = None) ->
         "dq_effective": (f"{AGG}/dq/effective", {"source": source, "status": "fail", "limit": 8}),
     }
     r = api.get_many(calls)
-    rows = by_source_items(r["effective"].body) if r["effective"].ok else []
+    rows = sort_rows(by_source_items(r["effective"].body) if r["effective"].ok else [], "pipeline_id", False)
     if state["policy_profile"]:
         rows = [row for row in rows if row.get("effective_profile") == state["policy_profile"]]
     for row in rows:
