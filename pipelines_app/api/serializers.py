@@ -4,6 +4,9 @@ modules' dicts as they are; these document them)."""
 from rest_framework import serializers as s
 
 MONEY = {"help_text": "AUD, rounded to cents"}
+COST_24H = {"help_text": "AUD booked on today's UTC usage day (RUN_COSTS is daily-grained)"}
+COST_7D = {"help_text": "AUD over the 7 UTC usage days ending today"}
+COST_AVG = {"help_text": "cost_7d_aud / 7"}
 
 
 def page_of(name: str, item, **extra) -> type[s.Serializer]:
@@ -43,9 +46,9 @@ class SummarySerializer(s.Serializer):
     sla_breaches = s.IntegerField()
     stale_datasets = s.IntegerField()
     top_impacted_downstream_assets = ImpactedAssetSerializer(many=True)
-    cost_24h_aud = s.FloatField(**MONEY)
-    cost_7d_aud = s.FloatField(**MONEY)
-    cost_7d_daily_avg_aud = s.FloatField(**MONEY)
+    cost_24h_aud = s.FloatField(**COST_24H)
+    cost_7d_aud = s.FloatField(**COST_7D)
+    cost_7d_daily_avg_aud = s.FloatField(**COST_AVG)
     generated_at = s.DateTimeField()
 
 
@@ -203,9 +206,9 @@ class CostBreakdownDomainSerializer(s.Serializer):
 
 
 class CostOverviewSerializer(s.Serializer):
-    cost_24h_aud = s.FloatField(**MONEY)
-    cost_7d_aud = s.FloatField(**MONEY)
-    cost_7d_daily_avg_aud = s.FloatField(**MONEY)
+    cost_24h_aud = s.FloatField(**COST_24H)
+    cost_7d_aud = s.FloatField(**COST_7D)
+    cost_7d_daily_avg_aud = s.FloatField(**COST_AVG)
     by_team = CostBreakdownTeamSerializer(many=True)
     by_domain = CostBreakdownDomainSerializer(many=True)
     window_start = s.DateField()
