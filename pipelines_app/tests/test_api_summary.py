@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from pipelines_app.warehouse import reset_warehouse
+
 from .api_support import *  # noqa: F403
 from .api_support import NOW
 
@@ -88,3 +90,15 @@ def test_empty_warehouse(api, warehouse):
 
 def test_anonymous_is_401(client_for, warehouse, at_now):
     assert client_for(None).get("/api/summary").status_code == 401
+
+
+def test_no_warehouse_is_503_envelope(api, settings):
+    reset_warehouse()
+    settings.CT_WAREHOUSE_BACKEND = "none"
+    try:
+        for url in ("/api/summary", "/api/pipelines", "/api/pipelines/p1/impact", "/api/costs/anomalies"):
+            response = api.get(url)
+            assert response.status_code == 503
+            assert response.json()["error"]["code"] == "database_unavailable"
+    finally:
+        reset_warehouse()
