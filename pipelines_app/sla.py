@@ -26,6 +26,7 @@ STATUSES = ("ok", "at_risk", "breached")
 DEFAULT_MAX_BREACH_RATIO = 0.1
 AT_RISK_FRACTION = 0.8
 DEFAULT_WINDOW_DAYS = 7
+MAX_WINDOW_DAYS = 90
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,11 @@ class PipelineSlaView(APIView):
         responses={200: ser.SlaSerializer, **ERRORS},
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
-        return Response(sla.pipeline_sla(pipeline_id, days=days_param(request, sla.DEFAULT_WINDOW_DAYS, 90)))
+        return Response(
+            sla.pipeline_sla(
+                pipeline_id, days=days_param(request, sla.DEFAULT_WINDOW_DAYS, sla.MAX_WINDOW_DAYS)
+            )
+        )
 
 
 class SlaListView(APIView):
@@ -145,7 +149,7 @@ class SlaListView(APIView):
         responses={200: ser.SlaPageSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        days = days_param(request, sla.DEFAULT_WINDOW_DAYS, 90)
+        days = days_param(request, sla.DEFAULT_WINDOW_DAYS, sla.MAX_WINDOW_DAYS)
         status = choice_param(request, "status", sla.STATUSES)
         offset, limit = page_params(request)
         items, total, by_status = sla.list_sla(
@@ -153,7 +157,7 @@ class SlaListView(APIView):
             limit=limit,
             status=status,
             days=days,
-            **filters(request, *("team", "domain", "criticality", "search")),
+            **filters(request, "team", "domain", "criticality", "search"),
         )
         return Response(page(items, total, offset, limit, days=days, by_status=by_status))
 
