@@ -69,7 +69,8 @@ def build(path: Path, pipelines: int) -> dict:
     # readers in the next layer: 0, 1, 1, 2 or 3 (mean 1.4) per dataset
     con.execute(
         f"""INSERT INTO LINEAGE_EDGES
-        SELECT DISTINCT id, 'dataset', 'p' || ((layer + 1) * {per_layer} + (hash(id, m) % {per_layer})::BIGINT), 'pipeline'
+        SELECT DISTINCT id, 'dataset',
+               'p' || ((layer + 1) * {per_layer} + (hash(id, m) % {per_layer})::BIGINT), 'pipeline'
         FROM ds, range(3) r(m)
         WHERE layer < {LAYERS - 1} AND m < [0, 1, 1, 2, 3][(1 + h % 5)::BIGINT]"""
     )
