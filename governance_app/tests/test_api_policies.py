@@ -329,3 +329,22 @@ def test_register_and_review_queue(viewer, client_for):
         ("p_wait", "awaiting_review"),
     ]
     assert client.get("/api/policies/review-queue?kind=other").status_code == 400
+
+
+def test_through_a_control_tier_four_eyes_concern_the_acting_people(client_for, traveller):
+    from django.contrib.auth.models import Group
+
+    from controltower.api.auth import SERVICE_GROUP
+    from controltower.tests.personas import make_user
+
+    service = make_user("svc-control", "governance_admin")
+    service.groups.add(Group.objects.get(name=SERVICE_GROUP))
+    tier = client_for(service)
+    proposed = tier.post("/api/policies/assign", proposal(), format="json", HTTP_X_ACTING_USER="gina")
+    assert proposed.json()["proposed_by"] == "gina"
+    review = {"scope": "team", "target_id": "payments", "decision": "approve"}
+    refused = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gina")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "four_eyes_violation"
+    approved = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gus")
+    assert approved.status_code == 200 and approved.json()["exception_reviewer"] == "gus"
+    assert set(PolicyAuditEvent.objects.values_list("changed_by", flat=True)) == {"gina", "gus"}

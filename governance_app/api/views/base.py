@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from controltower.api.auth import acting_username
 from controltower.api.errors import ApiError
 from controltower.api.params import choice_param, page, page_params
 from controltower.roles import GOVERNANCE_ADMIN
@@ -29,7 +30,9 @@ EXPORT_FORMAT = OpenApiParameter(
 
 
 class WriteView(APIView):
-    """POST: validate with `input_serializer` (400 naming the field), then `perform` the action."""
+    """POST: validate with `input_serializer` (400 naming the field), then `perform` the action as
+    the acting user (the caller, or the person a control tier's service account names in
+    X-Acting-User), so audit rows and four eyes concern the real person."""
 
     write_role = GOVERNANCE_ADMIN
     input_serializer = None
@@ -38,9 +41,9 @@ class WriteView(APIView):
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():  # a request that makes several changes makes all or none
-            return Response(self.perform(serializer.validated_data, request.user))
+            return Response(self.perform(serializer.validated_data, acting_username(request)))
 
-    def perform(self, data: dict, user) -> dict:
+    def perform(self, data: dict, user: str) -> dict:
         raise NotImplementedError
 
 
