@@ -127,10 +127,6 @@ def test_a_write_to_both_reaches_each_live_source(control, client_for, governanc
     assert {r["request_id"] for r in rows} == {response["X-Request-ID"]}  # one request id across tiers
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="governance_app WriteView passes request.user, not acting_username(request), to actions",
-)
 def test_the_source_audit_names_the_person_not_the_service_account(control, client_for, governance_admin):
     admin = client_for(governance_admin)
     target = f"live-actor-{time.monotonic_ns()}"
