@@ -102,6 +102,13 @@ def effective(name: str) -> dict:
     return {"items": items, "total": 2, "offset": 0, "limit": 500, "summary": summary}
 
 
+EXCEPTION = {
+    "id": 7, "kind": "policy", "scope": "team", "target_id": "sales", "status": "proposed", "recorded_status": "proposed",
+    "is_active": True, "exception_reason": "Quarter-end load", "proposed_by": "gina", "proposed_at": "2026-11-19T09:00:00Z",
+    "exception_reviewer": "", "exception_reviewed_at": None, "review_note": "", "exception_expires_at": "2026-12-31T23:59:59Z",
+    "review_due_at": "2026-11-25T00:00:00Z", "waiver_template": "", "days_to_expiry": 41.5, "profile": "relaxed",
+}  # fmt: skip
+
 HISTORY = [
     {"id": 1, "action": "assign", "scope": "team", "target_id": "sales", "changed_by": "gina",
      "changed_at": "2026-11-19T09:00:00Z", "reason": "pilot", "old_value": None,
@@ -147,7 +154,10 @@ def serve(stub, name: str) -> None:
     stub.reply("/api/policies/profiles", {"items": [{"profile": "strict", "thresholds": {}}], "total": 1})
     stub.reply("/api/policies/effective", effective(name))
     stub.reply("/api/policies/history", page(HISTORY if name == "aws" else []))
-    stub.reply("/api/policies/exceptions/register", {**page([]), "counts": {"proposed": 0}})
+    stub.reply(
+        "/api/policies/exceptions/register",
+        {**page([EXCEPTION] if name == "aws" else []), "counts": {"proposed": 1}},
+    )
     stub.reply("/api/policies/review-queue", {**page([]), "counts": {}})
     stub.reply("/api/dq/standards", {**page([]), "baseline": {"max_failures_7d": 3}})
     stub.reply("/version", {"build": {"build_id": "b1", "git_sha": "abc123", "release_tag": "v1"}})

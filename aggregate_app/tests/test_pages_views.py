@@ -183,6 +183,14 @@ def test_policy_page_is_read_only_for_a_viewer(page):
     assert "gina" in html.split('data-testid="audit-table"')[1]
 
 
+def test_policy_shows_the_exception_register(page, estate):
+    html = page("?view=policy&policy_exception=proposed")
+    register = html.split('data-testid="exceptions-table"')[1].split("</table>")[0]
+    assert "sales" in register and "Quarter-end load" in register and "gina" in register
+    assert "2026-12-31 23:59" in register and "in 41.5 days" in register
+    assert estate["aws"].calls("/api/policies/exceptions/register")[0].query["status"] == ["proposed"]
+
+
 def test_policy_filters_go_to_the_sources_and_the_table(page, estate):
     html = page("?view=policy&policy_profile=relaxed&policy_audit_action=assign&policy_audit_target=sales")
     table = html.split('data-testid="effective-table"')[1].split("</table>")[0]

@@ -100,8 +100,12 @@ def open_page(chromium, estate, sessions):
         context.close()
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, part=None) -> Path:
+    """The whole page, or one element of it (`part`, a locator)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if part is not None:
+        part.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
     return path

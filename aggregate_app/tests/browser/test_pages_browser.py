@@ -132,6 +132,7 @@ def test_copy_as_markdown_puts_the_action_summary_on_the_clipboard(open_page, es
     plain = page.evaluate("navigator.clipboard.readText()")
     assert plain.startswith(f"Incident {incident} — ") and f"Likely cause: {likely}" in plain
     screenshot(page, "incidents-action-panel")
+    screenshot(page, "incidents-action-panel-only", page.get_by_test_id("action-panel"))
 
 
 def test_without_a_clipboard_the_text_is_shown_to_copy_by_hand(open_page):
@@ -164,6 +165,7 @@ def test_a_governance_admin_assigns_a_profile_and_sees_it_audited(open_page):
     expect(first).to_contain_text(team_name)
     expect(first).to_contain_text("Browser test: tighten the team's SLA")
     screenshot(page, "policy-after-assign")
+    screenshot(page, "policy-audit-table", page.locator("section", has=page.get_by_test_id("audit-table")))
     # the assignment is live in the effective table, filtered by the team through the URL
     page.goto(page.url.split("?")[0] + f"?view=policy&policy_source=aws&policy_team={team_name}")
     expect(page.locator('[data-testid="effective-table"] tbody tr').first).to_contain_text("strict")
