@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .build import build_identity
 from .health import health_report
 
 
@@ -28,12 +29,14 @@ class HealthView(APIView):
                 "warehouse": serializers.DictField(),
                 "broker": serializers.DictField(),
                 "tier": serializers.CharField(),
+                "build": serializers.DictField(),
                 "checked_at": serializers.DateTimeField(),
             },
         )
     )
     def get(self, request):
-        return Response({**health_report(), "tier": tier(), "checked_at": timezone.now()})
+        body = {**health_report(), "tier": tier(), "build": build_identity(), "checked_at": timezone.now()}
+        return Response(body)
 
 
 class VersionView(APIView):
@@ -60,14 +63,9 @@ class VersionView(APIView):
         )
     )
     def get(self, request):
-        build = {
-            "build_id": settings.BUILD_ID,
-            "git_sha": settings.GIT_SHA,
-            "release_tag": settings.RELEASE_TAG,
-        }
         return Response(
             {
-                "build": build,
+                "build": build_identity(),
                 "service": "control-tower",
                 "tier": tier(),
                 "environment": settings.CT_ENV,

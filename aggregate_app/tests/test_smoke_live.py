@@ -172,10 +172,6 @@ def truth(estate, artifacts, **expected):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no ops page carries the build banner yet (ops pages, issue 8): truth_ui_build_banner FAILs",
-)
 def test_truth_check_agrees_with_the_build_and_indexes_the_artifacts(estate, tmp_path):
     (tmp_path / "api_smoke.log").write_text("PASS health: ok\n")
     done = truth(estate, tmp_path)

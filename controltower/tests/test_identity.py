@@ -69,3 +69,14 @@ def test_schema_and_docs_are_served(client_for, viewer):
 def test_health_reports_the_governance_engine_in_use(anon_client, duckdb_file):
     expected = "postgresql" if os.environ.get("CT_TEST_DB") == "postgres" else "sqlite"
     assert anon_client.get("/health").json()["database"] == {"status": "ok", "engine": expected}
+
+
+def test_health_and_pages_show_the_same_build(anon_client, settings, duckdb_file):
+    settings.BUILD_ID, settings.GIT_SHA, settings.RELEASE_TAG = "build-7", "def5678", "v2.0.0"
+    assert anon_client.get("/health").json()["build"] == {
+        "build_id": "build-7",
+        "git_sha": "def5678",
+        "release_tag": "v2.0.0",
+    }
+    page = anon_client.get("/login/").content.decode()
+    assert 'data-build-id="build-7" data-git-sha="def5678" data-release-tag="v2.0.0"' in page
