@@ -6,6 +6,7 @@ import pytest
 
 from controltower.tests.personas import *  # noqa: F401,F403
 from controltower.tests.services import require_postgres_for_pass
+from pipelines_app.tests.fixtures import fakesnow_server, telemetry, warehouse  # noqa: F401
 
 
 def pytest_configure(config):

@@ -84,7 +84,9 @@ class Telemetry:
         return row
 
     def edge(self, src_id: str, src_kind: str, dst_id: str, dst_kind: str) -> None:
-        self._insert("LINEAGE_EDGES", {"src_id": src_id, "src_kind": src_kind, "dst_id": dst_id, "dst_kind": dst_kind})
+        self._insert(
+            "LINEAGE_EDGES", {"src_id": src_id, "src_kind": src_kind, "dst_id": dst_id, "dst_kind": dst_kind}
+        )
 
     def cost(self, pipeline_id: str, usage_date: date, cost_aud: float, **fields) -> dict:
         self._run_seq += 1

@@ -12,8 +12,13 @@ leaves fakesnow alone once it does that itself.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import fakesnow
 import pyarrow as pa
 import pyarrow.compute as pc
+
+# fakesnow.server() runs `import fakesnow.server`, after which the name is the submodule: keep the
+# function so a second emulator in the same process can still start.
+_start_server = fakesnow.server
 
 
 def fix_null_timestamps() -> None:
@@ -40,8 +45,6 @@ def fix_null_timestamps() -> None:
 def serve() -> Iterator[dict]:
     """Start fakesnow's server in this process; yields connect() kwargs (host, port, protocol,
     user, password...)."""
-    import fakesnow
-
     fix_null_timestamps()
-    with fakesnow.server() as kwargs:
+    with _start_server() as kwargs:
         yield kwargs

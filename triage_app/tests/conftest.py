@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from governance_app.models import RunbookGovernance
-from pipelines_app.tests.conftest import NOW, fakesnow_server, telemetry, warehouse  # noqa: F401
+from pipelines_app.tests.fixtures import NOW
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
 from .helpers import SNOWFLAKE_DENIED

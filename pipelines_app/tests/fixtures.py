@@ -1,0 +1,51 @@
+"""Warehouse fixtures, registered once for the whole suite by the root conftest: every telemetry
+test runs on DuckDB and on the Snowflake path (the real connector against a fakesnow server)."""
+
+import uuid
+from datetime import datetime
+
+import pytest
+
+from pipelines_app.warehouse import emulator, get_warehouse, reset_warehouse
+
+from .builder import Telemetry
+
+NOW = datetime(2026, 11, 20, 12, 0, 0)
+
+
+@pytest.fixture(scope="session")
+def fakesnow_server():
+    """One Snowflake emulator per test session (each test gets its own database)."""
+    with emulator.serve() as kwargs:
+        yield kwargs
+
+
+@pytest.fixture(params=["duckdb", "snowflake"])
+def warehouse(request, settings, tmp_path):
+    reset_warehouse()
+    if request.param == "duckdb":
+        settings.CT_WAREHOUSE_BACKEND = "duckdb"
+        settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
+    else:
+        kw = request.getfixturevalue("fakesnow_server")
+        settings.CT_WAREHOUSE_BACKEND = "snowflake"
+        settings.SNOWFLAKE = {
+            "account": "",
+            "account_url": f"{kw['protocol']}://{kw['host']}:{kw['port']}",
+            "user": kw["user"],
+            "password": kw["password"],
+            "private_key_pem_b64": "",
+            "role": "",
+            "warehouse": "",
+            "database": f"CT_TEST_{uuid.uuid4().hex[:8].upper()}",
+            "schema": "OBS",
+        }
+    wh = get_warehouse()
+    wh.create_schema()
+    yield wh
+    reset_warehouse()
+
+
+@pytest.fixture
+def telemetry(warehouse):
+    return Telemetry(warehouse, NOW)
