@@ -10,7 +10,7 @@ from datetime import UTC
 import pytest
 import time_machine
 
-from .conftest import NOW
+from .fixtures import NOW
 
 NOW_UTC = NOW.replace(tzinfo=UTC)
 
