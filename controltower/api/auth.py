@@ -4,6 +4,7 @@ A control tier calls sources with a service account's token (a user in the "serv
 names the person it acts for in `X-Acting-User`; only then does `request.acting_user` become that
 name, so audit rows record the real person. From anyone else the header is ignored."""
 
+import hmac
 import re
 
 from django.conf import settings
@@ -14,6 +15,11 @@ from controltower.roles import OPERATOR, has_role
 SERVICE_GROUP = "service"
 ACTING_USER_HEADER = "X-Acting-User"
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
+# Tokens are found by their first characters and the whole key is then compared in constant time
+# (hmac.compare_digest): a database equality lookup on the full key could, in principle, leak how
+# much of a guess matched through its timing. The selector gives away at most 8 of 40 hex digits.
+SELECTOR_LEN = 8
+_KEY = re.compile(r"^[A-Za-z0-9_-]{8,40}$")  # what ct_user and demo_users issue; Token.key holds 40
 
 
 def is_service_account(user) -> bool:
@@ -57,6 +63,21 @@ class TokenOrBearerAuthentication(authentication.TokenAuthentication):
         user, token = self.authenticate_credentials(key)
         request.acting_user = request._request.acting_user = asserted_acting_user(request, user)
         return user, token
+
+    def authenticate_credentials(self, key: str):
+        if not _KEY.match(key):
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        model = self.get_model()
+        candidates = model.objects.select_related("user").filter(key__startswith=key[:SELECTOR_LEN])
+        token = None
+        for candidate in candidates:
+            if hmac.compare_digest(candidate.key.encode(), key.encode()):
+                token = candidate
+        if token is None:
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed("User inactive or deleted.")
+        return token.user, token
 
 
 class RolePermission(permissions.BasePermission):
