@@ -40,5 +40,8 @@ schema-check: $(STAMP)
 	$(PY) manage.py spectacular --file $(VENV)/schema.check.yml --validate --fail-on-warn
 	diff -u schema.yml $(VENV)/schema.check.yml || (echo "schema.yml is stale: run 'make schema' and commit it" && exit 1)
 
+# Benchmarks (not tests): `make bench` is the full run (10M runs, for people; tens of minutes),
+# `make bench BENCH_SIZE=quick` the CI smoke run. Results: bench/results/latest.json.
+BENCH_SIZE ?= full
 bench: $(STAMP)
-	$(PY) bench/run.py $(BENCH_ARGS)
+	BENCH_SIZE=$(BENCH_SIZE) $(PY) bench/run.py $(BENCH_ARGS)
