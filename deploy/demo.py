@@ -30,12 +30,24 @@ def url(tier: str) -> str:
     return f"http://{HOST}:{PORTS[tier]}"
 
 
+def git_sha() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=5)
+        return out.stdout.strip()
+    except OSError:
+        return ""
+
+
 def tier_env(tier: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CT_SOURCE", "DATABASE_URL", "SF_"))}
     env.update(
         CT_DATA_DIR=str(VAR / tier), DJANGO_SETTINGS_MODULE="controltower.settings", PYTHONUNBUFFERED="1"
     )
     env.setdefault("CT_PUBLIC_READ", "0")
+    # The demo's tiers share one build identity, so diagnostics can reconcile them.
+    env.setdefault("BUILD_ID", "demo-local")
+    env.setdefault("GIT_SHA", git_sha() or "unknown")
+    env.setdefault("RELEASE_TAG", "demo")
     if tier == "control":
         env["CT_WAREHOUSE_BACKEND"] = "none"
         env["CT_SOURCES"] = ",".join(f"{s}={url(s)}" for s in SOURCES)
