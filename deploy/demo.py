@@ -32,7 +32,8 @@ def url(tier: str) -> str:
 
 def git_sha() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=5)
+        cmd = ["git", "rev-parse", "HEAD"]
+        out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=5)
         return out.stdout.strip()
     except OSError:
         return ""
