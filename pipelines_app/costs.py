@@ -144,3 +144,11 @@ def pipeline_cost(pipeline_id: str, days: int = DEFAULT_TREND_DAYS) -> dict:
         "runs": sum(p["runs"] for p in series),
         "series": series,
     }
+
+
+def run_cost(run_id: str) -> dict | None:
+    """The cost booked against one run, or None when none was."""
+    row = q.fetch_one("run_cost", run_id=run_id)
+    if not row or not row.get("cost_rows"):
+        return None
+    return {"cost_aud": q.money(row["cost_aud"]), "credits_used": q.num(row["credits_used"], 4)}

@@ -375,3 +375,29 @@ WHERE pipeline_id = :pipeline_id
   AND usage_date <= :day
 GROUP BY COALESCE(warehouse_name, 'unknown')
 ORDER BY latest_cost_aud DESC, warehouse_name;
+
+
+-- ===================================================================== single runs (triage)
+
+-- name: run_by_id
+-- One run by id (ids are unique per source; the newest wins if a producer reused one).
+SELECT run_id, pipeline_id, status, start_ts, end_ts, duration_seconds, rows_processed,
+       error_code, error_message, trigger_type, attempt
+FROM PIPELINE_RUNS
+WHERE run_id = :run_id
+ORDER BY start_ts DESC NULLS LAST, pipeline_id
+LIMIT 1;
+
+-- name: run_history
+-- A pipeline's runs in a window: how many, how many failed, how many failed with one error code.
+SELECT COUNT(*) AS runs,
+       COUNT_IF(status = 'FAILED') AS failures,
+       COUNT_IF(status = 'FAILED' AND error_code = :error_code) AS same_error_code,
+       MAX(IFF(status = 'SUCCESS', end_ts, NULL)) AS last_success_end_ts
+FROM PIPELINE_RUNS
+WHERE pipeline_id = :pipeline_id AND start_ts >= :since AND start_ts <= :until;
+
+-- name: run_cost
+SELECT SUM(cost_aud) AS cost_aud, SUM(credits_used) AS credits_used, COUNT(*) AS cost_rows
+FROM RUN_COSTS
+WHERE run_id = :run_id;
