@@ -1,53 +1,80 @@
 """Read endpoints of a source API over HTTP, each against its bare SQL (scenarios 1, 2, 3 and 7).
 
-For one data set: the bare-SQL baseline first (bench/sqlbase.py, its own process, before the API
-opens the DuckDB file), then the source API under gunicorn (one worker, eight threads): per figure,
-warm-up requests, then sequential requests, timed server-side (gunicorn's request time) and by the
-client. The worker's peak RSS (VmHWM) is read when the figures are done."""
+For one data set: the source API under gunicorn (one worker, eight threads) on the data directory,
+and bench/sqlbase.py on a copy of it (DuckDB lets one process open a file). Per figure, warm-up
+on both, then per iteration one bare-SQL replay and one request, alternately, so a sample and its
+baseline see the same machine; the ratio is taken per pair (median of the pairs' ratios). Requests
+are timed server-side (gunicorn's request time) and by the client. The worker's peak RSS (VmHWM)
+is read when the figures are done."""
 
 import json
+import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from common import PY, ROOT, SERVER_THREADS, Client, Server, base_env, peak_rss_mb, rss_mb, stats_ms
+from common import PY, ROOT, SERVER_THREADS, Client, Server, base_env, median, peak_rss_mb, rss_mb, stats_ms
 
 
-def bare_sql(dataset: dict, figures: dict) -> dict:
-    with tempfile.TemporaryDirectory(prefix="ct-bench-sql-") as tmp:
-        spec, out = Path(tmp) / "spec.json", Path(tmp) / "out.json"
-        spec.write_text(json.dumps({"figures": figures}))
-        data_dir = Path(dataset["data_dir"])
-        done = subprocess.run(
-            [PY, str(ROOT / "bench" / "sqlbase.py"), str(data_dir), str(spec), str(out)],
+class BareSql:
+    """bench/sqlbase.py on a copy of the data directory, one replay per `time(figure, i)`."""
+
+    def __init__(self, dataset: dict, figures: dict):
+        source = Path(dataset["data_dir"])
+        self.tmp = Path(tempfile.mkdtemp(prefix="ct-bench-sql-", dir=source.parent))
+        self.copy = self.tmp / "data"
+        shutil.copytree(source, self.copy, ignore=shutil.ignore_patterns("access-*", "server-*"))
+        spec = self.tmp / "spec.json"
+        spec.write_text(json.dumps({"figures": {f: {"paths": j["paths"]} for f, j in figures.items()}}))
+        self.errors = (self.tmp / "sqlbase.err").open("w")
+        self.proc = subprocess.Popen(
+            [PY, str(ROOT / "bench" / "sqlbase.py"), str(self.copy), str(spec)],
             cwd=ROOT,
-            env=base_env(data_dir),
-            capture_output=True,
+            env=base_env(self.copy),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
             text=True,
         )
-        if done.returncode:
-            raise SystemExit(f"bare-SQL baseline failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-        return json.loads(out.read_text())
+        first = self.proc.stdout.readline()
+        if not first:
+            self.close()
+            raise SystemExit(f"bare-SQL baseline failed: {(self.tmp / 'sqlbase.err').read_text()[-4000:]}")
+        self.statements = json.loads(first)
+
+    def time(self, figure: str, index: int) -> float:
+        self.proc.stdin.write(f"{figure} {index}\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=60)
+        self.errors.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def over_http(server: Server, token: str, job: dict) -> dict:
+def interleaved(server: Server, bare: BareSql, token: str, figure: str, job: dict) -> dict:
     client = Client(server.url, token)
     paths = job["paths"]
     for i in range(job.get("warmup", 2)):
+        bare.time(figure, i)
         status, body, _ = client.get(paths[i % len(paths)])
         if status != 200:
             raise SystemExit(f"{paths[i % len(paths)]}: HTTP {status} {body[:300]!r}")
     offset = server.log_offset()
-    client_s, sizes, errors = [], [], 0
+    client_s, sql_s, sizes, errors = [], [], [], 0
     for i in range(job["iterations"]):
+        sql_s.append(bare.time(figure, i))
         status, body, took = client.get(paths[i % len(paths)])
         errors += status != 200
         client_s.append(took)
         sizes.append(len(body))
     server_s = _logged(server, offset, job["iterations"])
-    return {"server_s": server_s, "client_s": client_s, "errors": errors, "bytes": max(sizes)}
+    return {"server_s": server_s, "client_s": client_s, "sql_s": sql_s, "errors": errors, "bytes": max(sizes)}
 
 
 def _logged(server: Server, offset: int, expected: int) -> list[float]:
@@ -63,27 +90,30 @@ def _logged(server: Server, offset: int, expected: int) -> list[float]:
 def measure(dataset: dict, figures: dict, then: Callable[[Server], dict] | None = None) -> dict:
     """{figure: {api (server-side), client, bare_sql, ratio, ...}, "_process": {peak RSS},
     "_then": what `then(server)` returned (run on the same server after the figures)}."""
-    bare = bare_sql(dataset, figures)
+    bare = BareSql(dataset, figures) if figures else None
     server = Server(Path(dataset["data_dir"]))
     try:
         worker = server.worker_pid()
         started_rss = rss_mb(worker)
-        measured = {fig: over_http(server, dataset["token"], job) for fig, job in figures.items()}
+        measured = {f: interleaved(server, bare, dataset["token"], f, job) for f, job in figures.items()}
         peak = peak_rss_mb(worker)
         extra = then(server) if then else None
         peak_after = peak_rss_mb(worker)
     finally:
         server.stop()
+        if bare:
+            bare.close()
     out = {}
     for fig, m in measured.items():
-        api, sql = stats_ms(m["server_s"]), stats_ms(bare[fig]["samples_s"])
+        api, sql = stats_ms(m["server_s"]), stats_ms(m["sql_s"])
+        pairs = [a / b for a, b in zip(m["server_s"], m["sql_s"], strict=False) if b > 0]
         out[fig] = {
             "paths": figures[fig]["paths"][:3] + (["..."] if len(figures[fig]["paths"]) > 3 else []),
             "api_server_side": api,
             "api_client_side": stats_ms(m["client_s"]),
             "bare_sql": sql,
-            "statements_per_request": bare[fig]["statements_per_request"],
-            "ratio_median": round(api["median_ms"] / sql["median_ms"], 2) if sql["median_ms"] else None,
+            "statements_per_request": bare.statements[fig],
+            "ratio_median": round(median(pairs), 2) if pairs else None,
             "ratio_p95": round(api["p95_ms"] / sql["p95_ms"], 2) if sql["p95_ms"] else None,
             "errors": m["errors"],
             "response_bytes": m["bytes"],

@@ -279,12 +279,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: a CI smoke run of a few minutes")
     parser.add_argument("--only", default="1,2,3,4,5,6,7", help="scenarios to run, e.g. 1,7")
     parser.add_argument("--reuse-data", action="store_true", help="keep data sets built by an earlier run")
+    parser.add_argument("--iterations", type=int, help="requests per figure (default: by size)")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when an aim is missed")
     args = parser.parse_args()
     args.quick = args.quick or os.environ.get("BENCH_SIZE") == "quick"
     only = {int(s) for s in args.only.split(",") if s.strip()}
     size_name = "quick" if args.quick else "full"
-    size = SIZES[size_name]
+    size = SIZES[size_name] | ({"iterations": args.iterations} if args.iterations else {})
     started = time.monotonic()
     results = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),

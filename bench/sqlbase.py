@@ -1,15 +1,16 @@
 #!/usr/bin/env python
 """The bare-SQL baseline of an endpoint: the statements it sends to DuckDB, replayed on a raw cursor.
 
-Run in its own process on a data directory (before the source API opens the DuckDB file):
-each path is requested once through Django's test client while the warehouse records every
-statement (transpiled text and binds); then, per iteration, the recorded statements of the next
-path are executed back to back on a cursor of the same DuckDB connection and fetched
-(`fetchall()`), and the wall time is one sample. No Django, no transpile, no row conversion, no
-rendering: what is left is DuckDB's own work, the floor an endpoint's time is compared with.
+Runs in its own process on a copy of the data directory (the source API holds the original file),
+driven over stdin/stdout so that its samples interleave with the API's requests and both see the
+same machine. First each path of each figure is requested once through Django's test client while
+the warehouse records every statement (transpiled text and binds); then each `<figure> <i>` line
+replays the recorded statements of path i back to back on a cursor of the same DuckDB connection,
+fetching every row (`fetchall()`), and answers the wall time in seconds. No Django, no transpile,
+no row conversion, no rendering: DuckDB's own work, the floor an endpoint is compared with.
 
-    python bench/sqlbase.py DATA_DIR SPEC_JSON OUT_JSON
-    SPEC_JSON: {"figures": {"<id>": {"paths": [...], "iterations": n, "warmup": w}}}
+    python bench/sqlbase.py DATA_DIR SPEC_JSON
+    SPEC_JSON: {"figures": {"<id>": {"paths": [...]}}}; first line out: {"<id>": statements per request}
 """
 
 import json
@@ -68,24 +69,19 @@ def replay(cursor, statements: list[tuple[str, list]]) -> float:
 
 
 def main() -> None:
-    data_dir, spec_path, out_path = sys.argv[1:4]
+    data_dir, spec_path = sys.argv[1:3]
     setup(data_dir)
     from pipelines_app.warehouse import get_warehouse
 
     spec = json.loads(Path(spec_path).read_text())
-    results = {}
-    for figure, job in spec["figures"].items():
-        per_path = record(job["paths"])
-        cursor = get_warehouse()._connection().cursor()
-        for i in range(job.get("warmup", 2)):
-            replay(cursor, per_path[i % len(per_path)])
-        samples = [replay(cursor, per_path[i % len(per_path)]) for i in range(job["iterations"])]
-        results[figure] = {
-            "statements_per_request": round(sum(map(len, per_path)) / len(per_path), 1),
-            "samples_s": samples,
-        }
-        cursor.close()
-    Path(out_path).write_text(json.dumps(results))
+    recorded = {figure: record(job["paths"]) for figure, job in spec["figures"].items()}
+    cursor = get_warehouse()._connection().cursor()
+    counts = {f: round(sum(map(len, per_path)) / len(per_path), 1) for f, per_path in recorded.items()}
+    print(json.dumps(counts), flush=True)
+    for line in sys.stdin:
+        figure, index = line.split()
+        per_path = recorded[figure]
+        print(replay(cursor, per_path[int(index) % len(per_path)]), flush=True)
 
 
 if __name__ == "__main__":
