@@ -31,6 +31,7 @@ DEFAULT_DEPTH = 5
 MAX_DEPTH = 20
 MAX_NODES = 2000
 MAX_REACH_NODES = 20000
+EDGE_SCAN_FRONTIER = q.MAX_IN_LIST  # a wider frontier reads every edge in one statement
 
 Node = tuple[str, str]  # (id, edge kind: "pipeline" | "dataset")
 
@@ -140,28 +141,73 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
 
 @dataclass
 class Reach:
-    """Consumer assets reachable from a set of pipelines, and which of them reach each one."""
+    """Consumer assets reachable from a set of pipelines, and which of them reach each one.
 
-    consumers: dict[str, dict] = field(default_factory=dict)  # id -> dataset row + "origins" (set)
+    Which origins reach a consumer is a bitmask over `origins` (sorted; bit i = origins[i]), so
+    counting costs a popcount, not a set per consumer."""
+
+    origins: list[str] = field(default_factory=list)
+    consumers: dict[str, dict] = field(default_factory=dict)  # id -> dataset row + "mask"
     truncated: bool = False
 
-    def consumers_of(self, pipeline_id: str) -> list[dict]:
-        return [c for c in self.consumers.values() if pipeline_id in c["origins"]]
+    def impacted_by(self, consumer_id: str) -> int:
+        return self.consumers[consumer_id]["mask"].bit_count()
+
+    def origins_of(self, consumer_id: str, limit: int | None = None) -> list[str]:
+        """The origins that reach a consumer, in id order (the first `limit`)."""
+        mask, found = self.consumers[consumer_id]["mask"], []
+        while mask and (limit is None or len(found) < limit):
+            low = mask & -mask
+            found.append(self.origins[low.bit_length() - 1])
+            mask ^= low
+        return found
+
+    def consumer_counts(self) -> dict[str, int]:
+        """{origin: consumers it reaches}, by bit-sliced counters (a ripple-carry adder over the
+        masks as big integers): the cost grows with the number of consumers, not of (consumer,
+        origin) pairs."""
+        planes: list[int] = []
+        for consumer in self.consumers.values():
+            carry, k = consumer["mask"], 0
+            while carry:
+                if k == len(planes):
+                    planes.append(0)
+                planes[k], carry = planes[k] ^ carry, planes[k] & carry
+                k += 1
+        width = len(self.origins)
+        bits = [format(plane, f"0{width}b")[::-1] for plane in planes]
+        return {o: sum(1 << k for k, b in enumerate(bits) if b[i] == "1") for i, o in enumerate(self.origins)}
+
+
+def _all_edges() -> dict[Node, list[Node]]:
+    adjacency: dict[Node, list[Node]] = defaultdict(list)
+    for r in q.fetch_all("lineage_edges_all"):
+        adjacency[(r["src_id"], r["src_kind"].lower())].append((r["dst_id"], r["dst_kind"].lower()))
+    return adjacency
+
+
+def _level_edges(frontier: set[Node], adjacency: dict | None) -> list[tuple[Node, Node]]:
+    if adjacency is None:
+        return _edges_from(frontier)
+    return [(src, dst) for src in frontier for dst in adjacency.get(src, ())]
 
 
 def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
-    """Multi-source walk: one statement per level for all origins together, then one lookup of
-    the datasets reached. Which origins reach a node rides along as a bitmask (bit i = origin i),
+    """Multi-source walk: one statement per level for all origins together (or, once a frontier
+    needs more than one IN-list, one statement reading every edge), then one lookup of the
+    datasets reached. Which origins reach a node rides along as a bitmask (bit i = origin i),
     and only newly arrived origins propagate, so each (node, origin) pair is handled once."""
     origins = sorted(set(pipeline_ids))
     seen: dict[Node, int] = {(p, "pipeline"): 1 << i for i, p in enumerate(origins)}
     delta = dict(seen)
-    truncated = False
+    truncated, adjacency = False, None
     for _ in range(depth):
         if not delta:
             break
+        if adjacency is None and len(delta) > EDGE_SCAN_FRONTIER:
+            adjacency = _all_edges()
         arrived: dict[Node, int] = defaultdict(int)
-        for src, dst in _edges_from(set(delta)):
+        for src, dst in _level_edges(set(delta), adjacency):
             if dst not in seen:
                 if len(seen) >= MAX_REACH_NODES:
                     truncated = True
@@ -178,12 +224,8 @@ def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
         "datasets_by_ids", "ids", [node_id for node_id, kind in seen if kind == "dataset"]
     )
     consumers = {
-        r["dataset_id"]: {**r, "origins": _members(seen[(r["dataset_id"], "dataset")], origins)}
+        r["dataset_id"]: {**r, "mask": seen[(r["dataset_id"], "dataset")]}
         for r in rows
         if r.get("kind") in CONSUMER_KINDS
     }
-    return Reach(consumers=consumers, truncated=truncated)
-
-
-def _members(mask: int, origins: list[str]) -> set[str]:
-    return {origins[i] for i in range(mask.bit_length()) if mask >> i & 1}
+    return Reach(origins=origins, consumers=consumers, truncated=truncated)

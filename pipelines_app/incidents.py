@@ -90,8 +90,7 @@ def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=N
             item["detected_ts"] and item["detected_ts"] >= q.aware(since)
         ):
             items.append(item)
-    reached = impact.reach(sorted({i["pipeline_id"] for i in items}))
-    hits = {pid: len(reached.consumers_of(pid)) for pid in {i["pipeline_id"] for i in items}}
+    hits = impact.reach(sorted({i["pipeline_id"] for i in items})).consumer_counts()
     for item in items:
         item["impacted_consumers"] = hits[item["pipeline_id"]]
         item["severity"] = severity(item["criticality"], item["impacted_consumers"])

@@ -23,7 +23,11 @@ TOP_ASSETS = 10
 def top_impacted_assets(limit: int = TOP_ASSETS) -> list[dict]:
     failing = [r["pipeline_id"] for r in q.fetch_all("failing_pipelines", now=q.now_naive())]
     reached = impact.reach(failing)
-    assets = [
+    ranked = sorted(
+        reached.consumers.values(),
+        key=lambda c: (-c["mask"].bit_count(), CRITICALITY_RANK.get(c["criticality"], 9), c["dataset_id"]),
+    )
+    return [
         {
             "id": c["dataset_id"],
             "name": c["name"],
@@ -31,13 +35,11 @@ def top_impacted_assets(limit: int = TOP_ASSETS) -> list[dict]:
             "criticality": c["criticality"],
             "owner": c["owner"],
             "team": c["team"],
-            "impacted_by": len(c["origins"]),
-            "failing_pipelines": sorted(c["origins"])[:10],
+            "impacted_by": reached.impacted_by(c["dataset_id"]),
+            "failing_pipelines": reached.origins_of(c["dataset_id"], limit=10),
         }
-        for c in reached.consumers.values()
+        for c in ranked[:limit]
     ]
-    assets.sort(key=lambda a: (-a["impacted_by"], CRITICALITY_RANK.get(a["criticality"], 9), a["id"]))
-    return assets[:limit]
 
 
 def build_summary() -> dict:

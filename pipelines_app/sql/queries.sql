@@ -197,6 +197,11 @@ SELECT src_id, src_kind, dst_id, dst_kind
 FROM LINEAGE_EDGES
 WHERE src_id IN (:ids);
 
+-- name: lineage_edges_all
+-- Every edge: what a walk from more origins than one IN-list holds reads instead of a level at a time.
+SELECT src_id, src_kind, dst_id, dst_kind
+FROM LINEAGE_EDGES;
+
 -- name: lineage_nodes
 -- Names and kinds of the nodes a walk reached: pipelines and datasets in one statement.
 SELECT 'pipeline' AS node_kind, pipeline_id AS id, pipeline_name AS name, 'pipeline' AS kind,

@@ -1,0 +1,61 @@
+"""impact.reach: the multi-origin walk behind summary's top impacted assets and incident severity."""
+
+import pytest
+
+from pipelines_app import impact
+
+
+def diamond(t):
+    """a -> t1 -> dash; b -> t1; b -> t2 -> rep; c -> t3 -> p_mid -> t4 -> ml; d has no lineage."""
+    for p in ("a", "b", "c", "d", "p_mid"):
+        t.pipeline(p)
+    for d in ("t1", "t2", "t3", "t4"):
+        t.dataset(d)
+    t.dataset("dash", kind="dashboard")
+    t.dataset("rep", kind="report")
+    t.dataset("ml", kind="ml_model")
+    edges = [
+        ("a", "pipeline", "t1", "dataset"),
+        ("b", "pipeline", "t1", "dataset"),
+        ("b", "pipeline", "t2", "dataset"),
+        ("t1", "dataset", "dash", "dataset"),
+        ("t2", "dataset", "rep", "dataset"),
+        ("c", "pipeline", "t3", "dataset"),
+        ("t3", "dataset", "p_mid", "pipeline"),
+        ("p_mid", "pipeline", "t4", "dataset"),
+        ("t4", "dataset", "ml", "dataset"),
+    ]
+    for edge in edges:
+        t.edge(*edge)
+
+
+@pytest.mark.parametrize("edge_scan_frontier", [impact.EDGE_SCAN_FRONTIER, 0], ids=["per-level", "all-edges"])
+def test_reach_counts_origins_per_consumer_and_consumers_per_origin(
+    telemetry, monkeypatch, edge_scan_frontier
+):
+    diamond(telemetry)
+    monkeypatch.setattr(impact, "EDGE_SCAN_FRONTIER", edge_scan_frontier)
+    reached = impact.reach(["c", "b", "a", "d", "a"])
+    assert reached.origins == ["a", "b", "c", "d"]
+    assert sorted(reached.consumers) == ["dash", "ml", "rep"]
+    assert {c: reached.impacted_by(c) for c in reached.consumers} == {"dash": 2, "rep": 1, "ml": 1}
+    assert reached.origins_of("dash") == ["a", "b"]
+    assert reached.origins_of("dash", limit=1) == ["a"]
+    assert reached.consumer_counts() == {"a": 1, "b": 2, "c": 1, "d": 0}
+
+
+def test_reach_depth_limits_the_walk(telemetry):
+    diamond(telemetry)
+    assert sorted(impact.reach(["c"], depth=3).consumers) == []  # c -> t3 -> p_mid -> t4: ml is hop 4
+    assert sorted(impact.reach(["c"], depth=4).consumers) == ["ml"]
+
+
+def test_consumer_counts_match_a_count_per_origin_on_many_origins():
+    """Bit-sliced counting against the obvious count, on masks wide enough to carry many planes."""
+    origins = [f"p{i:04d}" for i in range(300)]
+    masks = {
+        f"c{j}": sum(1 << i for i in range(300) if (i * 7 + j * 13) % (j % 5 + 2) == 0) for j in range(70)
+    }
+    reached = impact.Reach(origins=origins, consumers={c: {"mask": m} for c, m in masks.items()})
+    expected = {o: sum(m >> i & 1 for m in masks.values()) for i, o in enumerate(origins)}
+    assert reached.consumer_counts() == expected
