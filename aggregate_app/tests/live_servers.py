@@ -1,10 +1,17 @@
-"""Real Control Tower processes on free localhost ports, for the smoke, deploy and jobs tests:
-two source APIs ("aws", "azure") over small demo estates and a control tier fanning out to them,
-each a gunicorn with its own data directory, migrated, sharing one viewer token.
+"""Real Control Tower processes on free localhost ports, for the smoke, deploy, jobs and live
+aggregate tests: two source APIs ("aws", "azure") over small demo estates and a control tier
+fanning out to them, each a gunicorn with its own data directory, migrated, sharing one viewer
+token; the sources also hold a service account (governance_admin + "service") for tests that
+act as a control tier themselves (live_sources.py).
 
 `live_estate()` starts them on first use and keeps them for the test session (a module
 singleton, so every test module shares one set); they stop when the test process exits.
-`start_control(...)` starts an extra control tier (e.g. one whose azure source is stopped)."""
+`start_control(...)` starts an extra control tier (e.g. one whose azure source is stopped).
+
+The primitives here (free_port, base_env / tier_env, manage, service_account, Server,
+migrated_template, source_server, start_sources, control_env, cleaned_up_on_failure) are the one
+home for every live estate: browser/estate.py and controltower/tests/fuzz_estate.py build theirs
+from them."""
 
 import atexit
 import os
@@ -15,6 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +47,7 @@ STRIPPED = (
     "BUILD_ID",
     "GIT_SHA",
 )
+SERVICE_USER = "svc-control"
 
 
 def free_port() -> int:
@@ -54,6 +65,12 @@ def base_env(data_dir: Path, **extra: str) -> dict:
     return env
 
 
+def tier_env(data_dir: Path, **extra: str) -> dict:
+    """base_env for a server tier, also without GITHUB_* (the CI-outcomes integration's settings),
+    so no tier started here calls GitHub."""
+    return {k: v for k, v in base_env(data_dir, **extra).items() if not k.startswith("GITHUB_")}
+
+
 def manage(data_dir: Path, *args: str, **env: str) -> str:
     done = subprocess.run(
         [PY, "manage.py", *args], cwd=ROOT, env=base_env(data_dir, **env), capture_output=True, text=True
@@ -61,6 +78,12 @@ def manage(data_dir: Path, *args: str, **env: str) -> str:
     if done.returncode:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout.strip()
+
+
+def service_account(data_dir: Path, username: str = SERVICE_USER) -> str:
+    """A control tier's service account (governance_admin + "service", so it may name the person
+    it acts for) in `data_dir`'s governance database; its token."""
+    return manage(data_dir, "ct_user", username, "--role", "governance_admin", "--service").splitlines()[-1]
 
 
 @dataclass
@@ -71,6 +94,7 @@ class Server:
     port: int = 0
     proc: subprocess.Popen | None = None
     injected: list = field(default_factory=list)
+    log: str = "server.log"  # in data_dir; tiers sharing a data directory need their own
 
     @property
     def url(self) -> str:
@@ -78,7 +102,7 @@ class Server:
 
     def start(self) -> "Server":
         self.port = self.port or free_port()
-        log = (self.data_dir / "server.log").open("ab")
+        log = (self.data_dir / self.log).open("ab")
         cmd = [
             GUNICORN,
             "controltower.wsgi",
@@ -96,9 +120,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name} exited: {(self.data_dir / 'server.log').read_text()[-2000:]}"
-                )
+                raise RuntimeError(f"{self.name} exited: {(self.data_dir / self.log).read_text()[-2000:]}")
             try:
                 if requests.get(self.url + "/health", timeout=2).status_code == 200:
                     return self
@@ -126,6 +148,7 @@ class Estate:
     azure: Server
     control: Server
     extra: list
+    service_token: str = ""  # the service account's, on both sources (and the control tier's database)
 
     def stop(self) -> None:
         for server in (*self.extra, self.control, self.aws, self.azure):
@@ -139,24 +162,61 @@ def new_dir(estate_base: Path, template: Path, name: str) -> Path:
     return target
 
 
-def source_server(base: Path, template: Path, name: str, build: dict) -> Server:
-    """A source API over the demo estate (`warehouse_init` + `load_demo`); `injected` lists the
-    pipelines the demo gave a cost anomaly on the latest day."""
+def migrated_template(base: Path) -> Path:
+    """`base`/template: one migrated governance database, which every tier gets a copy of."""
+    template = base / "template"
+    template.mkdir()
+    manage(template, "migrate", "--noinput", "-v", "0")
+    return template
+
+
+LOAD_DEMO = """
+from django.core.management import call_command
+call_command("warehouse_init")
+call_command("load_demo", source={name!r}, pipelines={pipelines}, days={days})
+"""
+
+
+def source_server(base: Path, template: Path, name: str, build: dict, days: str = DEMO_DAYS) -> Server:
+    """A source API over the demo estate (`warehouse_init` + `load_demo`, in one process), not
+    started; `injected` lists the pipelines the demo gave a cost anomaly on the latest day."""
     data_dir = new_dir(base, template, name)
-    manage(data_dir, "warehouse_init", CT_WAREHOUSE_BACKEND="duckdb")
-    out = manage(data_dir, "load_demo", "--source", name, "--pipelines", DEMO_PIPELINES, "--days", DEMO_DAYS,
-                 CT_WAREHOUSE_BACKEND="duckdb")  # fmt: skip
+    script = LOAD_DEMO.format(name=name, pipelines=DEMO_PIPELINES, days=days)
+    out = manage(data_dir, "shell", "-c", script, CT_WAREHOUSE_BACKEND="duckdb")
     found = re.search(r"cost anomalies injected on the latest day: (.+)", out)
-    env = base_env(data_dir, CT_WAREHOUSE_BACKEND="duckdb", CT_SOURCE_NAME=name, **build)
+    env = tier_env(data_dir, CT_WAREHOUSE_BACKEND="duckdb", CT_SOURCE_NAME=name, **build)
     server = Server(name, data_dir, env)
     server.injected = sorted(p.strip() for p in found.group(1).split(",")) if found else []
     return server
 
 
-def control_env(data_dir: Path, token: str, sources: dict[str, str], build: dict) -> dict:
+def start_sources(base: Path, template: Path, builds: dict[str, dict], days: str = DEMO_DAYS) -> dict:
+    """{name: Server} for each source in `builds` (name -> build identity env), prepared in
+    parallel, then started (not waited for)."""
+    with ThreadPoolExecutor(len(builds)) as pool:
+        futures = {n: pool.submit(source_server, base, template, n, b, days) for n, b in builds.items()}
+        sources = {n: f.result() for n, f in futures.items()}
+    return {n: server.start() for n, server in sources.items()}
+
+
+def control_env(data_dir: Path, token: str, sources: dict[str, str], build: dict, **extra: str) -> dict:
+    """A control tier's environment: no warehouse, fanning out to `sources` (name -> URL) with `token`."""
     tokens = {f"CT_SOURCE_{n.upper()}_TOKEN": token for n in sources}
     ct_sources = ",".join(f"{n}={u}" for n, u in sources.items())
-    return base_env(data_dir, CT_WAREHOUSE_BACKEND="none", CT_SOURCES=ct_sources, **tokens, **build)
+    return tier_env(data_dir, CT_WAREHOUSE_BACKEND="none", CT_SOURCES=ct_sources, **tokens, **build, **extra)
+
+
+@contextmanager
+def cleaned_up_on_failure(base: Path) -> Iterator[list[Server]]:
+    """Servers appended to the yielded list are stopped, and `base` removed, if the block raises."""
+    started: list[Server] = []
+    try:
+        yield started
+    except BaseException:
+        for server in started:
+            server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+        raise
 
 
 def start_control(name: str, sources: dict[str, str], build: dict = BUILD) -> Server:
@@ -181,15 +241,17 @@ def live_estate() -> Estate:
 
 def _start_estate() -> Estate:
     base = Path(tempfile.mkdtemp(prefix="ct-live-"))
-    template = base / "template"
-    template.mkdir()
-    manage(template, "migrate", "--noinput", "-v", "0")
-    token = manage(template, "ct_user", "smoke", "--role", "viewer").splitlines()[-1]
-    aws = source_server(base, template, "aws", BUILD).start()
-    azure = source_server(base, template, "azure", NO_BUILD).start()
-    control_dir = new_dir(base, template, "control")
-    sources = {"aws": aws.url, "azure": azure.url}
-    control = Server("control", control_dir, control_env(control_dir, token, sources, BUILD)).start()
-    for server in (aws, azure, control):
-        server.wait()
-    return Estate(base, template, token, aws, azure, control, [])
+    with cleaned_up_on_failure(base) as started:
+        template = migrated_template(base)
+        token = manage(template, "ct_user", "smoke", "--role", "viewer").splitlines()[-1]
+        service_token = service_account(template)
+        sources = start_sources(base, template, {"aws": BUILD, "azure": NO_BUILD})
+        started += sources.values()
+        aws, azure = sources["aws"], sources["azure"]
+        control_dir = new_dir(base, template, "control")
+        urls = {"aws": aws.url, "azure": azure.url}
+        control = Server("control", control_dir, control_env(control_dir, token, urls, BUILD)).start()
+        started.append(control)
+        for server in started:
+            server.wait()
+    return Estate(base, template, token, aws, azure, control, [], service_token)
