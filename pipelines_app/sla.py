@@ -16,7 +16,7 @@ otherwise `ok`. `reasons` lists what decided it. Inactive pipelines are left out
 """
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from . import queries as q
@@ -68,6 +68,23 @@ def _run_counts(histogram: list[dict], limits: SlaThresholds) -> tuple[int, int,
     return finished, breached, last_breach
 
 
+_THRESHOLD_FIELDS = tuple(f.name for f in fields(SlaThresholds))
+
+
+def _window_counts(row: dict | None) -> tuple[int, int, datetime | None]:
+    """(finished, breached, last breach) from a `sla_run_window` row, which scores durations
+    against the pipeline's own max_duration_minutes."""
+    if not row:
+        return 0, 0, None
+    last = max(filter(None, (row["last_failed_ts"], row["last_long_ts"])), default=None)
+    return int(row["runs"]), int(row["failed_runs"]) + int(row["long_runs"]), last
+
+
+def _thresholds_dict(limits: SlaThresholds) -> dict:
+    """asdict() without its deep copy (the fields are plain values): once per pipeline, it counts."""
+    return {f: getattr(limits, f) for f in _THRESHOLD_FIELDS}
+
+
 def _status(
     limits: SlaThresholds, lag: float | None, ratio: float | None, running_over: bool
 ) -> tuple[str, list]:
@@ -88,9 +105,10 @@ def _status(
     return ("breached" if breached else "at_risk" if at_risk else "ok"), breached + at_risk
 
 
-def _evaluate(pipeline: dict, histogram: list[dict], state: dict, now: datetime, days: int) -> dict:
-    limits = sla_thresholds(pipeline)
-    finished, breached_runs, last_breach = _run_counts(histogram, limits)
+def _evaluate(
+    pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime, days: int
+) -> dict:
+    finished, breached_runs, last_breach = counts
     ratio = round(breached_runs / finished, 4) if finished else None
     last_success = state.get("last_success_ts")
     reference = last_success or pipeline.get("created_ts")
@@ -115,7 +133,7 @@ def _evaluate(pipeline: dict, histogram: list[dict], state: dict, now: datetime,
         "is_active": True if pipeline.get("is_active") is None else bool(pipeline["is_active"]),
         "status": status,
         "reasons": reasons,
-        "thresholds": asdict(limits),
+        "thresholds": _thresholds_dict(limits),
         "window_days": days,
         "runs_in_window": finished,
         "breached_runs": breached_runs,
@@ -129,18 +147,42 @@ def _evaluate(pipeline: dict, histogram: list[dict], state: dict, now: datetime,
     }
 
 
+def _own_max_duration(pipeline: dict) -> int | None:
+    value = pipeline.get("max_duration_minutes")
+    return None if value is None else int(value)
+
+
 def evaluate(pipelines: list[dict], *, days: int, pipeline_id: str | None = None) -> list[dict]:
-    """SLA rows for these PIPELINES rows: two statements whatever their number."""
-    now = q.now_naive()
+    """SLA rows for these PIPELINES rows: two statements whatever their number, one row per
+    pipeline each; plus the duration histogram of pipelines whose assigned profile sets another
+    max duration than their own column (IN-lists of them), to score their runs in Python."""
+    now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
+    limits = {p["pipeline_id"]: sla_thresholds(p) for p in pipelines}
+    window = {
+        r["pipeline_id"]: r
+        for r in q.fetch_all("sla_run_window", since=since, now=now, pipeline_id=pipeline_id)
+    }
+    states = {r["pipeline_id"]: r for r in q.fetch_all("sla_run_state", now=now, pipeline_id=pipeline_id)}
+    profiled = {
+        p["pipeline_id"]
+        for p in pipelines
+        if limits[p["pipeline_id"]].max_duration_minutes != _own_max_duration(p)
+    }
     histogram: dict[str, list] = defaultdict(list)
-    for row in q.fetch_all(
-        "sla_run_histogram", since=now - timedelta(days=days), now=now, pipeline_id=pipeline_id
+    for row in (
+        q.fetch_in_chunks("sla_run_histogram", "ids", profiled, since=since, now=now) if profiled else ()
     ):
         histogram[row["pipeline_id"]].append(row)
-    states = {r["pipeline_id"]: r for r in q.fetch_all("sla_run_state", now=now, pipeline_id=pipeline_id)}
+
+    def counts(pid: str) -> tuple:
+        if pid in profiled:
+            return _run_counts(histogram[pid], limits[pid])
+        return _window_counts(window.get(pid))
+
     return [
-        _evaluate(p, histogram[p["pipeline_id"]], states.get(p["pipeline_id"], {}), now, days)
+        _evaluate(p, limits[pid], counts(pid), states.get(pid, {}), now, days)
         for p in pipelines
+        if (pid := p["pipeline_id"]) is not None
     ]
 
 

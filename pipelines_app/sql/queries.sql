@@ -12,40 +12,40 @@
 
 -- name: pipeline_list
 -- Pipelines with their 7-day run counts and latest run (by start_ts, then run_id). `status`
--- filters on the latest run's status. The latest run comes from aggregates and joins (each
--- reading PIPELINE_RUNS directly), which DuckDB runs 3-4x faster than ROW_NUMBER() over every run.
-WITH run_stats AS (
-    SELECT pipeline_id,
-           COUNT_IF(start_ts >= :since) AS runs_7d,
-           COUNT_IF(start_ts >= :since AND status = 'FAILED') AS failures_7d,
-           MAX(end_ts) AS last_end_ts,
-           MAX(start_ts) AS last_start_ts
+-- filters on the latest run's status. One pass over all runs for the newest start and end, the
+-- 7-day counts over the window only (pruned by zone maps / micro-partitions), and one join back to
+-- the runs at the newest start, where MAX_BY(status, run_id) breaks a tie on start_ts.
+WITH history AS (
+    SELECT pipeline_id, MAX(end_ts) AS last_end_ts, MAX(start_ts) AS last_start_ts
     FROM PIPELINE_RUNS
     WHERE start_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     GROUP BY pipeline_id
 ),
-last_run_id AS (
-    SELECT r.pipeline_id, MAX(r.run_id) AS run_id
-    FROM PIPELINE_RUNS r
-    JOIN run_stats s ON s.pipeline_id = r.pipeline_id AND s.last_start_ts = r.start_ts
-    GROUP BY r.pipeline_id
+week AS (
+    SELECT pipeline_id, COUNT(*) AS runs_7d, COUNT_IF(status = 'FAILED') AS failures_7d
+    FROM PIPELINE_RUNS
+    WHERE start_ts >= :since
+      AND start_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    GROUP BY pipeline_id
 ),
 last_run AS (
-    SELECT r.pipeline_id, MAX(r.run_id) AS last_run_id, MAX(r.status) AS last_status
+    SELECT r.pipeline_id, MAX(r.run_id) AS last_run_id, MAX_BY(r.status, r.run_id) AS last_status
     FROM PIPELINE_RUNS r
-    JOIN last_run_id l ON l.pipeline_id = r.pipeline_id AND l.run_id = r.run_id
+    JOIN history h ON h.pipeline_id = r.pipeline_id AND h.last_start_ts = r.start_ts
     GROUP BY r.pipeline_id
 )
 SELECT p.pipeline_id, p.pipeline_name, p.namespace, p.team, p.domain, p.owner, p.criticality,
        p.platform, p.schedule, p.expected_interval_minutes, p.freshness_sla_minutes,
        p.max_duration_minutes, p.runbook_url, p.tags, p.is_active, p.created_ts,
-       COALESCE(s.runs_7d, 0) AS runs_7d,
-       COALESCE(s.failures_7d, 0) AS failures_7d,
-       s.last_end_ts, l.last_status, l.last_run_id, s.last_start_ts,
+       COALESCE(w.runs_7d, 0) AS runs_7d,
+       COALESCE(w.failures_7d, 0) AS failures_7d,
+       h.last_end_ts, l.last_status, l.last_run_id, h.last_start_ts,
        COUNT(*) OVER () AS total_rows
 FROM PIPELINES p
-LEFT JOIN run_stats s ON s.pipeline_id = p.pipeline_id
+LEFT JOIN history h ON h.pipeline_id = p.pipeline_id
+LEFT JOIN week w ON w.pipeline_id = p.pipeline_id
 LEFT JOIN last_run l ON l.pipeline_id = p.pipeline_id
 WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
   AND (:team IS NULL OR p.team = :team)
@@ -89,13 +89,12 @@ SELECT COUNT(*) AS pipelines, COUNT_IF(COALESCE(is_active, TRUE)) AS active
 FROM PIPELINES;
 
 -- name: summary_runs
--- Runs started in the last 24 h, of them FAILED, and runs currently RUNNING (any start time).
-SELECT COUNT_IF(start_ts >= :since) AS runs_24h,
-       COUNT_IF(start_ts >= :since AND status = 'FAILED') AS failures_24h,
-       COUNT_IF(status = 'RUNNING') AS running
-FROM PIPELINE_RUNS
-WHERE start_ts <= :now
-  AND (start_ts >= :since OR status = 'RUNNING');
+-- Runs started in the last 24 h, of them FAILED, and runs currently RUNNING (any start time). Each
+-- count filters on bare columns, so the 24 h ones read only the window.
+SELECT (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE start_ts >= :since AND start_ts <= :now) AS runs_24h,
+       (SELECT COUNT(*) FROM PIPELINE_RUNS
+        WHERE start_ts >= :since AND start_ts <= :now AND status = 'FAILED') AS failures_24h,
+       (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE status = 'RUNNING' AND start_ts <= :now) AS running;
 
 -- name: stale_datasets
 -- Datasets with a freshness SLA whose last update is older than it (never updated counts as stale).
@@ -105,28 +104,33 @@ WHERE freshness_sla_minutes IS NOT NULL
   AND (last_updated_ts IS NULL OR DATEADD(minute, freshness_sla_minutes, last_updated_ts) < :now);
 
 -- name: failing_pipelines
--- Active pipelines whose latest finished run (RUNNING ignored; latest by start_ts, then run_id) failed.
-WITH latest_ts AS (
-    SELECT r.pipeline_id, MAX(r.start_ts) AS start_ts
-    FROM PIPELINE_RUNS r
-    JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
-    WHERE COALESCE(p.is_active, TRUE)
-      AND r.status <> 'RUNNING'
-      AND r.start_ts <= :now
-    GROUP BY r.pipeline_id
+-- Active pipelines whose latest finished run (RUNNING ignored; latest by start_ts, then run_id)
+-- failed: the newest FAILED start is after the newest start of any other finished run, or equal to
+-- it with the larger run_id (the `tied` join only sees pipelines with such a tie).
+WITH newest AS (
+    SELECT pipeline_id,
+           MAX(IFF(status = 'FAILED', start_ts, NULL)) AS failed_ts,
+           MAX(IFF(status = 'FAILED', NULL, start_ts)) AS other_ts
+    FROM PIPELINE_RUNS
+    WHERE status <> 'RUNNING'
+      AND start_ts <= :now
+    GROUP BY pipeline_id
 ),
-latest_run AS (
-    SELECT r.pipeline_id, MAX(r.run_id) AS run_id
+tied AS (
+    SELECT r.pipeline_id, MAX_BY(r.status, r.run_id) AS status
     FROM PIPELINE_RUNS r
-    JOIN latest_ts l ON l.pipeline_id = r.pipeline_id AND l.start_ts = r.start_ts
+    JOIN newest n ON n.pipeline_id = r.pipeline_id AND n.failed_ts = r.start_ts AND n.other_ts = r.start_ts
     WHERE r.status <> 'RUNNING'
     GROUP BY r.pipeline_id
 )
-SELECT DISTINCT r.pipeline_id
-FROM PIPELINE_RUNS r
-JOIN latest_run l ON l.pipeline_id = r.pipeline_id AND l.run_id = r.run_id
-WHERE r.status = 'FAILED'
-ORDER BY r.pipeline_id;
+SELECT n.pipeline_id
+FROM newest n
+JOIN PIPELINES p ON p.pipeline_id = n.pipeline_id
+LEFT JOIN tied t ON t.pipeline_id = n.pipeline_id
+WHERE COALESCE(p.is_active, TRUE)
+  AND n.failed_ts IS NOT NULL
+  AND (n.other_ts IS NULL OR n.other_ts < n.failed_ts OR t.status = 'FAILED')
+ORDER BY n.pipeline_id;
 
 
 -- ===================================================================== SLA
@@ -144,10 +148,47 @@ WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
   AND (:search IS NULL OR CONTAINS(LOWER(pipeline_id), :search) OR CONTAINS(LOWER(pipeline_name), :search))
 ORDER BY pipeline_id;
 
+-- name: sla_run_window
+-- Finished runs in the window per pipeline: how many, how many FAILED/ABORTED (and the newest),
+-- how many SUCCESS took longer than the pipeline's own max_duration_minutes (and the newest;
+-- duration_seconds > 60 * T, as the histogram's CEIL(duration_seconds / 60) > T). "In the window" is
+-- COALESCE(end_ts, start_ts) in (since, now], written as two branches on a bare column each so that
+-- zone maps (DuckDB) and micro-partition pruning (Snowflake) skip what the window excludes.
+WITH finished AS (
+    SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts > :since
+      AND end_ts <= :now
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts IS NULL
+      AND start_ts > :since
+      AND start_ts <= :now
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+),
+scored AS (
+    SELECT f.pipeline_id, f.done_ts, f.status <> 'SUCCESS' AS failed,
+           f.status = 'SUCCESS' AND COALESCE(f.duration_seconds, 0) > 60 * p.max_duration_minutes AS too_long
+    FROM finished f
+    LEFT JOIN PIPELINES p ON p.pipeline_id = f.pipeline_id
+)
+SELECT pipeline_id,
+       COUNT(*) AS runs,
+       COUNT_IF(failed) AS failed_runs,
+       MAX(IFF(failed, done_ts, NULL)) AS last_failed_ts,
+       COUNT_IF(too_long) AS long_runs,
+       MAX(IFF(too_long, done_ts, NULL)) AS last_long_ts
+FROM scored
+GROUP BY pipeline_id;
+
 -- name: sla_run_histogram
--- Finished runs in the window per pipeline, status and whole-minute duration (rounded up), so any
--- max-duration threshold (in minutes) can be applied exactly after the fact:
--- duration_seconds > 60 * T  <=>  CEIL(duration_seconds / 60) > T.
+-- Finished runs in the window per pipeline, status and whole-minute duration (rounded up), for the
+-- pipelines (IN-list) whose assigned SLA profile sets another max duration than their own column:
+-- any threshold T in minutes applies exactly after the fact.
 SELECT pipeline_id, status,
        CEIL(COALESCE(duration_seconds, 0) / 60) AS duration_min,
        COUNT(*) AS runs,
@@ -156,7 +197,7 @@ FROM PIPELINE_RUNS
 WHERE status IN ('SUCCESS', 'FAILED', 'ABORTED')
   AND COALESCE(end_ts, start_ts) > :since
   AND COALESCE(end_ts, start_ts) <= :now
-  AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+  AND pipeline_id IN (:ids)
 GROUP BY pipeline_id, status, CEIL(COALESCE(duration_seconds, 0) / 60);
 
 -- name: sla_run_state
@@ -173,20 +214,34 @@ GROUP BY pipeline_id;
 -- ===================================================================== incidents
 
 -- name: failed_runs
--- FAILED runs that ended (or, without an end, started) inside the window, newest first.
+-- FAILED runs that ended (or, without an end, started) inside the window, newest first. The window
+-- on COALESCE(end_ts, start_ts) is two branches on bare columns, so each reads only the window.
+WITH failed AS (
+    SELECT run_id, pipeline_id, start_ts, end_ts, duration_seconds, error_code, error_message, attempt,
+           trigger_type, end_ts AS detected_ts
+    FROM PIPELINE_RUNS
+    WHERE status = 'FAILED'
+      AND end_ts >= :since
+      AND end_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT run_id, pipeline_id, start_ts, end_ts, duration_seconds, error_code, error_message, attempt,
+           trigger_type, start_ts AS detected_ts
+    FROM PIPELINE_RUNS
+    WHERE status = 'FAILED'
+      AND end_ts IS NULL
+      AND start_ts >= :since
+      AND start_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+)
 SELECT r.run_id, r.pipeline_id, r.start_ts, r.end_ts, r.duration_seconds, r.error_code,
-       r.error_message, r.attempt, r.trigger_type,
-       COALESCE(r.end_ts, r.start_ts) AS detected_ts,
+       r.error_message, r.attempt, r.trigger_type, r.detected_ts,
        p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url
-FROM PIPELINE_RUNS r
+FROM failed r
 JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
-WHERE r.status = 'FAILED'
-  AND COALESCE(r.end_ts, r.start_ts) >= :since
-  AND COALESCE(r.end_ts, r.start_ts) <= :now
-  AND (:pipeline_id IS NULL OR r.pipeline_id = :pipeline_id)
-  AND (:team IS NULL OR p.team = :team)
+WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain)
-ORDER BY detected_ts DESC, r.run_id DESC;
+ORDER BY r.detected_ts DESC, r.run_id DESC;
 
 
 -- ===================================================================== impact (lineage)
