@@ -5,11 +5,12 @@ from django.db.models import Q
 from .choices import SCOPE_PRECEDENCE, Scope
 from .models.base import Assignment
 
+_TARGET_KEY = {Scope.PIPELINE: "pipeline_id", Scope.TEAM: "team", Scope.DOMAIN: "domain"}
+
 
 def target_of(pipeline: dict, scope: str) -> str | None:
     """The id a pipeline is known by at `scope`: its id, its team or its domain."""
-    key = {Scope.PIPELINE: "pipeline_id", Scope.TEAM: "team", Scope.DOMAIN: "domain"}[scope]
-    return pipeline.get(key) or None
+    return pipeline.get(_TARGET_KEY[scope]) or None
 
 
 class ActiveAssignments:
@@ -30,6 +31,8 @@ class ActiveAssignments:
 
     def chain(self, pipeline: dict) -> list[Assignment]:
         """The rows that apply to the pipeline, most specific first."""
+        if not self.rows:  # nothing assigned: every pipeline gets the default (SLA asks per pipeline)
+            return []
         found = []
         for scope in SCOPE_PRECEDENCE:
             target = target_of(pipeline, scope)

@@ -81,7 +81,11 @@ def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=N
         "failed_runs", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
     )
     items = [_failed_run(r) for r in failed]
-    sla_rows = [sla.pipeline_sla(pipeline_id)] if pipeline_id else sla.evaluate_all(team=team, domain=domain)
+    sla_rows = (
+        [sla.pipeline_sla(pipeline_id)]
+        if pipeline_id
+        else sla.evaluate_all(team=team, domain=domain, status="breached")
+    )
     for row in sla_rows:
         if row["status"] != "breached" or not row["is_active"]:
             continue

@@ -105,9 +105,8 @@ def _status(
     return ("breached" if breached else "at_risk" if at_risk else "ok"), breached + at_risk
 
 
-def _evaluate(
-    pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime, days: int
-) -> dict:
+def _assess(pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime) -> dict:
+    """Status, reasons and the facts behind them: what the SLA row shows and a status filter needs."""
     finished, breached_runs, last_breach = counts
     ratio = round(breached_runs / finished, 4) if finished else None
     last_success = state.get("last_success_ts")
@@ -120,7 +119,22 @@ def _evaluate(
         and now - running_since > timedelta(minutes=limits.max_duration_minutes)
     )
     status, reasons = _status(limits, lag, ratio, running_over)
-    fresh = limits.freshness_sla_minutes
+    return {
+        "status": status,
+        "reasons": reasons,
+        "finished": finished,
+        "breached_runs": breached_runs,
+        "ratio": ratio,
+        "lag": lag,
+        "reference": reference,
+        "last_success": last_success,
+        "running_since": running_since,
+        "last_breach": last_breach,
+    }
+
+
+def _row(pipeline: dict, limits: SlaThresholds, a: dict, now: datetime, days: int) -> dict:
+    fresh, reference = limits.freshness_sla_minutes, a["reference"]
     freshness_breach_ts = reference + timedelta(minutes=fresh) if reference and fresh is not None else None
     return {
         "pipeline_id": pipeline["pipeline_id"],
@@ -131,18 +145,20 @@ def _evaluate(
         "criticality": pipeline.get("criticality"),
         "runbook_url": pipeline.get("runbook_url"),
         "is_active": True if pipeline.get("is_active") is None else bool(pipeline["is_active"]),
-        "status": status,
-        "reasons": reasons,
+        "status": a["status"],
+        "reasons": a["reasons"],
         "thresholds": _thresholds_dict(limits),
         "window_days": days,
-        "runs_in_window": finished,
-        "breached_runs": breached_runs,
-        "breach_ratio": ratio,
-        "freshness_lag_minutes": lag,
-        "last_success_ts": q.aware(last_success),
-        "running_since_ts": q.aware(running_since),
-        "freshness_breach_ts": q.aware(freshness_breach_ts) if "freshness_breached" in reasons else None,
-        "last_breached_run_ts": q.aware(last_breach),
+        "runs_in_window": a["finished"],
+        "breached_runs": a["breached_runs"],
+        "breach_ratio": a["ratio"],
+        "freshness_lag_minutes": a["lag"],
+        "last_success_ts": q.aware(a["last_success"]),
+        "running_since_ts": q.aware(a["running_since"]),
+        "freshness_breach_ts": (
+            q.aware(freshness_breach_ts) if "freshness_breached" in a["reasons"] else None
+        ),
+        "last_breached_run_ts": q.aware(a["last_breach"]),
         "evaluated_at": q.aware(now),
     }
 
@@ -152,10 +168,13 @@ def _own_max_duration(pipeline: dict) -> int | None:
     return None if value is None else int(value)
 
 
-def evaluate(pipelines: list[dict], *, days: int, pipeline_id: str | None = None) -> list[dict]:
-    """SLA rows for these PIPELINES rows: two statements whatever their number, one row per
-    pipeline each; plus the duration histogram of pipelines whose assigned profile sets another
-    max duration than their own column (IN-lists of them), to score their runs in Python."""
+def evaluate(
+    pipelines: list[dict], *, days: int, pipeline_id: str | None = None, status: str | None = None
+) -> list[dict]:
+    """SLA rows for these PIPELINES rows (only those with `status`, if given): two statements
+    whatever their number, one row per pipeline each; plus the duration histogram of pipelines whose
+    assigned profile sets another max duration than their own column (IN-lists of them), to score
+    their runs in Python."""
     now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
     limits = {p["pipeline_id"]: sla_thresholds(p) for p in pipelines}
     window = {
@@ -179,11 +198,13 @@ def evaluate(pipelines: list[dict], *, days: int, pipeline_id: str | None = None
             return _run_counts(histogram[pid], limits[pid])
         return _window_counts(window.get(pid))
 
-    return [
-        _evaluate(p, limits[pid], counts(pid), states.get(pid, {}), now, days)
-        for p in pipelines
-        if (pid := p["pipeline_id"]) is not None
-    ]
+    rows = []
+    for p in pipelines:
+        pid = p["pipeline_id"]
+        assessed = _assess(p, limits[pid], counts(pid), states.get(pid, {}), now)
+        if status is None or assessed["status"] == status:
+            rows.append(_row(p, limits[pid], assessed, now, days))
+    return rows
 
 
 def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
@@ -191,8 +212,10 @@ def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
     return evaluate([pipeline], days=days, pipeline_id=pipeline_id)[0]
 
 
-def evaluate_all(*, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, criticality=None, search=None):
-    """SLA rows for every active pipeline matching the filters, ordered by pipeline id."""
+def evaluate_all(
+    *, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, criticality=None, search=None, status=None
+):
+    """SLA rows for every active pipeline matching the filters (and `status`), ordered by pipeline id."""
     pipelines = q.fetch_all(
         "sla_pipelines",
         pipeline_id=None,
@@ -202,7 +225,7 @@ def evaluate_all(*, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, cri
         criticality=criticality,
         search=search.lower() if search else None,
     )
-    return evaluate(pipelines, days=days)
+    return evaluate(pipelines, days=days, status=status)
 
 
 def list_sla(

@@ -4,6 +4,7 @@ DuckDB allows one writing process per file, so in embedded mode only the source 
 opens it; other processes (worker, control tier) reach telemetry through the API."""
 
 import itertools
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -13,16 +14,34 @@ import duckdb
 import pyarrow as pa
 import sqlglot
 
-from .base import Warehouse, WarehouseUnavailable, to_dicts
+from .base import Warehouse, WarehouseUnavailable
 
 FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
 _arrow_names = itertools.count()
+_DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
 
 
 @lru_cache(maxsize=512)
 def to_duckdb(sql: str) -> str:
     """Transpile Snowflake-dialect SQL for DuckDB once per distinct text."""
     return sqlglot.transpile(sql, read="snowflake", write="duckdb")[0]
+
+
+def _decimal_to(duck_type) -> type | None:
+    """int for DECIMAL(p, 0), float for a scaled DECIMAL, None for any other type: as base.plain
+    converts, decided once per column from the result's type instead of once per value."""
+    match = _DECIMAL.fullmatch(str(duck_type))
+    if match is None:
+        return None
+    return int if match.group(1) == "0" else float
+
+
+def _converted(row: tuple, converters: dict[int, type]) -> list:
+    values = list(row)
+    for i, convert in converters.items():
+        if values[i] is not None:
+            values[i] = convert(values[i])
+    return values
 
 
 class DuckDBWarehouse(Warehouse):
@@ -83,7 +102,12 @@ class DuckDBWarehouse(Warehouse):
 
     def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
         cur = self._run(sql, params)
-        return to_dicts([d[0] for d in cur.description], cur.fetchall())
+        names = [d[0].lower() for d in cur.description]
+        rows = cur.fetchall()
+        converters = {i: _decimal_to(d[1]) for i, d in enumerate(cur.description) if _decimal_to(d[1])}
+        if not converters:
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        return [dict(zip(names, _converted(row, converters), strict=True)) for row in rows]
 
     def execute(self, sql: str, params: Sequence = ()) -> None:
         self._run(sql, params)
