@@ -352,8 +352,10 @@ WHERE usage_date <= :today;
 -- Per pipeline: cost on :day against the previous days' robust baseline (median and MAD of the
 -- daily totals on days with cost). ratio = latest / median; robust_z = (latest - median) / (1.4826 * MAD).
 -- An anomaly needs a severity band (ratio >= 1.5), >= 3 baseline days, and robust_z >= 3 unless MAD = 0.
+-- Scoring needs only daily sums; the run counts (COUNT(DISTINCT run_id) per day, the costly part
+-- at run grain) are computed for the pipelines of the page alone.
 WITH daily AS (
-    SELECT pipeline_id, usage_date, SUM(cost_aud) AS cost_aud, COUNT(DISTINCT run_id) AS runs
+    SELECT pipeline_id, usage_date, SUM(cost_aud) AS cost_aud
     FROM RUN_COSTS
     WHERE usage_date >= :baseline_start
       AND usage_date <= :day
@@ -363,8 +365,7 @@ WITH daily AS (
 baseline AS (
     SELECT pipeline_id,
            MEDIAN(cost_aud) AS baseline_median_aud,
-           AVG(runs) AS baseline_runs_per_day,
-           SUM(cost_aud) / NULLIF(SUM(runs), 0) AS baseline_cost_per_run_aud,
+           SUM(cost_aud) AS baseline_cost_aud,
            COUNT(*) AS baseline_days_observed
     FROM daily
     WHERE usage_date < :day
@@ -378,9 +379,9 @@ spread AS (
     GROUP BY d.pipeline_id
 ),
 scored AS (
-    SELECT l.pipeline_id, l.cost_aud AS latest_cost_aud, l.runs AS latest_runs,
-           b.baseline_median_aud, s.baseline_mad_aud, b.baseline_runs_per_day,
-           b.baseline_cost_per_run_aud, COALESCE(b.baseline_days_observed, 0) AS baseline_days_observed,
+    SELECT l.pipeline_id, l.cost_aud AS latest_cost_aud,
+           b.baseline_median_aud, s.baseline_mad_aud, b.baseline_cost_aud,
+           COALESCE(b.baseline_days_observed, 0) AS baseline_days_observed,
            l.cost_aud / NULLIF(b.baseline_median_aud, 0) AS ratio,
            (l.cost_aud - b.baseline_median_aud) / NULLIF(1.4826 * s.baseline_mad_aud, 0) AS robust_z
     FROM daily l
@@ -395,20 +396,43 @@ banded AS (
            (ratio >= 1.5 AND baseline_days_observed >= 3 AND (robust_z IS NULL OR robust_z >= 3))
                AS is_anomaly
     FROM scored
+),
+page AS (
+    SELECT a.*, p.pipeline_name, p.team, p.domain, p.criticality, p.owner,
+           COUNT(*) OVER () AS total_rows
+    FROM banded a
+    LEFT JOIN PIPELINES p ON p.pipeline_id = a.pipeline_id
+    WHERE (:team IS NULL OR p.team = :team)
+      AND (:domain IS NULL OR p.domain = :domain)
+      AND (:min_ratio IS NULL OR a.ratio >= :min_ratio)
+      AND (:anomaly_only = FALSE OR COALESCE(a.is_anomaly, FALSE))
+    ORDER BY COALESCE(a.ratio, 0) DESC, a.pipeline_id
+    LIMIT :limit OFFSET :offset
+),
+runs AS (
+    SELECT pipeline_id, usage_date, COUNT(DISTINCT run_id) AS runs
+    FROM RUN_COSTS
+    WHERE usage_date >= :baseline_start
+      AND usage_date <= :day
+      AND pipeline_id IN (SELECT pipeline_id FROM page)
+    GROUP BY pipeline_id, usage_date
+),
+run_stats AS (
+    SELECT pipeline_id,
+           SUM(IFF(usage_date = :day, runs, 0)) AS latest_runs,
+           AVG(IFF(usage_date < :day, runs, NULL)) AS baseline_runs_per_day,
+           SUM(IFF(usage_date < :day, runs, 0)) AS baseline_runs
+    FROM runs
+    GROUP BY pipeline_id
 )
-SELECT a.pipeline_id, p.pipeline_name, p.team, p.domain, p.criticality, p.owner,
-       a.latest_cost_aud, a.latest_runs, a.baseline_median_aud, a.baseline_mad_aud,
-       a.baseline_runs_per_day, a.baseline_cost_per_run_aud, a.baseline_days_observed,
-       a.ratio, a.robust_z, a.severity, COALESCE(a.is_anomaly, FALSE) AS is_anomaly,
-       COUNT(*) OVER () AS total_rows
-FROM banded a
-LEFT JOIN PIPELINES p ON p.pipeline_id = a.pipeline_id
-WHERE (:team IS NULL OR p.team = :team)
-  AND (:domain IS NULL OR p.domain = :domain)
-  AND (:min_ratio IS NULL OR a.ratio >= :min_ratio)
-  AND (:anomaly_only = FALSE OR COALESCE(a.is_anomaly, FALSE))
-ORDER BY COALESCE(a.ratio, 0) DESC, a.pipeline_id
-LIMIT :limit OFFSET :offset;
+SELECT a.pipeline_id, a.pipeline_name, a.team, a.domain, a.criticality, a.owner,
+       a.latest_cost_aud, r.latest_runs, a.baseline_median_aud, a.baseline_mad_aud,
+       r.baseline_runs_per_day, a.baseline_cost_aud / NULLIF(r.baseline_runs, 0) AS baseline_cost_per_run_aud,
+       a.baseline_days_observed, a.ratio, a.robust_z, a.severity,
+       COALESCE(a.is_anomaly, FALSE) AS is_anomaly, a.total_rows
+FROM page a
+LEFT JOIN run_stats r ON r.pipeline_id = a.pipeline_id
+ORDER BY COALESCE(a.ratio, 0) DESC, a.pipeline_id;
 
 -- name: cost_top_runs
 -- A pipeline's costliest runs on one usage day, with what the run itself reported.
