@@ -32,6 +32,7 @@ MAX_DEPTH = 20
 MAX_NODES = 2000
 MAX_REACH_NODES = 20000
 EDGE_SCAN_FRONTIER = q.MAX_IN_LIST  # a wider frontier reads every edge in one statement
+CONSUMER_SCAN_DATASETS = q.MAX_IN_LIST  # more datasets reached: read every consumer asset
 
 Node = tuple[str, str]  # (id, edge kind: "pipeline" | "dataset")
 
@@ -195,8 +196,9 @@ def _level_edges(frontier: set[Node], adjacency: dict | None) -> list[tuple[Node
 def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
     """Multi-source walk: one statement per level for all origins together (or, once a frontier
     needs more than one IN-list, one statement reading every edge), then one lookup of the
-    datasets reached. Which origins reach a node rides along as a bitmask (bit i = origin i),
-    and only newly arrived origins propagate, so each (node, origin) pair is handled once."""
+    consumer assets reached (of every consumer asset, past one IN-list of datasets). Which
+    origins reach a node rides along as a bitmask (bit i = origin i), and only newly arrived
+    origins propagate, so each (node, origin) pair is handled once."""
     origins = sorted(set(pipeline_ids))
     seen: dict[Node, int] = {(p, "pipeline"): 1 << i for i, p in enumerate(origins)}
     delta = dict(seen)
@@ -220,12 +222,14 @@ def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
         if truncated:
             break
         delta = arrived
-    rows = q.fetch_in_chunks(
-        "datasets_by_ids", "ids", [node_id for node_id, kind in seen if kind == "dataset"]
-    )
+    datasets = [node_id for node_id, kind in seen if kind == "dataset"]
+    if len(datasets) > CONSUMER_SCAN_DATASETS:
+        rows = q.fetch_all("consumers_all")
+    else:
+        rows = q.fetch_all("consumers_by_ids", ids=datasets)
     consumers = {
-        r["dataset_id"]: {**r, "mask": seen[(r["dataset_id"], "dataset")]}
+        r["dataset_id"]: {**r, "mask": mask}
         for r in rows
-        if r.get("kind") in CONSUMER_KINDS
+        if (mask := seen.get((r["dataset_id"], "dataset"))) is not None and r.get("kind") in CONSUMER_KINDS
     }
     return Reach(origins=origins, consumers=consumers, truncated=truncated)

@@ -268,10 +268,18 @@ SELECT 'dataset' AS node_kind, dataset_id AS id, name, kind, criticality, owner,
 FROM DATASETS
 WHERE dataset_id IN (:dataset_ids);
 
--- name: datasets_by_ids
+-- name: consumers_by_ids
+-- Consumer assets (dashboards, reports, ML models) among the given dataset ids.
 SELECT dataset_id, name, kind, criticality, owner, team
 FROM DATASETS
-WHERE dataset_id IN (:ids);
+WHERE dataset_id IN (:ids)
+  AND kind IN ('dashboard', 'report', 'ml_model');
+
+-- name: consumers_all
+-- Every consumer asset: what a walk that reached more datasets than one IN-list reads instead.
+SELECT dataset_id, name, kind, criticality, owner, team
+FROM DATASETS
+WHERE kind IN ('dashboard', 'report', 'ml_model');
 
 
 -- ===================================================================== costs

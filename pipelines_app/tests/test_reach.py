@@ -29,12 +29,13 @@ def diamond(t):
         t.edge(*edge)
 
 
-@pytest.mark.parametrize("edge_scan_frontier", [impact.EDGE_SCAN_FRONTIER, 0], ids=["per-level", "all-edges"])
-def test_reach_counts_origins_per_consumer_and_consumers_per_origin(
-    telemetry, monkeypatch, edge_scan_frontier
-):
+@pytest.mark.parametrize("scan_past", [None, 0], ids=["per-level", "all-edges"])
+def test_reach_counts_origins_per_consumer_and_consumers_per_origin(telemetry, monkeypatch, scan_past):
+    """The same answer whether the walk reads a level / the reached datasets at a time or everything."""
     diamond(telemetry)
-    monkeypatch.setattr(impact, "EDGE_SCAN_FRONTIER", edge_scan_frontier)
+    if scan_past is not None:
+        monkeypatch.setattr(impact, "EDGE_SCAN_FRONTIER", scan_past)
+        monkeypatch.setattr(impact, "CONSUMER_SCAN_DATASETS", scan_past)
     reached = impact.reach(["c", "b", "a", "d", "a"])
     assert reached.origins == ["a", "b", "c", "d"]
     assert sorted(reached.consumers) == ["dash", "ml", "rep"]
