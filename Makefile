@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo
+.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo fuzz
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,9 @@ schema-check: $(STAMP)
 BENCH_SIZE ?= full
 bench: $(STAMP)
 	BENCH_SIZE=$(BENCH_SIZE) $(PY) bench/run.py $(BENCH_ARGS)
+
+# Schemathesis against schema.yml on a live source API and control tier, every default check, 100
+# examples per operation (`make test` runs the same suite bounded to 12; FUZZ_EXAMPLES to change).
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	CT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest controltower/tests/test_fuzz.py -p no:logging $(PYTEST_ARGS)

@@ -7,6 +7,7 @@ idempotent GETs retry connection failures and 502/503/504 with jittered exponent
 A source whose breaker is open is answered at once as `circuit_open`.
 """
 
+import json
 import logging
 import threading
 import time
@@ -94,7 +95,10 @@ def _payload(body: Any, source: Source) -> bytes | None:
         return None
     if isinstance(body, dict) and "source" in body:
         body = {**body, "source": source.name}
-    return orjson.dumps(body)
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # what JSON allows but orjson refuses (integers past 64 bits, lone surrogates)
+        return json.dumps(body).encode()
 
 
 def _short(exc: Exception) -> str:

@@ -9,6 +9,8 @@ after checking the caller holds `role` here, as the source itself would.
 from django.urls import path
 
 from controltower.roles import GOVERNANCE_ADMIN, OPERATOR
+from governance_app.api import serializers as gov
+from pipelines_app.api.ingest_views import ANY_ITEMS, EVENT_OR_BATCH
 
 from ..merge import (
     BY_SOURCE,
@@ -66,8 +68,13 @@ urlpatterns = [
         mirror("/api/costs/anomalies/investigate/{pipeline_id}", BY_SOURCE),
     ),
     # ingest (to the named sources)
-    path("api/aggregate/v1/lineage", write("/api/v1/lineage", OPERATOR)),
-    path("api/aggregate/v1/lineage/batch", write("/api/v1/lineage/batch", OPERATOR)),
+    path(
+        "api/aggregate/v1/lineage", write("/api/v1/lineage", OPERATOR, {"application/json": EVENT_OR_BATCH})
+    ),
+    path(
+        "api/aggregate/v1/lineage/batch",
+        write("/api/v1/lineage/batch", OPERATOR, {"application/json": ANY_ITEMS}),
+    ),
     # triage
     path("api/aggregate/explain/run/<str:run_id>", mirror("/api/explain/run/{run_id}", FIRST_FOUND)),
     path("api/aggregate/triage/query", TriageQueryView.as_view()),
@@ -79,30 +86,50 @@ urlpatterns = [
     # runbooks
     path("api/aggregate/runbooks", mirror("/api/runbooks", CONCAT)),
     path("api/aggregate/runbooks/governance", mirror("/api/runbooks/governance", CONCAT)),
-    path("api/aggregate/runbooks/governance/upsert", write("/api/runbooks/governance/upsert", OPERATOR)),
-    path("api/aggregate/runbooks/governance/remove", write("/api/runbooks/governance/remove", OPERATOR)),
+    path(
+        "api/aggregate/runbooks/governance/upsert",
+        write("/api/runbooks/governance/upsert", OPERATOR, gov.RunbookUpsertSerializer),
+    ),
+    path(
+        "api/aggregate/runbooks/governance/remove",
+        write("/api/runbooks/governance/remove", OPERATOR, gov.RunbookRemoveSerializer),
+    ),
     path(
         "api/aggregate/runbooks/governance/history",
         mirror("/api/runbooks/governance/history", NEWEST_CHANGE_FIRST),
     ),
     # policies
     path("api/aggregate/policies/profiles", mirror("/api/policies/profiles", CONSENSUS)),
-    path("api/aggregate/policies/assign", write("/api/policies/assign", GOVERNANCE_ADMIN)),
-    path("api/aggregate/policies/remove", write("/api/policies/remove", GOVERNANCE_ADMIN)),
+    path(
+        "api/aggregate/policies/assign", write("/api/policies/assign", GOVERNANCE_ADMIN, gov.AssignSerializer)
+    ),
+    path(
+        "api/aggregate/policies/remove", write("/api/policies/remove", GOVERNANCE_ADMIN, gov.TargetSerializer)
+    ),
     path("api/aggregate/policies/effective", mirror("/api/policies/effective", BY_SOURCE)),
     path("api/aggregate/policies/history", mirror("/api/policies/history", NEWEST_CHANGE_FIRST)),
     path("api/aggregate/policies/history/export", mirror("/api/policies/history/export", EXPORT)),
     path(
-        "api/aggregate/policies/exceptions/review", write("/api/policies/exceptions/review", GOVERNANCE_ADMIN)
+        "api/aggregate/policies/exceptions/review",
+        write("/api/policies/exceptions/review", GOVERNANCE_ADMIN, gov.ReviewSerializer),
     ),
     path("api/aggregate/policies/exceptions/register", mirror("/api/policies/exceptions/register", CONCAT)),
     path("api/aggregate/policies/review-queue", mirror("/api/policies/review-queue", CONCAT)),
     # data quality
     path("api/aggregate/dq/standards", mirror("/api/dq/standards", CONCAT)),
-    path("api/aggregate/dq/standards/upsert", write("/api/dq/standards/upsert", GOVERNANCE_ADMIN)),
-    path("api/aggregate/dq/standards/remove", write("/api/dq/standards/remove", GOVERNANCE_ADMIN)),
+    path(
+        "api/aggregate/dq/standards/upsert",
+        write("/api/dq/standards/upsert", GOVERNANCE_ADMIN, gov.DQUpsertSerializer),
+    ),
+    path(
+        "api/aggregate/dq/standards/remove",
+        write("/api/dq/standards/remove", GOVERNANCE_ADMIN, gov.TargetSerializer),
+    ),
     path("api/aggregate/dq/effective", mirror("/api/dq/effective", BY_SOURCE)),
-    path("api/aggregate/dq/exceptions/review", write("/api/dq/exceptions/review", GOVERNANCE_ADMIN)),
+    path(
+        "api/aggregate/dq/exceptions/review",
+        write("/api/dq/exceptions/review", GOVERNANCE_ADMIN, gov.ReviewSerializer),
+    ),
     path("api/aggregate/dq/history", mirror("/api/dq/history", NEWEST_CHANGE_FIRST)),
     path("api/aggregate/dq/exceptions/register", mirror("/api/dq/exceptions/register", CONCAT)),
     # scorecards

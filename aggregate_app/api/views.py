@@ -13,23 +13,44 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.api.params import choice_param, int_param, page_params
+from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_param, page_params, query_value
 from controltower.roles import OPERATOR, VIEWER
+from triage_app.api.serializers import TriageQueryRequestSerializer
 
 from .. import client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 
 MAX_WINDOW = 5000  # deepest offset+limit merged across sources; deeper pages need one source
 TAG = ["aggregate"]
+# Source names are configuration (CT_SOURCES), so the schema states their shape; a well-formed name
+# this deployment does not know is a 400 naming the configured ones.
+SOURCE_NAME = {
+    "type": "string",
+    "pattern": r"^\s*([A-Za-z][A-Za-z0-9_-]{0,31})?\s*$",
+}  # any case; empty = default
 SOURCE_PARAM = OpenApiParameter(
-    "source", str, description="A source name, `both` or `all` (every source; the default)."
+    "source", SOURCE_NAME, description="A source name, `both` or `all` (every source; the default)."
 )
 REQUIRED_SOURCE = OpenApiParameter(
-    "source", str, required=True, description="A source name, `both` or `all`: where the write goes."
+    "source", SOURCE_NAME, required=True, description="A source name, `both` or `all`: where the write goes."
 )
-SINGLE_SOURCE = OpenApiParameter("source", str, required=True, description="One source name.")
-PAGING = [OpenApiParameter("offset", int), OpenApiParameter("limit", int)]
+SINGLE_SOURCE = OpenApiParameter("source", SOURCE_NAME, required=True, description="One source name.")
+PAGING = [
+    OpenApiParameter(
+        "offset", PAGE_SCHEMAS["offset"], description=f"Across sources offset+limit <= {MAX_WINDOW}."
+    ),
+    OpenApiParameter("limit", PAGE_SCHEMAS["limit"]),
+]
+DOWNLOAD = ("1", "0", "true", "false", "yes", "no")
 ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
+
+
+def body_source(body) -> str | None:
+    """A write's or query's `source` field: a string, or absent."""
+    value = body.get("source") if isinstance(body, dict) else None
+    if value is not None and not isinstance(value, str):
+        raise ApiError(400, "invalid_parameter", "source: must be a string.", {"parameter": "source"})
+    return value
 
 
 def acting_user(request) -> str:
@@ -76,7 +97,7 @@ class MirrorView(APIView):
     content_negotiation_class = SourcesOwnFormat
 
     def get(self, request, **kwargs):
-        selected = sources.select(request.query_params.get("source"), single=self.rule.single)
+        selected = sources.select(query_value(request, "source"), single=self.rule.single)
         params, page, window = forwarded_params(request), None, None
         if self.rule.paged:
             page, window = paging(request, len(selected))
@@ -110,9 +131,7 @@ class WriteView(APIView):
 
     def post(self, request, **kwargs):
         body = request.data.dict() if hasattr(request.data, "dict") else request.data  # a form: plain dict
-        chosen = request.query_params.get("source") or (
-            body.get("source") if isinstance(body, dict) else None
-        )
+        chosen = query_value(request, "source") or (body.get("source") if isinstance(body, dict) else None)
         selected = sources.select(chosen, required=True)
         path = source_path(self.source_path, kwargs)
         call = client.Call(path=path, method="POST", body=body, acting_user=acting_user(request))
@@ -157,14 +176,15 @@ def mirror(path_template: str, rule: Rule):
     ).as_view()
 
 
-def write(path_template: str, role: str = OPERATOR):
-    """The view for a write route: POST `path_template` to the sources the caller names."""
+def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT):
+    """The view for a write route: POST `path_template` to the sources the caller names; `body`
+    is the source route's request schema (the body is forwarded as it is)."""
 
     @extend_schema(
         operation_id=operation_id("aggregate_write", path_template),
         tags=TAG,
         parameters=[REQUIRED_SOURCE],
-        request=OpenApiTypes.OBJECT,
+        request=body,
         responses={200: OpenApiTypes.OBJECT, 207: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, **ERRORS},
         description=(
             f"Forwards `POST {path_template}` to the named sources (role `{role}` needed); answers each "
@@ -189,14 +209,14 @@ class TriageQueryView(APIView):
 
     @extend_schema(
         tags=TAG,
-        request=OpenApiTypes.OBJECT,
+        request=TriageQueryRequestSerializer,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="Forwards the triage query to the request's `source` (a name, `both` or `all`); with "
         "several sources the first (in configuration order) that answers wins.",
     )
     def post(self, request):
         body = request.data if isinstance(request.data, dict) else {}
-        selected = sources.select(request.query_params.get("source") or body.get("source"))
+        selected = sources.select(query_value(request, "source") or body_source(body))
         call = client.Call(
             path="/api/triage/query", method="POST", body=body, acting_user=acting_user(request)
         )
@@ -212,8 +232,12 @@ class DrilldownView(APIView):
         parameters=[
             SOURCE_PARAM,
             OpenApiParameter("drilldown", str, required=True, enum=list(drilldown.CHOICES)),
-            OpenApiParameter("days", int, description="Look-back window, 1-90 days (default 7)."),
-            OpenApiParameter("limit", int, description="Rows to return, 1-500 (default 50)."),
+            OpenApiParameter(
+                "days", bounded(int, 1, 90), description="Look-back window, 1-90 days (default 7)."
+            ),
+            OpenApiParameter(
+                "limit", bounded(int, 1, 500), description="Rows to return, 1-500 (default 50)."
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
@@ -228,7 +252,7 @@ class DrilldownView(APIView):
             )
         days = int_param(request, "days", 7, minimum=1, maximum=90)
         limit = int_param(request, "limit", 50, minimum=1, maximum=500)
-        selected = sources.select(request.query_params.get("source"))
+        selected = sources.select(query_value(request, "source"))
         return Response(drilldown.drilldown(kind, selected, days, limit, acting_user(request)))
 
 
@@ -240,15 +264,18 @@ class DiagnosticsView(APIView):
         tags=TAG,
         parameters=[
             SOURCE_PARAM,
-            OpenApiParameter("download", bool, description="Answer as a JSON attachment."),
+            OpenApiParameter(
+                "download", str, enum=list(DOWNLOAD), description="Answer as a JSON attachment."
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        selected = sources.select(request.query_params.get("source"))
+        download = choice_param(request, "download", DOWNLOAD) in ("1", "true", "yes")
+        selected = sources.select(query_value(request, "source"))
         body = diagnostics.snapshot(selected, acting_user(request))
         response = Response(body)
-        if request.query_params.get("download") in ("1", "true", "yes"):
+        if download:
             stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
             response["Content-Disposition"] = f'attachment; filename="control-tower-diagnostics-{stamp}.json"'
         return response

@@ -2,7 +2,10 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -49,11 +52,32 @@ def _validation_message(detail) -> str:
     return str(detail)
 
 
+def _database_unavailable(exc: Exception) -> ApiError:
+    """The governance database is down or unreachable: a 503 the client may retry, not a 500.
+    The transaction (ATOMIC writes) was rolled back, so nothing was partly written."""
+    log.warning("governance database unavailable: %s", type(exc).__name__)
+    return ApiError(
+        503,
+        "database_unavailable",
+        "The governance database is not reachable; nothing was changed. Retry shortly.",
+        {"database": "governance"},
+    )
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ApiError(
+            413,
+            "payload_too_large",
+            "The body is larger than this server accepts (CT_MAX_BODY_BYTES).",
+            {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+        )
+    elif isinstance(exc, OperationalError | InterfaceError):
+        exc = _database_unavailable(exc)
 
     if isinstance(exc, ApiError):
         body = envelope(exc.code, exc.message, exc.details)

@@ -1,5 +1,6 @@
 """CSV for exports: `{"columns": [...], "items": [...]}` becomes a header and one line per item.
-Nested values (dicts, lists) are written as JSON; errors as `code,message`."""
+Nested values (dicts, lists) are written as JSON; errors as `code,message`; any other answer (an
+OPTIONS description, say) as `key,value` rows rather than failing."""
 
 import csv
 import io
@@ -16,8 +17,11 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if isinstance(data, dict) and "error" in data:
             columns, items = ["code", "message"], [data["error"]]
-        else:
+        elif isinstance(data, dict) and "columns" in data and "items" in data:
             columns, items = data["columns"], data["items"]
+        else:
+            pairs = data.items() if isinstance(data, dict) else enumerate(data or [])
+            columns, items = ["key", "value"], [{"key": k, "value": v} for k, v in pairs]
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(columns)

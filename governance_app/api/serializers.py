@@ -4,6 +4,14 @@ written) and output shapes for the store's rows."""
 from django.utils import timezone
 from rest_framework import serializers
 
+from controltower.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateTimeField,
+    StrictFloatField,
+    StrictIntegerField,
+)
+
 from ..choices import Decision, ExceptionStatus, Profile, RunbookState, Scope
 from ..models import DQStandard, PolicyAssignment, RunbookGovernance
 
@@ -17,8 +25,8 @@ PROPOSABLE_STATUSES = [
 
 class TargetSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=Scope.choices)
-    target_id = serializers.CharField(max_length=200)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    target_id = StrictCharField(max_length=200)
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class ExceptionFieldsSerializer(TargetSerializer):
@@ -26,12 +34,12 @@ class ExceptionFieldsSerializer(TargetSerializer):
     proposed`) proposes an exception; `exception_status: approved|rejected` reviews one (four eyes).
     `expired` is not accepted: the expiry job records it."""
 
-    is_exception = serializers.BooleanField(required=False)
+    is_exception = StrictBooleanField(required=False)
     exception_status = serializers.ChoiceField(choices=ExceptionStatus.choices, required=False)
-    exception_reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    exception_expires_at = serializers.DateTimeField(required=False, allow_null=True)
-    review_due_at = serializers.DateTimeField(required=False, allow_null=True)
-    waiver_template = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    exception_reason = StrictCharField(required=False, allow_blank=True, max_length=4000)
+    exception_expires_at = StrictDateTimeField(required=False, allow_null=True)
+    review_due_at = StrictDateTimeField(required=False, allow_null=True)
+    waiver_template = StrictCharField(required=False, allow_blank=True, max_length=10000)
 
     def validate_exception_status(self, value: str) -> str:
         if value == ExceptionStatus.EXPIRED:
@@ -81,9 +89,9 @@ class ReviewSerializer(TargetSerializer):
 class DQUpsertSerializer(ExceptionFieldsSerializer):
     """Standards left out keep their value; `null` clears one (it is then inherited)."""
 
-    runbook_required = serializers.BooleanField(required=False, allow_null=True)
-    max_breach_ratio = serializers.FloatField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
-    max_failures_7d = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    runbook_required = StrictBooleanField(required=False, allow_null=True)
+    max_breach_ratio = StrictFloatField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
+    max_failures_7d = StrictIntegerField(required=False, allow_null=True, min_value=0)
 
     def validate(self, data):
         data = super().validate(data)
@@ -96,16 +104,16 @@ class DQUpsertSerializer(ExceptionFieldsSerializer):
 
 
 class RunbookUpsertSerializer(serializers.Serializer):
-    pipeline_id = serializers.CharField(max_length=200)
+    pipeline_id = StrictCharField(max_length=200)
     state = serializers.ChoiceField(choices=RunbookState.choices, required=False)
-    owner = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    owner = StrictCharField(required=False, allow_blank=True, max_length=200)
+    notes = StrictCharField(required=False, allow_blank=True, max_length=10000)
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class RunbookRemoveSerializer(serializers.Serializer):
-    pipeline_id = serializers.CharField(max_length=200)
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    pipeline_id = StrictCharField(max_length=200)
+    reason = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 EXCEPTION_OUTPUT_FIELDS = [

@@ -3,8 +3,12 @@
 Thin: decode the body (ingest.body), hand it to the ingest service, render. The body is read
 here, not by DRF parsers, so an oversize body is a 413 before anything is buffered."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +54,10 @@ ERRORS = {
 
 
 MAX_BATCH_EVENTS = 10_000
+# The body as it is accepted: items of a batch are checked one by one and refused by index in
+# `rejected` (a 207), so the schema does not claim the whole batch is refused for one bad item.
+ANY_ITEMS = {"type": "array", "items": {}, "description": "OpenLineage events; bad items are reported."}
+EVENT_OR_BATCH = {"oneOf": [{"type": "object", "description": "One OpenLineage event."}, ANY_ITEMS]}
 
 
 def _batch_response(items: list) -> Response:
@@ -64,13 +72,21 @@ def _batch_response(items: list) -> Response:
     return Response(result.as_dict(), status=207 if result.rejected else 200)
 
 
+ONE_OR_BATCH = PolymorphicProxySerializer(
+    component_name="LineageResult",
+    serializers=[ACCEPTED, BATCH],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
 class LineageView(APIView):
     write_role = OPERATOR
 
     @extend_schema(
         summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
-        request=OpenApiTypes.OBJECT,
-        responses={200: ACCEPTED, 207: BATCH, **ERRORS},
+        request={"application/json": EVENT_OR_BATCH},
+        responses={200: ONE_OR_BATCH, 207: BATCH, **ERRORS},
         tags=["ingest"],
     )
     def post(self, request):
@@ -91,7 +107,7 @@ class LineageBatchView(APIView):
 
     @extend_schema(
         summary="Ingest a batch of OpenLineage events (a JSON array); invalid items are reported by index",
-        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        request={"application/json": ANY_ITEMS},
         responses={200: BATCH, 207: BATCH, **ERRORS},
         tags=["ingest"],
     )

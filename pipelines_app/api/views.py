@@ -10,7 +10,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.api.params import choice_param, float_param, int_param, page, page_params
+from controltower.api.params import (
+    FLAG_SCHEMA,
+    PAGE_SCHEMAS,
+    bounded,
+    choice_param,
+    float_param,
+    int_param,
+    page,
+    page_params,
+)
 
 from .. import cost_anomalies, cost_investigation, costs, impact, incidents, pipelines, runs, sla, summary
 from . import serializers as ser
@@ -20,15 +29,22 @@ MAX_TEXT = 200
 
 
 def P(name: str, description: str, type_=str, **kw) -> OpenApiParameter:  # noqa: N802
+    """A query parameter; numbers pass `minimum`/`maximum`, the bounds the view enforces."""
+    if "minimum" in kw or "maximum" in kw:
+        type_ = bounded(type_, kw.pop("minimum", None), kw.pop("maximum", None))
     return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kw)
 
 
-PAGE = [P("offset", "items to skip (default 0)", int), P("limit", "page size (default 50, max 500)", int)]
-TEAM_DOMAIN = [P("team", "exact team"), P("domain", "exact domain")]
+TEXT = {"type": "string", "maxLength": MAX_TEXT}
+PAGE = [
+    P("offset", "items to skip (default 0)", PAGE_SCHEMAS["offset"]),
+    P("limit", "page size (default 50, max 500)", PAGE_SCHEMAS["limit"]),
+]
+TEAM_DOMAIN = [P("team", "exact team", TEXT), P("domain", "exact domain", TEXT)]
 FILTERS = [
     *TEAM_DOMAIN,
     P("criticality", "critical, high, medium or low", enum=pipelines.CRITICALITIES),
-    P("search", "case-insensitive substring of the pipeline id or name"),
+    P("search", "case-insensitive substring of the pipeline id or name", TEXT),
 ]
 
 
@@ -103,6 +119,8 @@ class IncidentListView(APIView):
                 "hours",
                 f"window in hours (default {incidents.DEFAULT_HOURS}, max {incidents.MAX_HOURS})",
                 int,
+                minimum=1,
+                maximum=incidents.MAX_HOURS,
             ),
             *TEAM_DOMAIN,
             P("severity", "sev1 (worst) to sev4", enum=incidents.SEVERITIES),
@@ -125,7 +143,9 @@ def days_param(request: Request, default: int, maximum: int) -> int:
     return int_param(request, "days", default, minimum=1, maximum=maximum)
 
 
-SLA_DAYS = P("days", "breach-ratio window in days (default 7, max 90)", int)
+SLA_DAYS = P(
+    "days", "breach-ratio window in days (default 7, max 90)", int, minimum=1, maximum=sla.MAX_WINDOW_DAYS
+)
 
 
 class PipelineSlaView(APIView):
@@ -162,7 +182,13 @@ class SlaListView(APIView):
         return Response(page(items, total, offset, limit, days=days, by_status=by_status))
 
 
-DEPTH = P("depth", f"lineage hops to follow (default {impact.DEFAULT_DEPTH}, 1..{impact.MAX_DEPTH})", int)
+DEPTH = P(
+    "depth",
+    f"lineage hops to follow (default {impact.DEFAULT_DEPTH}, 1..{impact.MAX_DEPTH})",
+    int,
+    minimum=1,
+    maximum=impact.MAX_DEPTH,
+)
 
 
 def depth_param(request: Request) -> int:
@@ -205,7 +231,13 @@ class CostTrendView(APIView):
     @extend_schema(
         operation_id="api_costs_trend_retrieve",
         parameters=[
-            P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int),
+            P(
+                "days",
+                f"days ending today (default 30, max {costs.MAX_TREND_DAYS})",
+                int,
+                minimum=1,
+                maximum=costs.MAX_TREND_DAYS,
+            ),
             *TEAM_DOMAIN,
         ],
         responses={200: ser.CostTrendSerializer, **ERRORS},
@@ -219,7 +251,13 @@ class CostPipelinesView(APIView):
     @extend_schema(
         operation_id="api_costs_pipelines_list",
         parameters=[
-            P("days", f"days ending today (default 7, max {costs.MAX_TREND_DAYS})", int),
+            P(
+                "days",
+                f"days ending today (default 7, max {costs.MAX_TREND_DAYS})",
+                int,
+                minimum=1,
+                maximum=costs.MAX_TREND_DAYS,
+            ),
             *TEAM_DOMAIN,
             *PAGE,
         ],
@@ -238,7 +276,15 @@ class CostPipelinesView(APIView):
 class PipelineCostView(APIView):
     @extend_schema(
         operation_id="api_pipelines_cost_retrieve",
-        parameters=[P("days", f"days ending today (default 30, max {costs.MAX_TREND_DAYS})", int)],
+        parameters=[
+            P(
+                "days",
+                f"days ending today (default 30, max {costs.MAX_TREND_DAYS})",
+                int,
+                minimum=1,
+                maximum=costs.MAX_TREND_DAYS,
+            )
+        ],
         responses={200: ser.PipelineCostSerializer, **ERRORS},
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
@@ -251,6 +297,8 @@ BASELINE_DAYS = P(
     f"days before the latest day that form the baseline (default {cost_anomalies.DEFAULT_BASELINE_DAYS}, "
     f"max {cost_anomalies.MAX_BASELINE_DAYS})",
     int,
+    minimum=cost_anomalies.MIN_BASELINE_DAYS,
+    maximum=cost_anomalies.MAX_BASELINE_DAYS,
 )
 
 
@@ -266,8 +314,14 @@ class CostAnomaliesView(APIView):
         operation_id="api_costs_anomalies_list",
         parameters=[
             BASELINE_DAYS,
-            P("min_ratio", "only ratios (latest / baseline median) at or above this", float),
-            P("anomaly_only", "only flagged anomalies (default true)", bool),
+            P(
+                "min_ratio",
+                "only ratios (latest / baseline median) at or above this",
+                float,
+                minimum=0,
+                maximum=1_000_000,
+            ),
+            P("anomaly_only", "only flagged anomalies (default true)", FLAG_SCHEMA),
             *TEAM_DOMAIN,
             *PAGE,
         ],

@@ -2,29 +2,13 @@
 
 from rest_framework import serializers
 
+from controltower.api.fields import StrictCharField, StrictIntegerField
+
 from ..choices import TriageMode
 
 MAX_CONTEXT_DAYS = 90
 SUBJECT_FIELDS = ("run_id", "pipeline_id", "error_message", "error_code")
 NOTHING_TO_TRIAGE = "Give run_id, pipeline_id, error_message or error_code: there is nothing to triage."
-
-
-class StrictCharField(serializers.CharField):
-    """A string, and only a string (DRF's CharField would accept 123 as "123")."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictIntegerField(serializers.IntegerField):
-    """A JSON integer, not "7", 7.0 or true."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 class TriageQueryRequestSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.api.params import int_param
+from controltower.api.params import bounded, int_param
 from controltower.roles import VIEWER
 
 from .. import explain, query, telemetry
@@ -30,7 +30,11 @@ class ExplainRunView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("run_id", str, OpenApiParameter.PATH),
-            OpenApiParameter("context_days", int, description="History / cost window (1-90, default 7)."),
+            OpenApiParameter(
+                "context_days",
+                bounded(int, 1, s.MAX_CONTEXT_DAYS),
+                description="History / cost window (1-90, default 7).",
+            ),
         ],
         responses={200: s.ExplainRunSerializer, **ERRORS},
     )
@@ -63,8 +67,10 @@ class TriageQueryView(APIView):
 class AssistedTelemetryView(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("days", int, description="Window in days (1-90, default 7)."),
-            OpenApiParameter("limit", int, description="Recent attempts to list (1-200, default 20)."),
+            OpenApiParameter("days", bounded(int, 1, 90), description="Window in days (1-90, default 7)."),
+            OpenApiParameter(
+                "limit", bounded(int, 1, 200), description="Recent attempts to list (1-200, default 20)."
+            ),
         ],
         responses={200: s.AssistedTelemetrySerializer, 400: ERRORS[400]},
     )

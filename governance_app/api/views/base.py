@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from controltower.api.auth import acting_username
 from controltower.api.errors import ApiError
-from controltower.api.params import choice_param, page, page_params
+from controltower.api.params import choice_param, page, page_params, query_value
 from controltower.roles import GOVERNANCE_ADMIN
 
 from ...filtersets import AuditEventFilterSet
@@ -105,8 +105,12 @@ class ExportView(APIView):
     filename = "export"
 
     def perform_content_negotiation(self, request, force=False):
-        fmt = request.query_params.get("export_format")
-        if fmt:
+        if force:  # rendering an error: never raise again here
+            wanted = request.query_params.getlist("export_format")
+            fmt = wanted[0] if len(wanted) == 1 else ("json" if wanted else None)
+        else:
+            fmt = query_value(request, "export_format")
+        if fmt is not None:
             renderers = {r.format: r for r in self.get_renderers()}
             if fmt not in renderers:
                 if force:

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.api.params import int_param
+from controltower.api.params import bounded, int_param
 from pipelines_app.warehouse import WarehouseUnavailable
 
 from ... import posture, reports, snapshot
@@ -61,7 +61,7 @@ class PostureView(APIView):
 class PostureTrendView(APIView):
     """Daily points over `days` (1-90, default 30), computed from telemetry and the audit trail."""
 
-    @extend_schema(parameters=[OpenApiParameter("days", int)], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[OpenApiParameter("days", bounded(int, 1, 90))], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         days = int_param(request, "days", 30, minimum=1, maximum=90)
         now = timezone.now()
@@ -91,7 +91,10 @@ class ExecutiveReportView(APIView):
     """The director's summary over `days` (1-90, default 7): JSON, or `?view=html` for a printable page."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("days", int), OpenApiParameter("view", str, enum=["json", "html"])],
+        parameters=[
+            OpenApiParameter("days", bounded(int, 1, 90)),
+            OpenApiParameter("view", str, enum=["json", "html"]),
+        ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
     )
     def get(self, request):
