@@ -3,15 +3,20 @@
 import os
 
 import pytest
+from django.db.backends.signals import connection_created
 
 from controltower.tests.personas import *  # noqa: F401,F403
 from controltower.tests.services import require_postgres_for_pass
+from governance_app.audit_triggers import allow_truncate_in_tests
 from pipelines_app.tests.fixtures import fakesnow_server, telemetry, warehouse  # noqa: F401
 
 
 def pytest_configure(config):
     if os.environ.get("CT_TEST_DB") == "postgres":
         require_postgres_for_pass()
+        # pytest-django flushes test databases with TRUNCATE, which the audit tables refuse
+        # unless the session opts in (governance_app/audit_triggers.py).
+        connection_created.connect(allow_truncate_in_tests, dispatch_uid="ct-allow-truncate-in-tests")
 
 
 @pytest.fixture(autouse=True)
