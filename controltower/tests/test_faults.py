@@ -200,3 +200,41 @@ def test_governance_database_down_is_503_with_the_envelope_and_writes_nothing(tm
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     assert count == "0"  # the refused ingest wrote nothing
+
+
+def test_concurrent_writers_on_one_policy_target_lose_no_update(source):
+    """16 writers at once (a gunicorn with 8 threads, SQLite with IMMEDIATE transactions) assign
+    profiles to one team: each change is in the history, chained (every event's old value is the
+    previous event's new value: no write based on a stale read), and the last one is what holds."""
+    admin = manage(source.data_dir, "ct_user", "gov-writer", "--role", "governance_admin").splitlines()[-1]
+    headers = {"Authorization": f"Token {admin}"}
+    target = f"team-{uuid.uuid4().hex[:8]}"
+    profiles = ["strict", "balanced", "relaxed"] * 6
+
+    def assign(profile: str) -> int:
+        body = {"scope": "team", "target_id": target, "profile": profile, "reason": f"to {profile}"}
+        return requests.post(
+            source.url + "/api/policies/assign", json=body, headers=headers, timeout=30
+        ).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(assign, profiles))
+    assert set(statuses) <= {200, 409}, statuses
+    history = requests.get(
+        source.url + "/api/policies/history",
+        params={"scope": "team", "target_id": target, "limit": 500},
+        headers=headers,
+        timeout=30,
+    ).json()["items"]
+    events = sorted(history, key=lambda e: e["id"])
+    assert len(events) >= 2
+    for before, after in zip(events, events[1:], strict=False):
+        assert after["old_value"]["profile"] == before["new_value"]["profile"], (before, after)
+    active = manage(
+        source.data_dir,
+        "shell",
+        "-c",
+        "from governance_app.models import PolicyAssignment as P; "
+        f"print([p.profile for p in P.objects.filter(scope='team', target_id={target!r}, is_active=True)])",
+    )
+    assert active.splitlines()[-1] == str([events[-1]["new_value"]["profile"]])
