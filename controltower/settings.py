@@ -200,7 +200,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # With acks_late, a job whose worker died (SIGKILL, OOM, lost node) goes back to the queue
     # after this long; it must exceed the longest job (smoke: 1200 s soft limit), or a job still
     # running would be handed to a second worker. kombu's default is an hour.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=1800)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=1800)
+    }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else f"file://{CT_DATA_DIR / 'results'}"
 )
