@@ -182,8 +182,8 @@ class Reach:
 
 def _all_edges() -> dict[Node, list[Node]]:
     adjacency: dict[Node, list[Node]] = defaultdict(list)
-    for r in q.fetch_all("lineage_edges_all"):
-        adjacency[(r["src_id"], r["src_kind"].lower())].append((r["dst_id"], r["dst_kind"].lower()))
+    for r in q.fetch_all("lineage_edges_all"):  # kinds come lower-cased
+        adjacency[(r["src_id"], r["src_kind"])].append((r["dst_id"], r["dst_kind"]))
     return adjacency
 
 

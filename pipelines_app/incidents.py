@@ -73,14 +73,18 @@ def _sla_breach(row: dict) -> dict:
     }
 
 
-def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=None) -> list[dict]:
-    """Every incident in the window, newest first, each with severity and consumers hit."""
+def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
+    """Every incident in the window, newest first, with severity and consumers hit; a failed run
+    stays its warehouse row until `_item` renders it (a page needs 50 of thousands)."""
     now = q.now_naive()
     since = now - timedelta(hours=hours)
     failed = q.fetch_all(
         "failed_runs", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
     )
-    items = [_failed_run(r) for r in failed]
+    entries = [
+        {"sort_ts": r["detected_ts"], "incident_id": f"run:{r['run_id']}", "row": r, "item": None}
+        for r in failed
+    ]
     sla_rows = (
         [sla.pipeline_sla(pipeline_id)]
         if pipeline_id
@@ -93,20 +97,40 @@ def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=N
         if "freshness_breached" in row["reasons"] or (
             item["detected_ts"] and item["detected_ts"] >= q.aware(since)
         ):
-            items.append(item)
-    hits = impact.reach(sorted({i["pipeline_id"] for i in items})).consumer_counts()
-    for item in items:
-        item["impacted_consumers"] = hits[item["pipeline_id"]]
-        item["severity"] = severity(item["criticality"], item["impacted_consumers"])
-    items.sort(key=lambda i: (i["detected_ts"], i["incident_id"]), reverse=True)
-    return items
+            sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
+            entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
+    hits = impact.reach(sorted({e["row"]["pipeline_id"] for e in entries})).consumer_counts()
+    for e in entries:
+        e["impacted_consumers"] = hits[e["row"]["pipeline_id"]]
+        e["severity"] = severity(e["row"]["criticality"], e["impacted_consumers"])
+    entries.sort(key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
+    return entries
+
+
+def _item(entry: dict) -> dict:
+    item = entry["item"] or _failed_run(entry["row"])
+    item["impacted_consumers"] = entry["impacted_consumers"]
+    item["severity"] = entry["severity"]
+    return item
+
+
+def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=None) -> list[dict]:
+    """Every incident in the window, newest first, each with severity and consumers hit."""
+    return [_item(e) for e in _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)]
 
 
 def list_incidents(
-    *, offset: int, limit: int, severity: str | None = None, **filters
+    *,
+    offset: int,
+    limit: int,
+    severity: str | None = None,
+    hours: int = DEFAULT_HOURS,
+    team: str | None = None,
+    domain: str | None = None,
+    pipeline_id: str | None = None,
 ) -> tuple[list, int, dict]:
-    items = collect(**filters)
-    by_severity = {s: sum(i["severity"] == s for i in items) for s in SEVERITIES}
+    entries = _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
     if severity:
-        items = [i for i in items if i["severity"] == severity]
-    return items[offset : offset + limit], len(items), by_severity
+        entries = [e for e in entries if e["severity"] == severity]
+    return [_item(e) for e in entries[offset : offset + limit]], len(entries), by_severity

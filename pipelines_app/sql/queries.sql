@@ -254,7 +254,7 @@ WHERE src_id IN (:ids);
 
 -- name: lineage_edges_all
 -- Every edge: what a walk from more origins than one IN-list holds reads instead of a level at a time.
-SELECT src_id, src_kind, dst_id, dst_kind
+SELECT src_id, LOWER(src_kind) AS src_kind, dst_id, LOWER(dst_kind) AS dst_kind
 FROM LINEAGE_EDGES;
 
 -- name: lineage_nodes
