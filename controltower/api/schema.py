@@ -60,7 +60,10 @@ def _is_bare_object(content: dict) -> bool:
 
 
 NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# What Python's str.strip() removes (DRF trims before its blank check), spelled out: regex engines
+# disagree on \s (ECMA's lacks \x1c-\x1f and \x85, and adds \ufeff).
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"
 
 
 def string_rules(result: dict) -> None:

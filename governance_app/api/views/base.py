@@ -105,6 +105,7 @@ class ExportView(APIView):
     filename = "export"
 
     def perform_content_negotiation(self, request, force=False):
+        chosen = super().perform_content_negotiation(request, force)  # judges ?format= and Accept
         if force:  # rendering an error: never raise again here
             wanted = request.query_params.getlist("export_format")
             fmt = wanted[0] if len(wanted) == 1 else ("json" if wanted else None)
@@ -122,7 +123,7 @@ class ExportView(APIView):
                     {"parameter": "export_format"},
                 )
             return renderers[fmt], renderers[fmt].media_type
-        return super().perform_content_negotiation(request, force)
+        return chosen
 
     @extend_schema(
         parameters=[EXPORT_FORMAT],
