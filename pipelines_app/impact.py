@@ -180,10 +180,23 @@ class Reach:
         return {o: sum(1 << k for k, b in enumerate(bits) if b[i] == "1") for i, o in enumerate(self.origins)}
 
 
+_adjacency: tuple[tuple, dict[Node, list[Node]]] | None = None  # (fingerprint, every edge by source)
+
+
 def _all_edges() -> dict[Node, list[Node]]:
+    """Every edge by source node, reused across requests while LINEAGE_EDGES is unchanged: each call
+    checks the table's fingerprint (row count and a sum of row hashes: one aggregate, a few ms)
+    instead of reading and indexing every edge again. Callers only read the map."""
+    global _adjacency
+    mark = q.fetch_one("lineage_fingerprint") or {}
+    fingerprint = (mark.get("edges"), mark.get("checksum"))
+    cached = _adjacency
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
     adjacency: dict[Node, list[Node]] = defaultdict(list)
     for r in q.fetch_all("lineage_edges_all"):  # kinds come lower-cased
         adjacency[(r["src_id"], r["src_kind"])].append((r["dst_id"], r["dst_kind"]))
+    _adjacency = (fingerprint, adjacency)
     return adjacency
 
 

@@ -252,6 +252,12 @@ SELECT src_id, src_kind, dst_id, dst_kind
 FROM LINEAGE_EDGES
 WHERE src_id IN (:ids);
 
+-- name: lineage_fingerprint
+-- Changes whenever an edge is added, removed or altered (a sum of row hashes; the count guards
+-- duplicates): whether an in-process copy of every edge is still current.
+SELECT COUNT(*) AS edges, SUM(HASH(src_id, src_kind, dst_id, dst_kind)) AS checksum
+FROM LINEAGE_EDGES;
+
 -- name: lineage_edges_all
 -- Every edge: what a walk from more origins than one IN-list holds reads instead of a level at a time.
 SELECT src_id, LOWER(src_kind) AS src_kind, dst_id, LOWER(dst_kind) AS dst_kind

@@ -60,3 +60,16 @@ def test_consumer_counts_match_a_count_per_origin_on_many_origins():
     reached = impact.Reach(origins=origins, consumers={c: {"mask": m} for c, m in masks.items()})
     expected = {o: sum(m >> i & 1 for m in masks.values()) for i, o in enumerate(origins)}
     assert reached.consumer_counts() == expected
+
+
+def test_every_edge_map_is_reused_until_lineage_changes(telemetry, monkeypatch):
+    diamond(telemetry)
+    monkeypatch.setattr(impact, "EDGE_SCAN_FRONTIER", 0)
+    monkeypatch.setattr(impact, "_adjacency", None)
+    assert impact.reach(["d"]).consumers == {}
+    first = impact._adjacency
+    impact.reach(["a"])
+    assert impact._adjacency is first  # unchanged table: the same map
+    telemetry.edge("d", "pipeline", "t2", "dataset")  # d now reaches rep
+    assert sorted(impact.reach(["d"]).consumers) == ["rep"]
+    assert impact._adjacency is not first
