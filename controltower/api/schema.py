@@ -78,6 +78,15 @@ def string_rules(result: dict) -> None:
             prop["pattern"] = NOT_BLANK if prop.get("minLength", 0) >= 1 else NO_NUL
 
 
+def _csv_errors(responses: dict) -> None:
+    """An export asked for as CSV renders its errors as CSV too (a `code,message` row)."""
+    if "text/csv" not in (responses.get("200", {}).get("content") or {}):
+        return
+    for code, answer in responses.items():
+        if code.startswith(("4", "5")) and answer.get("content"):
+            answer["content"]["text/csv"] = {"schema": {"type": "string", "description": "code,message"}}
+
+
 def document_errors(result: dict, generator, request, public) -> dict:
     """POSTPROCESSING_HOOKS entry: add the shared error answers to every operation."""
     result.setdefault("components", {}).setdefault("schemas", {})["ErrorEnvelope"] = ERROR_ENVELOPE
@@ -91,4 +100,5 @@ def document_errors(result: dict, generator, request, public) -> dict:
                     continue  # gunicorn's own page
                 if not answer.get("content") or _is_bare_object(answer["content"]):
                     answer["content"] = {"application/json": {"schema": REF}}
+            _csv_errors(responses)
     return result

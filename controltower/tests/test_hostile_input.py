@@ -178,3 +178,14 @@ def test_the_schema_calls_blank_what_the_serializers_call_blank(admin):
         assert (re.fullmatch(NOT_BLANK, char) is None) == (char.strip() == ""), repr(char)
     body = {"scope": "domain", "target_id": "\x1c"}
     assert admin.post("/api/policies/remove", body, format="json").status_code == 400
+
+
+def test_exports_document_their_csv_errors():
+    """Fuzz finding: an export asked for as CSV answers its errors as CSV, which the schema now says."""
+    import yaml
+
+    from controltower.tests.test_fuzz import ROOT
+
+    paths = yaml.safe_load((ROOT / "schema.yml").read_text())["paths"]
+    for path in ("/api/policies/history/export", "/api/scorecards/teams/export"):
+        assert "text/csv" in paths[path]["get"]["responses"]["400"]["content"]
