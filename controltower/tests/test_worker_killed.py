@@ -21,6 +21,7 @@ from controltower.tests.services import REDIS_URL, need
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = REDIS_URL.rsplit("/", 1)[0] + "/13"  # a database of its own: flushed by this test
 pytestmark = pytest.mark.slow
+VISIBILITY_S = 3
 ANOMALY = {
     "pipeline_id": "p7",
     "pipeline_name": "orders_load",
@@ -86,7 +87,7 @@ def test_a_job_killed_mid_run_is_redelivered_and_takes_effect_once(tmp_path):
         CT_ALERT_WEBHOOK=f"{hooks.url}/alerts",
         CELERY_BROKER_URL=BROKER,
         CELERY_RESULT_BACKEND=BROKER,
-        CELERY_VISIBILITY_TIMEOUT_S="3",
+        CELERY_VISIBILITY_TIMEOUT_S=str(VISIBILITY_S),
     )
     first = worker(env)
     second = None
@@ -97,6 +98,9 @@ def test_a_job_killed_mid_run_is_redelivered_and_takes_effect_once(tmp_path):
         os.kill(first.pid, signal.SIGKILL)
         first.wait(10)
         assert records(data) == "[]" and hooks.calls("/alerts") == []  # killed before any effect
+        # A starting worker looks for unacked jobs older than the visibility timeout at once (then
+        # every ~100 s: kombu scans on every 10th 10-second tick), so start it after the timeout.
+        time.sleep(VISIBILITY_S + 1)
         second = worker(env)
         outcome = result.get(timeout=90)
         assert outcome["sources"]["aws"]["opened"] == 1
