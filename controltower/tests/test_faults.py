@@ -9,6 +9,7 @@ aggregate_app/tests/test_client.py (invalid JSON, stopped port, breaker)."""
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -126,17 +127,24 @@ def test_a_burst_of_openlineage_events_across_a_restart_loses_and_duplicates_not
     url = source.url + "/api/v1/lineage"
     deadline = time.monotonic() + 120
 
+    accepted, third = [], threading.Event()
+
+    def send(run_id: str) -> int:
+        attempts = send_with_retries(url, source.token, event(run_id, job), deadline)
+        accepted.append(run_id)
+        if len(accepted) >= sent // 3:
+            third.set()
+        return attempts
+
     def restart():
-        time.sleep(0.5)
+        assert third.wait(60)  # a third of the burst is in: restart in the middle of it
         source.proc.terminate()  # graceful: in-flight requests finish, new ones are refused
         source.proc.wait(timeout=30)
         source.start().wait()
 
     with ThreadPoolExecutor(8) as pool:
         restarter = pool.submit(restart)
-        attempts = list(
-            pool.map(lambda r: send_with_retries(url, source.token, event(r, job), deadline), runs)
-        )
+        attempts = list(pool.map(send, runs))
         restarter.result()
     retried = sum(a > 1 for a in attempts)
     for run_id in runs[:50]:  # the same events again, as a producer replaying its buffer would
