@@ -3,9 +3,11 @@
 Closed loop at rising concurrency (connections) against a running source API; per level:
 requests/s, latency p50/p95/p99 and errors. The figure is the highest requests/s of a level whose
 p95 is within the aim and had no errors. The load tool is wrk (Debian package `wrk`) when it is on
-PATH, otherwise a Python closed-loop generator (threads, keep-alive) — the results say which.
+PATH, otherwise a Python closed-loop generator (threads, keep-alive) — the results say which;
+BENCH_LOAD_TOOL=python (or wrk) chooses.
 Either runs on the same cores as the server."""
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -82,7 +84,7 @@ def with_python(url: str, token: str, connections: int, seconds: float) -> dict:
 
 
 def run(url: str, token: str, levels: list[int], seconds: float, aim_p95_ms: float) -> dict:
-    tool = "wrk" if shutil.which("wrk") else "python"
+    tool = os.environ.get("BENCH_LOAD_TOOL") or ("wrk" if shutil.which("wrk") else "python")
     drive = with_wrk if tool == "wrk" else with_python
     drive(url, token, 1, 1)  # warm-up
     rows = []
