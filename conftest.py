@@ -22,3 +22,5 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def _documented_defaults(settings):
     settings.CT_PUBLIC_READ = False
+    # Test users' passwords need no brute-force resistance; PBKDF2's work factor costs ~0.3 s a user.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

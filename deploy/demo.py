@@ -78,10 +78,11 @@ def prepare() -> None:
         manage(tier, "migrate", "--noinput", "-v", "0")
         manage(tier, "demo_users", "--file", str(CREDENTIALS))
     for source in SOURCES:
-        if (VAR / source / "telemetry.duckdb").exists():
+        loaded = (VAR / source / "telemetry.duckdb").exists()
+        manage(source, "warehouse_init")  # also brings a file from an earlier version up to date
+        if loaded:
             print(f"[{source}] demo telemetry already loaded (delete var/{source} to reload)", flush=True)
             continue
-        manage(source, "warehouse_init")
         manage(source, "load_demo", "--source", source)
     data = json.loads(CREDENTIALS.read_text())
     data["urls"] = {"control": url("control"), **{s: url(s) for s in SOURCES}}

@@ -75,7 +75,8 @@ def _sla_breach(row: dict) -> dict:
 
 def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
     """Every incident in the window, newest first, with severity and consumers hit; a failed run
-    stays its warehouse row until `_item` renders it (a page needs 50 of thousands)."""
+    is its id, pipeline, time and criticality until `_items` reads the rest for the runs shown
+    (a page needs 50 of thousands)."""
     now = q.now_naive()
     since = now - timedelta(hours=hours)
     failed = q.fetch_all(
@@ -107,16 +108,30 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
     return entries
 
 
-def _item(entry: dict) -> dict:
-    item = entry["item"] or _failed_run(entry["row"])
-    item["impacted_consumers"] = entry["impacted_consumers"]
-    item["severity"] = entry["severity"]
-    return item
+def _items(entries: list[dict]) -> list[dict]:
+    """The incidents of these entries, in their order: failed runs read in full here."""
+    runs = [e["row"]["run_id"] for e in entries if e["item"] is None]
+    # One statement a page, even with no failed run on it (an empty IN-list matches nothing).
+    read = (
+        q.fetch_in_chunks("failed_run_details", "ids", runs)
+        if runs
+        else q.fetch_all("failed_run_details", ids=[])
+    )
+    details = {r["run_id"]: r for r in read}
+    items = []
+    for e in entries:
+        if e["item"] is None and e["row"]["run_id"] not in details:
+            continue  # deleted since `_gather` read it
+        item = e["item"] or _failed_run(details[e["row"]["run_id"]])
+        item["impacted_consumers"] = e["impacted_consumers"]
+        item["severity"] = e["severity"]
+        items.append(item)
+    return items
 
 
 def collect(*, hours: int = DEFAULT_HOURS, team=None, domain=None, pipeline_id=None) -> list[dict]:
     """Every incident in the window, newest first, each with severity and consumers hit."""
-    return [_item(e) for e in _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)]
+    return _items(_gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id))
 
 
 def list_incidents(
@@ -133,4 +148,4 @@ def list_incidents(
     by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
     if severity:
         entries = [e for e in entries if e["severity"] == severity]
-    return [_item(e) for e in entries[offset : offset + limit]], len(entries), by_severity
+    return _items(entries[offset : offset + limit]), len(entries), by_severity

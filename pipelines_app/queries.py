@@ -27,19 +27,25 @@ MAX_IN_LIST = IN_LIST_SIZES[-1]
 CENT = Decimal("0.01")
 
 _HEADER = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+_INCLUDE = re.compile(r"\{\{(\w+)\}\}")
 _BIND = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 
 @lru_cache(maxsize=1)
 def queries() -> dict[str, str]:
-    """{name: sql} parsed from queries.sql (comment lines kept out of the statement text)."""
+    """{name: sql} parsed from queries.sql (comment lines kept out of the statement text), with
+    every `{{fragment}}` replaced by that named statement's text."""
     text = SQL_FILE.read_text()
     parts = _HEADER.split(text)[1:]
     named = {}
     for name, body in zip(parts[::2], parts[1::2], strict=True):
         lines = [ln for ln in body.splitlines() if ln.strip() and not ln.lstrip().startswith("--")]
         named[name] = "\n".join(lines).rstrip().rstrip(";")
-    return named
+
+    def expand(sql: str) -> str:
+        return _INCLUDE.sub(lambda m: expand(named[m.group(1)]), sql)
+
+    return {name: expand(sql) for name, sql in named.items()}
 
 
 def _padded(values: Sequence) -> list:

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
 from .catalog import PROFILES
@@ -17,7 +18,7 @@ from .estate import Dataset, Estate, Pipeline, build_estate
 from .lineage import settle_freshness
 from .runs import RunColumns, generate_runs
 
-TABLES = ("PIPELINES", "PIPELINE_RUNS", "DATASETS", "LINEAGE_EDGES", "RUN_COSTS")
+TABLES = ("PIPELINES", "PIPELINE_RUNS", "PIPELINE_RUN_STATE", "DATASETS", "LINEAGE_EDGES", "RUN_COSTS")
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows expected, seconds)
 
 
@@ -68,6 +69,9 @@ def load_demo(
         warehouse, "PIPELINES", records(estate.pipelines, Pipeline.TABLE_COLUMNS)
     )
     summaries = load_runs(warehouse, estate, seed, chunk_rows, tick, report)
+    state_started = time.monotonic()
+    run_state.refresh(warehouse)
+    tick("PIPELINE_RUN_STATE", len(estate.pipelines), len(estate.pipelines), time.monotonic() - state_started)
     settle_freshness(estate, {pid: s.last_success for pid, s in summaries.items()}, seed)
     datasets = list(estate.datasets.values())
     report.rows["DATASETS"] = write(warehouse, "DATASETS", records(datasets, Dataset.TABLE_COLUMNS))

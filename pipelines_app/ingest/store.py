@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
 from . import sql
@@ -34,11 +35,12 @@ ARROW_TYPES = {
 
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
     """Apply `events` atomically: all of them are stored, or none (the exception propagates)."""
+    runs = fold_runs(events)
     staged = {
         "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(events)],
         "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(events)],
         "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in events for edge in event.edges())),
-        "OL_STAGE_RUNS": [_run_row(r) for r in fold_runs(events)],
+        "OL_STAGE_RUNS": [_run_row(r) for r in runs],
     }
     for table, (ident, value) in REMEMBERED.items():
         staged[table] = recent.unseen(wh, staged[table], ident, value)
@@ -51,6 +53,8 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
                 if table in staged:
                     for statement in statements:
                         wh.execute(statement)
+            if runs:
+                run_state.refresh(wh, {r.pipeline_id for r in runs})
     except BaseException:
         recent.forget(wh)
         raise

@@ -6,22 +6,81 @@
 --   * Optional filters are `(:team IS NULL OR p.team = :team)`, so each query has one text.
 --   * Ordering uses non-null keys (or explicit NULLS LAST) plus a unique tie-breaker.
 --   * Paged queries carry `COUNT(*) OVER () AS total_rows` and end in LIMIT/OFFSET.
+--   * `{{name}}` includes another named statement's text (a fragment shared by several queries).
+
+
+-- ===================================================================== run state
+-- PIPELINE_RUN_STATE (schema.sql) holds per-pipeline facts over every run; run_state.py keeps it.
+
+-- name: run_facts
+-- Fragment: per-pipeline facts over `scoped_runs` (a CTE of the including statement: pipeline_id,
+-- run_id, status, start_ts, end_ts), the columns of PIPELINE_RUN_STATE. "Latest" orders by start_ts,
+-- then run_id; a SUCCESS counts for last_success_ts once it ended by :now (NULL: whenever).
+SELECT pipeline_id,
+       MAX(IFF(latest = 1, run_id, NULL)) AS last_run_id,
+       MAX(start_ts) AS last_start_ts,
+       MAX(IFF(latest = 1, status, NULL)) AS last_status,
+       MAX(end_ts) AS last_end_ts,
+       MAX(IFF(latest_of_kind = 1 AND status <> 'RUNNING', status, NULL)) AS last_finished_status,
+       MAX(IFF(status = 'SUCCESS' AND end_ts <= COALESCE(:now, end_ts), end_ts, NULL)) AS last_success_ts,
+       COUNT_IF(status = 'RUNNING') AS running_runs,
+       MIN(IFF(status = 'RUNNING', start_ts, NULL)) AS running_since_ts,
+       GREATEST(MAX(start_ts), COALESCE(MAX(end_ts), MAX(start_ts))) AS newest_ts
+FROM (
+    SELECT pipeline_id, run_id, status, start_ts, end_ts,
+           ROW_NUMBER() OVER (PARTITION BY pipeline_id ORDER BY start_ts DESC, run_id DESC) AS latest,
+           ROW_NUMBER() OVER (PARTITION BY pipeline_id, status = 'RUNNING'
+                              ORDER BY start_ts DESC, run_id DESC) AS latest_of_kind
+    FROM scoped_runs
+) ranked
+GROUP BY pipeline_id
+
+-- name: run_state_now
+-- Fragment: the CTE `state`, PIPELINE_RUN_STATE as of :now. A row whose runs all started and ended
+-- by :now answers as stored; a pipeline with a run past :now (a writer's clock ahead of ours, a
+-- test's frozen clock) is recomputed from its runs that started by :now. That set is empty in the
+-- usual case, and the join against it reads nothing of PIPELINE_RUNS.
+scoped_runs AS (
+    SELECT r.pipeline_id, r.run_id, r.status, r.start_ts, r.end_ts
+    FROM PIPELINE_RUN_STATE a
+    JOIN PIPELINE_RUNS r ON r.pipeline_id = a.pipeline_id
+    WHERE a.newest_ts > :now
+      AND r.start_ts <= :now
+),
+state AS (
+    SELECT pipeline_id, last_run_id, last_start_ts, last_status, last_end_ts, last_finished_status,
+           last_success_ts, running_runs, running_since_ts, newest_ts
+    FROM PIPELINE_RUN_STATE
+    WHERE newest_ts <= :now
+    UNION ALL
+    {{run_facts}}
+)
+
+-- name: run_state_clear
+DELETE FROM PIPELINE_RUN_STATE
+WHERE :every OR pipeline_id IN (:ids);
+
+-- name: run_state_fill
+-- The state of every pipeline (:every) or of those in :ids, from all their runs.
+INSERT INTO PIPELINE_RUN_STATE
+    (pipeline_id, last_run_id, last_start_ts, last_status, last_end_ts, last_finished_status,
+     last_success_ts, running_runs, running_since_ts, newest_ts)
+WITH scoped_runs AS (
+    SELECT pipeline_id, run_id, status, start_ts, end_ts
+    FROM PIPELINE_RUNS
+    WHERE start_ts IS NOT NULL
+      AND (:every OR pipeline_id IN (:ids))
+)
+{{run_facts}};
 
 
 -- ===================================================================== pipelines and runs
 
 -- name: pipeline_list
--- Pipelines with their 7-day run counts and latest run (by start_ts, then run_id). `status`
--- filters on the latest run's status. One pass over all runs for the newest start and end, the
--- 7-day counts over the window only (pruned by zone maps / micro-partitions), and one join back to
--- the runs at the newest start, where MAX_BY(status, run_id) breaks a tie on start_ts.
-WITH history AS (
-    SELECT pipeline_id, MAX(end_ts) AS last_end_ts, MAX(start_ts) AS last_start_ts
-    FROM PIPELINE_RUNS
-    WHERE start_ts <= :now
-      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
-    GROUP BY pipeline_id
-),
+-- Pipelines with their 7-day run counts and latest run (by start_ts, then run_id; from the run
+-- state). `status` filters on the latest run's status. The 7-day counts read the window only
+-- (pruned by zone maps / micro-partitions).
+WITH {{run_state_now}},
 week AS (
     SELECT pipeline_id, COUNT(*) AS runs_7d, COUNT_IF(status = 'FAILED') AS failures_7d
     FROM PIPELINE_RUNS
@@ -29,30 +88,23 @@ week AS (
       AND start_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     GROUP BY pipeline_id
-),
-last_run AS (
-    SELECT r.pipeline_id, MAX(r.run_id) AS last_run_id, MAX_BY(r.status, r.run_id) AS last_status
-    FROM PIPELINE_RUNS r
-    JOIN history h ON h.pipeline_id = r.pipeline_id AND h.last_start_ts = r.start_ts
-    GROUP BY r.pipeline_id
 )
 SELECT p.pipeline_id, p.pipeline_name, p.namespace, p.team, p.domain, p.owner, p.criticality,
        p.platform, p.schedule, p.expected_interval_minutes, p.freshness_sla_minutes,
        p.max_duration_minutes, p.runbook_url, p.tags, p.is_active, p.created_ts,
        COALESCE(w.runs_7d, 0) AS runs_7d,
        COALESCE(w.failures_7d, 0) AS failures_7d,
-       h.last_end_ts, l.last_status, l.last_run_id, h.last_start_ts,
+       s.last_end_ts, s.last_status, s.last_run_id, s.last_start_ts,
        COUNT(*) OVER () AS total_rows
 FROM PIPELINES p
-LEFT JOIN history h ON h.pipeline_id = p.pipeline_id
+LEFT JOIN state s ON s.pipeline_id = p.pipeline_id
 LEFT JOIN week w ON w.pipeline_id = p.pipeline_id
-LEFT JOIN last_run l ON l.pipeline_id = p.pipeline_id
 WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
   AND (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain)
   AND (:criticality IS NULL OR p.criticality = :criticality)
   AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
-  AND (:status IS NULL OR l.last_status = :status)
+  AND (:status IS NULL OR s.last_status = :status)
 ORDER BY p.pipeline_id
 LIMIT :limit OFFSET :offset;
 
@@ -89,12 +141,13 @@ SELECT COUNT(*) AS pipelines, COUNT_IF(COALESCE(is_active, TRUE)) AS active
 FROM PIPELINES;
 
 -- name: summary_runs
--- Runs started in the last 24 h, of them FAILED, and runs currently RUNNING (any start time). Each
--- count filters on bare columns, so the 24 h ones read only the window.
+-- Runs started in the last 24 h, of them FAILED (each count filters on bare columns, so it reads
+-- only the window), and runs RUNNING now (from the run state).
+WITH {{run_state_now}}
 SELECT (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE start_ts >= :since AND start_ts <= :now) AS runs_24h,
        (SELECT COUNT(*) FROM PIPELINE_RUNS
         WHERE start_ts >= :since AND start_ts <= :now AND status = 'FAILED') AS failures_24h,
-       (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE status = 'RUNNING' AND start_ts <= :now) AS running;
+       (SELECT COALESCE(SUM(running_runs), 0) FROM state) AS running;
 
 -- name: stale_datasets
 -- Datasets with a freshness SLA whose last update is older than it (never updated counts as stale).
@@ -104,33 +157,14 @@ WHERE freshness_sla_minutes IS NOT NULL
   AND (last_updated_ts IS NULL OR DATEADD(minute, freshness_sla_minutes, last_updated_ts) < :now);
 
 -- name: failing_pipelines
--- Active pipelines whose latest finished run (RUNNING ignored; latest by start_ts, then run_id)
--- failed: the newest FAILED start is after the newest start of any other finished run, or equal to
--- it with the larger run_id (the `tied` join only sees pipelines with such a tie).
-WITH newest AS (
-    SELECT pipeline_id,
-           MAX(IFF(status = 'FAILED', start_ts, NULL)) AS failed_ts,
-           MAX(IFF(status = 'FAILED', NULL, start_ts)) AS other_ts
-    FROM PIPELINE_RUNS
-    WHERE status <> 'RUNNING'
-      AND start_ts <= :now
-    GROUP BY pipeline_id
-),
-tied AS (
-    SELECT r.pipeline_id, MAX_BY(r.status, r.run_id) AS status
-    FROM PIPELINE_RUNS r
-    JOIN newest n ON n.pipeline_id = r.pipeline_id AND n.failed_ts = r.start_ts AND n.other_ts = r.start_ts
-    WHERE r.status <> 'RUNNING'
-    GROUP BY r.pipeline_id
-)
-SELECT n.pipeline_id
-FROM newest n
-JOIN PIPELINES p ON p.pipeline_id = n.pipeline_id
-LEFT JOIN tied t ON t.pipeline_id = n.pipeline_id
+-- Active pipelines whose latest finished run (RUNNING ignored; latest by start_ts, then run_id) failed.
+WITH {{run_state_now}}
+SELECT s.pipeline_id
+FROM state s
+JOIN PIPELINES p ON p.pipeline_id = s.pipeline_id
 WHERE COALESCE(p.is_active, TRUE)
-  AND n.failed_ts IS NOT NULL
-  AND (n.other_ts IS NULL OR n.other_ts < n.failed_ts OR t.status = 'FAILED')
-ORDER BY n.pipeline_id;
+  AND s.last_finished_status = 'FAILED'
+ORDER BY s.pipeline_id;
 
 
 -- ===================================================================== SLA
@@ -201,32 +235,28 @@ WHERE status IN ('SUCCESS', 'FAILED', 'ABORTED')
 GROUP BY pipeline_id, status, CEIL(COALESCE(duration_seconds, 0) / 60);
 
 -- name: sla_run_state
--- Last success (all history) and the oldest run still RUNNING, per pipeline.
-SELECT pipeline_id,
-       MAX(IFF(status = 'SUCCESS' AND end_ts <= :now, end_ts, NULL)) AS last_success_ts,
-       MIN(IFF(status = 'RUNNING', start_ts, NULL)) AS running_since_ts
-FROM PIPELINE_RUNS
-WHERE start_ts <= :now
-  AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
-GROUP BY pipeline_id;
+-- Last success (all history) and the oldest run still RUNNING, per pipeline (from the run state).
+WITH {{run_state_now}}
+SELECT pipeline_id, last_success_ts, running_since_ts
+FROM state
+WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id);
 
 
 -- ===================================================================== incidents
 
 -- name: failed_runs
--- FAILED runs that ended (or, without an end, started) inside the window, newest first. The window
--- on COALESCE(end_ts, start_ts) is two branches on bare columns, so each reads only the window.
+-- FAILED runs that ended (or, without an end, started) inside the window: what ordering, severity
+-- and paging need (incidents.py reads the rest for one page, `failed_run_details`). The window on
+-- COALESCE(end_ts, start_ts) is two branches on bare columns, so each reads only the window.
 WITH failed AS (
-    SELECT run_id, pipeline_id, start_ts, end_ts, duration_seconds, error_code, error_message, attempt,
-           trigger_type, end_ts AS detected_ts
+    SELECT run_id, pipeline_id, end_ts AS detected_ts
     FROM PIPELINE_RUNS
     WHERE status = 'FAILED'
       AND end_ts >= :since
       AND end_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
-    SELECT run_id, pipeline_id, start_ts, end_ts, duration_seconds, error_code, error_message, attempt,
-           trigger_type, start_ts AS detected_ts
+    SELECT run_id, pipeline_id, start_ts AS detected_ts
     FROM PIPELINE_RUNS
     WHERE status = 'FAILED'
       AND end_ts IS NULL
@@ -234,14 +264,20 @@ WITH failed AS (
       AND start_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
 )
-SELECT r.run_id, r.pipeline_id, r.start_ts, r.end_ts, r.duration_seconds, r.error_code,
-       r.error_message, r.attempt, r.trigger_type, r.detected_ts,
-       p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url
+SELECT r.run_id, r.pipeline_id, r.detected_ts, p.criticality
 FROM failed r
 JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
-  AND (:domain IS NULL OR p.domain = :domain)
-ORDER BY r.detected_ts DESC, r.run_id DESC;
+  AND (:domain IS NULL OR p.domain = :domain);
+
+-- name: failed_run_details
+-- The incident fields of these runs, with their pipeline's.
+SELECT r.run_id, r.pipeline_id, r.start_ts, r.end_ts, r.error_code, r.error_message, r.attempt,
+       COALESCE(r.end_ts, r.start_ts) AS detected_ts,
+       p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url
+FROM PIPELINE_RUNS r
+JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+WHERE r.run_id IN (:ids);
 
 
 -- ===================================================================== impact (lineage)

@@ -63,3 +63,20 @@ CREATE TABLE IF NOT EXISTS RUN_COSTS (
     credits_used   NUMBER(14, 4),
     warehouse_name VARCHAR
 );
+
+-- Derived: per-pipeline facts over every run, so that reads of "latest run", "last success" and
+-- "running now" look up one row per pipeline instead of scanning PIPELINE_RUNS' whole history.
+-- The project's writers keep it (ingest, the demo loader: pipelines_app/run_state.py); anything
+-- else that writes PIPELINE_RUNS runs `manage.py refresh_run_state` after it.
+CREATE TABLE IF NOT EXISTS PIPELINE_RUN_STATE (
+    pipeline_id          VARCHAR NOT NULL,
+    last_run_id          VARCHAR,                 -- latest run, by start_ts then run_id
+    last_start_ts        TIMESTAMP_NTZ,
+    last_status          VARCHAR,
+    last_end_ts          TIMESTAMP_NTZ,           -- newest end of any run
+    last_finished_status VARCHAR,                 -- latest run that is not RUNNING
+    last_success_ts      TIMESTAMP_NTZ,           -- newest end of a SUCCESS
+    running_runs         NUMBER(12, 0),
+    running_since_ts     TIMESTAMP_NTZ,           -- oldest start of a RUNNING run
+    newest_ts            TIMESTAMP_NTZ            -- newest start or end: a row past "now" cannot answer for "now"
+);

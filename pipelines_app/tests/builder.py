@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
 PIPELINE_DEFAULTS = {
@@ -65,6 +66,7 @@ class Telemetry:
             **fields,
         }
         self._insert("PIPELINE_RUNS", row)
+        run_state.refresh(self.wh, [pipeline_id])  # as ingest and the demo loader do
         return row
 
     def dataset(self, dataset_id: str, kind: str = "table", **fields) -> dict:

@@ -87,7 +87,14 @@ def test_hostile_strings_in_binds_stay_data(telemetry, warehouse):
 def test_create_schema_is_idempotent(warehouse):
     warehouse.create_schema()
     assert set(schema_tables()) <= warehouse.existing_tables()
-    assert schema_tables() == ["PIPELINES", "PIPELINE_RUNS", "DATASETS", "LINEAGE_EDGES", "RUN_COSTS"]
+    assert schema_tables() == [
+        "PIPELINES",
+        "PIPELINE_RUNS",
+        "DATASETS",
+        "LINEAGE_EDGES",
+        "RUN_COSTS",
+        "PIPELINE_RUN_STATE",
+    ]
 
 
 def test_bulk_insert_and_executemany_round_trip(warehouse):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from pipelines_app import run_state
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 from pipelines_app.warehouse.base import schema_tables
 
@@ -7,7 +8,10 @@ SCHEMA_MISSING = ("SF_DATABASE", "SF_SCHEMA")  # settings named when the schema 
 
 
 class Command(BaseCommand):
-    help = "Create the telemetry schema (database, schema, tables) on the configured warehouse. Idempotent."
+    help = (
+        "Create the telemetry schema (database, schema, tables) on the configured warehouse, and build "
+        "the derived run state when runs exist without it. Idempotent."
+    )
 
     def handle(self, **options):
         try:
@@ -20,6 +24,7 @@ class Command(BaseCommand):
                 before = set()
             warehouse.create_schema()
             after = warehouse.existing_tables()
+            built = run_state.build_if_missing(warehouse, lambda line: self.stdout.write(f"  {line}"))
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)
         wanted = schema_tables()
@@ -31,3 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(f"telemetry warehouse: {warehouse.describe()}")
         self.stdout.write(f"  created: {', '.join(created) or 'nothing'}")
         self.stdout.write(f"  already present: {', '.join(present) or 'nothing'}")
+        if built:
+            self.stdout.write("  built PIPELINE_RUN_STATE from the runs already stored")

@@ -1,0 +1,82 @@
+"""PIPELINE_RUN_STATE: the per-pipeline run facts that the pipeline list, summary, SLA and
+incidents read. Ingest keeps it current; a warehouse whose runs predate it is brought up to date by
+`warehouse_init`; a run stamped after "now" does not count before its time."""
+
+import uuid
+from datetime import timedelta
+from io import StringIO
+
+import orjson
+from django.core.management import call_command
+
+from .api_support import *  # noqa: F403
+from .ingest_events import run_event
+
+H = timedelta(hours=1)
+
+
+def ingest(client, event_type, run_id, when):
+    body = run_event(event_type, run_id=run_id, when=when, job="ledger.load")
+    response = client.post("/api/v1/lineage", data=orjson.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["pipeline_id"]
+
+
+def test_ingest_keeps_latest_status_and_running_count_current(client_for, operator, warehouse, at_now):
+    client, run_id = client_for(operator, "Bearer"), str(uuid.uuid4())
+    pipeline_id = ingest(client, "START", run_id, "2026-11-20T10:00:00Z")
+    assert client.get(f"/api/pipelines/{pipeline_id}").json()["last_status"] == "RUNNING"
+    assert client.get("/api/summary").json()["running"] == 1
+
+    ingest(client, "FAIL", run_id, "2026-11-20T10:05:00Z")
+    detail = client.get(f"/api/pipelines/{pipeline_id}").json()
+    assert (detail["last_status"], detail["last_run_id"]) == ("FAILED", run_id)
+    assert client.get("/api/summary").json()["running"] == 0
+    assert client.get(f"/api/pipelines/{pipeline_id}/sla").json()["last_success_ts"] is None
+
+    again = str(uuid.uuid4())
+    ingest(client, "START", again, "2026-11-20T11:00:00Z")
+    ingest(client, "COMPLETE", again, "2026-11-20T11:10:00Z")
+    detail = client.get(f"/api/pipelines/{pipeline_id}").json()
+    assert (detail["last_status"], detail["last_run_id"]) == ("SUCCESS", again)
+    sla = client.get(f"/api/pipelines/{pipeline_id}/sla").json()
+    assert sla["last_success_ts"].startswith("2026-11-20T11:10:00")
+
+
+def test_warehouse_init_builds_the_state_of_runs_stored_without_it(api, telemetry, warehouse):
+    telemetry.pipeline("p1")
+    telemetry.run("p1", "SUCCESS", ago=3 * H)
+    # Another writer appends a run straight to PIPELINE_RUNS and the state table is lost.
+    warehouse.execute(
+        "INSERT INTO PIPELINE_RUNS (run_id, pipeline_id, status, start_ts) VALUES (?, ?, ?, ?)",
+        ["p1-late", "p1", "RUNNING", telemetry.now - H],
+    )
+    warehouse.execute("DELETE FROM PIPELINE_RUN_STATE")
+    assert api.get("/api/pipelines/p1").json()["last_status"] is None
+
+    call_command("warehouse_init", stdout=StringIO())
+    detail = api.get("/api/pipelines/p1").json()
+    assert (detail["last_status"], detail["last_run_id"]) == ("RUNNING", "p1-late")
+    assert api.get("/api/summary").json()["running"] == 1
+
+
+def test_refresh_run_state_picks_up_runs_another_writer_appended(api, telemetry, warehouse):
+    telemetry.pipeline("p1")
+    telemetry.run("p1", "SUCCESS", ago=3 * H)
+    warehouse.execute(
+        "INSERT INTO PIPELINE_RUNS (run_id, pipeline_id, status, start_ts, end_ts) VALUES (?, ?, ?, ?, ?)",
+        ["p1-ext", "p1", "FAILED", telemetry.now - H, telemetry.now - H + timedelta(minutes=5)],
+    )
+    assert api.get("/api/pipelines/p1").json()["last_status"] == "SUCCESS"  # not refreshed yet
+
+    call_command("refresh_run_state", "p1", stdout=StringIO())
+    assert api.get("/api/pipelines/p1").json()["last_status"] == "FAILED"
+
+
+def test_a_run_stamped_after_now_is_not_the_latest_yet(api, telemetry):
+    telemetry.pipeline("p1")
+    telemetry.run("p1", "SUCCESS", ago=2 * H, run_id="p1-done")
+    telemetry.run("p1", "RUNNING", start=telemetry.now + H, run_id="p1-ahead")  # a writer's clock ahead
+    detail = api.get("/api/pipelines/p1").json()
+    assert (detail["last_status"], detail["last_run_id"]) == ("SUCCESS", "p1-done")
+    assert api.get("/api/summary").json()["running"] == 0
