@@ -110,12 +110,15 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
 
 def _items(entries: list[dict]) -> list[dict]:
     """The incidents of these entries, in their order: failed runs read in full here."""
-    runs = [e["row"]["run_id"] for e in entries if e["item"] is None]
-    # One statement a page, even with no failed run on it (an empty IN-list matches nothing).
-    read = (
-        q.fetch_in_chunks("failed_run_details", "ids", runs)
-        if runs
-        else q.fetch_all("failed_run_details", ids=[])
+    runs = [e["row"] for e in entries if e["item"] is None]
+    starts = [r["start_ts"] for r in runs]
+    # One statement a page, even with no failed run on it (IN (NULL) matches nothing).
+    read = q.fetch_in_chunks(
+        "failed_run_details",
+        "ids",
+        [r["run_id"] for r in runs] or [None],
+        first_start=min(starts, default=None),
+        last_start=max(starts, default=None),
     )
     details = {r["run_id"]: r for r in read}
     items = []

@@ -83,6 +83,27 @@ def fetch_one(name: str, **params) -> dict | None:
     return rows[0] if rows else None
 
 
+_results: dict[tuple, tuple[tuple, list[dict]]] = {}  # (query, params) -> (fingerprint, rows)
+CACHED_RESULTS = 64
+
+
+def fetch_all_cached(name: str, fingerprint: str, **params) -> list[dict]:
+    """fetch_all for a query over small tables that seldom change (PIPELINES, DATASETS): the rows
+    are reused while the named `fingerprint` statement (a count and a sum of row hashes) answers the
+    same, so a repeat costs that one aggregate instead of reading and converting every row. The
+    rows are shared between callers and threads: read them, never change them."""
+    mark = tuple((fetch_one(fingerprint) or {}).values())
+    key = (name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
+    hit = _results.get(key)
+    if hit is not None and hit[0] == mark:
+        return hit[1]
+    rows = fetch_all(name, **params)
+    if len(_results) >= CACHED_RESULTS:
+        _results.clear()
+    _results[key] = (mark, rows)
+    return rows
+
+
 def fetch_in_chunks(name: str, key: str, values: Iterable, **params) -> list[dict]:
     """Run an `IN (:key)` query over any number of values, MAX_IN_LIST at a time."""
     values = sorted(set(values))

@@ -216,8 +216,9 @@ def evaluate_all(
     *, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, criticality=None, search=None, status=None
 ):
     """SLA rows for every active pipeline matching the filters (and `status`), ordered by pipeline id."""
-    pipelines = q.fetch_all(
+    pipelines = q.fetch_all_cached(
         "sla_pipelines",
+        "pipelines_fingerprint",
         pipeline_id=None,
         active_only=True,
         team=team,

@@ -182,6 +182,15 @@ WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
   AND (:search IS NULL OR CONTAINS(LOWER(pipeline_id), :search) OR CONTAINS(LOWER(pipeline_name), :search))
 ORDER BY pipeline_id;
 
+-- name: pipelines_fingerprint
+-- Changes whenever a pipeline is added, removed or altered (a sum of row hashes; the count guards
+-- duplicates): whether rows read from PIPELINES a moment ago are still current.
+SELECT COUNT(*) AS pipelines,
+       SUM(HASH(pipeline_id, pipeline_name, namespace, team, domain, owner, criticality, platform, schedule,
+                expected_interval_minutes, freshness_sla_minutes, max_duration_minutes, runbook_url, tags,
+                is_active, created_ts)) AS checksum
+FROM PIPELINES;
+
 -- name: sla_run_window
 -- Finished runs in the window per pipeline: how many, how many FAILED/ABORTED (and the newest),
 -- how many SUCCESS took longer than the pipeline's own max_duration_minutes (and the newest;
@@ -249,14 +258,14 @@ WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id);
 -- and paging need (incidents.py reads the rest for one page, `failed_run_details`). The window on
 -- COALESCE(end_ts, start_ts) is two branches on bare columns, so each reads only the window.
 WITH failed AS (
-    SELECT run_id, pipeline_id, end_ts AS detected_ts
+    SELECT run_id, pipeline_id, start_ts, end_ts AS detected_ts
     FROM PIPELINE_RUNS
     WHERE status = 'FAILED'
       AND end_ts >= :since
       AND end_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
-    SELECT run_id, pipeline_id, start_ts AS detected_ts
+    SELECT run_id, pipeline_id, start_ts, start_ts AS detected_ts
     FROM PIPELINE_RUNS
     WHERE status = 'FAILED'
       AND end_ts IS NULL
@@ -264,20 +273,23 @@ WITH failed AS (
       AND start_ts <= :now
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
 )
-SELECT r.run_id, r.pipeline_id, r.detected_ts, p.criticality
+SELECT r.run_id, r.pipeline_id, r.start_ts, r.detected_ts, p.criticality
 FROM failed r
 JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain);
 
 -- name: failed_run_details
--- The incident fields of these runs, with their pipeline's.
+-- The incident fields of these runs, with their pipeline's. The bounds on start_ts (the runs' own)
+-- let the scan skip what cannot hold them instead of comparing every run_id with the list.
 SELECT r.run_id, r.pipeline_id, r.start_ts, r.end_ts, r.error_code, r.error_message, r.attempt,
        COALESCE(r.end_ts, r.start_ts) AS detected_ts,
        p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url
 FROM PIPELINE_RUNS r
 JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
-WHERE r.run_id IN (:ids);
+WHERE r.start_ts >= :first_start
+  AND r.start_ts <= :last_start
+  AND r.run_id IN (:ids);
 
 
 -- ===================================================================== impact (lineage)

@@ -111,7 +111,26 @@ def test_list_pagination(api, estate):
 
 def test_list_runs_a_fixed_number_of_statements(api, estate, statements):
     api.get("/api/sla/pipelines")
-    assert len(statements) == 3  # pipelines, run histogram, run state
+    assert len(statements) == 4  # pipelines' fingerprint, pipelines, run window, run state
+    statements.clear()
+    api.get("/api/sla/pipelines")
+    assert len(statements) == 3  # PIPELINES unchanged: its rows are not read again
+
+
+def test_a_changed_pipeline_shows_in_the_next_list(api, estate, warehouse):
+    assert [i["pipeline_id"] for i in api.get("/api/sla/pipelines?team=b").json()["items"]] == [
+        "broken",
+        "ratio",
+    ]
+    warehouse.execute("UPDATE PIPELINES SET team = 'b' WHERE pipeline_id = 'fresh'")
+    warehouse.execute("UPDATE PIPELINES SET freshness_sla_minutes = 10 WHERE pipeline_id = 'long'")
+    assert [i["pipeline_id"] for i in api.get("/api/sla/pipelines?team=b").json()["items"]] == [
+        "broken",
+        "fresh",
+        "ratio",
+    ]
+    long = next(i for i in api.get("/api/sla/pipelines").json()["items"] if i["pipeline_id"] == "long")
+    assert (long["status"], long["thresholds"]["freshness_sla_minutes"]) == ("at_risk", 10)
 
 
 @pytest.mark.parametrize("query", ["days=0", "days=91", "status=late", "offset=-3"])
