@@ -6,6 +6,7 @@ SLA evaluation asks once per pipeline, so within one request the active assignme
 outside a request each call is one small indexed query."""
 
 import threading
+from collections.abc import Callable
 
 from controltower.middleware import current_request_id
 
@@ -40,3 +41,15 @@ def assigned_profile_thresholds(pipeline: dict) -> dict | None:
     assignments = _request_assignments() or ActiveAssignments.for_pipeline(PolicyAssignment, pipeline)
     row = assignments.resolve(pipeline)
     return thresholds_for(pipeline, row) if row else None
+
+
+def profile_thresholds_lookup() -> Callable[[dict], dict | None]:
+    """assigned_profile_thresholds for many pipelines in a row: the active assignments are read
+    once (or taken from the request's), not looked up again per pipeline."""
+    assignments = _request_assignments() or ActiveAssignments(PolicyAssignment)
+
+    def lookup(pipeline: dict) -> dict | None:
+        row = assignments.resolve(pipeline)
+        return thresholds_for(pipeline, row) if row else None
+
+    return lookup

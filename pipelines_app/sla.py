@@ -16,6 +16,7 @@ otherwise `ok`. `reasons` lists what decided it. Inactive pipelines are left out
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
@@ -37,12 +38,15 @@ class SlaThresholds:
     source: str  # where they came from: "pipeline" today, a profile name later
 
 
-def sla_thresholds(pipeline: dict) -> SlaThresholds:
+def sla_thresholds(
+    pipeline: dict, profile_lookup: Callable[[dict], dict | None] | None = None
+) -> SlaThresholds:
     """The thresholds that apply to this pipeline (a PIPELINES row): the SLA profile governance
-    assigns it (by pipeline, team or domain; `source` is the profile name), else its own columns."""
+    assigns it (by pipeline, team or domain; `source` is the profile name), else its own columns.
+    `profile_lookup` (governance_app.thresholds.profile_thresholds_lookup) serves many pipelines."""
     from governance_app.thresholds import assigned_profile_thresholds  # governance owns SLA profiles
 
-    if (assigned := assigned_profile_thresholds(pipeline)) is not None:
+    if (assigned := (profile_lookup or assigned_profile_thresholds)(pipeline)) is not None:
         return SlaThresholds(**assigned)
     fresh, max_dur = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
     return SlaThresholds(
@@ -176,7 +180,10 @@ def evaluate(
     assigned profile sets another max duration than their own column (IN-lists of them), to score
     their runs in Python."""
     now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
-    limits = {p["pipeline_id"]: sla_thresholds(p) for p in pipelines}
+    from governance_app.thresholds import profile_thresholds_lookup
+
+    lookup = profile_thresholds_lookup()
+    limits = {p["pipeline_id"]: sla_thresholds(p, lookup) for p in pipelines}
     window = {
         r["pipeline_id"]: r
         for r in q.fetch_all("sla_run_window", since=since, now=now, pipeline_id=pipeline_id)
