@@ -84,6 +84,20 @@ def _window_counts(row: dict | None) -> tuple[int, int, datetime | None]:
     return int(row["runs"]), int(row["failed_runs"]) + int(row["long_runs"]), last
 
 
+def _window_bounds(since: datetime, now: datetime) -> dict:
+    """Binds of `sla_run_window`: the whole UTC days inside (since, now] and where they start/end."""
+    first_day = since.date() + timedelta(days=1)
+    last_day = now.date()
+    return {
+        "since": since,
+        "now": now,
+        "first_day": first_day,
+        "last_day": last_day,
+        "first_day_ts": datetime.combine(first_day, datetime.min.time()),
+        "last_day_ts": datetime.combine(last_day, datetime.min.time()),
+    }
+
+
 def _thresholds_dict(limits: SlaThresholds) -> dict:
     """asdict() without its deep copy (the fields are plain values): once per pipeline, it counts."""
     return {f: getattr(limits, f) for f in _THRESHOLD_FIELDS}
@@ -186,13 +200,14 @@ def evaluate(
     limits = {p["pipeline_id"]: sla_thresholds(p, lookup) for p in pipelines}
     window = {
         r["pipeline_id"]: r
-        for r in q.fetch_all("sla_run_window", since=since, now=now, pipeline_id=pipeline_id)
+        for r in q.fetch_all("sla_run_window", **_window_bounds(since, now), pipeline_id=pipeline_id)
     }
     states = {r["pipeline_id"]: r for r in q.fetch_all("sla_run_state", now=now, pipeline_id=pipeline_id)}
     profiled = {
         p["pipeline_id"]
         for p in pipelines
         if limits[p["pipeline_id"]].max_duration_minutes != _own_max_duration(p)
+        or (window.get(p["pipeline_id"]) or {}).get("stale_limit")
     }
     histogram: dict[str, list] = defaultdict(list)
     for row in (

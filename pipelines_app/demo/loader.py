@@ -18,7 +18,15 @@ from .estate import Dataset, Estate, Pipeline, build_estate
 from .lineage import settle_freshness
 from .runs import RunColumns, generate_runs
 
-TABLES = ("PIPELINES", "PIPELINE_RUNS", "PIPELINE_RUN_STATE", "DATASETS", "LINEAGE_EDGES", "RUN_COSTS")
+TABLES = (
+    "PIPELINES",
+    "PIPELINE_RUNS",
+    "PIPELINE_RUN_STATE",
+    "PIPELINE_RUN_DAYS",
+    "DATASETS",
+    "LINEAGE_EDGES",
+    "RUN_COSTS",
+)
 Progress = Callable[[str, int, int, float], None]  # (table, rows done, rows expected, seconds)
 
 
@@ -71,7 +79,7 @@ def load_demo(
     summaries = load_runs(warehouse, estate, seed, chunk_rows, tick, report)
     state_started = time.monotonic()
     run_state.refresh(warehouse)
-    tick("PIPELINE_RUN_STATE", len(estate.pipelines), len(estate.pipelines), time.monotonic() - state_started)
+    tick("run rollups", len(estate.pipelines), len(estate.pipelines), time.monotonic() - state_started)
     settle_freshness(estate, {pid: s.last_success for pid, s in summaries.items()}, seed)
     datasets = list(estate.datasets.values())
     report.rows["DATASETS"] = write(warehouse, "DATASETS", records(datasets, Dataset.TABLE_COLUMNS))

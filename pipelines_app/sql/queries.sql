@@ -74,6 +74,29 @@ WITH scoped_runs AS (
 {{run_facts}};
 
 
+-- name: run_days_clear
+DELETE FROM PIPELINE_RUN_DAYS
+WHERE :every OR pipeline_id IN (:ids);
+
+-- name: run_days_fill
+-- Finished runs per pipeline and UTC day of every pipeline (:every) or of those in :ids.
+INSERT INTO PIPELINE_RUN_DAYS
+    (pipeline_id, run_day, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, max_duration_minutes)
+WITH finished AS (
+    SELECT r.pipeline_id, COALESCE(r.end_ts, r.start_ts) AS done_ts, r.status <> 'SUCCESS' AS failed,
+           r.status = 'SUCCESS' AND COALESCE(r.duration_seconds, 0) > 60 * p.max_duration_minutes AS too_long,
+           p.max_duration_minutes
+    FROM PIPELINE_RUNS r
+    LEFT JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+    WHERE r.status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND COALESCE(r.end_ts, r.start_ts) IS NOT NULL
+      AND (:every OR r.pipeline_id IN (:ids))
+)
+SELECT pipeline_id, CAST(done_ts AS DATE), COUNT(*), COUNT_IF(failed), MAX(IFF(failed, done_ts, NULL)),
+       COUNT_IF(too_long), MAX(IFF(too_long, done_ts, NULL)), MAX(max_duration_minutes)
+FROM finished
+GROUP BY pipeline_id, CAST(done_ts AS DATE);
+
 -- ===================================================================== pipelines and runs
 
 -- name: pipeline_list
@@ -195,37 +218,67 @@ FROM PIPELINES;
 -- Finished runs in the window per pipeline: how many, how many FAILED/ABORTED (and the newest),
 -- how many SUCCESS took longer than the pipeline's own max_duration_minutes (and the newest;
 -- duration_seconds > 60 * T, as the histogram's CEIL(duration_seconds / 60) > T). "In the window" is
--- COALESCE(end_ts, start_ts) in (since, now], written as two branches on a bare column each so that
--- zone maps (DuckDB) and micro-partition pruning (Snowflake) skip what the window excludes.
-WITH finished AS (
+-- COALESCE(end_ts, start_ts) in (since, now]: whole UTC days [:first_day, :last_day) come from
+-- PIPELINE_RUN_DAYS, the partial days (since, first_day) and [last_day, now] from the runs, each
+-- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
+-- (Snowflake) skip the rest. `stale_limit`: day rows counted against another max duration than
+-- the pipeline's now (sla.py scores such a pipeline from its runs).
+WITH days AS (
+    SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
+           IFF(d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes, 1, 0) AS stale_limit
+    FROM PIPELINE_RUN_DAYS d
+    LEFT JOIN PIPELINES p ON p.pipeline_id = d.pipeline_id
+    WHERE d.run_day >= :first_day
+      AND d.run_day < :last_day
+      AND (:pipeline_id IS NULL OR d.pipeline_id = :pipeline_id)
+),
+edges AS (
     SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
     FROM PIPELINE_RUNS
-    WHERE end_ts > :since
-      AND end_ts <= :now
+    WHERE end_ts > :since AND end_ts < :first_day_ts
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts >= :last_day_ts AND end_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
     SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
     FROM PIPELINE_RUNS
-    WHERE end_ts IS NULL
-      AND start_ts > :since
-      AND start_ts <= :now
+    WHERE end_ts IS NULL AND start_ts > :since AND start_ts < :first_day_ts
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts IS NULL AND start_ts >= :last_day_ts AND start_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
 ),
 scored AS (
-    SELECT f.pipeline_id, f.done_ts, f.status <> 'SUCCESS' AS failed,
-           f.status = 'SUCCESS' AND COALESCE(f.duration_seconds, 0) > 60 * p.max_duration_minutes AS too_long
-    FROM finished f
-    LEFT JOIN PIPELINES p ON p.pipeline_id = f.pipeline_id
+    SELECT e.pipeline_id, e.done_ts, e.status <> 'SUCCESS' AS failed,
+           e.status = 'SUCCESS' AND COALESCE(e.duration_seconds, 0) > 60 * p.max_duration_minutes AS too_long
+    FROM edges e
+    LEFT JOIN PIPELINES p ON p.pipeline_id = e.pipeline_id
+),
+combined AS (
+    SELECT pipeline_id, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, stale_limit
+    FROM days
+    UNION ALL
+    SELECT pipeline_id, 1, IFF(failed, 1, 0), IFF(failed, done_ts, NULL), IFF(too_long, 1, 0),
+           IFF(too_long, done_ts, NULL), 0
+    FROM scored
 )
 SELECT pipeline_id,
-       COUNT(*) AS runs,
-       COUNT_IF(failed) AS failed_runs,
-       MAX(IFF(failed, done_ts, NULL)) AS last_failed_ts,
-       COUNT_IF(too_long) AS long_runs,
-       MAX(IFF(too_long, done_ts, NULL)) AS last_long_ts
-FROM scored
+       CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal to convert
+       CAST(SUM(failed_runs) AS BIGINT) AS failed_runs,
+       MAX(last_failed_ts) AS last_failed_ts,
+       CAST(SUM(long_runs) AS BIGINT) AS long_runs,
+       MAX(last_long_ts) AS last_long_ts,
+       MAX(stale_limit) AS stale_limit
+FROM combined
 GROUP BY pipeline_id;
 
 -- name: sla_run_histogram

@@ -80,3 +80,19 @@ CREATE TABLE IF NOT EXISTS PIPELINE_RUN_STATE (
     running_since_ts     TIMESTAMP_NTZ,           -- oldest start of a RUNNING run
     newest_ts            TIMESTAMP_NTZ            -- newest start or end: a row past "now" cannot answer for "now"
 );
+
+-- Derived: finished runs per pipeline and UTC day (the day of COALESCE(end_ts, start_ts)), so that
+-- an SLA window reads whole days here and only its two partial days from PIPELINE_RUNS. Kept with
+-- PIPELINE_RUN_STATE (run_state.py). long_runs counts SUCCESS runs longer than the pipeline's
+-- max_duration_minutes as it was at refresh time, kept beside them: a pipeline whose limit has
+-- changed since is scored from its runs instead.
+CREATE TABLE IF NOT EXISTS PIPELINE_RUN_DAYS (
+    pipeline_id          VARCHAR NOT NULL,
+    run_day              DATE NOT NULL,
+    runs                 NUMBER(12, 0),           -- SUCCESS, FAILED, ABORTED
+    failed_runs          NUMBER(12, 0),           -- FAILED, ABORTED
+    last_failed_ts       TIMESTAMP_NTZ,
+    long_runs            NUMBER(12, 0),
+    last_long_ts         TIMESTAMP_NTZ,
+    max_duration_minutes NUMBER(10, 0)
+);

@@ -80,3 +80,20 @@ def test_a_run_stamped_after_now_is_not_the_latest_yet(api, telemetry):
     detail = api.get("/api/pipelines/p1").json()
     assert (detail["last_status"], detail["last_run_id"]) == ("SUCCESS", "p1-done")
     assert api.get("/api/summary").json()["running"] == 0
+
+
+def test_sla_window_counts_whole_days_and_follows_a_changed_max_duration(api, telemetry, warehouse):
+    telemetry.pipeline("slow", max_duration_minutes=30)
+    for days_ago, minutes in ((3, 45), (3, 10), (4, 10), (5, 50)):  # whole days inside the 7-day window
+        telemetry.run("slow", "SUCCESS", ago=timedelta(days=days_ago), minutes=minutes)
+    telemetry.run("slow", "FAILED", ago=timedelta(days=9))  # outside it
+    sla = api.get("/api/pipelines/slow/sla").json()
+    assert (sla["runs_in_window"], sla["breached_runs"], sla["breach_ratio"]) == (4, 2, 0.5)
+
+    # Another writer raises the limit without refreshing the rollups: the answer follows the new limit.
+    warehouse.execute("UPDATE PIPELINES SET max_duration_minutes = 48 WHERE pipeline_id = 'slow'")
+    sla = api.get("/api/pipelines/slow/sla").json()
+    assert (sla["breached_runs"], sla["thresholds"]["max_duration_minutes"]) == (1, 48)
+    call_command("refresh_run_state", stdout=StringIO())
+    assert api.get("/api/pipelines/slow/sla").json()["breached_runs"] == 1
+    assert api.get("/api/pipelines/slow/sla?days=14").json()["breached_runs"] == 2  # the failure, 9 days ago

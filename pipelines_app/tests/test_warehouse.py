@@ -94,6 +94,7 @@ def test_create_schema_is_idempotent(warehouse):
         "LINEAGE_EDGES",
         "RUN_COSTS",
         "PIPELINE_RUN_STATE",
+        "PIPELINE_RUN_DAYS",
     ]
 
 

@@ -8,8 +8,8 @@ from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
 class Command(BaseCommand):
     help = (
-        "Rebuild PIPELINE_RUN_STATE (per-pipeline run facts) from PIPELINE_RUNS. Ingest and load_demo "
-        "keep it current; run this after anything else writes PIPELINE_RUNS."
+        "Rebuild the run rollups (PIPELINE_RUN_STATE, PIPELINE_RUN_DAYS) from PIPELINE_RUNS. Ingest and "
+        "load_demo keep them current; run this after anything else writes PIPELINE_RUNS."
     )
 
     def add_arguments(self, parser):

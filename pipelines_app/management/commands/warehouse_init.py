@@ -10,7 +10,7 @@ SCHEMA_MISSING = ("SF_DATABASE", "SF_SCHEMA")  # settings named when the schema 
 class Command(BaseCommand):
     help = (
         "Create the telemetry schema (database, schema, tables) on the configured warehouse, and build "
-        "the derived run state when runs exist without it. Idempotent."
+        "the derived run rollups when runs exist without them. Idempotent."
     )
 
     def handle(self, **options):
@@ -37,4 +37,4 @@ class Command(BaseCommand):
         self.stdout.write(f"  created: {', '.join(created) or 'nothing'}")
         self.stdout.write(f"  already present: {', '.join(present) or 'nothing'}")
         if built:
-            self.stdout.write("  built PIPELINE_RUN_STATE from the runs already stored")
+            self.stdout.write("  built the run rollups from the runs already stored")
