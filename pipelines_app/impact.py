@@ -5,11 +5,16 @@ pipelines that read them -> ... -> consumer assets (datasets of kind dashboard, 
 ml_model). A node's `depth` is its shortest distance in edges from the pipeline (the pipeline is
 0, what it writes is 1, pipelines reading that are 2, ...), as in Marquez's lineage `depth`.
 
-One SQL statement per level, with the frontier as an IN-list of binds: every node is expanded
-once, so diamonds in the DAG cost nothing extra (a recursive CTE — UNION ALL only on Snowflake —
-enumerates paths, which explodes on dense DAGs, and was no faster on DuckDB). The walk stops at
-the level where the node cap is hit. bench/impact_bench.py (DuckDB, 60k pipelines, ~190k edges,
-2 shared cores): depth 5 p50 34 ms / p95 44 ms; depth 20 p50 72 ms / p95 200 ms.
+The walk runs in Python over an in-process map of every edge by source node (`_all_edges`), so a
+request sends the same statements at any depth: the pipeline lookup, one fingerprint of
+LINEAGE_EDGES (row count and a sum of row hashes: one aggregate, ~7 ms on 190k edges), and one
+lookup of the reached nodes' names and kinds (per MAX_IN_LIST nodes). The map is rebuilt, by one
+statement reading every edge, only when the fingerprint differs from the one it was built under:
+adding, removing or altering an edge changes the count or the hash sum, so the next request walks
+the new lineage, whichever process wrote it. Every node is expanded once, so diamonds and cycles
+cost nothing extra; the walk stops at the level where the node cap is hit. Memory: the map holds
+each distinct node once, about 36 MB for the 60k-pipeline, ~190k-edge graph of
+bench/impact_bench.py; a rebuild there takes under a second and briefly needs about as much again.
 
 `degraded` is true when the answer is known to be incomplete; `degraded_reasons` says why:
 `no_lineage` (the pipeline has no outgoing edges, so nothing downstream is known), `truncated`
@@ -17,6 +22,7 @@ the level where the node cap is hit. bench/impact_bench.py (DuckDB, 60k pipeline
 kind — consumer or not — is unknown).
 """
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -31,23 +37,15 @@ DEFAULT_DEPTH = 5
 MAX_DEPTH = 20
 MAX_NODES = 2000
 MAX_REACH_NODES = 20000
-EDGE_SCAN_FRONTIER = q.MAX_IN_LIST  # a wider frontier reads every edge in one statement
 CONSUMER_SCAN_DATASETS = q.MAX_IN_LIST  # more datasets reached: read every consumer asset
 
 Node = tuple[str, str]  # (id, edge kind: "pipeline" | "dataset")
 
 
-def _edges_from(frontier: set[Node]) -> list[tuple[Node, Node]]:
-    rows = q.fetch_in_chunks("lineage_edges_from", "ids", {node_id for node_id, _ in frontier})
-    edges = {
-        ((r["src_id"], r["src_kind"].lower()), (r["dst_id"], r["dst_kind"].lower()))
-        for r in rows
-        if (r["src_id"], r["src_kind"].lower()) in frontier
-    }
-    return sorted(edges)
-
-
 def _walk(pipeline_id: str, depth: int) -> tuple[dict[Node, int], list[tuple[Node, Node]], bool]:
+    """({node: shortest depth}, edges, truncated). The edges are those from every expanded node to a
+    reached one, each once: level by level, in (source, destination) order within a level."""
+    adjacency = _all_edges()
     origin = (pipeline_id, "pipeline")
     depth_of, edges, truncated = {origin: 0}, [], False
     frontier = {origin}
@@ -55,14 +53,15 @@ def _walk(pipeline_id: str, depth: int) -> tuple[dict[Node, int], list[tuple[Nod
         if not frontier:
             break
         nxt = set()
-        for src, dst in _edges_from(frontier):
-            if dst not in depth_of:
-                if len(depth_of) >= MAX_NODES:
-                    truncated = True
-                    continue
-                depth_of[dst] = level
-                nxt.add(dst)
-            edges.append((src, dst))
+        for src in sorted(frontier):  # each destination list is sorted and distinct
+            for dst in adjacency.get(src, ()):
+                if dst not in depth_of:
+                    if len(depth_of) >= MAX_NODES:
+                        truncated = True
+                        continue
+                    depth_of[dst] = level
+                    nxt.add(dst)
+                edges.append((src, dst))
         if truncated:  # the cap is hit: nothing new can be added, so stop walking
             break
         frontier = nxt
@@ -180,58 +179,63 @@ class Reach:
         return {o: sum(1 << k for k, b in enumerate(bits) if b[i] == "1") for i, o in enumerate(self.origins)}
 
 
-_adjacency: tuple[tuple, dict[Node, list[Node]]] | None = None  # (fingerprint, every edge by source)
+_adjacency: tuple[tuple, dict[Node, tuple[Node, ...]]] | None = None  # (fingerprint, edges by source)
+_rebuilding = threading.Lock()
 
 
-def _all_edges() -> dict[Node, list[Node]]:
-    """Every edge by source node, reused across requests while LINEAGE_EDGES is unchanged: each call
-    checks the table's fingerprint (row count and a sum of row hashes: one aggregate, a few ms)
-    instead of reading and indexing every edge again. Callers only read the map."""
+def _all_edges() -> dict[Node, tuple[Node, ...]]:
+    """Every edge by source node: {source: its distinct destinations, sorted}. Reused across requests
+    while LINEAGE_EDGES is unchanged: each call checks the table's fingerprint (row count and a sum
+    of row hashes: one aggregate, a few ms) instead of reading and indexing every edge again.
+
+    A map is never changed once published (callers only read it, with `.get`): a new one replaces
+    the (fingerprint, map) tuple in one assignment, so a request in another thread keeps walking the
+    map it started with. One thread rebuilds at a time; the others wait for its map."""
     global _adjacency
     mark = q.fetch_one("lineage_fingerprint") or {}
     fingerprint = (mark.get("edges"), mark.get("checksum"))
     cached = _adjacency
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
-    adjacency: dict[Node, list[Node]] = defaultdict(list)
-    for r in q.fetch_all("lineage_edges_all"):  # kinds come lower-cased
-        adjacency[(r["src_id"], r["src_kind"])].append((r["dst_id"], r["dst_kind"]))
-    _adjacency = (fingerprint, adjacency)
+    with _rebuilding:
+        cached = _adjacency
+        if cached is not None and cached[0] == fingerprint:  # built while this thread waited
+            return cached[1]
+        nodes: dict[Node, Node] = {}  # one tuple per distinct node, however many edges name it
+        targets: dict[Node, set[Node]] = defaultdict(set)
+        for r in q.fetch_all("lineage_edges_all"):  # kinds come lower-cased
+            src, dst = (r["src_id"], r["src_kind"]), (r["dst_id"], r["dst_kind"])
+            targets[nodes.setdefault(src, src)].add(nodes.setdefault(dst, dst))
+        adjacency = {src: tuple(sorted(dsts)) for src, dsts in targets.items()}
+        _adjacency = (fingerprint, adjacency)
     return adjacency
 
 
-def _level_edges(frontier: set[Node], adjacency: dict | None) -> list[tuple[Node, Node]]:
-    if adjacency is None:
-        return _edges_from(frontier)
-    return [(src, dst) for src in frontier for dst in adjacency.get(src, ())]
-
-
 def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
-    """Multi-source walk: one statement per level for all origins together (or, once a frontier
-    needs more than one IN-list, one statement reading every edge), then one lookup of the
-    consumer assets reached (of every consumer asset, past one IN-list of datasets). Which
-    origins reach a node rides along as a bitmask (bit i = origin i), and only newly arrived
-    origins propagate, so each (node, origin) pair is handled once."""
+    """Multi-source walk over the map of every edge (`_all_edges`: one fingerprint statement), then
+    one lookup of the consumer assets reached (of every consumer asset, past one IN-list of
+    datasets). Which origins reach a node rides along as a bitmask (bit i = origin i), and only
+    newly arrived origins propagate, so each (node, origin) pair is handled once."""
+    adjacency = _all_edges()
     origins = sorted(set(pipeline_ids))
     seen: dict[Node, int] = {(p, "pipeline"): 1 << i for i, p in enumerate(origins)}
     delta = dict(seen)
-    truncated, adjacency = False, None
+    truncated = False
     for _ in range(depth):
         if not delta:
             break
-        if adjacency is None and len(delta) > EDGE_SCAN_FRONTIER:
-            adjacency = _all_edges()
         arrived: dict[Node, int] = defaultdict(int)
-        for src, dst in _level_edges(set(delta), adjacency):
-            if dst not in seen:
-                if len(seen) >= MAX_REACH_NODES:
-                    truncated = True
-                    continue
-                seen[dst] = 0
-            new = delta[src] & ~seen[dst]
-            if new:
-                seen[dst] |= new
-                arrived[dst] |= new
+        for src in sorted(delta):  # (source, destination) order: which nodes fit under the cap is stable
+            for dst in adjacency.get(src, ()):
+                if dst not in seen:
+                    if len(seen) >= MAX_REACH_NODES:
+                        truncated = True
+                        continue
+                    seen[dst] = 0
+                new = delta[src] & ~seen[dst]
+                if new:
+                    seen[dst] |= new
+                    arrived[dst] |= new
         if truncated:
             break
         delta = arrived

@@ -134,9 +134,25 @@ def test_lineage_is_a_deprecated_alias(api, telemetry):
     assert 'rel="successor-version"' in response["Link"]
 
 
-def test_one_statement_per_level(api, telemetry, statements):
+def test_statements_per_request_do_not_grow_with_depth(api, telemetry, statements, monkeypatch):
+    monkeypatch.setattr(impact, "_adjacency", None)
     chain(telemetry)
     statements.clear()
-    api.get("/api/pipelines/p1/impact?depth=20")
-    # pipeline lookup + 5 levels (the 5th finds nothing) + node details
-    assert len(statements) == 1 + 5 + 1
+    api.get("/api/pipelines/p1/impact?depth=1")
+    assert len(statements) == 4  # pipeline lookup + lineage fingerprint + every edge (once) + node details
+    for depth in (1, 4, 20):
+        statements.clear()
+        api.get(f"/api/pipelines/p1/impact?depth={depth}")
+        assert len(statements) == 3, depth  # pipeline lookup + lineage fingerprint + node details
+
+
+def test_an_edge_added_between_requests_is_in_the_next_answer(api, telemetry):
+    chain(telemetry)
+    before = api.get("/api/pipelines/p1/impact").json()
+    assert [c["id"] for c in before["impacted_consumers"]] == ["dash", "churn"]
+    telemetry.dataset("ops", kind="report", criticality="low")
+    telemetry.edge("side", "dataset", "ops", "dataset")
+    after = api.get("/api/pipelines/p1/impact").json()
+    assert [c["id"] for c in after["impacted_consumers"]] == ["dash", "churn", "ops"]
+    assert {"src": "side", "src_kind": "dataset", "dst": "ops", "dst_kind": "dataset"} in after["edges"]
+    assert after["edges_count"] == before["edges_count"] + 1
