@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from . import queries as q
 from .pipelines import require_pipeline
@@ -48,7 +49,12 @@ def sla_thresholds(
 
     if (assigned := (profile_lookup or assigned_profile_thresholds)(pipeline)) is not None:
         return SlaThresholds(**assigned)
-    fresh, max_dur = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
+    return _own_thresholds(pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes"))
+
+
+@lru_cache(maxsize=4096)
+def _own_thresholds(fresh: int | None, max_dur: int | None) -> SlaThresholds:
+    """A pipeline's own columns as thresholds: one shared (frozen) value per distinct pair."""
     return SlaThresholds(
         freshness_sla_minutes=None if fresh is None else int(fresh),
         max_duration_minutes=None if max_dur is None else int(max_dur),
@@ -187,12 +193,17 @@ def _own_max_duration(pipeline: dict) -> int | None:
 
 
 def evaluate(
-    pipelines: list[dict], *, days: int, pipeline_id: str | None = None, status: str | None = None
-) -> list[dict]:
-    """SLA rows for these PIPELINES rows (only those with `status`, if given): two statements
-    whatever their number, one row per pipeline each; plus the duration histogram of pipelines whose
-    assigned profile sets another max duration than their own column (IN-lists of them), to score
-    their runs in Python."""
+    pipelines: list[dict],
+    *,
+    days: int,
+    pipeline_id: str | None = None,
+    status: str | None = None,
+    ids_only: bool = False,
+) -> list:
+    """SLA rows for these PIPELINES rows (only those with `status`, if given; only their ids with
+    `ids_only`): two statements whatever their number, one row per pipeline each; plus the duration
+    histogram of pipelines whose assigned profile sets another max duration than their own column
+    (IN-lists of them), to score their runs in Python."""
     now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
     from governance_app.thresholds import profile_thresholds_lookup
 
@@ -225,7 +236,7 @@ def evaluate(
         pid = p["pipeline_id"]
         assessed = _assess(p, limits[pid], counts(pid), states.get(pid, {}), now)
         if status is None or assessed["status"] == status:
-            rows.append(_row(p, limits[pid], assessed, now, days))
+            rows.append(pid if ids_only else _row(p, limits[pid], assessed, now, days))
     return rows
 
 
@@ -235,9 +246,16 @@ def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
 
 
 def evaluate_all(
-    *, days: int = DEFAULT_WINDOW_DAYS, team=None, domain=None, criticality=None, search=None, status=None
+    *,
+    days: int = DEFAULT_WINDOW_DAYS,
+    team=None,
+    domain=None,
+    criticality=None,
+    search=None,
+    status=None,
+    ids_only: bool = False,
 ):
-    """SLA rows for every active pipeline matching the filters (and `status`), ordered by pipeline id."""
+    """SLA rows (or ids) for every active pipeline matching the filters (and `status`), by pipeline id."""
     pipelines = q.fetch_all_cached(
         "sla_pipelines",
         "pipelines_fingerprint",
@@ -248,7 +266,7 @@ def evaluate_all(
         criticality=criticality,
         search=search.lower() if search else None,
     )
-    return evaluate(pipelines, days=days, status=status)
+    return evaluate(pipelines, days=days, status=status, ids_only=ids_only)
 
 
 def list_sla(

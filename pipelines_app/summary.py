@@ -47,7 +47,7 @@ def build_summary() -> dict:
     counts = q.fetch_one("summary_pipelines") or {}
     runs = q.fetch_one("summary_runs", now=now, since=now - timedelta(hours=24)) or {}
     stale = q.fetch_one("stale_datasets", now=now) or {}
-    breaches = len(sla.evaluate_all(status="breached"))
+    breaches = len(sla.evaluate_all(status="breached", ids_only=True))
     return {
         "pipelines": int(counts.get("pipelines") or 0),
         "active": int(counts.get("active") or 0),
