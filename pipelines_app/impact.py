@@ -241,7 +241,7 @@ def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
         delta = arrived
     datasets = [node_id for node_id, kind in seen if kind == "dataset"]
     if len(datasets) > CONSUMER_SCAN_DATASETS:
-        rows = q.fetch_all("consumers_all")
+        rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
     else:
         rows = q.fetch_all("consumers_by_ids", ids=datasets)
     consumers = {

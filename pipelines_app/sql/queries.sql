@@ -388,6 +388,12 @@ SELECT dataset_id, name, kind, criticality, owner, team
 FROM DATASETS
 WHERE kind IN ('dashboard', 'report', 'ml_model');
 
+-- name: consumers_fingerprint
+-- Changes whenever `consumers_all` would answer differently (ingest's freshness updates do not).
+SELECT COUNT(*) AS consumers, SUM(HASH(dataset_id, name, kind, criticality, owner, team)) AS checksum
+FROM DATASETS
+WHERE kind IN ('dashboard', 'report', 'ml_model');
+
 
 -- ===================================================================== costs
 -- RUN_COSTS is daily-grained (usage_date). A window of N days is the N UTC usage days ending

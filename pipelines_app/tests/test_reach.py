@@ -71,3 +71,15 @@ def test_every_edge_map_is_reused_until_lineage_changes(telemetry, monkeypatch):
     telemetry.edge("d", "pipeline", "t2", "dataset")  # d now reaches rep
     assert sorted(impact.reach(["d"]).consumers) == ["rep"]
     assert impact._adjacency is not first
+
+
+def test_every_consumer_read_follows_a_changed_consumer(telemetry, warehouse, monkeypatch):
+    """The rows of every consumer asset are reused between walks only while they are unchanged."""
+    diamond(telemetry)
+    monkeypatch.setattr(impact, "CONSUMER_SCAN_DATASETS", 0)
+    assert impact.reach(["a"]).consumers["dash"]["name"] == "dash"
+    warehouse.execute("UPDATE DATASETS SET name = 'Revenue dashboard' WHERE dataset_id = 'dash'")
+    warehouse.execute("UPDATE DATASETS SET kind = 'table' WHERE dataset_id = 'rep'")
+    reached = impact.reach(["a", "b"])
+    assert reached.consumers["dash"]["name"] == "Revenue dashboard"
+    assert sorted(reached.consumers) == ["dash"]
