@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from controltower.api.fields import StrictCharField, StrictIntegerField
+from pipelines_app.api.serializers import ImpactConsumerSerializer
 
 from ..choices import TriageMode
 
@@ -60,16 +61,6 @@ class ImpactSummarySerializer(serializers.Serializer):
     impact_model = serializers.CharField()
 
 
-class ConsumerSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    kind = serializers.CharField()
-    criticality = serializers.CharField(allow_null=True)
-    owner = serializers.CharField(allow_null=True)
-    team = serializers.CharField(allow_null=True)
-    depth = serializers.IntegerField()
-
-
 class RunbookReferenceSerializer(serializers.Serializer):
     pipeline_id = serializers.CharField()
     title = serializers.CharField()
@@ -83,7 +74,7 @@ class RunbookReferenceSerializer(serializers.Serializer):
 class TriageAnswerSerializer(serializers.Serializer):
     summary = serializers.CharField()
     likely_cause = serializers.CharField()
-    impacted_consumers = ConsumerSerializer(many=True)
+    impacted_consumers = ImpactConsumerSerializer(many=True)
     impact_summary = ImpactSummarySerializer()
     next_actions = serializers.ListField(child=serializers.CharField())
     runbook_references = RunbookReferenceSerializer(many=True)
