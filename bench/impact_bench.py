@@ -5,8 +5,8 @@ Builds a layered lineage DAG of 60k pipelines and ~200k edges in a temporary Duc
 (10 layers; each pipeline writes 1-2 datasets, each dataset is read by 0-4 pipelines of the next
 layer, ~10 % of datasets feed one of 5,000 dashboards/reports/ML models, the last layer feeds
 them all), then times `pipelines_app.impact.pipeline_impact` — the whole endpoint body: the
-pipeline lookup, one statement per BFS level and the node-detail lookups — for random pipelines
-at the default depth (5) and the maximum (20).
+pipeline lookup, the edge map's fingerprint, the walk and the node-detail lookups — for random
+pipelines at the default depth (5) and the maximum (20).
 
     .venv/bin/python bench/impact_bench.py [--samples 200] [--pipelines 60000]
 

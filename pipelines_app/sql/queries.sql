@@ -347,12 +347,6 @@ WHERE r.start_ts >= :first_start
 
 -- ===================================================================== impact (lineage)
 
--- name: lineage_edges_from
--- One BFS level: every edge leaving the frontier (callers match src_kind as well).
-SELECT src_id, src_kind, dst_id, dst_kind
-FROM LINEAGE_EDGES
-WHERE src_id IN (:ids);
-
 -- name: lineage_fingerprint
 -- Changes whenever an edge is added, removed or altered (a sum of row hashes; the count guards
 -- duplicates): whether an in-process copy of every edge is still current.
@@ -360,7 +354,7 @@ SELECT COUNT(*) AS edges, SUM(HASH(src_id, src_kind, dst_id, dst_kind)) AS check
 FROM LINEAGE_EDGES;
 
 -- name: lineage_edges_all
--- Every edge: what a walk from more origins than one IN-list holds reads instead of a level at a time.
+-- Every edge: impact.py's in-process edge map, rebuilt when `lineage_fingerprint` changes.
 SELECT src_id, LOWER(src_kind) AS src_kind, dst_id, LOWER(dst_kind) AS dst_kind
 FROM LINEAGE_EDGES;
 
