@@ -24,6 +24,7 @@ kind — consumer or not — is unknown).
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -162,22 +163,6 @@ class Reach:
             mask ^= low
         return found
 
-    def consumer_counts(self) -> dict[str, int]:
-        """{origin: consumers it reaches}, by bit-sliced counters (a ripple-carry adder over the
-        masks as big integers): the cost grows with the number of consumers, not of (consumer,
-        origin) pairs."""
-        planes: list[int] = []
-        for consumer in self.consumers.values():
-            carry, k = consumer["mask"], 0
-            while carry:
-                if k == len(planes):
-                    planes.append(0)
-                planes[k], carry = planes[k] ^ carry, planes[k] & carry
-                k += 1
-        width = len(self.origins)
-        bits = [format(plane, f"0{width}b")[::-1] for plane in planes]
-        return {o: sum(1 << k for k, b in enumerate(bits) if b[i] == "1") for i, o in enumerate(self.origins)}
-
 
 _adjacency: tuple[tuple, dict[Node, tuple[Node, ...]]] | None = None  # (fingerprint, edges by source)
 _rebuilding = threading.Lock()
@@ -250,3 +235,43 @@ def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
         if (mask := seen.get((r["dataset_id"], "dataset"))) is not None and r.get("kind") in CONSUMER_KINDS
     }
     return Reach(origins=origins, consumers=consumers, truncated=truncated)
+
+
+# (edge map, consumer rows, {pipeline: consumers reached}): counts kept while both inputs are the
+# very objects they were computed from (each is replaced, never changed, when its table changes).
+_counts: tuple[dict, list, dict[str, int]] | None = None
+
+
+def consumer_counts(pipeline_ids: Iterable[str]) -> dict[str, int]:
+    """{pipeline: consumer assets it reaches within MAX_DEPTH}, each pipeline walked on its own
+    (capped at MAX_REACH_NODES nodes) and remembered while neither the lineage nor the consumer
+    assets change: incidents ask for thousands of pipelines, mostly the same from one call to
+    the next. Costs the two fingerprint statements once the counts are known."""
+    global _counts
+    adjacency = _all_edges()
+    rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
+    memo = _counts
+    if memo is None or memo[0] is not adjacency or memo[1] is not rows:
+        memo = _counts = (adjacency, rows, {})
+    known = memo[2]
+    missing = [p for p in pipeline_ids if p not in known]
+    if missing:
+        consumers = {(r["dataset_id"], "dataset") for r in rows}
+        for pipeline_id in missing:
+            known[pipeline_id] = _consumers_reached(pipeline_id, adjacency, consumers)
+    return {p: known[p] for p in pipeline_ids}
+
+
+def _consumers_reached(pipeline_id: str, adjacency: dict, consumers: set[Node]) -> int:
+    seen, frontier = {(pipeline_id, "pipeline")}, [(pipeline_id, "pipeline")]
+    for _ in range(MAX_DEPTH):
+        arrived = []
+        for src in frontier:
+            for dst in adjacency.get(src, ()):
+                if dst not in seen and len(seen) < MAX_REACH_NODES:
+                    seen.add(dst)
+                    arrived.append(dst)
+        if not arrived:
+            break
+        frontier = arrived
+    return len(seen & consumers)

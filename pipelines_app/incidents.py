@@ -1,7 +1,7 @@
 """Incidents: FAILED runs in a window and pipelines in SLA breach, with a severity.
 
 Severity combines the pipeline's criticality with downstream consumer impact (dashboards,
-reports, ML models reachable in lineage, see impact.reach):
+reports, ML models reachable in lineage, see impact.consumer_counts):
 
     criticality   consumers hit   no consumer hit
     critical      sev1            sev2
@@ -100,7 +100,7 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
         ):
             sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
             entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
-    hits = impact.reach(sorted({e["row"]["pipeline_id"] for e in entries})).consumer_counts()
+    hits = impact.consumer_counts({e["row"]["pipeline_id"] for e in entries})
     for e in entries:
         e["impacted_consumers"] = hits[e["row"]["pipeline_id"]]
         e["severity"] = severity(e["row"]["criticality"], e["impacted_consumers"])
