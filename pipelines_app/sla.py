@@ -82,16 +82,17 @@ _THRESHOLD_FIELDS = tuple(f.name for f in fields(SlaThresholds))
 
 
 def _window_counts(row: dict | None) -> tuple[int, int, datetime | None]:
-    """(finished, breached, last breach) from a `sla_run_window` row, which scores durations
-    against the pipeline's own max_duration_minutes."""
-    if not row:
+    """(finished, breached, last breach) from a `sla_runs` row, which scores durations against the
+    pipeline's own max_duration_minutes."""
+    if not row or not row["runs"]:
         return 0, 0, None
-    last = max(filter(None, (row["last_failed_ts"], row["last_long_ts"])), default=None)
-    return int(row["runs"]), int(row["failed_runs"]) + int(row["long_runs"]), last
+    failed, too_long = row["last_failed_ts"], row["last_long_ts"]
+    last = failed if too_long is None or (failed is not None and failed > too_long) else too_long
+    return row["runs"], row["failed_runs"] + row["long_runs"], last
 
 
 def _window_bounds(since: datetime, now: datetime) -> dict:
-    """Binds of `sla_run_window`: the whole UTC days inside (since, now] and where they start/end."""
+    """Binds of `sla_runs`: the whole UTC days inside (since, now] and where they start/end."""
     first_day = since.date() + timedelta(days=1)
     last_day = now.date()
     return {
@@ -201,7 +202,7 @@ def evaluate(
     ids_only: bool = False,
 ) -> list:
     """SLA rows for these PIPELINES rows (only those with `status`, if given; only their ids with
-    `ids_only`): two statements whatever their number, one row per pipeline each; plus the duration
+    `ids_only`): one statement whatever their number, a row per pipeline; plus the duration
     histogram of pipelines whose assigned profile sets another max duration than their own column
     (IN-lists of them), to score their runs in Python."""
     now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
@@ -209,16 +210,15 @@ def evaluate(
 
     lookup = profile_thresholds_lookup()
     limits = {p["pipeline_id"]: sla_thresholds(p, lookup) for p in pipelines}
-    window = {
+    facts = {
         r["pipeline_id"]: r
-        for r in q.fetch_all("sla_run_window", **_window_bounds(since, now), pipeline_id=pipeline_id)
+        for r in q.fetch_all("sla_runs", **_window_bounds(since, now), pipeline_id=pipeline_id)
     }
-    states = {r["pipeline_id"]: r for r in q.fetch_all("sla_run_state", now=now, pipeline_id=pipeline_id)}
     profiled = {
         p["pipeline_id"]
         for p in pipelines
         if limits[p["pipeline_id"]].max_duration_minutes != _own_max_duration(p)
-        or (window.get(p["pipeline_id"]) or {}).get("stale_limit")
+        or (facts.get(p["pipeline_id"]) or {}).get("stale_limit")
     }
     histogram: dict[str, list] = defaultdict(list)
     for row in (
@@ -229,12 +229,12 @@ def evaluate(
     def counts(pid: str) -> tuple:
         if pid in profiled:
             return _run_counts(histogram[pid], limits[pid])
-        return _window_counts(window.get(pid))
+        return _window_counts(facts.get(pid))
 
     rows = []
     for p in pipelines:
         pid = p["pipeline_id"]
-        assessed = _assess(p, limits[pid], counts(pid), states.get(pid, {}), now)
+        assessed = _assess(p, limits[pid], counts(pid), facts.get(pid, {}), now)
         if status is None or assessed["status"] == status:
             rows.append(pid if ids_only else _row(p, limits[pid], assessed, now, days))
     return rows

@@ -214,8 +214,9 @@ SELECT COUNT(*) AS pipelines,
                 is_active, created_ts)) AS checksum
 FROM PIPELINES;
 
--- name: sla_run_window
--- Finished runs in the window per pipeline: how many, how many FAILED/ABORTED (and the newest),
+-- name: sla_runs
+-- Per pipeline, its last success (all history) and oldest run still RUNNING (from the run state),
+-- and its finished runs in the window: how many, how many FAILED/ABORTED (and the newest),
 -- how many SUCCESS took longer than the pipeline's own max_duration_minutes (and the newest;
 -- duration_seconds > 60 * T, as the histogram's CEIL(duration_seconds / 60) > T). "In the window" is
 -- COALESCE(end_ts, start_ts) in (since, now]: whole UTC days [:first_day, :last_day) come from
@@ -223,7 +224,8 @@ FROM PIPELINES;
 -- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
 -- (Snowflake) skip the rest. `stale_limit`: day rows counted against another max duration than
 -- the pipeline's now (sla.py scores such a pipeline from its runs).
-WITH days AS (
+WITH {{run_state_now}},
+days AS (
     SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
            IFF(d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes, 1, 0) AS stale_limit
     FROM PIPELINE_RUN_DAYS d
@@ -270,16 +272,26 @@ combined AS (
     SELECT pipeline_id, 1, IFF(failed, 1, 0), IFF(failed, done_ts, NULL), IFF(too_long, 1, 0),
            IFF(too_long, done_ts, NULL), 0
     FROM scored
+),
+counted AS (
+    SELECT pipeline_id,
+           CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal
+           CAST(SUM(failed_runs) AS BIGINT) AS failed_runs,
+           MAX(last_failed_ts) AS last_failed_ts,
+           CAST(SUM(long_runs) AS BIGINT) AS long_runs,
+           MAX(last_long_ts) AS last_long_ts,
+           MAX(stale_limit) AS stale_limit
+    FROM combined
+    GROUP BY pipeline_id
 )
-SELECT pipeline_id,
-       CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal to convert
-       CAST(SUM(failed_runs) AS BIGINT) AS failed_runs,
-       MAX(last_failed_ts) AS last_failed_ts,
-       CAST(SUM(long_runs) AS BIGINT) AS long_runs,
-       MAX(last_long_ts) AS last_long_ts,
-       MAX(stale_limit) AS stale_limit
-FROM combined
-GROUP BY pipeline_id;
+SELECT COALESCE(c.pipeline_id, s.pipeline_id) AS pipeline_id, c.runs, c.failed_runs, c.last_failed_ts,
+       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts
+FROM counted c
+FULL OUTER JOIN (
+    SELECT pipeline_id, last_success_ts, running_since_ts
+    FROM state
+    WHERE :pipeline_id IS NULL OR pipeline_id = :pipeline_id
+) s ON s.pipeline_id = c.pipeline_id;
 
 -- name: sla_run_histogram
 -- Finished runs in the window per pipeline, status and whole-minute duration (rounded up), for the
@@ -295,14 +307,6 @@ WHERE status IN ('SUCCESS', 'FAILED', 'ABORTED')
   AND COALESCE(end_ts, start_ts) <= :now
   AND pipeline_id IN (:ids)
 GROUP BY pipeline_id, status, CEIL(COALESCE(duration_seconds, 0) / 60);
-
--- name: sla_run_state
--- Last success (all history) and the oldest run still RUNNING, per pipeline (from the run state).
-WITH {{run_state_now}}
-SELECT pipeline_id, last_success_ts, running_since_ts
-FROM state
-WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id);
-
 
 -- ===================================================================== incidents
 

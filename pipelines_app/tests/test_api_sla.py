@@ -111,10 +111,10 @@ def test_list_pagination(api, estate):
 
 def test_list_runs_a_fixed_number_of_statements(api, estate, statements):
     api.get("/api/sla/pipelines")
-    assert len(statements) == 4  # pipelines' fingerprint, pipelines, run window, run state
+    assert len(statements) == 3  # pipelines' fingerprint, pipelines, their run facts
     statements.clear()
     api.get("/api/sla/pipelines")
-    assert len(statements) == 3  # PIPELINES unchanged: its rows are not read again
+    assert len(statements) == 2  # PIPELINES unchanged: its rows are not read again
 
 
 def test_a_changed_pipeline_shows_in_the_next_list(api, estate, warehouse):
