@@ -244,9 +244,10 @@ _counts: tuple[dict, list, dict[str, int]] | None = None
 
 def consumer_counts(pipeline_ids: Iterable[str]) -> dict[str, int]:
     """{pipeline: consumer assets it reaches within MAX_DEPTH}, each pipeline walked on its own
-    (capped at MAX_REACH_NODES nodes) and remembered while neither the lineage nor the consumer
-    assets change: incidents ask for thousands of pipelines, mostly the same from one call to
-    the next. Costs the two fingerprint statements once the counts are known."""
+    (up to MAX_NODES nodes, as its impact view) and remembered while neither the lineage nor the
+    consumer assets change: incidents ask for thousands of pipelines, mostly the same from one call
+    to the next, so a repeat costs the two fingerprint statements. (A walk of all of them together
+    would share work, but its node cap would make a pipeline's count depend on the others.)"""
     global _counts
     adjacency = _all_edges()
     rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
@@ -268,7 +269,7 @@ def _consumers_reached(pipeline_id: str, adjacency: dict, consumers: set[Node]) 
         arrived = []
         for src in frontier:
             for dst in adjacency.get(src, ()):
-                if dst not in seen and len(seen) < MAX_REACH_NODES:
+                if dst not in seen and len(seen) < MAX_NODES:
                     seen.add(dst)
                     arrived.append(dst)
         if not arrived:
