@@ -161,23 +161,23 @@ class Server:
         self.errors.close()
 
 
-def peak_rss_mb(pid: int | None) -> float | None:
-    """VmHWM (peak resident set) of a process, in MB."""
+def _status_mb(pid: int | None, field: str) -> float | None:
+    """A kB field of /proc/<pid>/status, in MB."""
     if pid is None:
         return None
     for ln in _lines(f"/proc/{pid}/status"):
-        if ln.startswith("VmHWM:"):
+        if ln.startswith(f"{field}:"):
             return round(int(ln.split()[1]) / 1024, 1)
     return None
+
+
+def peak_rss_mb(pid: int | None) -> float | None:
+    """VmHWM (peak resident set) of a process, in MB."""
+    return _status_mb(pid, "VmHWM")
 
 
 def rss_mb(pid: int | None) -> float | None:
-    if pid is None:
-        return None
-    for ln in _lines(f"/proc/{pid}/status"):
-        if ln.startswith("VmRSS:"):
-            return round(int(ln.split()[1]) / 1024, 1)
-    return None
+    return _status_mb(pid, "VmRSS")
 
 
 class Client:

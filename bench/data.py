@@ -76,13 +76,22 @@ def _layout(path: Path) -> dict:
     return {"rows": counts, "demo_daily_cost_rows": daily}
 
 
-def demo_dataset(runs: int, *, reuse: bool = False) -> dict:
-    data_dir = BENCH_DATA / f"demo-{runs}"
+def _fresh(name: str, reuse: bool) -> tuple[Path, dict | None]:
+    """(the data set's directory, its description when --reuse-data finds one; else emptied)."""
+    data_dir = BENCH_DATA / name
     marker = data_dir / "dataset.json"
     if reuse and marker.exists():
-        return json.loads(marker.read_text())
+        return data_dir, json.loads(marker.read_text())
     shutil.rmtree(data_dir, ignore_errors=True)
     data_dir.mkdir(parents=True)
+    return data_dir, None
+
+
+def demo_dataset(runs: int, *, reuse: bool = False) -> dict:
+    data_dir, kept = _fresh(f"demo-{runs}", reuse)
+    if kept:
+        return kept
+    marker = data_dir / "dataset.json"
     started = time.monotonic()
     prepared = _prepare(data_dir)
     out = manage(prepared["env"], "load_demo", "--source", "aws", "--runs", str(runs))
@@ -115,12 +124,10 @@ print(json.dumps(impact_bench.build({path!r}, {pipelines})))
 
 
 def impact_dataset(pipelines: int, *, reuse: bool = False) -> dict:
-    data_dir = BENCH_DATA / f"impact-{pipelines}"
+    data_dir, kept = _fresh(f"impact-{pipelines}", reuse)
+    if kept:
+        return kept
     marker = data_dir / "dataset.json"
-    if reuse and marker.exists():
-        return json.loads(marker.read_text())
-    shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir(parents=True)
     prepared = _prepare(data_dir)
     started = time.monotonic()
     path = str(data_dir / "telemetry.duckdb")

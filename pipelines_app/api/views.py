@@ -227,17 +227,22 @@ class CostOverviewView(APIView):
         return Response(costs.overview())
 
 
+def cost_days(default: int):
+    """The `days` parameter of the cost views: whole days ending today."""
+    return P(
+        "days",
+        f"days ending today (default {default}, max {costs.MAX_TREND_DAYS})",
+        int,
+        minimum=1,
+        maximum=costs.MAX_TREND_DAYS,
+    )
+
+
 class CostTrendView(APIView):
     @extend_schema(
         operation_id="api_costs_trend_retrieve",
         parameters=[
-            P(
-                "days",
-                f"days ending today (default 30, max {costs.MAX_TREND_DAYS})",
-                int,
-                minimum=1,
-                maximum=costs.MAX_TREND_DAYS,
-            ),
+            cost_days(30),
             *TEAM_DOMAIN,
         ],
         responses={200: ser.CostTrendSerializer, **ERRORS},
@@ -251,13 +256,7 @@ class CostPipelinesView(APIView):
     @extend_schema(
         operation_id="api_costs_pipelines_list",
         parameters=[
-            P(
-                "days",
-                f"days ending today (default 7, max {costs.MAX_TREND_DAYS})",
-                int,
-                minimum=1,
-                maximum=costs.MAX_TREND_DAYS,
-            ),
+            cost_days(7),
             *TEAM_DOMAIN,
             *PAGE,
         ],
@@ -276,15 +275,7 @@ class CostPipelinesView(APIView):
 class PipelineCostView(APIView):
     @extend_schema(
         operation_id="api_pipelines_cost_retrieve",
-        parameters=[
-            P(
-                "days",
-                f"days ending today (default 30, max {costs.MAX_TREND_DAYS})",
-                int,
-                minimum=1,
-                maximum=costs.MAX_TREND_DAYS,
-            )
-        ],
+        parameters=[cost_days(30)],
         responses={200: ser.PipelineCostSerializer, **ERRORS},
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
