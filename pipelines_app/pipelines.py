@@ -9,6 +9,14 @@ from . import queries as q
 CRITICALITIES = ("critical", "high", "medium", "low")
 RUN_STATUSES = ("SUCCESS", "FAILED", "RUNNING", "ABORTED")
 CRITICALITY_RANK = {c: i for i, c in enumerate(CRITICALITIES)}
+# Separates the ids of a `pipeline_ids` filter inside one bind value (never part of an id we store).
+ID_SEP = "\x1f"
+MAX_IDS = 500
+MAX_KEYS = 1_000_000  # pipeline_keys answers every pipeline; this only bounds the statement
+KEY_FIELDS = (
+    "pipeline_id", "pipeline_name", "namespace", "is_active", "team", "domain", "criticality",
+    "runs_7d", "failures_7d", "last_status", "last_start_ts", "last_end_ts",
+)  # fmt: skip
 
 
 class PipelineNotFound(ApiError):
@@ -51,9 +59,10 @@ def list_pipelines(
     status: str | None = None,
     search: str | None = None,
     pipeline_id: str | None = None,
+    pipeline_ids: list[str] | None = None,
 ) -> tuple[list[dict], int]:
     """A page of pipelines ordered by id. `status` filters on the latest run's status; `search`
-    is a case-insensitive substring of the id or the name."""
+    is a case-insensitive substring of the id or the name; `pipeline_ids` keeps only those ids."""
     now = q.now_naive()
     rows, total = q.fetch_page(
         "pipeline_list",
@@ -67,8 +76,23 @@ def list_pipelines(
         criticality=criticality,
         status=status,
         search=search.lower() if search else None,
+        pipeline_ids=ID_SEP + ID_SEP.join(pipeline_ids) + ID_SEP if pipeline_ids else None,
+        id_sep=ID_SEP,
     )
     return [_item(r) for r in rows], total
+
+
+def pipeline_keys(**filters) -> dict:
+    """Every pipeline that passes `filters` (as list_pipelines takes them), reduced to what a
+    control tier needs to merge several sources' catalogues into one exact, pageable list:
+    identity (id, name, namespace), activity and the sortable columns. Compact: a header and rows."""
+    rows, total = list_pipelines(offset=0, limit=MAX_KEYS, **filters)
+    items = [[_plain(row[f]) for f in KEY_FIELDS] for row in rows]
+    return {"columns": list(KEY_FIELDS), "items": items, "total": total, "complete": len(rows) == total}
+
+
+def _plain(value):
+    return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
 
 
 def get_pipeline(pipeline_id: str) -> dict:

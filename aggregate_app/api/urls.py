@@ -12,6 +12,7 @@ from controltower.roles import GOVERNANCE_ADMIN, OPERATOR
 from governance_app.api import serializers as gov
 from pipelines_app.api.ingest_views import ANY_ITEMS, EVENT_OR_BATCH
 
+from ..catalog import identity_conflict
 from ..merge import (
     BY_SOURCE,
     CONCAT,
@@ -19,25 +20,27 @@ from ..merge import (
     EXPORT,
     FIRST_FOUND,
     GRAPH,
-    PIPELINES,
     SERIES,
     SINGLE,
     SUM,
     concat_sorted,
     entity,
 )
+from .catalog_views import PipelineCatalogView, SummaryView
 from .views import DiagnosticsView, DrilldownView, TriageQueryView, mirror, write
 
 NEWEST_CHANGE_FIRST = concat_sorted("changed_at")
-PIPELINE = entity("pipeline_id")
+PIPELINE = entity("pipeline_id", identity_conflict)
+# Costs belong to a deployment: a pipeline run in two clouds has two cost rows, each with its source.
+PER_DEPLOYMENT_COST = concat_sorted("cost_aud")
 
 urlpatterns = [
     # identity
     path("api/aggregate/health", mirror("/health", BY_SOURCE)),
     path("api/aggregate/version", mirror("/version", BY_SOURCE)),
     # overview
-    path("api/aggregate/summary", mirror("/api/summary", SUM)),
-    path("api/aggregate/pipelines", mirror("/api/pipelines", PIPELINES)),
+    path("api/aggregate/summary", SummaryView.as_view()),
+    path("api/aggregate/pipelines", PipelineCatalogView.as_view()),
     path("api/aggregate/pipelines/<str:pipeline_id>", mirror("/api/pipelines/{pipeline_id}", PIPELINE)),
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/runs", mirror("/api/pipelines/{pipeline_id}/runs", SINGLE)
@@ -61,7 +64,7 @@ urlpatterns = [
     path("api/aggregate/costs", mirror("/api/costs", SUM)),
     path("api/aggregate/costs/trend", mirror("/api/costs/trend", SERIES)),
     path("api/aggregate/costs/anomalies", mirror("/api/costs/anomalies", concat_sorted("robust_z"))),
-    path("api/aggregate/costs/pipelines", mirror("/api/costs/pipelines", PIPELINES)),
+    path("api/aggregate/costs/pipelines", mirror("/api/costs/pipelines", PER_DEPLOYMENT_COST)),
     path("api/aggregate/pipelines/<str:pipeline_id>/cost", mirror("/api/pipelines/{pipeline_id}/cost", SUM)),
     path(
         "api/aggregate/costs/anomalies/investigate/<str:pipeline_id>",

@@ -17,10 +17,9 @@ from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_par
 from controltower.roles import OPERATOR, VIEWER
 from triage_app.api.serializers import TriageQueryRequestSerializer
 
-from .. import client, diagnostics, drilldown, respond, sources
+from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 
-MAX_WINDOW = 5000  # deepest offset+limit merged across sources; deeper pages need one source
 TAG = ["aggregate"]
 # Source names are configuration (CT_SOURCES), so the schema states their shape; a well-formed name
 # this deployment does not know is a 400 naming the configured ones.
@@ -36,9 +35,7 @@ REQUIRED_SOURCE = OpenApiParameter(
 )
 SINGLE_SOURCE = OpenApiParameter("source", SOURCE_NAME, required=True, description="One source name.")
 PAGING = [
-    OpenApiParameter(
-        "offset", PAGE_SCHEMAS["offset"], description=f"Across sources offset+limit <= {MAX_WINDOW}."
-    ),
+    OpenApiParameter("offset", PAGE_SCHEMAS["offset"], description="Rows to skip in the merged order."),
     OpenApiParameter("limit", PAGE_SCHEMAS["limit"]),
 ]
 DOWNLOAD = ("1", "0", "true", "false", "yes", "no")
@@ -62,18 +59,11 @@ def forwarded_params(request, drop: tuple[str, ...] = ("source",)) -> dict:
 
 
 def paging(request, n_sources: int) -> tuple[Page, tuple[int, int] | None]:
-    """One source pages itself; several are asked for the window [0, offset+limit) and the
-    merged list is sliced here (so deep pages across sources are refused)."""
+    """One source pages itself; several are each asked for their first offset+limit items in the
+    list's order (client.Call.window), merged here and sliced: any page, an exact total."""
     offset, limit = page_params(request)
     if n_sources == 1:
         return Page(offset, limit, slice=False), None
-    if offset + limit > MAX_WINDOW:
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            f"offset+limit may not exceed {MAX_WINDOW} across sources; name one source to page deeper.",
-            {"parameter": "offset", "maximum": MAX_WINDOW - limit},
-        )
     return Page(offset, limit), (offset, limit)
 
 
@@ -98,6 +88,8 @@ class MirrorView(APIView):
 
     def get(self, request, **kwargs):
         selected = sources.select(query_value(request, "source"), single=self.rule.single)
+        if "pipeline_id" in kwargs and not self.rule.name.startswith("merge_entity"):
+            catalog.check_identity(selected, kwargs["pipeline_id"], acting_user(request))
         params, page, window = forwarded_params(request), None, None
         if self.rule.paged:
             page, window = paging(request, len(selected))

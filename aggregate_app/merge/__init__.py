@@ -12,7 +12,7 @@ from typing import Any
 from .export import CsvBody, export
 from .graph import union_graph
 from .items import merge_items
-from .lists import Page, concat, merge_by_id, series
+from .lists import Page, concat, series
 from .simple import by_source, consensus, first_found, passthrough
 from .summary import summed
 
@@ -30,7 +30,6 @@ class Rule:
 
 SUM = Rule("sum", summed)
 CONCAT = Rule("concat", concat(), paged=True)
-PIPELINES = Rule("merge_by_pipeline_id", merge_by_id("pipeline_id"), paged=True)
 BY_SOURCE = Rule("by_source", by_source)
 FIRST_FOUND = Rule("first_found", first_found)
 CONSENSUS = Rule("consensus", consensus)
@@ -40,11 +39,17 @@ EXPORT = Rule("export", export)
 SINGLE = Rule("single_source", passthrough, single=True)
 
 
-def entity(id_key: str) -> Rule:
-    """One entity (a pipeline) from every source that has it, merged as one row (see merge_items)."""
-    return Rule(
-        f"merge_entity_by_{id_key}", lambda answers, page=None: merge_items(id_key, list(answers.items()))
-    )
+def entity(id_key: str, conflict: Callable[[str, dict], Exception | None]) -> Rule:
+    """One entity (a pipeline) from every source that has it, merged as one row (see merge_items);
+    `conflict(id, answers)` names the error when the sources' rows are different entities."""
+
+    def rule(answers: dict[str, Any], page: Page | None = None) -> dict:
+        error = conflict(str(next(iter(answers.values())).get(id_key)), answers)
+        if error is not None:
+            raise error
+        return merge_items(id_key, list(answers.items()))
+
+    return Rule(f"merge_entity_by_{id_key}", rule)
 
 
 def concat_sorted(field: str, descending: bool = True) -> Rule:
@@ -58,7 +63,6 @@ __all__ = [
     "CsvBody",
     "SUM",
     "CONCAT",
-    "PIPELINES",
     "BY_SOURCE",
     "FIRST_FOUND",
     "CONSENSUS",
@@ -67,5 +71,4 @@ __all__ = [
     "EXPORT",
     "SINGLE",
     "concat_sorted",
-    "merge_by_id",
 ]

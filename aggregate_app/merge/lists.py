@@ -5,7 +5,6 @@ series point by point. Paginated lists arrive as each source's window [0, offset
 from dataclasses import dataclass
 from typing import Any
 
-from .items import merge_items
 from .summary import add_up, tag
 from .values import is_number
 
@@ -83,35 +82,6 @@ def concat(sort: str | None = None, descending: bool = True):
             items = present + missing
         total = sum(_total(d, key) for d in answers.values())
         return _envelope(answers, key, items, total, page)
-
-    return rule
-
-
-def merge_by_id(id_key: str = "pipeline_id"):
-    """Entities with the same id across sources become one row (first-seen order)."""
-
-    def rule(answers: dict[str, Any], page: Page | None = None) -> dict:
-        key = next((list_key(d) for d in answers.values()), None) or "items"
-        groups: dict[Any, list[tuple[str, dict]]] = {}
-        loose = []
-        for source, data in answers.items():
-            for item in items_of(data, key):
-                if isinstance(item, dict) and item.get(id_key) is not None:
-                    groups.setdefault(item[id_key], []).append((source, item))
-                else:
-                    loose.append(tag(item, source))
-        items = [merge_items(id_key, entries) for entries in groups.values()] + loose
-        complete = all(not isinstance(d, dict) or d.get("complete", True) for d in answers.values())
-        seen = sum(len(e) for e in groups.values()) + len(loose)
-        if page is not None and not page.slice:  # one source paged itself: its total is exact
-            complete, total = True, sum(_total(d, key) for d in answers.values())
-        elif complete:
-            total = len(items)
-        else:
-            total = sum(_total(d, key) for d in answers.values()) - (seen - len(items))
-        return _envelope(
-            answers, key, items, total, page, **({} if complete else {"total_is_estimate": True})
-        )
 
     return rule
 

@@ -6,6 +6,7 @@ parameters): money (`*_aud`) always adds; `max_*`/`min_*` take the max/min. Time
 Equal strings stay, differing ones become None (the per-source values stay in `by_source`).
 """
 
+import re
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -84,3 +85,10 @@ def combine_scalars(key: str, values: list) -> Any:
     if all(is_number(v) for v in present):
         return add_numbers(key, present)
     return present[0] if all(v == present[0] for v in present) else None
+
+
+def natural(text: str) -> tuple:
+    """'p10' after 'p9': digit runs compare as numbers."""
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
+    )

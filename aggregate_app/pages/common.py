@@ -1,10 +1,10 @@
 """Small helpers the view builders share: source options, paging a list, flattening per-source
 answers, sorting with missing values last."""
 
-import re
 from typing import Any
 
 from .. import sources
+from ..merge.values import natural
 from .state import PageState
 
 PAGE_SIZE = 50
@@ -35,13 +35,6 @@ def pager(state: PageState, param: str, total: int, size: int = PAGE_SIZE) -> di
         "next": state.url(**{param: page + 1}) if page * size < total else None,
         "slice": slice((page - 1) * size, page * size),
     }
-
-
-def natural(text: str) -> tuple:
-    """'p10' after 'p9': digit runs compare as numbers."""
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
-    )
 
 
 def sort_key(field: str, rank: dict | None = None):

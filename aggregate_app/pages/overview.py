@@ -1,27 +1,25 @@
 """Overview: headline numbers, cost cards, top impacted assets, the pipelines table (filter,
 sort, source switch) and, with `pipeline_id`, that pipeline's detail (latest runs, SLA)."""
 
-from .common import AGG, PAGE_SIZE, pager, selected_source, sort_rows, source_options
+from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState
 
+# (key, label, definition): each headline says what it counts; the source's summary computes it.
 HEADLINES = (
-    ("pipelines", "Pipelines"),
-    ("active", "Active"),
-    ("runs_24h", "Runs (24 h)"),
-    ("failures_24h", "Failed runs (24 h)"),
-    ("running", "Running now"),
-    ("sla_breaches", "SLA breaches"),
-    ("stale_datasets", "Stale datasets"),
+    ("pipelines", "Pipelines", "Pipelines in the selected sources, one per identity (id, name, namespace)."),
+    ("active", "Active", "Of those, pipelines marked active in at least one source."),
+    ("runs_24h", "Runs (24 h)", "Runs started in the last 24 hours, every source."),
+    ("failures_24h", "Failed runs (24 h)", "Of those runs, the ones that FAILED."),
+    ("running", "Running now", "Runs in state RUNNING now."),
+    ("sla_breaches", "SLA breaches", "Active pipeline deployments whose SLA is breached over 7 days."),
+    ("stale_datasets", "Stale datasets", "Datasets whose last update is older than their freshness SLA."),
 )
 COSTS = (
     ("cost_24h_aud", "Cost, last 24 h"),
     ("cost_7d_aud", "Cost, last 7 days"),
     ("cost_7d_daily_avg_aud", "Daily average (7 days)"),
 )
-CRITICALITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-STATUS_RANK = {"FAILED": 0, "ABORTED": 1, "RUNNING": 2, "SUCCESS": 3}
-WINDOW = 500  # rows sorted on the page; beyond that the filters must narrow it down
 COLUMNS = (
     ("pipeline_id", "Pipeline"),
     ("pipeline_name", "Name"),
@@ -46,7 +44,17 @@ def build(state: PageState, api: Gateway, request) -> dict:
     }
     calls = {
         "summary": (f"{AGG}/summary", {"source": source}),
-        "pipelines": (f"{AGG}/pipelines", {"source": source, "limit": WINDOW, **filters}),
+        "pipelines": (
+            f"{AGG}/pipelines",
+            {
+                "source": source,
+                **filters,
+                "sort": state["ov_sort"],
+                "order": state["ov_dir"],
+                "offset": (state.int("ov_page") - 1) * PAGE_SIZE,
+                "limit": PAGE_SIZE,
+            },
+        ),
         "costs": (f"{AGG}/costs", {"source": source}),
     }
     pid = state["pipeline_id"]
@@ -75,10 +83,11 @@ def _summary(result) -> dict:
             {
                 "key": k,
                 "label": label,
+                "definition": definition,
                 "value": body.get(k),
                 "by_source": {s: a.get(k) for s, a in per_source.items()},
             }
-            for k, label in HEADLINES
+            for k, label, definition in HEADLINES
         ],
         "cost_cards": [
             {
@@ -94,14 +103,13 @@ def _summary(result) -> dict:
 
 
 def _pipelines(state: PageState, result) -> dict:
+    """One page of the merged catalogue, ordered and paged by the control tier's API."""
     if not result.ok:
         return {"pipelines": [], "pipelines_pager": None}
-    rows = result.body.get("items") or []
     field, descending = state["ov_sort"], state["ov_dir"] == "desc"
-    rank = CRITICALITY_RANK if field == "criticality" else STATUS_RANK if field == "last_status" else None
-    rows = sort_rows(rows, field, descending, rank)
-    page = pager(state, "ov_page", len(rows), PAGE_SIZE)
-    total = result.body.get("total", len(rows))
+    total = result.body.get("total", 0)
+    conflicts = set((result.meta.get("identity_conflicts") or {}).get("ids") or [])
+    rows = [_focusable(state, row, conflicts) for row in result.body.get("items") or []]
     columns = []
     for key, label in COLUMNS:
         active = key == field
@@ -116,13 +124,20 @@ def _pipelines(state: PageState, result) -> dict:
             }
         )
     return {
-        "pipelines": rows[page["slice"]],
-        "pipelines_pager": page,
+        "pipelines": rows,
+        "pipelines_pager": pager(state, "ov_page", total, PAGE_SIZE),
         "pipelines_total": total,
-        "pipelines_total_is_estimate": bool(result.body.get("total_is_estimate")),
-        "pipelines_window_cut": total > len(rows),
+        "identity_conflicts": result.meta.get("identity_conflicts") or {},
         "columns": columns,
     }
+
+
+def _focusable(state: PageState, row: dict, conflicts: set) -> dict:
+    """A row whose id names another pipeline elsewhere opens in its own source."""
+    own = row.get("sources") or []
+    source = own[0] if row.get("pipeline_id") in conflicts and len(own) == 1 else None
+    extra = {"ov_source": source} if source else {}
+    return {**row, "focus_url": state.url(pipeline_id=row.get("pipeline_id"), **extra)}
 
 
 def _focus(api: Gateway, pid: str, detail, sla) -> dict:

@@ -120,7 +120,7 @@ def serve(stub, name: str) -> None:
     """Every route the pages read, answered as a small healthy source would."""
     page = lambda items: {"items": items, "total": len(items), "offset": 0, "limit": 50}  # noqa: E731
     stub.reply("/api/summary", summary(name))
-    stub.reply("/api/pipelines", page(PIPELINES))
+    stub.catalogue(PIPELINES)
     stub.reply("/api/costs", {"cost_24h_aud": 10.0, "cost_7d_aud": 70.0, "cost_7d_daily_avg_aud": 10.0,
                               "by_team": [{"team": "ore", "cost_7d_aud": 50.0, "pipelines": 1}],
                               "by_domain": [{"domain": "processing", "cost_7d_aud": 50.0}]})  # fmt: skip

@@ -4,6 +4,7 @@ configured JSON per path and misbehaves on demand (hang, 5xx, invalid JSON, stop
     aws = StubSource("aws").start()
     aws.reply("/api/summary", {"pipelines": 3})
     aws.reply("/api/pipelines", handler=lambda req: (200, {...}))   # computed per request
+    aws.catalogue([{"pipeline_id": "p1", ...}])  # /api/pipeline-keys and /api/pipelines
     aws.hang("/api/summary")        # never answers (until stop)
     aws.stop()                      # closes the port and every open connection
     aws.requests                    # what it received (method, path, query, headers, body)
@@ -77,6 +78,23 @@ class StubSource:
 
     def garbage(self, path: str, raw: bytes = b"<html>502 Bad Gateway</html>", status: int = 200) -> None:
         self.routes[path] = Reply(status=status, raw=raw, content_type="text/html")
+
+    def catalogue(self, rows: list[dict], delay: float = 0.0) -> None:
+        """Serve `rows` as a source's pipeline catalogue: `/api/pipeline-keys` and
+        `/api/pipelines` (paged, and filtered by `pipeline_ids`), as the source API does."""
+
+        def pipelines(req):
+            wanted = set(",".join(req.query.get("pipeline_ids", [])).split(",")) - {""}
+            items = [r for r in rows if not wanted or r["pipeline_id"] in wanted]
+            offset, limit = int(req.query.get("offset", ["0"])[0]), int(req.query.get("limit", ["50"])[0])
+            return 200, {"items": items[offset : offset + limit], "total": len(items), "offset": offset,
+                         "limit": limit}  # fmt: skip
+
+        columns = ["pipeline_id", "pipeline_name", "namespace", "is_active", "runs_7d", "last_status",
+                   "last_start_ts", "last_end_ts"]  # fmt: skip
+        keys = {"columns": columns, "items": [[r.get(c) for c in columns] for r in rows], "total": len(rows)}
+        self.reply("/api/pipelines", handler=pipelines, delay=delay)
+        self.reply("/api/pipeline-keys", {**keys, "complete": True}, delay=delay)
 
     def calls(self, path: str) -> list[Received]:
         return [r for r in self.requests if r.path == path]

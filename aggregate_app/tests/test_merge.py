@@ -1,5 +1,6 @@
 """Merge rules, one by one, on answers shaped like the source API's."""
 
+from aggregate_app.catalog import identity_conflict
 from aggregate_app.merge import (
     BY_SOURCE,
     CONCAT,
@@ -7,7 +8,6 @@ from aggregate_app.merge import (
     EXPORT,
     FIRST_FOUND,
     GRAPH,
-    PIPELINES,
     SERIES,
     SINGLE,
     SUM,
@@ -125,44 +125,8 @@ def pipeline(pid, runs_7d, last_end_ts, last_status="SUCCESS", **extra):
     }
 
 
-def test_pipelines_with_the_same_id_merge():
-    aws = {
-        "items": [
-            pipeline("p2", 1100, "2026-11-20T11:50:00Z", tags=["a"], created_ts="2026-01-01T00:00:00Z"),
-            pipeline("p9", 3, None),
-        ],
-        "total": 2,
-    }
-    azure = {
-        "items": [
-            pipeline(
-                "p2", 40, "2026-11-20T11:58:00Z", "FAILED", tags=["b"], created_ts="2025-06-01T00:00:00Z"
-            )
-        ],
-        "total": 1,
-    }
-    body = PIPELINES.merge({"aws": aws, "azure": azure}, Page(0, 50))
-    p2, p9 = body["items"]
-    assert p2["runs_7d"] == 1140 and p2["failures_7d"] == 2
-    assert p2["last_end_ts"] == "2026-11-20T11:58:00Z"
-    assert p2["last_status"] == "FAILED"  # from the source that ran it last
-    assert p2["expected_interval_minutes"] == 5 and p2["max_duration_minutes"] == 30  # not added
-    assert p2["created_ts"] == "2025-06-01T00:00:00Z" and p2["tags"] == ["a", "b"]
-    assert p2["sources"] == ["aws", "azure"]
-    assert p2["by_source"]["aws"]["runs_7d"] == 1100 and p2["by_source"]["azure"]["last_status"] == "FAILED"
-    assert p9["sources"] == ["aws"] and p9["runs_7d"] == 3
-    assert body["total"] == 2 and "total_is_estimate" not in body
-
-
-def test_pipeline_totals_are_estimates_when_a_window_was_incomplete():
-    aws = {"items": [pipeline("p1", 1, None), pipeline("p2", 1, None)], "total": 10, "complete": False}
-    azure = {"items": [pipeline("p2", 1, None)], "total": 1, "complete": True}
-    body = PIPELINES.merge({"aws": aws, "azure": azure}, Page(0, 2))
-    assert body["total"] == 10 and body["total_is_estimate"] is True  # 11 rows, one seen twice
-
-
 def test_one_pipeline_from_several_sources_merges_as_one_row():
-    body = entity("pipeline_id").merge(
+    body = entity("pipeline_id", identity_conflict).merge(
         {
             "aws": pipeline("p2", 1100, "2026-11-20T11:00:00Z"),
             "azure": pipeline("p2", 4, "2026-11-20T12:00:00Z"),

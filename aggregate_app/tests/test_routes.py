@@ -65,6 +65,8 @@ GET /api/governance/export/bundle
 GET /api/governance/report/executive
 """
 CONTROL_ONLY = {"api/aggregate/governance/drilldown", "api/aggregate/ops/diagnostics"}
+# Source routes that serve the control tier itself (the keys it merges catalogues from), not people.
+FOR_THE_CONTROL_TIER = {"/api/pipeline-keys"}
 
 
 def normal(path: str) -> str:
@@ -106,6 +108,8 @@ def source_routes():
         for p in get_resolver(urlconf).url_patterns:
             view = p.callback.view_class
             if view.__name__.endswith("Alias"):  # a second path for the same view, not in the schema
+                continue
+            if normal(str(p.pattern)) in FOR_THE_CONTROL_TIER:
                 continue
             for method in ("get", "post"):
                 if hasattr(view, method):

@@ -77,6 +77,13 @@ class PipelineSerializer(s.Serializer):
     last_start_ts = s.DateTimeField(allow_null=True)
 
 
+class PipelineKeysSerializer(s.Serializer):
+    columns = s.ListField(child=s.CharField(), help_text="the name of each value in an item")
+    items = s.ListField(child=s.ListField(child=s.JSONField()), help_text="one row per pipeline")
+    total = s.IntegerField()
+    complete = s.BooleanField(help_text="every matching pipeline is listed")
+
+
 class RunSerializer(s.Serializer):
     run_id = s.CharField()
     pipeline_id = s.CharField()

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("api/summary", views.SummaryView.as_view(), name="summary"),
     path("api/pipelines", views.PipelineListView.as_view(), name="pipelines"),
+    path("api/pipeline-keys", views.PipelineKeysView.as_view(), name="pipeline-keys"),
     path("api/pipelines/<str:pipeline_id>", views.PipelineDetailView.as_view(), name="pipeline"),
     path("api/pipelines/<str:pipeline_id>/runs", views.PipelineRunsView.as_view(), name="pipeline-runs"),
     path("api/pipelines/<str:pipeline_id>/sla", views.PipelineSlaView.as_view(), name="pipeline-sla"),

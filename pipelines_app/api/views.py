@@ -75,22 +75,59 @@ class SummaryView(APIView):
         return Response(summary.build_summary())
 
 
+PIPELINE_FILTERS = [*FILTERS, P("status", "latest run status", enum=pipelines.RUN_STATUSES)]
+IDS = P(
+    "pipeline_ids",
+    f"only these pipelines: comma-separated ids (at most {pipelines.MAX_IDS})",
+    {"type": "string", "maxLength": 20000},
+)
+
+
+def pipeline_filters(request: Request) -> dict:
+    return {
+        "status": choice_param(request, "status", pipelines.RUN_STATUSES),
+        **filters(request, "team", "domain", "criticality", "search"),
+    }
+
+
+def ids_param(request: Request) -> list[str] | None:
+    raw = request.query_params.get("pipeline_ids", "")
+    ids = list(dict.fromkeys(i.strip() for i in raw.split(",") if i.strip()))
+    if len(ids) > pipelines.MAX_IDS or any(len(i) > MAX_TEXT for i in ids):
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            f"'pipeline_ids' takes at most {pipelines.MAX_IDS} ids of at most {MAX_TEXT} characters.",
+            {"parameter": "pipeline_ids"},
+        )
+    return ids or None
+
+
 class PipelineListView(APIView):
     @extend_schema(
         operation_id="api_pipelines_list",
-        parameters=[*FILTERS, P("status", "latest run status", enum=pipelines.RUN_STATUSES), *PAGE],
+        parameters=[*PIPELINE_FILTERS, IDS, *PAGE],
         responses={200: ser.PipelinePageSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
         offset, limit = page_params(request)
-        status = choice_param(request, "status", pipelines.RUN_STATUSES)
         items, total = pipelines.list_pipelines(
-            offset=offset,
-            limit=limit,
-            status=status,
-            **filters(request, "team", "domain", "criticality", "search"),
+            offset=offset, limit=limit, pipeline_ids=ids_param(request), **pipeline_filters(request)
         )
         return Response(page(items, total, offset, limit))
+
+
+class PipelineKeysView(APIView):
+    @extend_schema(
+        operation_id="api_pipeline_keys_list",
+        parameters=PIPELINE_FILTERS,
+        responses={200: ser.PipelineKeysSerializer, **ERRORS},
+        description="Every pipeline that passes the filters, as compact rows (`columns` names the "
+        "columns): identity, activity and the sortable columns. A control tier merges these from "
+        "every source into one exact, pageable catalogue.",
+    )
+    def get(self, request: Request) -> Response:
+        return Response(pipelines.pipeline_keys(**pipeline_filters(request)))
 
 
 class PipelineDetailView(APIView):

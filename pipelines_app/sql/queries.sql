@@ -102,7 +102,8 @@ GROUP BY pipeline_id, CAST(done_ts AS DATE);
 -- name: pipeline_list
 -- Pipelines with their 7-day run counts and latest run (by start_ts, then run_id; from the run
 -- state). `status` filters on the latest run's status. The 7-day counts read the window only
--- (pruned by zone maps / micro-partitions).
+-- (pruned by zone maps / micro-partitions). `pipeline_ids` is a set of ids, each wrapped in
+-- `id_sep` (a bind list that Snowflake, DuckDB and sqlglot all accept as one string).
 WITH {{run_state_now}},
 week AS (
     SELECT pipeline_id, COUNT(*) AS runs_7d, COUNT_IF(status = 'FAILED') AS failures_7d
@@ -128,6 +129,7 @@ WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
   AND (:criticality IS NULL OR p.criticality = :criticality)
   AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
   AND (:status IS NULL OR s.last_status = :status)
+  AND (:pipeline_ids IS NULL OR CONTAINS(:pipeline_ids, CONCAT(:id_sep, p.pipeline_id, :id_sep)))
 ORDER BY p.pipeline_id
 LIMIT :limit OFFSET :offset;
 

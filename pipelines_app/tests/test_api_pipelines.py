@@ -142,3 +142,23 @@ def test_latest_run_ties_break_on_run_id(api, telemetry):
     telemetry.run("p1", "SUCCESS", start=same, run_id="run-a")
     body = api.get("/api/pipelines/p1").json()
     assert (body["last_run_id"], body["last_status"], body["last_start_ts"]) == ("run-b", "FAILED", iso(same))
+
+
+def test_pipeline_ids_filter_keeps_only_those(api, estate):
+    body = api.get("/api/pipelines?pipeline_ids=p3,p1,nope").json()
+    assert [p["pipeline_id"] for p in body["items"]] == ["p1", "p3"] and body["total"] == 2
+    assert api.get("/api/pipelines?pipeline_ids=p1&team=finance").json()["items"] == []
+    too_many = ",".join(f"x{i}" for i in range(501))
+    refused = api.get(f"/api/pipelines?pipeline_ids={too_many}")
+    assert refused.status_code == 400 and refused.json()["error"]["details"]["parameter"] == "pipeline_ids"
+
+
+def test_pipeline_keys_list_every_matching_pipeline_compactly(api, estate):
+    body = api.get("/api/pipeline-keys?team=sales").json()
+    rows = [dict(zip(body["columns"], item, strict=True)) for item in body["items"]]
+    assert body["total"] == 2 and body["complete"] is True
+    assert [(r["pipeline_id"], r["pipeline_name"], r["runs_7d"], r["last_status"]) for r in rows] == [
+        ("p1", "Orders Load", 2, "FAILED"),
+        ("p3", "orders_backfill", 0, None),
+    ]
+    assert rows[0]["last_end_ts"] == iso(NOW - timedelta(hours=3) + timedelta(minutes=5))

@@ -1,0 +1,100 @@
+"""Aggregate routes that count pipelines as merged entities (aggregate_app/catalog.py): the
+pipeline list, and the summary whose headline counts must equal that list's total."""
+
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from controltower.api.params import choice_param, page_params, query_value
+from pipelines_app.pipelines import CRITICALITIES, RUN_STATUSES
+
+from .. import catalog, client, respond, sources
+from ..merge import SUM, Page, Rule
+from ..meta import capability as meta_capability
+from .views import ERRORS, PAGING, SOURCE_PARAM, TAG, MirrorView, acting_user, forwarded_params
+
+TEXT = {"type": "string", "maxLength": 200}
+FILTER_PARAMS = [
+    OpenApiParameter("team", TEXT, description="exact team"),
+    OpenApiParameter("domain", TEXT, description="exact domain"),
+    OpenApiParameter("criticality", str, enum=list(CRITICALITIES)),
+    OpenApiParameter("status", str, enum=list(RUN_STATUSES), description="latest run status"),
+    OpenApiParameter("search", TEXT, description="case-insensitive substring of the id or name"),
+]
+SORT_PARAMS = [
+    OpenApiParameter(
+        "sort", str, enum=list(catalog.SORTS), description="merged column (default pipeline_id)"
+    ),
+    OpenApiParameter("order", str, enum=["asc", "desc"], description="default asc"),
+]
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ct-catalog")
+
+
+class PipelineCatalogView(MirrorView):
+    source_path = "/api/pipelines"
+    rule = Rule("merge_by_identity", None, paged=True)
+
+    @extend_schema(
+        operation_id="aggregate_pipelines",
+        tags=TAG,
+        parameters=[SOURCE_PARAM, *FILTER_PARAMS, *SORT_PARAMS, *PAGING],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description="One row per pipeline across the selected sources: rows merge only when id, name "
+        "and namespace match; the same id with another identity stays a row of its own and is "
+        "counted in `_meta.identity_conflicts`. Filters apply at each source; `total` is exact and "
+        "every page is reachable.",
+    )
+    def get(self, request):
+        selected = sources.select(query_value(request, "source"))
+        offset, limit = page_params(request)
+        sort = choice_param(request, "sort", catalog.SORTS, "pipeline_id")
+        descending = choice_param(request, "order", ("asc", "desc"), "asc") == "desc"
+        body = catalog.catalogue(
+            selected, forwarded_params(request), Page(offset, limit), sort, descending, acting_user(request)
+        )
+        return Response(body)
+
+
+class SummaryView(MirrorView):
+    source_path = "/api/summary"
+    rule = SUM
+
+    @extend_schema(
+        operation_id="aggregate_summary",
+        tags=TAG,
+        parameters=[SOURCE_PARAM],
+        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        description="The sources' summaries added up; `pipelines` and `active` count merged pipelines "
+        "(as /api/aggregate/pipelines does, so `pipelines` equals its `total`); each source's own "
+        "figures under `by_source`.",
+    )
+    def get(self, request):
+        selected = sources.select(query_value(request, "source"))
+        user = acting_user(request)
+        call = client.Call(path="/api/summary", acting_user=user)
+        keys = _pool.submit(contextvars.copy_context().run, catalog.fetch_keys, selected, {}, user)
+        outcomes = client.fetch(selected, call)
+        key_outcomes = keys.result()
+        body, meta = respond.merged(call.path, outcomes, SUM, None)
+        answered = [n for n, o in outcomes.items() if o.ok]
+        unchecked = [key_outcomes[n] for n in answered if not key_outcomes[n].ok]
+        if unchecked:  # counts stay the sources' sum: say that identity could not be checked
+            meta["capabilities"] += [_unchecked(o) for o in unchecked]
+            meta["identity_conflicts"] = None
+            return Response(body)
+        found = catalog.entities({n: key_outcomes[n].data for n in answered})
+        body.update(catalog.counts(found))
+        meta["identity_conflicts"] = catalog.conflicts(found)
+        return Response(body)
+
+
+def _unchecked(outcome) -> dict:
+    row = meta_capability(catalog.KEYS_PATH, outcome)
+    row["reason"] = (
+        f"pipelines and active are this source's own counts, not checked for pipelines shared with "
+        f"other sources ({outcome.reason or outcome.kind})"
+    )
+    return row
