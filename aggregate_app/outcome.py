@@ -2,7 +2,8 @@
 
 kinds: ok (2xx with a JSON or CSV body) · not_found (404 for an entity: the source is fine, it just
 does not have it) · unsupported (the route is missing there: 404 "No route matches", 405, 501) ·
-rejected (another 4xx: the request was refused) · unauthorized (401/403: the service token) ·
+rejected (another 4xx, or a 403 that refuses the request itself: four eyes, the acting person's
+role) · unauthorized (401, or a 403 refusing the service token) ·
 server_error (5xx) · invalid_json (a body that is not JSON) · timeout · connection_error ·
 circuit_open · client_error (a bug on our side). The last five and the 5xx count against the
 source's circuit breaker; 4xx do not (the source is alive and answering).
@@ -14,6 +15,9 @@ from typing import Any
 import orjson
 import requests
 
+# 403 codes that refuse the control tier's own credentials or its service role; any other 403
+# refuses the request itself (four eyes) and is passed back to the caller as the source said it.
+TOKEN_REFUSALS = {"not_authenticated", "authentication_failed", "permission_denied", None}
 BREAKER_FAILURES = {"server_error", "invalid_json", "timeout", "connection_error", "client_error"}
 UNSUPPORTED_STATUS = (405, 501)
 
@@ -69,6 +73,12 @@ def _error_message(data: Any, default: str) -> str:
     return default
 
 
+def _error_code(data: Any) -> str | None:
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        return data["error"].get("code")
+    return None
+
+
 def classify(source: str, response: requests.Response) -> Outcome:
     status = response.status_code
     ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -91,7 +101,7 @@ def classify(source: str, response: requests.Response) -> Outcome:
         outcome.reason = "the source does not have this endpoint" if route_missing else message
     elif status in UNSUPPORTED_STATUS:
         outcome.kind, outcome.reason = "unsupported", message
-    elif status in (401, 403):
+    elif status == 401 or (status == 403 and _error_code(data) in TOKEN_REFUSALS):
         outcome.kind, outcome.reason = "unauthorized", f"HTTP {status}: {message}"
     elif status < 500:
         outcome.kind, outcome.reason = "rejected", message

@@ -37,8 +37,9 @@ def none_answered(endpoint: str, outcomes: dict[str, Outcome], details: dict | N
         first = next(o for o in outcomes.values() if o.kind == "rejected")
         error = first.error_body() or {}
         extra = error.get("details") if isinstance(error.get("details"), dict) else {}
-        message = error.get("message") or first.reason
-        return ApiError(first.status, error.get("code") or "invalid_request", message, {**extra, **details})
+        message = f"{first.source}: {error.get('message') or first.reason}"
+        details = {**extra, **details, "source": first.source}
+        return ApiError(first.status, error.get("code") or "invalid_request", message, details)
     reasons = "; ".join(f"{n}: {o.reason or o.kind}" for n, o in outcomes.items())
     return ApiError(
         502, "sources_unavailable", f"No selected source could answer {endpoint} ({reasons}).", details

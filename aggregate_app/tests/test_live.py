@@ -165,3 +165,20 @@ def test_every_mirrored_route_answers_over_live_sources_as_the_sources_do(contro
         assert response.status_code == direct.status_code, (path, response.content[:300])
         if response.status_code == 200 and response["Content-Type"].startswith("application/json"):
             assert "_meta" in response.json(), path
+
+
+def test_a_four_eyes_refusal_at_a_source_reaches_the_caller_as_that_refusal(
+    control, client_for, governance_admin
+):
+    admin = client_for(governance_admin)
+    target = f"live-4eyes-{time.monotonic_ns()}"
+    proposal = {"scope": "team", "target_id": target, "profile": "relaxed", "is_exception": True,
+                "exception_reason": "migration week", "reason": "propose",
+                "exception_expires_at": "2099-01-01T00:00:00Z"}  # fmt: skip
+    assert admin.post("/api/aggregate/policies/assign?source=aws", proposal, format="json").status_code == 200
+    review = {"scope": "team", "target_id": target, "decision": "approve", "reason": "self-approval"}
+    refused = admin.post("/api/aggregate/policies/exceptions/review?source=aws", review, format="json")
+    assert refused.status_code == 403, refused.content[:500]
+    error = refused.json()["error"]
+    assert error["code"] == "four_eyes_violation" and error["message"].startswith("aws: ")
+    assert error["details"]["source"] == "aws"
