@@ -35,6 +35,7 @@ def posture(snap: Snapshot) -> dict:
         "dq": dq_summary(snap.dq_items),
         "runbooks": coverage(snap.runbook_entries),
         "ownership_ratio": estate.get("ownership_ratio"),
+        "score_inputs": estate.get("score_inputs"),
         "exceptions": {kind: exception_counts(kind, snap.now) for kind in registers.KINDS},
         "reviews": {
             s: sum(1 for e in queue if e["due_state"] == s)
@@ -43,6 +44,8 @@ def posture(snap: Snapshot) -> dict:
         "sla": {
             "runs_7d": sum(r for _, r in pairs),
             "breaches_7d": sum(b for b, _ in pairs),
+            "previous_runs_7d": sum(r for _, r in prev),
+            "previous_breaches_7d": sum(b for b, _ in prev),
             "breach_ratio_7d": breach_ratio,
             "previous_breach_ratio_7d": previous,
             "trend": trend(breach_ratio, previous),

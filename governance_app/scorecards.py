@@ -54,44 +54,66 @@ def composite(parts: dict, anomaly_count: int) -> float:
     return round(max(0.0, min(100.0, raw)), 1)
 
 
-def score_group(name: str, pipeline_ids: list[str], snap: Snapshot) -> dict:
+def score_inputs(pipeline_ids: list[str], snap: Snapshot) -> dict:
+    """The counts a score is made of. They add up across sources, so a control tier recomputes
+    a merged score from the summed inputs (`card`) instead of averaging scores."""
     pol, dqi, rb = snap.policy_by_id, snap.dq_by_id, snap.runbook_by_id
-    n = len(pipeline_ids)
-    aligned = sum(
-        1 for p in pipeline_ids if pol[p]["exception_state"] in (ExceptionState.NONE, ExceptionState.APPROVED)
-    )
     now_b = [breaches(snap.evidence.get(p)) for p in pipeline_ids]
     prev_b = [breaches(snap.evidence.get(p), previous=True) for p in pipeline_ids]
-    breach_ratio = ratio(sum(b for b, _ in now_b), sum(r for _, r in now_b))
-    previous = ratio(sum(b for b, _ in prev_b), sum(r for _, r in prev_b))
-    anomaly_count = sum(snap.anomalies.get(p, 0) for p in pipeline_ids)
+    states = [pol[p]["exception_state"] for p in pipeline_ids]
+    return {
+        "pipelines": len(pipeline_ids),
+        "dq_failures": sum(1 for p in pipeline_ids if dqi[p]["status"] == "fail"),
+        "policy_aligned": sum(1 for s in states if s in (ExceptionState.NONE, ExceptionState.APPROVED)),
+        "policy_mismatches": sum(1 for p in pipeline_ids if pol[p]["mismatch"]),
+        "unmanaged_exceptions": sum(1 for s in states if s == ExceptionState.UNMANAGED),
+        "runbooks_configured": sum(
+            1 for p in pipeline_ids if rb[p]["runbook_status"] == RunbookStatus.CONFIGURED
+        ),
+        "owned": sum(1 for p in pipeline_ids if (rb[p]["owner"] or "").strip()),
+        "anomaly_count": sum(snap.anomalies.get(p, 0) for p in pipeline_ids),
+        "breached_runs": sum(b for b, _ in now_b),
+        "finished_runs": sum(r for _, r in now_b),
+        "previous_breached_runs": sum(b for b, _ in prev_b),
+        "previous_finished_runs": sum(r for _, r in prev_b),
+    }
+
+
+def card(name: str, inputs: dict) -> dict:
+    """A scorecard from its inputs (score_inputs, or several sources' inputs added up)."""
+    n = inputs["pipelines"]
+    breach_ratio = ratio(inputs["breached_runs"], inputs["finished_runs"])
+    previous = ratio(inputs["previous_breached_runs"], inputs["previous_finished_runs"])
     parts = {
-        "dq": sum(1 for p in pipeline_ids if dqi[p]["status"] != "fail") / n,
-        "policy": aligned / n,
-        "runbooks": sum(1 for p in pipeline_ids if rb[p]["runbook_status"] == RunbookStatus.CONFIGURED) / n,
-        "ownership": sum(1 for p in pipeline_ids if (rb[p]["owner"] or "").strip()) / n,
+        "dq": (n - inputs["dq_failures"]) / n,
+        "policy": inputs["policy_aligned"] / n,
+        "runbooks": inputs["runbooks_configured"] / n,
+        "ownership": inputs["owned"] / n,
         "sla": 1.0 if breach_ratio is None else 1 - min(1.0, breach_ratio / BREACH_RATIO_FOR_ZERO),
     }
-    score = composite(parts, anomaly_count)
+    score = composite(parts, inputs["anomaly_count"])
     return {
         "team": name,
         "score": score,
         "grade": grade(score),
         "pipelines": n,
-        "dq_failures": sum(1 for p in pipeline_ids if dqi[p]["status"] == "fail"),
+        "dq_failures": inputs["dq_failures"],
         "dq_pass_ratio": round(parts["dq"], 4),
-        "policy_mismatches": sum(1 for p in pipeline_ids if pol[p]["mismatch"]),
-        "unmanaged_exceptions": sum(
-            1 for p in pipeline_ids if pol[p]["exception_state"] == ExceptionState.UNMANAGED
-        ),
+        "policy_mismatches": inputs["policy_mismatches"],
+        "unmanaged_exceptions": inputs["unmanaged_exceptions"],
         "policy_aligned_ratio": round(parts["policy"], 4),
         "runbook_coverage": round(parts["runbooks"], 4),
         "ownership_ratio": round(parts["ownership"], 4),
-        "anomaly_count": anomaly_count,
+        "anomaly_count": inputs["anomaly_count"],
         "breach_ratio": breach_ratio,
         "previous_breach_ratio": previous,
         "sla_pressure_trend": trend(breach_ratio, previous),
+        "score_inputs": inputs,
     }
+
+
+def score_group(name: str, pipeline_ids: list[str], snap: Snapshot) -> dict:
+    return card(name, score_inputs(pipeline_ids, snap))
 
 
 def team_scorecards(snap: Snapshot) -> list[dict]:

@@ -20,6 +20,9 @@ from ..merge import (
     EXPORT,
     FIRST_FOUND,
     GRAPH,
+    POSTURE,
+    RUNBOOKS,
+    SCORECARDS,
     SERIES,
     SINGLE,
     SUM,
@@ -87,7 +90,7 @@ urlpatterns = [
         mirror("/api/triage/assisted/provider/status", BY_SOURCE),
     ),
     # runbooks
-    path("api/aggregate/runbooks", mirror("/api/runbooks", CONCAT)),
+    path("api/aggregate/runbooks", mirror("/api/runbooks", RUNBOOKS)),
     path("api/aggregate/runbooks/governance", mirror("/api/runbooks/governance", CONCAT)),
     path(
         "api/aggregate/runbooks/governance/upsert",
@@ -136,10 +139,10 @@ urlpatterns = [
     path("api/aggregate/dq/history", mirror("/api/dq/history", NEWEST_CHANGE_FIRST)),
     path("api/aggregate/dq/exceptions/register", mirror("/api/dq/exceptions/register", CONCAT)),
     # scorecards
-    path("api/aggregate/scorecards/teams", mirror("/api/scorecards/teams", CONCAT)),
+    path("api/aggregate/scorecards/teams", mirror("/api/scorecards/teams", SCORECARDS)),
     path("api/aggregate/scorecards/teams/export", mirror("/api/scorecards/teams/export", EXPORT)),
     # governance posture and reports
-    path("api/aggregate/governance/posture", mirror("/api/governance/posture", SUM)),
+    path("api/aggregate/governance/posture", mirror("/api/governance/posture", POSTURE)),
     path("api/aggregate/governance/posture/trend", mirror("/api/governance/posture/trend", BY_SOURCE)),
     path("api/aggregate/governance/export/bundle", mirror("/api/governance/export/bundle", EXPORT)),
     path("api/aggregate/governance/report/executive", mirror("/api/governance/report/executive", BY_SOURCE)),

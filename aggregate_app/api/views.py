@@ -21,6 +21,7 @@ from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 
 TAG = ["aggregate"]
+WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
 # Source names are configuration (CT_SOURCES), so the schema states their shape; a well-formed name
 # this deployment does not know is a 400 naming the configured ones.
 SOURCE_NAME = {
@@ -93,6 +94,7 @@ class MirrorView(APIView):
         params, page, window = forwarded_params(request), None, None
         if self.rule.paged:
             page, window = paging(request, len(selected))
+            window = (0, WHOLE_LIST) if window and self.rule.whole else window
             params = {k: v for k, v in params.items() if k not in ("offset", "limit")}
             if window is None:
                 params.update(offset=page.offset, limit=page.limit)

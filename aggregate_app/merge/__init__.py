@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .export import CsvBody, export
+from .governance import posture, runbooks, scorecards
 from .graph import union_graph
 from .items import merge_items
 from .lists import Page, concat, series
@@ -20,12 +21,15 @@ from .summary import summed
 @dataclass(frozen=True)
 class Rule:
     """`paged`: a list whose offset/limit the control tier applies across sources.
-    `single`: the route pages inside one source, so `source` must name exactly one."""
+    `whole`: a paged list merged over every source's whole list (its rows combine, so the order
+    is known only once all are in). `single`: the route pages inside one source, so `source`
+    must name exactly one."""
 
     name: str
     merge: Callable[[dict[str, Any], Page | None], Any]
     paged: bool = False
     single: bool = False
+    whole: bool = False
 
 
 SUM = Rule("sum", summed)
@@ -37,6 +41,9 @@ GRAPH = Rule("union_graph", union_graph)
 SERIES = Rule("series", series)
 EXPORT = Rule("export", export)
 SINGLE = Rule("single_source", passthrough, single=True)
+POSTURE = Rule("posture_from_merged_counts", posture)
+SCORECARDS = Rule("scorecards_from_merged_inputs", scorecards, paged=True, whole=True)
+RUNBOOKS = Rule("runbooks_coverage_from_merged_counts", runbooks, paged=True)
 
 
 def entity(id_key: str, conflict: Callable[[str, dict], Exception | None]) -> Rule:
@@ -70,5 +77,8 @@ __all__ = [
     "SERIES",
     "EXPORT",
     "SINGLE",
+    "POSTURE",
+    "SCORECARDS",
+    "RUNBOOKS",
     "concat_sorted",
 ]

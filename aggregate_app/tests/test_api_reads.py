@@ -170,7 +170,7 @@ def test_a_bad_parameter_refused_by_every_source_is_their_400(two, api):
     response = api.get("/api/aggregate/costs?days=x")
     assert response.status_code == 400
     body = response.json()["error"]
-    assert body["code"] == "invalid_parameter" and body["message"] == "'days' must be an integer."
+    assert body["code"] == "invalid_parameter" and body["message"] == "aws: 'days' must be an integer."
     assert body["details"]["parameter"] == "days"
     assert two["aws"].calls("/api/costs")[0].query == {"days": ["x"]}  # forwarded as given
 

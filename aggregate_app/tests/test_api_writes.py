@@ -94,7 +94,7 @@ def test_a_write_every_source_refuses_is_their_4xx(two, client_for, governance_a
     response = post(client_for(governance_admin), body={**ASSIGNED, "scope": "planet"})
     assert response.status_code == 400
     error = response.json()["error"]
-    assert error["code"] == "invalid_request" and error["message"].startswith("scope must be")
+    assert error["code"] == "invalid_request" and error["message"].startswith("aws: scope must be")
     assert set(error["details"]["results"]) == {"aws", "azure"}
 
 

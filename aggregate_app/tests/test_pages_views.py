@@ -241,7 +241,7 @@ def test_a_refused_write_says_why(estate, governance_admin):
             "reason": "x"}  # fmt: skip
     response = client.post("/?view=policy", form)
     assert response.status_code == 400
-    assert "The change was not made: Unknown team &#x27;nope&#x27;." in response.content.decode()
+    assert "The change was not made: aws: Unknown team &#x27;nope&#x27;." in response.content.decode()
 
 
 def test_a_viewer_cannot_post_a_policy_change(estate, viewer):

@@ -98,11 +98,14 @@ def test_posture_snapshot(estate, viewer, client_for):
     assert body["sla"] == {
         "runs_7d": 10,
         "breaches_7d": 2,
+        "previous_runs_7d": 4,
+        "previous_breaches_7d": 0,
         "breach_ratio_7d": 0.2,
         "previous_breach_ratio_7d": 0.0,
         "trend": "up",
     }
     assert body["cost_anomalies_7d"] == 1 and body["posture_score"] is not None
+    assert body["score_inputs"]["pipelines"] == 3 and body["score_inputs"]["runbooks_configured"] == 2
 
 
 def test_posture_trend_replays_history(estate, viewer, client_for):

@@ -26,8 +26,8 @@ def _cards(request) -> list[dict]:
 
 
 class TeamScorecardsView(APIView):
-    """Per team: composite score and its parts (see governance_app.scorecards), worst first.
-    Filters: team, grade."""
+    """Per team: composite score and its parts (see governance_app.scorecards), worst first, each
+    with the `score_inputs` counts it was computed from. Filters: team, grade."""
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
@@ -49,7 +49,8 @@ class TeamScorecardsExportView(ExportView):
     filename = "team-scorecards"
 
     def export(self, request):
-        return SCORECARD_COLUMNS, _cards(request), {"generated_at": timezone.now()}
+        rows = [{k: c[k] for k in SCORECARD_COLUMNS} for c in _cards(request)]
+        return SCORECARD_COLUMNS, rows, {"generated_at": timezone.now()}
 
 
 class PostureView(APIView):
