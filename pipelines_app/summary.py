@@ -2,7 +2,7 @@
 
 - runs_24h / failures_24h: runs started in the last 24 h / of them FAILED; running: runs RUNNING now.
 - sla_breaches: active pipelines whose SLA status is `breached` over the default 7-day window.
-- stale_datasets: datasets with a freshness SLA whose last update is older than it.
+- stale_datasets: the total of GET /api/datasets/stale (datasets.py).
 - top_impacted_downstream_assets: consumer assets (dashboards, reports, ML models) reached in
   lineage (up to impact.MAX_DEPTH) from the most currently failing pipelines — active pipelines
   whose latest finished run FAILED; `impacted_by` counts those pipelines.
@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import costs, impact, sla
+from . import costs, datasets, impact, sla
 from . import queries as q
 from .pipelines import CRITICALITY_RANK
 
@@ -46,7 +46,6 @@ def build_summary() -> dict:
     now = q.now_naive()
     counts = q.fetch_one("summary_pipelines") or {}
     runs = q.fetch_one("summary_runs", now=now, since=now - timedelta(hours=24)) or {}
-    stale = q.fetch_one("stale_datasets", now=now) or {}
     breaches = len(sla.evaluate_all(status="breached", ids_only=True))
     return {
         "pipelines": int(counts.get("pipelines") or 0),
@@ -55,7 +54,7 @@ def build_summary() -> dict:
         "failures_24h": int(runs.get("failures_24h") or 0),
         "running": int(runs.get("running") or 0),
         "sla_breaches": breaches,
-        "stale_datasets": int(stale.get("stale_datasets") or 0),
+        "stale_datasets": datasets.stale_count(),
         "top_impacted_downstream_assets": top_impacted_assets(),
         **costs.totals(),
         "generated_at": timezone.now(),

@@ -49,6 +49,7 @@ urlpatterns = [
         "api/aggregate/pipelines/<str:pipeline_id>/runs", mirror("/api/pipelines/{pipeline_id}/runs", SINGLE)
     ),
     path("api/aggregate/incidents", mirror("/api/incidents", concat_sorted("detected_ts"))),
+    path("api/aggregate/datasets/stale", mirror("/api/datasets/stale", concat_sorted("overdue_minutes"))),
     # SLA
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/sla", mirror("/api/pipelines/{pipeline_id}/sla", BY_SOURCE)

@@ -84,6 +84,26 @@ class PipelineKeysSerializer(s.Serializer):
     complete = s.BooleanField(help_text="every matching pipeline is listed")
 
 
+class StaleDatasetSerializer(s.Serializer):
+    dataset_id = s.CharField()
+    name = s.CharField()
+    namespace = s.CharField(allow_null=True)
+    kind = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    freshness_sla_minutes = s.IntegerField()
+    last_updated_ts = s.DateTimeField(allow_null=True, help_text="null: never updated")
+    overdue_minutes = s.IntegerField(allow_null=True, help_text="minutes past the freshness SLA")
+
+
+class StaleDatasetPageSerializer(s.Serializer):
+    items = StaleDatasetSerializer(many=True)
+    total = s.IntegerField(help_text="the summary's `stale_datasets` counts the same datasets")
+    offset = s.IntegerField()
+    limit = s.IntegerField()
+
+
 class RunSerializer(s.Serializer):
     run_id = s.CharField()
     pipeline_id = s.CharField()

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("api/pipelines/<str:pipeline_id>/cost", views.PipelineCostView.as_view(), name="pipeline-cost"),
     path("api/incidents", views.IncidentListView.as_view(), name="incidents"),
+    path("api/datasets/stale", views.StaleDatasetListView.as_view(), name="datasets-stale"),
     path("api/sla/pipelines", views.SlaListView.as_view(), name="sla-pipelines"),
     path("api/costs", views.CostOverviewView.as_view(), name="costs"),
     path("api/costs/trend", views.CostTrendView.as_view(), name="costs-trend"),

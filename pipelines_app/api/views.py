@@ -21,7 +21,18 @@ from controltower.api.params import (
     page_params,
 )
 
-from .. import cost_anomalies, cost_investigation, costs, impact, incidents, pipelines, runs, sla, summary
+from .. import (
+    cost_anomalies,
+    cost_investigation,
+    costs,
+    datasets,
+    impact,
+    incidents,
+    pipelines,
+    runs,
+    sla,
+    summary,
+)
 from . import serializers as ser
 
 ERRORS = {400: ser.ErrorSerializer, 404: ser.ErrorSerializer, 503: ser.ErrorSerializer}
@@ -128,6 +139,30 @@ class PipelineKeysView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(pipelines.pipeline_keys(**pipeline_filters(request)))
+
+
+class StaleDatasetListView(APIView):
+    @extend_schema(
+        operation_id="api_datasets_stale_list",
+        parameters=[
+            P("team", "exact team", TEXT),
+            P("kind", "dataset kind", enum=datasets.KINDS),
+            P("criticality", "critical, high, medium or low", enum=pipelines.CRITICALITIES),
+            *PAGE,
+        ],
+        responses={200: ser.StaleDatasetPageSerializer, **ERRORS},
+        description="Datasets past their freshness SLA (never updated counts; listed last), most overdue first. "
+        "The summary's `stale_datasets` is this list's total.",
+    )
+    def get(self, request: Request) -> Response:
+        offset, limit = page_params(request)
+        items, total = datasets.stale_datasets(
+            offset=offset,
+            limit=limit,
+            kind=choice_param(request, "kind", datasets.KINDS),
+            **filters(request, "team", "criticality"),
+        )
+        return Response(page(items, total, offset, limit))
 
 
 class PipelineDetailView(APIView):

@@ -175,11 +175,20 @@ SELECT (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE start_ts >= :since AND start_ts
        (SELECT COALESCE(SUM(running_runs), 0) FROM state) AS running;
 
 -- name: stale_datasets
--- Datasets with a freshness SLA whose last update is older than it (never updated counts as stale).
-SELECT COUNT(*) AS stale_datasets
+-- Stale datasets: a freshness SLA and a last update older than it (never updated counts as stale),
+-- most overdue first, never-updated ones last (the order the control tier merges in). The summary's count is this list's total.
+SELECT dataset_id, name, namespace, kind, owner, team, criticality, freshness_sla_minutes,
+       last_updated_ts,
+       DATEDIFF(minute, DATEADD(minute, freshness_sla_minutes, last_updated_ts), :now) AS overdue_minutes,
+       COUNT(*) OVER () AS total_rows
 FROM DATASETS
 WHERE freshness_sla_minutes IS NOT NULL
-  AND (last_updated_ts IS NULL OR DATEADD(minute, freshness_sla_minutes, last_updated_ts) < :now);
+  AND (last_updated_ts IS NULL OR DATEADD(minute, freshness_sla_minutes, last_updated_ts) < :now)
+  AND (:team IS NULL OR team = :team)
+  AND (:kind IS NULL OR kind = :kind)
+  AND (:criticality IS NULL OR criticality = :criticality)
+ORDER BY last_updated_ts IS NULL, overdue_minutes DESC, dataset_id
+LIMIT :limit OFFSET :offset;
 
 -- name: failing_pipelines
 -- Active pipelines whose latest finished run (RUNNING ignored; latest by start_ts, then run_id) failed.
