@@ -219,7 +219,10 @@ def new_pipeline(rnd: random.Random, profile: c.Profile, n: int, now: datetime, 
         runbook_url=None,  # set once the pipeline has a name
         tags=",".join(rnd.sample(c.EXTRA_TAGS, rnd.choice((0, 0, 1, 2)))),  # + the tier tag once wired
         is_active=True,
-        created_ts=(now - timedelta(days=rnd.randint(days + 5, 900))).replace(microsecond=0),
+        # one draw whatever `days` is, and a whole day: the core is the same in clouds loaded apart
+        created_ts=(now - timedelta(days=max(days + 5, 40 + int(rnd.random() * 860)))).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        ),
         layer=layer,
         base_run_s=max(20, base),
         volume=int(10 ** rnd.uniform(3, 7.5)),

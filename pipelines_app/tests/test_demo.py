@@ -256,8 +256,8 @@ def test_datasets_in_both_clouds_are_the_cores(clouds):
 
 
 def test_the_core_is_the_same_whatever_the_source_and_size():
-    def core(source: str, **size) -> dict:
-        estate = build_estate(source, seed=0, now=NOW, days=35, **size)
+    def core(source: str, days: int = 35, **size) -> dict:
+        estate = build_estate(source, seed=0, now=NOW, days=days, **size)
         return {
             p.pipeline_id: ([getattr(p, col) for col in Pipeline.TABLE_COLUMNS], p.inputs, p.outputs)
             for p in estate.pipelines
@@ -266,7 +266,8 @@ def test_the_core_is_the_same_whatever_the_source_and_size():
 
     full = core("aws")
     assert list(full) == [f"p{i}" for i in range(1, 61)]
-    for source, size in (("azure", {}), ("aws", {"pipelines": 12}), ("azure", {"runs_target": 80_000})):
+    sizes = ({}, {"pipelines": 12}, {"runs_target": 80_000}, {"pipelines": 40, "days": 8})
+    for source, size in zip(("azure", "aws", "azure", "aws"), sizes, strict=True):
         part = core(source, **size)
         assert part and part == {i: full[i] for i in part}
 
