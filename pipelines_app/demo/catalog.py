@@ -1,14 +1,18 @@
-"""The vocabulary of the demo estates: teams and domains per source, platforms, schedules and the
-failure catalogue (Snowflake-style error codes and messages)."""
+"""The vocabulary of the demo estates: the shared core deployed in every cloud and each cloud's own
+teams and domains, platforms, schedules and the failure catalogue (Snowflake-style error codes and
+messages)."""
 
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Profile:
-    """What one source's estate looks like."""
+    """What one part of an estate looks like: the shared core, or one cloud's own pipelines."""
 
-    default_pipelines: int
+    default_pipelines: int  # the core: its full size; a cloud: its estate's size, core included
+    pipeline_prefix: str  # ids are prefix + number: "p2" in the core, "aws-p61" in a cloud
+    pipeline_namespace: str  # PIPELINES.namespace (the orchestrator's, as OpenLineage names jobs)
+    dataset_prefix: str  # before the ids of the datasets it writes, so no two clouds' share one
     teams: tuple[tuple[str, str, int], ...]  # (team, domain, weight)
     platforms: tuple[tuple[str, int], ...]
     namespace: str  # warehouse namespace of tables
@@ -18,9 +22,37 @@ class Profile:
     expired_message: str  # how an expired credential reads on this cloud
 
 
+# Deployed in both clouds with the same ids (p1..p60), rows and lineage: the spine (p2, the 5-minute
+# critical ingest, and its deep path to a dashboard) and the group's shared pipelines. A cloud runs
+# them on its own schedule phase, volume and failures, and puts its own dashboards on their tables.
+CORE = Profile(
+    default_pipelines=60,
+    pipeline_prefix="p",
+    pipeline_namespace="airflow://bhp-platform",
+    dataset_prefix="",
+    teams=(
+        ("fleet-analytics", "mining-operations", 12),
+        ("finance-data", "finance", 10),
+        ("data-platform", "platform", 7),
+        ("supply-chain", "logistics", 7),
+        ("hse-reporting", "health-safety", 6),
+        ("commercial-analytics", "commercial", 6),
+        ("ml-engineering", "data-science", 4),
+    ),
+    platforms=(("airflow", 40), ("dbt", 40), ("databricks", 20)),
+    namespace="snowflake://bhp-platform",
+    bi_namespace="",  # consumer assets belong to a cloud's BI tool, even over core tables
+    runbook_base="https://runbooks.bhp-lab.example/platform",
+    systems=("sap-s4", "dispatch-fms", "pi-historian", "workday"),
+    expired_message="",  # a run fails with its cloud's message
+)
+
 PROFILES = {
     "aws": Profile(
         default_pipelines=300,
+        pipeline_prefix="aws-p",
+        pipeline_namespace="airflow://bhp-aws",
+        dataset_prefix="aws.",
         teams=(
             ("fleet-analytics", "mining-operations", 14),
             ("ore-processing", "processing", 10),
@@ -51,6 +83,9 @@ PROFILES = {
     ),
     "azure": Profile(
         default_pipelines=220,
+        pipeline_prefix="azure-p",
+        pipeline_namespace="adf://bhp-azure",
+        dataset_prefix="azure.",
         teams=(
             ("copper-sa-operations", "mining-operations", 12),
             ("concentrator-analytics", "processing", 9),

@@ -58,4 +58,5 @@ def inject_spikes(rnd: random.Random, estate: Estate, rows: dict, history: dict,
         credits = round(sum(history[pid]) / len(history[pid]) * rnd.uniform(4, 9), 4)
         rows["credits_used"][i] = credits
         rows["cost_aud"][i] = round(credits * AUD_PER_CREDIT, 4)
-    return sorted(chosen, key=lambda pid: int(pid[1:]))
+    order = {p.pipeline_id: i for i, p in enumerate(estate.pipelines)}
+    return sorted(chosen, key=order.__getitem__)

@@ -1,7 +1,11 @@
 """Datasets and lineage of a demo estate: each pipeline reads the previous layer's tables (mostly in
-its own domain) and writes its own; consumer assets read the core and mart layers. Freshness
-(`last_updated_ts`) is settled after the runs exist: a table is as fresh as its writer's last
-successful run."""
+its own domain) and writes its own; consumer assets read the core and mart layers. The shared core
+reads and writes only core datasets (the same ids in every cloud); a cloud's own pipelines also
+build on the core's tables, and the datasets they write and the consumer assets start with the
+cloud's prefix ("aws."). Source systems' tables (`src.<system>.<subject>`) are one dataset whoever
+ingests them; each cloud's own systems are its own.
+Freshness (`last_updated_ts`) is settled after the runs exist: a table is as fresh as its
+writer's last successful run."""
 
 import random
 from datetime import datetime, timedelta
@@ -24,8 +28,11 @@ def unique(taken, text: str) -> str:
 
 
 def add_dataset(estate: Estate, d: Dataset, layer: int | None = None) -> Dataset:
-    d.dataset_id = unique(estate.datasets, d.dataset_id)
-    d.name = d.dataset_id.upper() if d.kind in ("table", "view") else d.name
+    wanted, d.dataset_id = d.dataset_id, unique(estate.datasets, d.dataset_id)
+    if d.kind in ("table", "view"):  # its name in its own account (the namespace says which)
+        d.name = d.dataset_id.removeprefix(f"{estate.source}.").upper()
+    elif d.dataset_id != wanted:  # a second "Haul Cycles Overview" in the same BI tool: "... 2"
+        d.name = f"{d.name} {d.dataset_id.rsplit('_', 1)[1]}"
     estate.datasets[d.dataset_id] = d
     if layer is not None:
         estate.outputs_by.setdefault((layer,), []).append(d.dataset_id)
@@ -34,9 +41,10 @@ def add_dataset(estate: Estate, d: Dataset, layer: int | None = None) -> Dataset
 
 
 def spine_feeder(estate: Estate, p: Pipeline) -> Pipeline | None:
-    """p3 reads p2, p4 reads p3, p5 reads p4: the guaranteed deep path from the 5-minute ingest."""
-    n = int(p.pipeline_id[1:])
-    return estate.pipelines[n - 2] if 3 <= n <= 5 and len(estate.pipelines) >= n - 1 else None
+    """p3 reads p2, p4 reads p3, p5 reads p4: the guaranteed deep path from the 5-minute ingest.
+    The core comes first and an estate's first five pipelines are core: the n-th is pn."""
+    n = len(estate.pipelines) + 1
+    return estate.pipelines[n - 2] if 3 <= n <= 5 else None
 
 
 def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pipeline) -> None:
@@ -53,11 +61,12 @@ def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pip
     if p.layer == 0:
         p.subject = estate.least_used(rnd, c.SUBJECTS[p.domain])
         system = rnd.choice(profile.systems)
-        src = Dataset(
-            f"src.{system}.{p.subject}", "", f"{system}://prod", "table", p.owner, p.team, p.criticality, 1440
-        )
-        src.domain, src.subject = p.domain, p.subject
-        p.inputs = [add_dataset(estate, src).dataset_id]
+        src_id = f"src.{system}.{p.subject}"  # a source system's table: the same whoever reads it
+        if src_id not in estate.datasets:
+            src = Dataset(src_id, "", f"{system}://prod", "table", p.owner, p.team, p.criticality, 1440)
+            src.domain, src.subject = p.domain, p.subject
+            add_dataset(estate, src)
+        p.inputs = [src_id]
     else:
         p.subject = estate.datasets[p.inputs[0]].subject
     settle_layer(p)
@@ -69,7 +78,7 @@ def wire_pipeline(rnd: random.Random, estate: Estate, profile: c.Profile, p: Pip
         suffixes.append(rnd.choice(SECOND_OUTPUT))
     for suffix in suffixes:
         kind = "view" if p.layer >= 2 and rnd.random() < 0.1 else "table"
-        dataset_id = f"{schema}.{p.domain.replace('-', '_')}.{p.subject}{suffix}"
+        dataset_id = f"{profile.dataset_prefix}{schema}.{p.domain.replace('-', '_')}.{p.subject}{suffix}"
         d = Dataset(
             dataset_id, "", profile.namespace, kind, p.owner, p.team, p.criticality, p.freshness_sla_minutes
         )
@@ -122,8 +131,8 @@ def add_consumer(
     namespace = f"mlflow://bhp-{estate.source}" if kind == "ml_model" else profile.bi_namespace
     label = f"{first.subject} {noun}".replace("_", " ").title()
     sla = 720 if criticality == "critical" and kind == "dashboard" else 1440
-    d = Dataset(f"{kind}.{first.domain.replace('-', '_')}.{first.subject}_{noun}", label, namespace, kind,
-                first.owner, first.team, criticality, sla, inputs=inputs)  # fmt: skip
+    dataset_id = f"{profile.dataset_prefix}{kind}.{first.domain.replace('-', '_')}.{first.subject}_{noun}"
+    d = Dataset(dataset_id, label, namespace, kind, first.owner, first.team, criticality, sla, inputs=inputs)
     d.domain, d.subject = first.domain, first.subject
     add_dataset(estate, d)
 

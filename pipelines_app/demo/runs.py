@@ -70,7 +70,7 @@ def error_context(rnd: random.Random, estate: Estate, p: Pipeline, timeout_s: in
     profile = c.PROFILES[estate.source]
     upstream = p.inputs[0] if p.inputs else "upstream"
     return {
-        "table": (p.outputs[0] if p.outputs else p.pipeline_name).upper(),
+        "table": estate.datasets[p.outputs[0]].name if p.outputs else p.pipeline_name.upper(),
         "upstream": upstream,
         "system": upstream.split(".")[1] if upstream.startswith("src.") else p.platform,
         "timeout": timeout_s,
@@ -136,7 +136,8 @@ def generate_runs(p: Pipeline, estate: Estate, seed: int, out: RunColumns) -> Ru
     if estate.outage and estate.outage[0] == p.warehouse:
         outage_from, outage_to = (epoch_s(t) for t in estate.outage[1:])
     jitter = min(120, interval * 0.05)
-    prefix = f"{estate.source}-{p.pipeline_id}-"
+    # aws-p2-000001 (a core pipeline's run in aws), aws-p61-000001: a run id names its cloud once
+    prefix = f"{estate.source}-{p.pipeline_id.removeprefix(f'{estate.source}-')}-"
     seq = itertools.count(1)
     base, volume, fail_rate = p.base_run_s, p.volume, p.fail_rate
 

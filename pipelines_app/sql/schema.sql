@@ -4,7 +4,7 @@
 CREATE TABLE IF NOT EXISTS PIPELINES (
     pipeline_id               VARCHAR NOT NULL,   -- stable id, e.g. 'p2' or 'ol_<hash>' for ingested jobs
     pipeline_name             VARCHAR NOT NULL,
-    namespace                 VARCHAR,            -- OpenLineage job namespace when ingested
+    namespace                 VARCHAR,            -- OpenLineage job namespace (the orchestrator's)
     team                      VARCHAR,
     domain                    VARCHAR,
     owner                     VARCHAR,

@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pipelines_app.demo import DemoDataExists, load_demo
+from pipelines_app.demo.catalog import CORE
+from pipelines_app.demo.estate import Pipeline, build_estate
 from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
 from pipelines_app.warehouse.snowflake_backend import SnowflakeWarehouse
 
@@ -67,8 +69,14 @@ def test_load_report_matches_the_warehouse(demo):
     wh, report = demo
     for table, n in report.rows.items():
         assert wh.fetch_one(f"SELECT COUNT(*) AS n FROM {table}")["n"] == n > 0
-    ids = {r["pipeline_id"] for r in wh.fetch_all("SELECT pipeline_id FROM PIPELINES")}
-    assert ids == {f"p{i}" for i in range(1, 13)}
+    rows = wh.fetch_all("SELECT pipeline_id, namespace FROM PIPELINES")
+    core = {f"p{i}" for i in range(1, 6)}  # a third of 12, the spine at least
+    own = {f"aws-p{i}" for i in range(61, 68)}  # numbered after the full core's p1..p60
+    assert {r["pipeline_id"] for r in rows} == core | own
+    assert all(
+        r["namespace"] == ("airflow://bhp-platform" if r["pipeline_id"] in core else "airflow://bhp-aws")
+        for r in rows
+    )
 
 
 def test_p2_runs_every_five_minutes_with_a_last_end(demo):
@@ -177,6 +185,93 @@ def test_runbooks_missing_and_invalid(demo):
     assert sum(1 for u in urls if u and u.startswith("https://")) > len(urls) / 2
 
 
+# -- two clouds: a shared core, and each cloud's own -----------------------------------------------
+
+IDENTITY = (
+    "pipeline_id, pipeline_name, namespace, team, domain, owner, criticality, platform, schedule, "
+    "runbook_url, tags, is_active"
+)
+CORE_EDGES = """SELECT src_id, dst_id FROM LINEAGE_EDGES
+    WHERE src_id IN (SELECT pipeline_id FROM PIPELINES WHERE namespace = 'airflow://bhp-platform')
+       OR dst_id IN (SELECT pipeline_id FROM PIPELINES WHERE namespace = 'airflow://bhp-platform')"""
+
+
+@pytest.fixture(scope="module")
+def clouds(tmp_path_factory):
+    """Both sources' estates (same seed and size), each in its own warehouse as deployed."""
+    base = tmp_path_factory.mktemp("clouds")
+    both = {}
+    for source in ("aws", "azure"):
+        both[source] = DuckDBWarehouse(base / f"{source}.duckdb")
+        load_demo(both[source], source, now=NOW, seed=0, pipelines=30, days=3)
+    yield both
+    for wh in both.values():
+        wh.close()
+
+
+def by_id(clouds: dict, sql: str, key: str) -> tuple[dict, dict]:
+    """(aws, azure): each cloud's rows of `sql` by `key`."""
+    return tuple({r[key]: r for r in clouds[s].fetch_all(sql)} for s in ("aws", "azure"))
+
+
+def test_the_core_is_the_same_pipeline_in_both_clouds(clouds):
+    aws, azure = by_id(clouds, f"SELECT {IDENTITY} FROM PIPELINES", "pipeline_id")
+    shared = aws.keys() & azure.keys()
+    assert shared == {f"p{i}" for i in range(1, 11)}  # a third of 30
+    assert all(aws[i] == azure[i] for i in shared)
+    assert {aws[i]["namespace"] for i in shared} == {"airflow://bhp-platform"}
+    assert {p["namespace"] for i, p in aws.items() if i not in shared} == {"airflow://bhp-aws"}
+    assert {p["namespace"] for i, p in azure.items() if i not in shared} == {"adf://bhp-azure"}
+    assert all(i.startswith("aws-p") for i in aws.keys() - shared)
+    assert all(i.startswith("azure-p") for i in azure.keys() - shared)
+
+
+def test_each_cloud_runs_the_core_its_own_way(clouds):
+    aws, azure = by_id(
+        clouds,
+        """SELECT pipeline_id, COUNT(*) AS runs, SUM(duration_seconds) AS busy, MIN(run_id) AS first
+           FROM PIPELINE_RUNS GROUP BY pipeline_id""",
+        "pipeline_id",
+    )
+    assert aws["p2"]["runs"] >= 0.97 * 3 * 288 and azure["p2"]["runs"] >= 0.97 * 3 * 288
+    assert (aws["p2"]["first"], azure["p2"]["first"]) == ("aws-p2-000001", "azure-p2-000001")
+    assert sum(aws[f"p{i}"]["busy"] != azure[f"p{i}"]["busy"] for i in range(1, 11)) >= 8
+    runs = [{r["run_id"] for r in wh.fetch_all("SELECT run_id FROM PIPELINE_RUNS")} for wh in clouds.values()]
+    assert not runs[0] & runs[1]
+
+
+def test_datasets_in_both_clouds_are_the_cores(clouds):
+    aws, azure = by_id(clouds, "SELECT dataset_id, name, namespace, kind FROM DATASETS", "dataset_id")
+    edges = [{(e["src_id"], e["dst_id"]) for e in wh.fetch_all(CORE_EDGES)} for wh in clouds.values()]
+    assert edges[0] == edges[1]  # the core reads and writes the same datasets in both clouds
+    core_datasets = {node for edge in edges[0] for node in edge if node in aws}
+    shared = aws.keys() & azure.keys()
+    assert shared == core_datasets and all(aws[d] == azure[d] for d in shared)
+    assert all(d.startswith(("aws.", "src.")) for d in aws.keys() - shared)
+    assert all(d.startswith(("azure.", "src.")) for d in azure.keys() - shared)
+    for cloud in (aws, azure):  # one dataset, one id: no (namespace, name) twice
+        assert len({(d["namespace"], d["name"]) for d in cloud.values()}) == len(cloud)
+    bi = [{d["namespace"] for d in c.values() if d["kind"] in ("dashboard", "report")} for c in (aws, azure)]
+    assert bi == [{"tableau://bhp-aws"}, {"powerbi://bhp-azure"}]
+
+
+def test_the_core_is_the_same_whatever_the_source_and_size():
+    def core(source: str, days: int = 35, **size) -> dict:
+        estate = build_estate(source, seed=0, now=NOW, days=days, **size)
+        return {
+            p.pipeline_id: ([getattr(p, col) for col in Pipeline.TABLE_COLUMNS], p.inputs, p.outputs)
+            for p in estate.pipelines
+            if p.namespace == CORE.pipeline_namespace
+        }
+
+    full = core("aws")
+    assert list(full) == [f"p{i}" for i in range(1, 61)]
+    sizes = ({}, {"pipelines": 12}, {"runs_target": 80_000}, {"pipelines": 40, "days": 8})
+    for source, size in zip(("azure", "aws", "azure", "aws"), sizes, strict=True):
+        part = core(source, **size)
+        assert part and part == {i: full[i] for i in part}
+
+
 # -- determinism ----------------------------------------------------------------------------------
 
 
@@ -221,6 +316,9 @@ def test_runs_target_grows_the_estate(tmp_path):
     report = load_demo(wh, "aws", now=NOW, seed=0, days=5, runs=60_000)
     assert 0.9 * 60_000 <= report.rows["PIPELINE_RUNS"] <= 1.1 * 60_000
     assert report.rows["PIPELINES"] > 300 / 35 * 5
+    ids = {r["pipeline_id"] for r in wh.fetch_all("SELECT pipeline_id FROM PIPELINES")}
+    own = {f"aws-p{n}" for n in range(61, 61 + report.rows["PIPELINES"] - 60)}
+    assert ids == {f"p{n}" for n in range(1, 61)} | own  # the core first, then the cloud's own
     wh.close()
 
 

@@ -15,13 +15,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--source", required=True, choices=sorted(PROFILES))
         parser.add_argument(
-            "--pipelines", type=int, help="Pipelines in the estate (default: aws 300, azure 220)."
+            "--pipelines",
+            type=int,
+            help="Pipelines in the estate (default: aws 300, azure 220): the core p1..p60 that both clouds "
+            "run (a third of a smaller estate), then the cloud's own (aws-p61.., azure-p61..).",
         )
         parser.add_argument(
             "--days", type=int, default=35, help="Days of run history ending now (default 35)."
         )
         parser.add_argument(
-            "--runs", type=int, help="Total runs to aim for (grows the estate; overrides --pipelines)."
+            "--runs",
+            type=int,
+            help="Total runs to aim for (the core, then the cloud's own pipelines; overrides --pipelines).",
         )
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--replace", action="store_true", help="Delete existing telemetry first.")
