@@ -63,12 +63,60 @@ def test_aws_runs_at_offset_0_and_3_differ(control, api):
     assert pages[0]["total"] > 1000
 
 
-def test_summary_adds_the_sources(control, api, client_for, viewer):
+def test_summary_adds_the_sources_and_counts_shared_pipelines_once(control, api, client_for, viewer):
     both = ok(api.get("/api/aggregate/summary?source=both"))
     parts = [ok(api.get(f"/api/aggregate/summary?source={n}")) for n in ("aws", "azure")]
-    assert both["pipelines"] == sum(p["pipelines"] for p in parts) == 80
+    listed = ok(api.get("/api/aggregate/pipelines?source=both&limit=1"))
+    shared = sum(1 for _ in _shared_rows(api))
+    assert both["pipelines"] == listed["total"] == sum(p["pipelines"] for p in parts) - shared
+    assert shared > 0 and both["_meta"]["identity_conflicts"] == {"count": 0, "ids": []}
     assert both["cost_7d_aud"] == pytest.approx(sum(p["cost_7d_aud"] for p in parts), abs=0.011)
     assert both["_meta"]["aws_ok"] and both["_meta"]["azure_ok"]
+
+
+def _shared_rows(api):
+    offset = 0
+    while True:
+        page = ok(api.get(f"/api/aggregate/pipelines?source=both&offset={offset}&limit=100"))
+        yield from (p for p in page["items"] if len(p["sources"]) > 1)
+        offset += 100
+        if offset >= page["total"]:
+            return
+
+
+def test_no_merged_row_joins_two_different_pipelines(control, api):
+    rows = list(_shared_rows(api))
+    assert rows
+    for row in rows:
+        names = {(r["pipeline_name"], r["namespace"], r["team"]) for r in row["by_source"].values()}
+        assert len(names) == 1, row["pipeline_id"]
+
+
+def test_an_identity_conflict_beside_a_live_source_stays_two_rows(live, api, settings, monkeypatch):
+    from aggregate_app import breaker
+
+    other = StubSource("azure").start()
+    try:
+        other.catalogue([{"pipeline_id": "p2", "pipeline_name": "a different p2", "namespace": "airflow://x",
+                          "is_active": True, "runs_7d": 5}])  # fmt: skip
+        other.reply("/api/pipelines/p2", {"pipeline_id": "p2", "pipeline_name": "a different p2"})
+        other.reply("/api/summary", {"pipelines": 1, "active": 1})
+        settings.CT_SOURCES = f"aws={live['aws'].url},azure={other.url}"
+        monkeypatch.setenv("CT_SOURCE_AWS_TOKEN", live["aws"].token)
+        breaker.reset()
+        alone = ok(api.get("/api/aggregate/pipelines?source=aws&limit=1"))["total"]
+        body = ok(api.get("/api/aggregate/pipelines?source=both&search=p2&limit=50"))
+        p2 = [p for p in body["items"] if p["pipeline_id"] == "p2"]
+        assert sorted(r["sources"][0] for r in p2) == ["aws", "azure"] and all(
+            len(r["sources"]) == 1 for r in p2
+        )
+        assert body["_meta"]["identity_conflicts"] == {"count": 1, "ids": ["p2"]}
+        summary = ok(api.get("/api/aggregate/summary?source=both"))
+        assert summary["pipelines"] == alone + 1 == ok(api.get("/api/aggregate/pipelines?limit=1"))["total"]
+        refused = api.get("/api/aggregate/pipelines/p2/impact?source=both")
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "identity_conflict"
+    finally:
+        other.stop()
 
 
 def test_impact_unions_both_graphs(control, api):
@@ -97,7 +145,7 @@ def test_a_hanging_source_beside_a_live_one(live, api, settings, monkeypatch):
     from aggregate_app import breaker
 
     azure = StubSource("azure").start()
-    azure.hang("/api/pipelines")
+    azure.hang("/api/pipeline-keys")  # where the merged list starts
     settings.CT_SOURCES, settings.CT_SOURCE_TIMEOUT_S = f"aws={live['aws'].url},azure={azure.url}", 1.0
     monkeypatch.setenv("CT_SOURCE_AWS_TOKEN", live["aws"].token)
     breaker.reset()
