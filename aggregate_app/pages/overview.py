@@ -5,6 +5,13 @@ from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState
 
+LIST_SIZE = 20  # rows per page of the SLA breaches and stale datasets sections
+# Headlines whose rows are listed on this page: (section anchor) — each list's total is the number.
+LISTED = {
+    "pipelines": "#pipelines-title",
+    "sla_breaches": "#sla-breaches",
+    "stale_datasets": "#stale-datasets",
+}
 # (key, label, definition): each headline says what it counts; the source's summary computes it.
 HEADLINES = (
     ("pipelines", "Pipelines", "Pipelines in the selected sources, one per identity (id, name, namespace)."),
@@ -56,6 +63,11 @@ def build(state: PageState, api: Gateway, request) -> dict:
             },
         ),
         "costs": (f"{AGG}/costs", {"source": source}),
+        "sla_breaches": (
+            f"{AGG}/sla/pipelines",
+            {"source": source, "status": "breached", **_page(state, "ov_sla_page")},
+        ),
+        "stale": (f"{AGG}/datasets/stale", {"source": source, **_page(state, "ov_stale_page")}),
     }
     pid = state["pipeline_id"]
     if pid:
@@ -65,6 +77,8 @@ def build(state: PageState, api: Gateway, request) -> dict:
     ctx = {"results": list(r.values()), "r": r, "source_options": source_options(), "filters": filters}
     ctx.update(_summary(r["summary"]))
     ctx.update(_pipelines(state, r["pipelines"]))
+    ctx["sla_list"] = _listed(state, r["sla_breaches"], "ov_sla_page")
+    ctx["stale_list"] = _listed(state, r["stale"], "ov_stale_page")
     costs = r["costs"].body if r["costs"].ok else {}
     ctx["teams"] = sorted(t["team"] for t in costs.get("by_team") or [] if t.get("team"))
     ctx["domains"] = sorted(d["domain"] for d in costs.get("by_domain") or [] if d.get("domain"))
@@ -84,6 +98,7 @@ def _summary(result) -> dict:
                 "key": k,
                 "label": label,
                 "definition": definition,
+                "anchor": LISTED.get(k),
                 "value": body.get(k),
                 "by_source": {s: a.get(k) for s, a in per_source.items()},
             }
@@ -99,6 +114,23 @@ def _summary(result) -> dict:
             for k, label in COSTS
         ],
         "top_assets": (body.get("top_impacted_downstream_assets") or [])[:10],
+    }
+
+
+def _page(state: PageState, param: str) -> dict:
+    return {"offset": (state.int(param) - 1) * LIST_SIZE, "limit": LIST_SIZE}
+
+
+def _listed(state: PageState, result, param: str) -> dict:
+    """One page of a headline's rows; its total is the headline's number."""
+    if not result.ok:
+        return {"result": result, "rows": [], "pager": None, "total": None}
+    total = result.body.get("total", 0)
+    return {
+        "result": result,
+        "rows": result.body.get("items") or [],
+        "pager": pager(state, param, total, LIST_SIZE),
+        "total": total,
     }
 
 

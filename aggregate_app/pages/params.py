@@ -87,6 +87,8 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         ),
         Param("ov_dir", "asc", "choice", ("asc", "desc")),
         Param("ov_page", "1", "int", minimum=1, maximum=10_000),
+        Param("ov_sla_page", "1", "int", minimum=1, maximum=10_000),
+        Param("ov_stale_page", "1", "int", minimum=1, maximum=10_000),
     ),
     "incidents": (
         _source("inc"),

@@ -144,6 +144,8 @@ def serve(stub, name: str) -> None:
                                                         "top_cost_runs": [{"run_id": "aws-p2-0001", "cost_aud": 90.0}]})  # fmt: skip
     stub.reply("/api/sla/pipelines", page([{"pipeline_id": "p1", "team": "sales", "status": "breached",
                                             "breach_ratio": 0.2, "criticality": "critical"}]))  # fmt: skip
+    stub.reply("/api/datasets/stale", page([{"dataset_id": f"{name}.raw.orders", "name": "raw.orders", "kind": "table",
+                                             "team": "sales", "last_updated_ts": None, "overdue_minutes": None}]))  # fmt: skip
     stub.reply("/api/dq/effective", page([]))
     stub.reply(
         "/api/governance/posture", {"pipelines": 3, "grade": "C", "runbooks": {"total": 3, "configured": 1}}

@@ -230,3 +230,15 @@ def test_a_four_eyes_refusal_at_a_source_reaches_the_caller_as_that_refusal(
     error = refused.json()["error"]
     assert error["code"] == "four_eyes_violation" and error["message"].startswith("aws: ")
     assert error["details"]["source"] == "aws"
+
+
+def test_each_listed_headline_equals_the_total_of_its_list(control, api):
+    summary = ok(api.get("/api/aggregate/summary?source=both"))
+    lists = {
+        "pipelines": "/api/aggregate/pipelines?source=both&limit=1",
+        "sla_breaches": "/api/aggregate/sla/pipelines?source=both&status=breached&limit=1",
+        "stale_datasets": "/api/aggregate/datasets/stale?source=both&limit=1",
+    }
+    totals = {key: ok(api.get(path))["total"] for key, path in lists.items()}
+    assert totals == {key: summary[key] for key in lists}
+    assert totals["stale_datasets"] > 0 and totals["sla_breaches"] > 0

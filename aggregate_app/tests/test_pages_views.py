@@ -265,3 +265,12 @@ def test_diagnostics_reconciles_builds_and_exports(page):
 def test_ops_paths_redirect_to_the_view(estate, viewer):
     response = signed_in(viewer).get("/ops/costs/?cost_days=14")
     assert response.status_code == 302 and response["Location"] == "/?cost_days=14&view=costs"
+
+
+def test_listed_headlines_link_to_their_rows_with_a_definition(page):
+    html = page("?view=overview")
+    card = html.split('data-kpi="stale_datasets"')[1].split("</div>\n    </div>")[0]
+    assert 'href="#stale-datasets"' in card and "freshness SLA" in card
+    section = html.split('id="stale-datasets"')[1].split("</section>")[0]
+    assert '<span class="count">2</span>' in section and section.count("raw.orders") == 2  # one per source
+    assert 'href="#sla-breaches"' in html.split('data-kpi="sla_breaches"')[1].split("</div>\n    </div>")[0]
