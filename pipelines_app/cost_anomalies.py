@@ -51,6 +51,7 @@ def list_anomalies(
     team: str | None = None,
     domain: str | None = None,
     pipeline_id: str | None = None,
+    severity: str | None = None,
     day: date | None = None,
 ) -> tuple[list[dict], int, date | None]:
     """A page of pipelines scored on `day` (the latest usage day by default), highest ratio first."""
@@ -68,5 +69,6 @@ def list_anomalies(
         domain=domain,
         min_ratio=min_ratio,
         anomaly_only=anomaly_only,
+        severity=severity,
     )
     return [_item(r, day) for r in rows], total, day

@@ -385,6 +385,11 @@ class CostAnomaliesView(APIView):
                 maximum=1_000_000,
             ),
             P("anomaly_only", "only flagged anomalies (default true)", FLAG_SCHEMA),
+            P(
+                "severity",
+                "only this band: high (>= 3x), medium (>= 2x), low (>= 1.5x)",
+                enum=cost_anomalies.SEVERITIES,
+            ),
             *TEAM_DOMAIN,
             *PAGE,
         ],
@@ -401,6 +406,7 @@ class CostAnomaliesView(APIView):
             baseline_days=baseline_days,
             min_ratio=min_ratio,
             anomaly_only=anomaly_only,
+            severity=choice_param(request, "severity", cost_anomalies.SEVERITIES),
             **filters(request, "team", "domain"),
         )
         extra = {"date": day, "baseline_days": baseline_days, "generated_at": timezone.now()}

@@ -536,6 +536,7 @@ page AS (
       AND (:domain IS NULL OR p.domain = :domain)
       AND (:min_ratio IS NULL OR a.ratio >= :min_ratio)
       AND (:anomaly_only = FALSE OR COALESCE(a.is_anomaly, FALSE))
+      AND (:severity IS NULL OR a.severity = :severity)
     ORDER BY COALESCE(a.ratio, 0) DESC, a.pipeline_id
     LIMIT :limit OFFSET :offset
 ),
