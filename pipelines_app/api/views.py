@@ -184,7 +184,8 @@ class SlaListView(APIView):
 
 DEPTH = P(
     "depth",
-    f"lineage hops to follow (default {impact.DEFAULT_DEPTH}, 1..{impact.MAX_DEPTH})",
+    f"lineage edges to follow, 1..{impact.MAX_DEPTH} (default {impact.DEFAULT_DEPTH}: the walk incidents, "
+    "explain-run and the summary count with)",
     int,
     minimum=1,
     maximum=impact.MAX_DEPTH,
