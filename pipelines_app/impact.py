@@ -5,6 +5,16 @@ pipelines that read them -> ... -> consumer assets (datasets of kind dashboard, 
 ml_model). A node's `depth` is its shortest distance in edges from the pipeline (the pipeline is
 0, what it writes is 1, pipelines reading that are 2, ...), as in Marquez's lineage `depth`.
 
+One walk (`walk`) answers every question about impact, so a figure agrees wherever it appears:
+the impact view, an incident's `impacted_consumers` and severity, explain-run and the triage
+query (which read the impact view), and the summary's top impacted assets. Unless a caller of the
+impact view asks for another depth, it goes DEFAULT_DEPTH edges deep and holds at most MAX_NODES
+nodes (the pipeline included). Marquez's lineage default is also 20; a pipeline hop is two edges
+(pipeline -> dataset -> pipeline), so 20 covers ten pipeline hops. A walk that stops with nodes
+left unreached says so: `truncated_reason` is `node_cap` (the cap was hit: the walk stops at that
+level, and which nodes fit is decided in (source, destination) order, so it is stable) or `depth`
+(nodes lie beyond the last level).
+
 The walk runs in Python over an in-process map of every edge by source node (`_all_edges`), so a
 request sends the same statements at any depth: the pipeline lookup, one fingerprint of
 LINEAGE_EDGES (row count and a sum of row hashes: one aggregate, ~7 ms on 190k edges), and one
@@ -12,20 +22,20 @@ lookup of the reached nodes' names and kinds (per MAX_IN_LIST nodes). The map is
 statement reading every edge, only when the fingerprint differs from the one it was built under:
 adding, removing or altering an edge changes the count or the hash sum, so the next request walks
 the new lineage, whichever process wrote it. Every node is expanded once, so diamonds and cycles
-cost nothing extra; the walk stops at the level where the node cap is hit. Memory: the map holds
-each distinct node once, about 36 MB for the 60k-pipeline, ~190k-edge graph of
-bench/impact_bench.py; a rebuild there takes under a second and briefly needs about as much again.
+cost nothing extra. Memory: the map holds each distinct node once, about 36 MB for the
+60k-pipeline, ~190k-edge graph of bench/impact_bench.py; a rebuild there takes under a second and
+briefly needs about as much again.
 
 `degraded` is true when the answer is known to be incomplete; `degraded_reasons` says why:
 `no_lineage` (the pipeline has no outgoing edges, so nothing downstream is known), `truncated`
-(the node cap was hit), `unknown_datasets` (edges name datasets missing from DATASETS, so their
-kind — consumer or not — is unknown).
+(the walk stopped at its depth or node cap with nodes unreached), `unknown_datasets` (edges name
+datasets missing from DATASETS, so their kind — consumer or not — is unknown).
 """
 
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -34,39 +44,47 @@ from .pipelines import CRITICALITY_RANK, require_pipeline
 
 IMPACT_MODEL = "lineage_bfs_v1"
 CONSUMER_KINDS = ("dashboard", "report", "ml_model")
-DEFAULT_DEPTH = 5
-MAX_DEPTH = 20
-MAX_NODES = 2000
-MAX_REACH_NODES = 20000
-CONSUMER_SCAN_DATASETS = q.MAX_IN_LIST  # more datasets reached: read every consumer asset
+MAX_DEPTH = 20  # the deepest walk `/impact?depth=` may ask for
+DEFAULT_DEPTH = MAX_DEPTH  # every impact figure's walk, and /impact's without `depth`
+MAX_NODES = 2000  # nodes one walk may hold, the pipeline included
+NODE_CAP, DEPTH = "node_cap", "depth"  # truncated_reason values
 
 Node = tuple[str, str]  # (id, edge kind: "pipeline" | "dataset")
 
 
-def _walk(pipeline_id: str, depth: int) -> tuple[dict[Node, int], list[tuple[Node, Node]], bool]:
-    """({node: shortest depth}, edges, truncated). The edges are those from every expanded node to a
-    reached one, each once: level by level, in (source, destination) order within a level."""
-    adjacency = _all_edges()
+@dataclass(frozen=True)
+class Walk:
+    depth_of: dict[Node, int]  # every node reached: its shortest depth
+    edges: list[tuple[Node, Node]]  # from each expanded node to a reached one, each once
+    truncated_reason: str | None  # NODE_CAP, DEPTH, or None: nothing downstream was left out
+
+
+def walk(pipeline_id: str, depth: int | None = None, adjacency: dict | None = None) -> Walk:
+    """The impact walk from one pipeline (DEFAULT_DEPTH unless `depth` is given), level by level, in
+    (source, destination) order within a level, over `adjacency` (default: the current edge map)."""
+    depth = DEFAULT_DEPTH if depth is None else depth
+    adjacency = _all_edges() if adjacency is None else adjacency
     origin = (pipeline_id, "pipeline")
-    depth_of, edges, truncated = {origin: 0}, [], False
-    frontier = {origin}
+    depth_of, edges, reason = {origin: 0}, [], None
+    frontier = [origin]
     for level in range(1, depth + 1):
-        if not frontier:
-            break
-        nxt = set()
+        nxt = []
         for src in sorted(frontier):  # each destination list is sorted and distinct
             for dst in adjacency.get(src, ()):
                 if dst not in depth_of:
                     if len(depth_of) >= MAX_NODES:
-                        truncated = True
+                        reason = NODE_CAP
                         continue
                     depth_of[dst] = level
-                    nxt.add(dst)
+                    nxt.append(dst)
                 edges.append((src, dst))
-        if truncated:  # the cap is hit: nothing new can be added, so stop walking
+        if reason or not nxt:  # capped: nothing new can be added; or nothing left to expand
             break
         frontier = nxt
-    return depth_of, edges, truncated
+    else:
+        if any(dst not in depth_of for src in frontier for dst in adjacency.get(src, ())):
+            reason = DEPTH
+    return Walk(depth_of, edges, reason)
 
 
 def _details(nodes: list[Node]) -> dict[Node, dict]:
@@ -86,13 +104,15 @@ def _consumer_sort_key(c: dict) -> tuple:
     return (c.get("depth", 0), CRITICALITY_RANK.get(c.get("criticality"), 9), c["id"])
 
 
-def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
-    """The impact body: nodes, edges, impacted consumers, and whether it is complete."""
+def pipeline_impact(pipeline_id: str, depth: int | None = None) -> dict:
+    """The impact body (DEFAULT_DEPTH unless `depth` is given): nodes, edges, impacted consumers,
+    and whether it is complete."""
+    depth = DEFAULT_DEPTH if depth is None else depth
     require_pipeline(pipeline_id)
-    depth_of, edges, truncated = _walk(pipeline_id, depth)
-    details = _details(list(depth_of))
+    reached = walk(pipeline_id, depth)
+    details = _details(list(reached.depth_of))
     nodes, consumers, unknown = [], [], 0
-    for node, node_depth in sorted(depth_of.items(), key=lambda kv: (kv[1], kv[0])):
+    for node, node_depth in sorted(reached.depth_of.items(), key=lambda kv: (kv[1], kv[0])):
         node_id, kind = node
         meta = details.get(node)
         unknown += meta is None and kind == "dataset"
@@ -102,7 +122,7 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
         nodes.append(
             {"id": node_id, "kind": node_kind, "name": name, "criticality": crit, "depth": node_depth}
         )
-        if node_kind in CONSUMER_KINDS:
+        if kind == "dataset" and node_kind in CONSUMER_KINDS:  # as consumers_reached counts them
             consumers.append(
                 {
                     "id": node_id,
@@ -114,15 +134,9 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
                     "depth": node_depth,
                 }
             )
-    reasons = [
-        reason
-        for reason, flag in (
-            ("no_lineage", not edges),
-            ("truncated", truncated),
-            ("unknown_datasets", unknown),
-        )
-        if flag
-    ]
+    edges, truncated = reached.edges, reached.truncated_reason is not None
+    flags = (("no_lineage", not edges), ("truncated", truncated), ("unknown_datasets", unknown))
+    reasons = [reason for reason, flag in flags if flag]
     return {
         "pipeline_id": pipeline_id,
         "impact_model": IMPACT_MODEL,
@@ -133,35 +147,12 @@ def pipeline_impact(pipeline_id: str, depth: int = DEFAULT_DEPTH) -> dict:
         "nodes_count": len(nodes),
         "edges_count": len(edges),
         "truncated": truncated,
+        "truncated_reason": reached.truncated_reason,
         "max_nodes": MAX_NODES,
         "degraded": bool(reasons),
         "degraded_reasons": reasons,
         "generated_at": timezone.now(),
     }
-
-
-@dataclass
-class Reach:
-    """Consumer assets reachable from a set of pipelines, and which of them reach each one.
-
-    Which origins reach a consumer is a bitmask over `origins` (sorted; bit i = origins[i]), so
-    counting costs a popcount, not a set per consumer."""
-
-    origins: list[str] = field(default_factory=list)
-    consumers: dict[str, dict] = field(default_factory=dict)  # id -> dataset row + "mask"
-    truncated: bool = False
-
-    def impacted_by(self, consumer_id: str) -> int:
-        return self.consumers[consumer_id]["mask"].bit_count()
-
-    def origins_of(self, consumer_id: str, limit: int | None = None) -> list[str]:
-        """The origins that reach a consumer, in id order (the first `limit`)."""
-        mask, found = self.consumers[consumer_id]["mask"], []
-        while mask and (limit is None or len(found) < limit):
-            low = mask & -mask
-            found.append(self.origins[low.bit_length() - 1])
-            mask ^= low
-        return found
 
 
 _adjacency: tuple[tuple, dict[Node, tuple[Node, ...]]] | None = None  # (fingerprint, edges by source)
@@ -196,83 +187,39 @@ def _all_edges() -> dict[Node, tuple[Node, ...]]:
     return adjacency
 
 
-def reach(pipeline_ids: list[str], depth: int = MAX_DEPTH) -> Reach:
-    """Multi-source walk over the map of every edge (`_all_edges`: one fingerprint statement), then
-    one lookup of the consumer assets reached (of every consumer asset, past one IN-list of
-    datasets). Which origins reach a node rides along as a bitmask (bit i = origin i), and only
-    newly arrived origins propagate, so each (node, origin) pair is handled once."""
-    adjacency = _all_edges()
-    origins = sorted(set(pipeline_ids))
-    seen: dict[Node, int] = {(p, "pipeline"): 1 << i for i, p in enumerate(origins)}
-    delta = dict(seen)
-    truncated = False
-    for _ in range(depth):
-        if not delta:
-            break
-        arrived: dict[Node, int] = defaultdict(int)
-        for src in sorted(delta):  # (source, destination) order: which nodes fit under the cap is stable
-            for dst in adjacency.get(src, ()):
-                if dst not in seen:
-                    if len(seen) >= MAX_REACH_NODES:
-                        truncated = True
-                        continue
-                    seen[dst] = 0
-                new = delta[src] & ~seen[dst]
-                if new:
-                    seen[dst] |= new
-                    arrived[dst] |= new
-        if truncated:
-            break
-        delta = arrived
-    datasets = [node_id for node_id, kind in seen if kind == "dataset"]
-    if len(datasets) > CONSUMER_SCAN_DATASETS:
-        rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
-    else:
-        rows = q.fetch_all("consumers_by_ids", ids=datasets)
-    consumers = {
-        r["dataset_id"]: {**r, "mask": mask}
-        for r in rows
-        if (mask := seen.get((r["dataset_id"], "dataset"))) is not None and r.get("kind") in CONSUMER_KINDS
-    }
-    return Reach(origins=origins, consumers=consumers, truncated=truncated)
+@dataclass(frozen=True)
+class Reached:
+    """What one pipeline's walk (at DEFAULT_DEPTH) reaches: the consumer assets' DATASETS rows, in
+    id order (shared between callers: read them, never change them), and why it stopped short."""
+
+    consumers: tuple[dict, ...]
+    truncated_reason: str | None
 
 
-# (edge map, consumer rows, {pipeline: consumers reached}): counts kept while both inputs are the
-# very objects they were computed from (each is replaced, never changed, when its table changes).
-_counts: tuple[dict, list, dict[str, int]] | None = None
+# (edge map, consumer rows, walk limits, {pipeline: Reached}): kept while both inputs are the very
+# objects they were computed from (each is replaced, never changed, when its table changes).
+_reached: tuple[dict, list, tuple, dict[str, Reached]] | None = None
 
 
-def consumer_counts(pipeline_ids: Iterable[str]) -> dict[str, int]:
-    """{pipeline: consumer assets it reaches within MAX_DEPTH}, each pipeline walked on its own
-    (up to MAX_NODES nodes, as its impact view) and remembered while neither the lineage nor the
-    consumer assets change: incidents ask for thousands of pipelines, mostly the same from one call
-    to the next, so a repeat costs the two fingerprint statements. (A walk of all of them together
-    would share work, but its node cap would make a pipeline's count depend on the others.)"""
-    global _counts
+def consumers_reached(pipeline_ids: Iterable[str]) -> dict[str, Reached]:
+    """{pipeline: what `walk` reaches from it}: the consumers its impact view lists, for incidents
+    and the summary, remembered while neither the lineage nor the consumer assets change:
+    incidents ask for thousands of pipelines, mostly the same from one call to the next, so a
+    repeat costs the two fingerprint statements. (One walk of all of them together would share
+    work, but its node cap would make a pipeline's count depend on the others.)"""
+    global _reached
     adjacency = _all_edges()
     rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
-    memo = _counts
-    if memo is None or memo[0] is not adjacency or memo[1] is not rows:
-        memo = _counts = (adjacency, rows, {})
-    known = memo[2]
-    missing = [p for p in pipeline_ids if p not in known]
+    limits, memo = (DEFAULT_DEPTH, MAX_NODES), _reached
+    if memo is None or memo[0] is not adjacency or memo[1] is not rows or memo[2] != limits:
+        memo = _reached = (adjacency, rows, limits, {})
+    known = memo[3]
+    wanted = list(dict.fromkeys(pipeline_ids))
+    missing = [p for p in wanted if p not in known]
     if missing:
-        consumers = {(r["dataset_id"], "dataset") for r in rows}
+        by_node = {(r["dataset_id"], "dataset"): r for r in rows}
         for pipeline_id in missing:
-            known[pipeline_id] = _consumers_reached(pipeline_id, adjacency, consumers)
-    return {p: known[p] for p in pipeline_ids}
-
-
-def _consumers_reached(pipeline_id: str, adjacency: dict, consumers: set[Node]) -> int:
-    seen, frontier = {(pipeline_id, "pipeline")}, [(pipeline_id, "pipeline")]
-    for _ in range(MAX_DEPTH):
-        arrived = []
-        for src in frontier:
-            for dst in adjacency.get(src, ()):
-                if dst not in seen and len(seen) < MAX_NODES:
-                    seen.add(dst)
-                    arrived.append(dst)
-        if not arrived:
-            break
-        frontier = arrived
-    return len(seen & consumers)
+            found = walk(pipeline_id, adjacency=adjacency)
+            hits = sorted(by_node.keys() & found.depth_of.keys())  # (id, "dataset"): in id order
+            known[pipeline_id] = Reached(tuple(by_node[n] for n in hits), found.truncated_reason)
+    return {p: known[p] for p in wanted}

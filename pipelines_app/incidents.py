@@ -1,7 +1,9 @@
 """Incidents: FAILED runs in a window and pipelines in SLA breach, with a severity.
 
-Severity combines the pipeline's criticality with downstream consumer impact (dashboards,
-reports, ML models reachable in lineage, see impact.consumer_counts):
+Severity combines the pipeline's criticality with downstream consumer impact: the dashboards,
+reports and ML models its impact view lists (impact.consumers_reached, the same walk), which is
+also the incident's `impacted_consumers`; `impact_truncated_reason` says when that walk stopped
+at its depth or node cap with lineage left unwalked (the count is then a lower bound):
 
     criticality   consumers hit   no consumer hit
     critical      sev1            sev2
@@ -100,10 +102,15 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
         ):
             sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
             entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
-    hits = impact.consumer_counts({e["row"]["pipeline_id"] for e in entries})
+    reached = impact.consumers_reached(e["row"]["pipeline_id"] for e in entries)
     for e in entries:
-        e["impacted_consumers"] = hits[e["row"]["pipeline_id"]]
-        e["severity"] = severity(e["row"]["criticality"], e["impacted_consumers"])
+        hit = reached[e["row"]["pipeline_id"]]
+        e["impact"] = {
+            "impacted_consumers": len(hit.consumers),
+            "impact_truncated": hit.truncated_reason is not None,
+            "impact_truncated_reason": hit.truncated_reason,
+        }
+        e["severity"] = severity(e["row"]["criticality"], len(hit.consumers))
     entries.sort(key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
     return entries
 
@@ -126,8 +133,7 @@ def _items(entries: list[dict]) -> list[dict]:
         if e["item"] is None and e["row"]["run_id"] not in details:
             continue  # deleted since `_gather` read it
         item = e["item"] or _failed_run(details[e["row"]["run_id"]])
-        item["impacted_consumers"] = e["impacted_consumers"]
-        item["severity"] = e["severity"]
+        item.update(e["impact"], severity=e["severity"])
         items.append(item)
     return items
 

@@ -3,12 +3,15 @@
 - runs_24h / failures_24h: runs started in the last 24 h / of them FAILED; running: runs RUNNING now.
 - sla_breaches: active pipelines whose SLA status is `breached` over the default 7-day window.
 - stale_datasets: the total of GET /api/datasets/stale (datasets.py).
-- top_impacted_downstream_assets: consumer assets (dashboards, reports, ML models) reached in
-  lineage (up to impact.MAX_DEPTH) from the most currently failing pipelines — active pipelines
-  whose latest finished run FAILED; `impacted_by` counts those pipelines.
+- top_impacted_downstream_assets: consumer assets (dashboards, reports, ML models) reached from
+  the most currently failing pipelines — active pipelines whose latest finished run FAILED — by
+  the impact walk (impact.consumers_reached: each pipeline's own walk, as its impact view lists
+  it); `impacted_by` counts those pipelines. `top_impacted_truncated(_reasons)` say whether any of
+  those walks stopped at its depth or node cap, so that assets or counts may be missing.
 - costs: see costs.py (whole UTC usage days).
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
 from django.utils import timezone
@@ -20,26 +23,39 @@ from .pipelines import CRITICALITY_RANK
 TOP_ASSETS = 10
 
 
-def top_impacted_assets(limit: int = TOP_ASSETS) -> list[dict]:
-    failing = [r["pipeline_id"] for r in q.fetch_all("failing_pipelines", now=q.now_naive())]
-    reached = impact.reach(failing)
+def top_impacted(limit: int = TOP_ASSETS) -> dict:
+    """The consumer assets most currently failing pipelines reach, each pipeline walked as its impact
+    view walks it, and whether any of those walks stopped at its depth or node cap."""
+    failing = sorted({r["pipeline_id"] for r in q.fetch_all("failing_pipelines", now=q.now_naive())})
+    reached = impact.consumers_reached(failing)
+    assets: dict[str, dict] = {}
+    origins: dict[str, list[str]] = defaultdict(list)
+    for pipeline_id in failing:  # in id order, so each asset's origins are too
+        for row in reached[pipeline_id].consumers:
+            assets[row["dataset_id"]] = row
+            origins[row["dataset_id"]].append(pipeline_id)
     ranked = sorted(
-        reached.consumers.values(),
-        key=lambda c: (-c["mask"].bit_count(), CRITICALITY_RANK.get(c["criticality"], 9), c["dataset_id"]),
+        assets.values(),
+        key=lambda c: (
+            -len(origins[c["dataset_id"]]),
+            CRITICALITY_RANK.get(c["criticality"], 9),
+            c["dataset_id"],
+        ),
     )
-    return [
-        {
-            "id": c["dataset_id"],
-            "name": c["name"],
-            "kind": c["kind"],
-            "criticality": c["criticality"],
-            "owner": c["owner"],
-            "team": c["team"],
-            "impacted_by": reached.impacted_by(c["dataset_id"]),
-            "failing_pipelines": reached.origins_of(c["dataset_id"], limit=10),
-        }
-        for c in ranked[:limit]
-    ]
+    reasons = sorted({r.truncated_reason for r in reached.values() if r.truncated_reason})
+    return {
+        "top_impacted_downstream_assets": [
+            {
+                "id": c["dataset_id"],
+                **{k: c[k] for k in ("name", "kind", "criticality", "owner", "team")},
+                "impacted_by": len(origins[c["dataset_id"]]),
+                "failing_pipelines": origins[c["dataset_id"]][:10],
+            }
+            for c in ranked[:limit]
+        ],
+        "top_impacted_truncated": bool(reasons),
+        "top_impacted_truncated_reasons": reasons,
+    }
 
 
 def build_summary() -> dict:
@@ -55,7 +71,7 @@ def build_summary() -> dict:
         "running": int(runs.get("running") or 0),
         "sla_breaches": breaches,
         "stale_datasets": datasets.stale_count(),
-        "top_impacted_downstream_assets": top_impacted_assets(),
+        **top_impacted(),
         **costs.totals(),
         "generated_at": timezone.now(),
     }

@@ -3,12 +3,15 @@
 Each statement of the answer is listed in `evidence.statements` with the fact ids it rests on.
 Top-level `degraded` means facts that should have been read could not be (a failed read, or a
 failed assisted call that fell back); `impact_summary.degraded` means the impact is known to be
-incomplete (including "not computed": no pipeline was given)."""
+incomplete (including `not_computed`: no pipeline was given, or its impact could not be read), and
+`impact_summary.truncated` that the impact walk stopped at its depth or node cap with lineage left
+unwalked. The impacted consumers are those of the pipeline's impact view at its default depth:
+the same walk that counts an incident's `impacted_consumers`."""
 
 from django.conf import settings
 from django.utils import timezone
 
-from pipelines_app.impact import IMPACT_MODEL
+from pipelines_app.impact import DEFAULT_DEPTH, DEPTH, IMPACT_MODEL, MAX_NODES, NODE_CAP
 
 from .choices import DETERMINISTIC_ENGINE
 from .confidence import score
@@ -17,18 +20,44 @@ from .reads import iso
 from .rules import Match
 
 CODE_IDS = ("error.code", "error.message")
+IMPACT_SUMMARY = (
+    "nodes_count",
+    "edges_count",
+    "degraded",
+    "degraded_reasons",
+    "impact_model",
+    "depth",
+    "max_nodes",
+    "truncated",
+    "truncated_reason",
+)
 
 
 def _impact_summary(ctx: Context) -> dict:
+    """The impact walk's shape and completeness; without one, the walk's limits and why not."""
     imp = ctx.impact
     if imp is None:
         return {
             "nodes_count": 0,
             "edges_count": 0,
             "degraded": True,
+            "degraded_reasons": ["not_computed"],
             "impact_model": IMPACT_MODEL if ctx.pipeline else "none",
+            "depth": DEFAULT_DEPTH,
+            "max_nodes": MAX_NODES,
+            "truncated": False,
+            "truncated_reason": None,
         }
-    return {k: imp[k] for k in ("nodes_count", "edges_count", "degraded", "impact_model")}
+    return {k: imp[k] for k in IMPACT_SUMMARY}
+
+
+def _truncation(imp: dict) -> str:
+    """Why the consumer count may be low, said in the sentence that gives it."""
+    if imp["truncated_reason"] == DEPTH:
+        return f" (lineage walked {imp['depth']} edges deep and goes further: there may be more)"
+    if imp["truncated_reason"] == NODE_CAP:
+        return f" (lineage walk stopped at its cap of {imp['max_nodes']} nodes: there may be more)"
+    return ""
 
 
 def _summary(ctx: Context, match: Match) -> tuple[str, list[str]]:
@@ -48,8 +77,11 @@ def _summary(ctx: Context, match: Match) -> tuple[str, list[str]]:
     if ctx.impact is not None:
         consumers = ctx.impact["impacted_consumers"]
         critical = sum(1 for c in consumers if c.get("criticality") in CRITICAL)
-        text += f" {len(consumers)} downstream consumer(s) affected, {critical} critical or high."
-        ids += f.ids("impact.impacted_consumers_count", "impact.critical_consumers")
+        text += f" {len(consumers)} downstream consumer(s) affected, {critical} critical or high"
+        text += _truncation(ctx.impact) + "."
+        ids += f.ids(
+            "impact.impacted_consumers_count", "impact.critical_consumers", "impact.truncated_reason"
+        )
     return text, ids
 
 

@@ -137,6 +137,7 @@ def _impact_facts(ctx: Context) -> None:
         "impact.critical_consumers": [c["name"] for c in consumers if c.get("criticality") in CRITICAL],
         "impact.degraded": imp["degraded"],
         "impact.degraded_reasons": imp.get("degraded_reasons") or None,
+        "impact.truncated_reason": imp["truncated_reason"],  # only when the walk stopped short
         "impact.impact_model": imp["impact_model"],
     }
     ids = ctx.facts.add_many("impact", "telemetry:LINEAGE_EDGES", values)

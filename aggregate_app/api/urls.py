@@ -67,7 +67,8 @@ urlpatterns = [
     # costs
     path("api/aggregate/costs", mirror("/api/costs", SUM)),
     path("api/aggregate/costs/trend", mirror("/api/costs/trend", SERIES)),
-    path("api/aggregate/costs/anomalies", mirror("/api/costs/anomalies", concat_sorted("ratio"))),  # the sources' order
+    # merged in the sources' own order (ratio), so each merged page is exact
+    path("api/aggregate/costs/anomalies", mirror("/api/costs/anomalies", concat_sorted("ratio"))),
     path("api/aggregate/costs/pipelines", mirror("/api/costs/pipelines", PER_DEPLOYMENT_COST)),
     path("api/aggregate/pipelines/<str:pipeline_id>/cost", mirror("/api/pipelines/{pipeline_id}/cost", SUM)),
     path(

@@ -1,6 +1,6 @@
-"""The operator action panel: what a triage answer (explain-run or triage query) and the
-pipeline's impact say, arranged for a person on call, plus the same as plain text and Markdown
-for pasting into a ticket or chat."""
+"""The operator action panel: what a triage answer (explain-run or triage query) says, its impact
+included, arranged for a person on call, plus the same as plain text and Markdown for pasting
+into a ticket or chat."""
 
 import json
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -29,23 +29,14 @@ def facts_by_source(facts: list[dict]) -> list[dict]:
     return [{"source": s, "facts": f} for s, f in sorted(groups.items())]
 
 
-def _impact(answer: dict, impact_body: dict | None) -> dict:
-    if impact_body:
-        return {
-            "nodes_count": impact_body.get("nodes_count"),
-            "edges_count": impact_body.get("edges_count"),
-            "degraded": bool(impact_body.get("degraded")),
-            "degraded_reasons": impact_body.get("degraded_reasons") or [],
-            "impact_model": impact_body.get("impact_model"),
-            "consumers": impact_body.get("impacted_consumers") or [],
-            "from": "impact",
-        }
+def _impact(answer: dict) -> dict:
+    """The answer's own impact: its consumers are the ones its summary counts, from the walk that
+    also counts the incident's `impacted_consumers`."""
     summary = answer.get("impact_summary") or {}
     return {
         **summary,
         "consumers": answer.get("impacted_consumers") or [],
-        "from": "triage",
-        "degraded_reasons": [],
+        "degraded_reasons": summary.get("degraded_reasons") or [],
     }
 
 
@@ -65,7 +56,6 @@ def panel(
     origin: str,
     source: str | None,
     incident: dict | None = None,
-    impact_body: dict | None = None,
     fallback_reason: str = "",
 ) -> dict:
     """The panel's content. `origin` is explain_run or triage_query; `fallback_reason` says why the
@@ -92,7 +82,7 @@ def panel(
         "degraded": bool(answer.get("degraded")),
         "warnings": answer.get("warnings") or [],
         "fallback_reason": fallback_reason,
-        "impact": _impact(answer, impact_body),
+        "impact": _impact(answer),
         "next_actions": answer.get("next_actions") or [],
         "runbook": _runbook(answer, incident),
         "facts": facts_by_source(answer.get("facts_used") or []),

@@ -1,5 +1,5 @@
 """Incidents: the list (filters in the URL) and, for the selected incident, the operator action
-panel from explain-run and impact, with the triage query as the fallback when explain-run cannot
+panel from explain-run, with the triage query as the fallback when explain-run cannot
 answer but the incident carries error details (and as the path for SLA breaches, which have no run)."""
 
 from . import action
@@ -73,22 +73,17 @@ def _triage_body(incident: dict) -> dict:
 
 
 def action_panel(api: Gateway, incident: dict) -> tuple[dict | None, str, list[Result]]:
-    """(panel, error text, results used): explain-run + impact, else the triage query."""
+    """(panel, error text, results used): explain-run, else the triage query. The panel's impact is
+    the answer's own, so its consumers are those the incident counted."""
     source = incident.get("source") or "both"
-    pid = incident.get("pipeline_id")
-    calls = {"impact": (f"{AGG}/pipelines/{pid}/impact", {"source": source})} if pid else {}
+    used: list[Result] = []
+    explain = None
     if incident.get("run_id"):
-        calls["explain"] = (f"{AGG}/explain/run/{incident['run_id']}", {"source": source})
-    r = api.get_many(calls)
-    used = list(r.values())
-    impact = r.get("impact")
-    impact_body = impact.body if impact is not None and impact.ok else None
-    explain = r.get("explain")
-    if explain is not None and explain.ok:
-        panel = action.panel(
-            explain.body, origin="explain_run", source=source, incident=incident, impact_body=impact_body
-        )
-        return panel, "", used
+        explain = api.get(f"{AGG}/explain/run/{incident['run_id']}", source=source)
+        used.append(explain)
+        if explain.ok:
+            panel = action.panel(explain.body, origin="explain_run", source=source, incident=incident)
+            return panel, "", used
     has_details = incident.get("error_message") or incident.get("error_code")
     if explain is not None and not has_details:
         return (
@@ -108,11 +103,6 @@ def action_panel(api: Gateway, incident: dict) -> tuple[dict | None, str, list[R
         else "No run to explain (an SLA breach): answered by the triage query on the pipeline."
     )
     panel = action.panel(
-        query.body,
-        origin="triage_query",
-        source=source,
-        incident=incident,
-        impact_body=impact_body,
-        fallback_reason=reason,
+        query.body, origin="triage_query", source=source, incident=incident, fallback_reason=reason
     )
     return panel, "", used

@@ -21,6 +21,8 @@ def _impact_line(p: dict) -> str:
     i = p["impact"]
     consumers = len(i["consumers"])
     line = f"{i.get('nodes_count')} nodes, {i.get('edges_count')} edges, {consumers} impacted consumers"
+    if i.get("truncated"):
+        line += f" (lineage walk truncated: {i.get('truncated_reason')}; there may be more)"
     return line + (" (impact degraded)" if i.get("degraded") else "")
 
 

@@ -43,11 +43,13 @@ SLA_INCIDENT = {
 }  # fmt: skip
 
 TRIAGE_ANSWER = {
-    "summary": "Run aws-p1-0007 of orders_ingest failed with SF_TIMEOUT.",
+    "summary": "Run aws-p1-0007 of orders_ingest failed with SF_TIMEOUT. 1 downstream consumer(s) affected, 1 critical or high.",
     "likely_cause": "The warehouse statement ran past its timeout.",
     "impacted_consumers": [{"id": "dash.exec", "name": "Executive Dashboard", "kind": "dashboard",
                             "criticality": "critical"}],
-    "impact_summary": {"nodes_count": 3, "edges_count": 2, "degraded": False, "impact_model": "lineage_bfs_v1"},
+    "impact_summary": {"nodes_count": 3, "edges_count": 2, "degraded": False, "degraded_reasons": [],
+                       "impact_model": "lineage_bfs_v1", "depth": 20, "max_nodes": 2000, "truncated": False,
+                       "truncated_reason": None},
     "next_actions": ["Check the warehouse query history.", "Raise the statement timeout or split the load."],
     "runbook_references": [{"pipeline_id": "p1", "title": "orders_ingest runbook",
                             "url": "https://runbooks.example/p1", "status": "configured"}],
@@ -59,13 +61,6 @@ TRIAGE_ANSWER = {
     "evidence": {"engine": "deterministic_rules_v1", "rule": {"name": "warehouse-timeout", "category": "timeout"},
                  "matched_on": ["error_code"], "source": {"served_by": "aws"}},
     "generated_at": "2026-11-20T12:00:00Z",
-}  # fmt: skip
-
-IMPACT = {
-    "pipeline_id": "p1", "nodes_count": 3, "edges_count": 2, "degraded": False, "degraded_reasons": [],
-    "impact_model": "lineage_bfs_v1", "nodes": [], "edges": [],
-    "impacted_consumers": [{"id": "dash.exec", "name": "Executive Dashboard", "kind": "dashboard",
-                            "criticality": "critical", "team": "sales"}],
 }  # fmt: skip
 
 ANOMALY = {
@@ -131,7 +126,6 @@ def serve(stub, name: str) -> None:
         TRIAGE_ANSWER if name == "aws" else None,
         200 if name == "aws" else 404,
     )
-    stub.reply("/api/pipelines/p1/impact", IMPACT)
     stub.reply("/api/triage/query", TRIAGE_ANSWER)
     runbooks = [{**p, "runbook_status": "configured" if p["runbook_url"] else "missing", "owner": "o@example.com",
                  "governance_state": "none"} for p in PIPELINES]  # fmt: skip

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from .pages_estate import serve
+from .pages_estate import INCIDENT, SLA_INCIDENT, TRIAGE_ANSWER, serve
 
 pytestmark = pytest.mark.django_db
 
@@ -108,9 +108,14 @@ def test_a_missing_endpoint_shows_in_the_capability_banner(page, estate):
     assert "/api/costs/trend" in banner and "azure" in banner and "unsupported" in banner
 
 
-def test_incident_action_panel_from_explain_run_and_impact(page):
+def test_incident_action_panel_from_explain_run(page):
     html = page("?view=incidents&incident=run:aws-p1-0007")
     panel = html.split('data-testid="action-panel"')[1]
+    assert "1 downstream consumer(s) affected" in panel  # the explanation's summary ...
+    assert (
+        '<strong data-testid="impacted-count">1 downstream consumer affected</strong>' in panel
+    )  # ... its list
+    assert "Executive Dashboard" in panel and 'data-testid="impact-truncated"' not in panel
     assert "The warehouse statement ran past its timeout." in panel
     assert "explain-run" in panel and "requested: deterministic" in panel
     assert "executed: deterministic_rules_v1" in panel
@@ -118,6 +123,22 @@ def test_incident_action_panel_from_explain_run_and_impact(page):
     assert 'href="https://runbooks.example/p1"' in panel
     assert "/api/aggregate/pipelines/p1/runs?source=aws" in panel  # traceability via the mirror
     assert "telemetry:PIPELINE_RUNS" in panel and "governance:runbooks" in panel  # facts by source
+
+
+def test_a_truncated_impact_walk_is_flagged_in_the_panel_and_the_list(page, estate):
+    answer = {**TRIAGE_ANSWER}
+    answer["impact_summary"] = {**answer["impact_summary"], "truncated": True, "truncated_reason": "node_cap"}
+    estate["aws"].reply("/api/explain/run/aws-p1-0007", answer)
+    incidents = estate["aws"].routes["/api/incidents"].body
+    truncated = {**INCIDENT, "impact_truncated": True, "impact_truncated_reason": "node_cap"}
+    estate["aws"].reply("/api/incidents", {**incidents, "items": [truncated, SLA_INCIDENT]})
+    html = page("?view=incidents&incident=run:aws-p1-0007")
+    panel = html.split('data-testid="action-panel"')[1]
+    assert '<span class="badge warn" data-testid="impact-truncated"' in panel
+    assert "walk stopped at 2,000 nodes" in panel
+    assert "1 impacted consumers (lineage walk truncated: node_cap; there may be more)" in panel  # copy text
+    table = html.split('data-testid="incidents-table"')[1].split("</table>")[0]
+    assert '1<abbr title="At least: the lineage walk stopped at its node cap' in table
 
 
 def test_the_copy_texts_are_rendered_for_the_clipboard(page):

@@ -3,6 +3,16 @@ modules' dicts as they are; these document them)."""
 
 from rest_framework import serializers as s
 
+from .. import impact
+
+WALK = f"the impact walk ({impact.DEFAULT_DEPTH} edges deep, at most {impact.MAX_NODES} nodes)"
+TRUNCATED_REASON = {
+    "allow_null": True,
+    "help_text": f"{impact.DEPTH} | {impact.NODE_CAP} | null. {impact.DEPTH}: nodes lie beyond the walk's "
+    f"depth; {impact.NODE_CAP}: the walk reached its node cap ({impact.MAX_NODES} nodes) and stopped at "
+    "that level; null: not truncated",
+}
+
 MONEY = {"help_text": "AUD, rounded to cents"}
 COST_24H = {"help_text": "AUD booked on today's UTC usage day (RUN_COSTS is daily-grained)"}
 COST_7D = {"help_text": "AUD over the 7 UTC usage days ending today"}
@@ -33,7 +43,7 @@ class ImpactedAssetSerializer(s.Serializer):
     criticality = s.CharField(allow_null=True)
     owner = s.CharField(allow_null=True)
     team = s.CharField(allow_null=True)
-    impacted_by = s.IntegerField(help_text="currently failing pipelines that reach this asset")
+    impacted_by = s.IntegerField(help_text=f"currently failing pipelines that {WALK} reaches this asset from")
     failing_pipelines = s.ListField(child=s.CharField(), help_text="up to 10 of them")
 
 
@@ -46,6 +56,14 @@ class SummarySerializer(s.Serializer):
     sla_breaches = s.IntegerField()
     stale_datasets = s.IntegerField()
     top_impacted_downstream_assets = ImpactedAssetSerializer(many=True)
+    top_impacted_truncated = s.BooleanField(
+        help_text="true when the walk of at least one failing pipeline was truncated: assets, and "
+        "failing pipelines counted in `impacted_by`, may be missing"
+    )
+    top_impacted_truncated_reasons = s.ListField(
+        child=s.CharField(),
+        help_text="why those walks were truncated (see ImpactSerializer.truncated_reason)",
+    )
     cost_24h_aud = s.FloatField(**COST_24H)
     cost_7d_aud = s.FloatField(**COST_7D)
     cost_7d_daily_avg_aud = s.FloatField(**COST_AVG)
@@ -131,7 +149,14 @@ class IncidentSerializer(s.Serializer):
     owner = s.CharField(allow_null=True)
     criticality = s.CharField(allow_null=True)
     runbook_url = s.CharField(allow_null=True)
-    impacted_consumers = s.IntegerField()
+    impacted_consumers = s.IntegerField(
+        help_text=f"consumer assets (dashboards, reports, ML models) {WALK} reaches from the pipeline: "
+        "the number its explanation and its /impact (default depth) list; decides severity"
+    )
+    impact_truncated = s.BooleanField(
+        help_text="true when that walk stopped with lineage unwalked: impacted_consumers is a lower bound"
+    )
+    impact_truncated_reason = s.CharField(**TRUNCATED_REASON)
     run_id = s.CharField(allow_null=True)
     started_ts = s.DateTimeField(allow_null=True)
     ended_ts = s.DateTimeField(allow_null=True)
@@ -200,16 +225,23 @@ class ImpactConsumerSerializer(s.Serializer):
 class ImpactSerializer(s.Serializer):
     pipeline_id = s.CharField()
     impact_model = s.CharField()
-    depth = s.IntegerField()
+    depth = s.IntegerField(help_text=f"edges walked; {impact.DEFAULT_DEPTH} unless `depth` was given")
     nodes = ImpactNodeSerializer(many=True)
     edges = ImpactEdgeSerializer(many=True)
     impacted_consumers = ImpactConsumerSerializer(many=True)
     nodes_count = s.IntegerField()
     edges_count = s.IntegerField()
-    truncated = s.BooleanField()
-    max_nodes = s.IntegerField()
-    degraded = s.BooleanField()
-    degraded_reasons = s.ListField(child=s.CharField())
+    truncated = s.BooleanField(
+        help_text="true when the walk stopped with nodes unreached (see truncated_reason)"
+    )
+    truncated_reason = s.CharField(**TRUNCATED_REASON)
+    max_nodes = s.IntegerField(help_text="the walk's node cap, the pipeline included")
+    degraded = s.BooleanField(help_text="true when the answer is known to be incomplete")
+    degraded_reasons = s.ListField(
+        child=s.ChoiceField(["no_lineage", "truncated", "unknown_datasets"]),
+        help_text="no_lineage: the pipeline has no outgoing edges; truncated: see truncated_reason; "
+        "unknown_datasets: edges name datasets missing from DATASETS",
+    )
     generated_at = s.DateTimeField()
 
 

@@ -151,8 +151,8 @@ class StaleDatasetListView(APIView):
             *PAGE,
         ],
         responses={200: ser.StaleDatasetPageSerializer, **ERRORS},
-        description="Datasets past their freshness SLA (never updated counts; listed last), most overdue first. "
-        "The summary's `stale_datasets` is this list's total.",
+        description="Datasets past their freshness SLA (never updated counts; listed last), most "
+        "overdue first. The summary's `stale_datasets` is this list's total.",
     )
     def get(self, request: Request) -> Response:
         offset, limit = page_params(request)
@@ -256,7 +256,8 @@ class SlaListView(APIView):
 
 DEPTH = P(
     "depth",
-    f"lineage hops to follow (default {impact.DEFAULT_DEPTH}, 1..{impact.MAX_DEPTH})",
+    f"lineage edges to follow, 1..{impact.MAX_DEPTH} (default {impact.DEFAULT_DEPTH}: the walk incidents, "
+    "explain-run and the summary count with)",
     int,
     minimum=1,
     maximum=impact.MAX_DEPTH,

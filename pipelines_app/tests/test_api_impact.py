@@ -49,17 +49,42 @@ def test_three_level_chain_reaches_the_dashboard(api, telemetry):
         ("p1", "raw"), ("raw", "p2"), ("p2", "mart"), ("p2", "side"), ("mart", "dash"), ("mart", "churn")
     }  # fmt: skip
     assert (body["nodes_count"], body["edges_count"]) == (7, 6)
-    assert body["impact_model"] == "lineage_bfs_v1" and body["depth"] == 5
+    assert body["impact_model"] == "lineage_bfs_v1" and body["depth"] == impact.DEFAULT_DEPTH == 20
     assert (body["degraded"], body["truncated"], body["degraded_reasons"]) == (False, False, [])
+    assert (body["truncated_reason"], body["max_nodes"]) == (None, impact.MAX_NODES)
 
 
-def test_depth_limit_cuts_the_walk(api, telemetry):
+def test_the_default_walk_reaches_consumers_past_five_edges(api, telemetry):
+    """A consumer three pipelines downstream is six edges away: the default walk lists it."""
+    chain(telemetry)
+    telemetry.pipeline("p3")
+    telemetry.dataset("gold")
+    telemetry.dataset("board", kind="report")
+    telemetry.edge("side", "dataset", "p3", "pipeline")
+    telemetry.edge("p3", "pipeline", "gold", "dataset")
+    telemetry.edge("gold", "dataset", "board", "dataset")
+    body = api.get("/api/pipelines/p1/impact").json()
+    consumers = [(c["id"], c["depth"]) for c in body["impacted_consumers"]]
+    assert consumers == [("dash", 4), ("churn", 4), ("board", 6)]
+    assert body["truncated"] is False
+
+
+def test_depth_limit_cuts_the_walk_and_says_so(api, telemetry):
     chain(telemetry)
     body = api.get("/api/pipelines/p1/impact?depth=3").json()
     assert {n["id"] for n in body["nodes"]} == {"p1", "raw", "p2", "mart", "side"}
     assert body["impacted_consumers"] == []
     assert body["depth"] == 3
     assert all(e["src"] not in ("mart", "side") for e in body["edges"])
+    assert (body["truncated"], body["truncated_reason"]) == (True, "depth")
+    assert body["degraded"] is True and body["degraded_reasons"] == ["truncated"]
+
+
+def test_a_walk_that_ends_at_its_depth_is_not_truncated(api, telemetry):
+    chain(telemetry)
+    body = api.get("/api/pipelines/p1/impact?depth=4").json()  # the consumers are the last level
+    assert [c["id"] for c in body["impacted_consumers"]] == ["dash", "churn"]
+    assert (body["truncated"], body["truncated_reason"], body["degraded"]) == (False, None, False)
 
 
 def test_diamonds_and_cycles_visit_each_node_once(api, telemetry):
@@ -105,6 +130,7 @@ def test_node_cap_truncates(api, telemetry, monkeypatch):
     chain(telemetry)
     body = api.get("/api/pipelines/p1/impact").json()
     assert body["nodes_count"] == 3 and body["truncated"] is True
+    assert (body["truncated_reason"], body["max_nodes"]) == ("node_cap", 3)
     assert body["degraded"] is True and "truncated" in body["degraded_reasons"]
 
 

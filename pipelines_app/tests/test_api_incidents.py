@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from pipelines_app import impact
 from pipelines_app.incidents import severity
 
 from .api_support import *  # noqa: F403
@@ -61,6 +62,40 @@ def test_failed_runs_and_sla_breaches_newest_first(api, estate):
     assert (crit["error_code"], crit["error_message"], crit["pipeline_id"]) == ("OOM", "killed", "crit_dash")
     assert body["by_severity"] == {"sev1": 1, "sev2": 1, "sev3": 1, "sev4": 1}
     assert (body["total"], body["hours"]) == (4, 24)
+
+
+def deeper(t):
+    """crit_dash's raw also feeds two more pipelines, ending in a report six edges from crit_dash."""
+    t.pipeline("p_next")
+    t.pipeline("p_last")
+    t.dataset("mid")
+    t.dataset("out")
+    t.dataset("deep_report", kind="report")
+    t.edge("raw", "dataset", "p_next", "pipeline")
+    t.edge("p_next", "pipeline", "mid", "dataset")
+    t.edge("mid", "dataset", "p_last", "pipeline")
+    t.edge("p_last", "pipeline", "out", "dataset")
+    t.edge("out", "dataset", "deep_report", "dataset")
+
+
+@pytest.mark.parametrize("max_nodes", [None, 3], ids=["whole-walk", "node-cap"])
+def test_each_incident_counts_the_consumers_its_impact_lists(api, estate, monkeypatch, max_nodes):
+    """The count and its truncation are those of the pipeline's /impact at its default depth, deep
+    consumers included and whether or not the node cap cuts the walk."""
+    deeper(estate)
+    if max_nodes:
+        monkeypatch.setattr(impact, "MAX_NODES", max_nodes)  # crit_dash, raw, board: p_next is cut
+    items = api.get("/api/incidents?hours=48").json()["items"]
+    for item in items:
+        body = api.get(f"/api/pipelines/{item['pipeline_id']}/impact").json()
+        assert item["impacted_consumers"] == len(body["impacted_consumers"]), item["incident_id"]
+        assert (item["impact_truncated"], item["impact_truncated_reason"]) == (
+            body["truncated"],
+            body["truncated_reason"],
+        )
+    crit = next(i for i in items if i["incident_id"] == "run:f-crit")
+    expected = (1, True, "node_cap") if max_nodes else (2, False, None)  # board, and deep_report unless cut
+    assert (crit["impacted_consumers"], crit["impact_truncated"], crit["impact_truncated_reason"]) == expected
 
 
 def test_window_widens_with_hours(api, estate):

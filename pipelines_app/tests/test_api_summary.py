@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from pipelines_app import impact
 from pipelines_app.warehouse import reset_warehouse
 
 from .api_support import *  # noqa: F403
@@ -80,6 +81,25 @@ def test_top_impacted_assets_from_failing_pipelines(api, telemetry):
         ("rep_b", "report", "low", 1),
     ]
     assert assets[0]["failing_pipelines"] == ["f1", "f2"]
+    body = api.get("/api/summary").json()
+    assert (body["top_impacted_truncated"], body["top_impacted_truncated_reasons"]) == (False, [])
+
+
+def test_top_impacted_assets_count_each_failing_pipelines_own_impact(api, telemetry, monkeypatch):
+    """An asset counts the failing pipelines whose /impact lists it; a cut walk is reported."""
+    build(telemetry)
+    monkeypatch.setattr(impact, "MAX_NODES", 3)  # f2 -> t2 -> dash_a fits, rep_b does not
+    body = api.get("/api/summary").json()
+    listed = {
+        p: {c["id"] for c in api.get(f"/api/pipelines/{p}/impact").json()["impacted_consumers"]}
+        for p in ("f1", "f2")
+    }
+    assert listed == {"f1": {"dash_a"}, "f2": {"dash_a"}}
+    assets = body["top_impacted_downstream_assets"]
+    assert [(a["id"], a["impacted_by"], a["failing_pipelines"]) for a in assets] == [
+        ("dash_a", 2, ["f1", "f2"])
+    ]
+    assert (body["top_impacted_truncated"], body["top_impacted_truncated_reasons"]) == (True, ["node_cap"])
 
 
 def test_empty_warehouse(api, warehouse):

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from controltower.api.fields import StrictCharField, StrictIntegerField
-from pipelines_app.api.serializers import ImpactConsumerSerializer
+from pipelines_app.api.serializers import TRUNCATED_REASON, ImpactConsumerSerializer
 
 from ..choices import TriageMode
 
@@ -55,10 +55,23 @@ class TraceabilitySerializer(serializers.Serializer):
 
 
 class ImpactSummarySerializer(serializers.Serializer):
+    """The impact walk behind `impacted_consumers`: the pipeline's /impact at its default depth."""
+
     nodes_count = serializers.IntegerField()
     edges_count = serializers.IntegerField()
-    degraded = serializers.BooleanField()
+    degraded = serializers.BooleanField(help_text="true when the impact is known to be incomplete")
+    degraded_reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="as /impact's (no_lineage, truncated, unknown_datasets), or not_computed: no pipeline "
+        "was given or its impact could not be read",
+    )
     impact_model = serializers.CharField()
+    depth = serializers.IntegerField(help_text="edges walked (the impact walk's default depth)")
+    max_nodes = serializers.IntegerField(help_text="the walk's node cap, the pipeline included")
+    truncated = serializers.BooleanField(
+        help_text="true when the walk stopped with lineage unwalked: impacted_consumers is a lower bound"
+    )
+    truncated_reason = serializers.CharField(**TRUNCATED_REASON)
 
 
 class RunbookReferenceSerializer(serializers.Serializer):

@@ -23,7 +23,12 @@ def test_explain_failed_run_gives_cause_impact_actions_and_runbook(client_for, v
         "nodes_count": 6,
         "edges_count": 5,
         "degraded": False,
+        "degraded_reasons": [],
         "impact_model": "lineage_bfs_v1",
+        "depth": 20,
+        "max_nodes": 2000,
+        "truncated": False,
+        "truncated_reason": None,
     }
     assert len(body["next_actions"]) == 3
     assert (body["mode"], body["requested_mode"], body["confidence"]) == (

@@ -3,6 +3,7 @@ roles — on telemetry built here (DuckDB and the Snowflake path)."""
 
 import pytest
 
+from pipelines_app import impact
 from triage_app.context import TriageRequest
 from triage_app.query import triage
 
@@ -45,7 +46,17 @@ def ask(client_for, viewer):
 def test_failed_run_answer_has_exactly_the_contract_fields(ask, estate):
     body = ask({"run_id": "r-100", "source": "aws"})
     assert set(body) == CONTRACT
-    assert set(body["impact_summary"]) == {"nodes_count", "edges_count", "degraded", "impact_model"}
+    assert set(body["impact_summary"]) == {
+        "nodes_count",
+        "edges_count",
+        "degraded",
+        "degraded_reasons",
+        "impact_model",
+        "depth",
+        "max_nodes",
+        "truncated",
+        "truncated_reason",
+    }
     assert set(body["traceability"]) == {
         "telemetry_facts",
         "runbook_facts",
@@ -189,7 +200,12 @@ def test_consumers_and_runbook_reference(ask, estate):
         "nodes_count": 6,
         "edges_count": 5,
         "degraded": False,
+        "degraded_reasons": [],
         "impact_model": "lineage_bfs_v1",
+        "depth": 20,
+        "max_nodes": 2000,
+        "truncated": False,
+        "truncated_reason": None,
     }
     assert body["runbook_references"] == [
         {
@@ -202,6 +218,21 @@ def test_consumers_and_runbook_reference(ask, estate):
             "sections": ["Access and grants"],
         }
     ]
+
+
+def test_a_cut_impact_walk_is_said_in_the_summary_and_cited(ask, estate, monkeypatch):
+    monkeypatch.setattr(impact, "MAX_NODES", 4)  # p_orders, fct_orders and two consumers: p_forecast is cut
+    body = ask({"run_id": "r-100"})
+    assert [c["id"] for c in body["impacted_consumers"]] == ["exec_sales", "finance_weekly"]
+    imp = body["impact_summary"]
+    assert (imp["truncated"], imp["truncated_reason"], imp["max_nodes"]) == (True, "node_cap", 4)
+    assert body["summary"].endswith(
+        "2 downstream consumer(s) affected, 1 critical or high "
+        "(lineage walk stopped at its cap of 4 nodes: there may be more)."
+    )
+    summary = next(s for s in body["evidence"]["statements"] if s["field"] == "summary")
+    assert fact(body, "impact.truncated_reason") == "node_cap"
+    assert fact_id(body, "impact.truncated_reason") in summary["fact_ids"]
 
 
 def test_error_text_in_the_request_overrides_the_run_and_is_sourced_to_the_request(ask, estate):
@@ -233,7 +264,12 @@ def test_error_text_alone_is_triaged_with_lower_confidence(ask):
         "nodes_count": 0,
         "edges_count": 0,
         "degraded": True,
+        "degraded_reasons": ["not_computed"],
         "impact_model": "none",
+        "depth": 20,
+        "max_nodes": 2000,
+        "truncated": False,
+        "truncated_reason": None,
     }
     assert (body["impacted_consumers"], body["runbook_references"], body["degraded"]) == ([], [], False)
     assert body["warnings"] == [
@@ -250,7 +286,12 @@ def test_an_unreadable_fact_group_degrades_the_answer_instead_of_failing(ask, es
         "nodes_count": 0,
         "edges_count": 0,
         "degraded": True,
+        "degraded_reasons": ["not_computed"],
         "impact_model": "lineage_bfs_v1",
+        "depth": 20,
+        "max_nodes": 2000,
+        "truncated": False,
+        "truncated_reason": None,
     }
     assert body["traceability"]["impact_facts"] == []
     assert body["confidence"] == 0.85
