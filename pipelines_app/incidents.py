@@ -115,6 +115,19 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
     return entries
 
 
+def failed_run_count(*, hours: int) -> int:
+    """The number of run_failed incidents in the last `hours` (the summary's failures_24h)."""
+    now = q.now_naive()
+    params = {
+        "since": now - timedelta(hours=hours),
+        "now": now,
+        "pipeline_id": None,
+        "team": None,
+        "domain": None,
+    }
+    return int((q.fetch_one("failed_run_count", **params) or {}).get("failures") or 0)
+
+
 def _items(entries: list[dict]) -> list[dict]:
     """The incidents of these entries, in their order: failed runs read in full here."""
     runs = [e["row"] for e in entries if e["item"] is None]
@@ -152,8 +165,12 @@ def list_incidents(
     team: str | None = None,
     domain: str | None = None,
     pipeline_id: str | None = None,
+    kind: str | None = None,
 ) -> tuple[list, int, dict]:
+    """A page of incidents, newest first; `by_severity` counts every severity under the other filters."""
     entries = _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    if kind:
+        entries = [e for e in entries if (e["item"] is None) == (kind == "run_failed")]
     by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
     if severity:
         entries = [e for e in entries if e["severity"] == severity]

@@ -1,6 +1,8 @@
 """The overview numbers for one source (GET /api/summary).
 
-- runs_24h / failures_24h: runs started in the last 24 h / of them FAILED; running: runs RUNNING now.
+- runs_24h: runs started in the last 24 h; running: runs RUNNING now.
+- failures_24h: FAILED runs detected in the last 24 h (ended, or started without an end): the
+  `run_failed` incidents of GET /api/incidents?hours=24, counted by the same statement.
 - sla_breaches: active pipelines whose SLA status is `breached` over the default 7-day window.
 - stale_datasets: the total of GET /api/datasets/stale (datasets.py).
 - top_impacted_downstream_assets: consumer assets (dashboards, reports, ML models) reached from
@@ -16,7 +18,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from . import costs, datasets, impact, sla
+from . import costs, datasets, impact, incidents, sla
 from . import queries as q
 from .pipelines import CRITICALITY_RANK
 
@@ -67,7 +69,7 @@ def build_summary() -> dict:
         "pipelines": int(counts.get("pipelines") or 0),
         "active": int(counts.get("active") or 0),
         "runs_24h": int(runs.get("runs_24h") or 0),
-        "failures_24h": int(runs.get("failures_24h") or 0),
+        "failures_24h": incidents.failed_run_count(hours=24),
         "running": int(runs.get("running") or 0),
         "sla_breaches": breaches,
         "stale_datasets": datasets.stale_count(),

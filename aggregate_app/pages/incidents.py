@@ -3,38 +3,36 @@ panel from explain-run, with the triage query as the fallback when explain-run c
 answer but the incident carries error details (and as the path for SLA breaches, which have no run)."""
 
 from . import action
-from .common import AGG, pager, selected_source, source_options
+from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway, Result
 from .state import PageState
 
-WINDOW = 500
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 HOURS = (("6", "6 hours"), ("24", "24 hours"), ("72", "3 days"), ("168", "7 days"), ("720", "30 days"))
 
 
 def build(state: PageState, api: Gateway, request) -> dict:
     source = selected_source(state, "inc_source")
-    listing = api.get(
+    listing = api.get(  # every filter applies at the sources, before the merged page is cut
         f"{AGG}/incidents",
         source=source,
         hours=state["inc_hours"],
         severity=state["inc_severity"],
         team=state["inc_team"],
         domain=state["inc_domain"],
-        limit=WINDOW,
+        kind=state["inc_kind"],
+        pipeline_id=state["pipeline_id"],
+        offset=(state.int("inc_page") - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
     )
     rows = listing.body.get("items") or [] if listing.ok else []
-    if state["inc_kind"]:
-        rows = [r for r in rows if r.get("kind") == state["inc_kind"]]
-    if state["pipeline_id"]:
-        rows = [r for r in rows if r.get("pipeline_id") == state["pipeline_id"]]
-    page = pager(state, "inc_page", len(rows))
+    total = listing.body.get("total", 0) if listing.ok else 0
     ctx = {
         "results": [listing],
         "listing": listing,
-        "incidents": rows[page["slice"]],
-        "incidents_pager": page,
-        "incidents_total": listing.body.get("total") if listing.ok else None,
+        "incidents": rows,
+        "incidents_pager": pager(state, "inc_page", total),
+        "incidents_total": total if listing.ok else None,
         "by_severity": [(s, (listing.body.get("by_severity") or {}).get(s, 0)) for s in SEVERITIES]
         if listing.ok
         else [],

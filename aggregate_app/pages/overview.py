@@ -3,7 +3,7 @@ sort, source switch) and, with `pipeline_id`, that pipeline's detail (latest run
 
 from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
-from .state import PageState
+from .state import PageState, goto
 
 LIST_SIZE = 20  # rows per page of the SLA breaches and stale datasets sections
 # Headlines whose rows are listed on this page: (section anchor) — each list's total is the number.
@@ -17,7 +17,11 @@ HEADLINES = (
     ("pipelines", "Pipelines", "Pipelines in the selected sources, one per identity (id, name, namespace)."),
     ("active", "Active", "Of those, pipelines marked active in at least one source."),
     ("runs_24h", "Runs (24 h)", "Runs started in the last 24 hours, every source."),
-    ("failures_24h", "Failed runs (24 h)", "Of those runs, the ones that FAILED."),
+    (
+        "failures_24h",
+        "Failed runs (24 h)",
+        "Runs that FAILED in the last 24 hours: the failed-run incidents.",
+    ),
     ("running", "Running now", "Runs in state RUNNING now."),
     ("sla_breaches", "SLA breaches", "Active pipeline deployments whose SLA is breached over 7 days."),
     ("stale_datasets", "Stale datasets", "Datasets whose last update is older than their freshness SLA."),
@@ -75,7 +79,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
         calls["sla"] = (f"{AGG}/pipelines/{pid}/sla", {"source": source})
     r = api.get_many(calls)
     ctx = {"results": list(r.values()), "r": r, "source_options": source_options(), "filters": filters}
-    ctx.update(_summary(r["summary"]))
+    ctx.update(_summary(r["summary"], _links(state)))
     ctx.update(_pipelines(state, r["pipelines"]))
     ctx["sla_list"] = _listed(state, r["sla_breaches"], "ov_sla_page")
     ctx["stale_list"] = _listed(state, r["stale"], "ov_stale_page")
@@ -89,7 +93,13 @@ def build(state: PageState, api: Gateway, request) -> dict:
     return ctx
 
 
-def _summary(result) -> dict:
+def _links(state: PageState) -> dict:
+    """Where each headline's rows are: a section of this page, or the incidents queue."""
+    failed = goto("incidents", inc_kind="run_failed", inc_hours="24", inc_source=state["ov_source"])
+    return {**LISTED, "failures_24h": failed}
+
+
+def _summary(result, links: dict) -> dict:
     body = result.body if result.ok else {}
     per_source = body.get("by_source") or {}
     return {
@@ -98,7 +108,7 @@ def _summary(result) -> dict:
                 "key": k,
                 "label": label,
                 "definition": definition,
-                "anchor": LISTED.get(k),
+                "anchor": links.get(k),
                 "value": body.get(k),
                 "by_source": {s: a.get(k) for s, a in per_source.items()},
             }

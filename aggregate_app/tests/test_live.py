@@ -238,7 +238,8 @@ def test_each_listed_headline_equals_the_total_of_its_list(control, api):
         "pipelines": "/api/aggregate/pipelines?source=both&limit=1",
         "sla_breaches": "/api/aggregate/sla/pipelines?source=both&status=breached&limit=1",
         "stale_datasets": "/api/aggregate/datasets/stale?source=both&limit=1",
+        "failures_24h": "/api/aggregate/incidents?source=both&kind=run_failed&hours=24&limit=1",
     }
     totals = {key: ok(api.get(path))["total"] for key, path in lists.items()}
     assert totals == {key: summary[key] for key in lists}
-    assert totals["stale_datasets"] > 0 and totals["sla_breaches"] > 0
+    assert totals["stale_datasets"] > 0 and totals["sla_breaches"] > 0 and totals["failures_24h"] > 0

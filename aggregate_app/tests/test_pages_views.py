@@ -295,3 +295,10 @@ def test_listed_headlines_link_to_their_rows_with_a_definition(page):
     section = html.split('id="stale-datasets"')[1].split("</section>")[0]
     assert '<span class="count">2</span>' in section and section.count("raw.orders") == 2  # one per source
     assert 'href="#sla-breaches"' in html.split('data-kpi="sla_breaches"')[1].split("</div>\n    </div>")[0]
+
+
+def test_incident_filters_apply_at_the_sources_before_paging(page, estate):
+    page("?view=incidents&inc_source=aws&inc_kind=sla_breach&pipeline_id=p1&inc_page=2")
+    (call,) = estate["aws"].calls("/api/incidents")
+    assert call.query["kind"] == ["sla_breach"] and call.query["pipeline_id"] == ["p1"]
+    assert (call.query["offset"], call.query["limit"]) == (["50"], ["50"])

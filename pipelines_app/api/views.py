@@ -196,6 +196,8 @@ class IncidentListView(APIView):
             ),
             *TEAM_DOMAIN,
             P("severity", "sev1 (worst) to sev4", enum=incidents.SEVERITIES),
+            P("kind", "run_failed or sla_breach", enum=incidents.KINDS),
+            P("pipeline_id", "one pipeline's incidents", TEXT),
             *PAGE,
         ],
         responses={200: ser.IncidentPageSerializer, **ERRORS},
@@ -205,7 +207,13 @@ class IncidentListView(APIView):
         severity = choice_param(request, "severity", incidents.SEVERITIES)
         offset, limit = page_params(request)
         items, total, by_severity = incidents.list_incidents(
-            offset=offset, limit=limit, severity=severity, hours=hours, **filters(request, "team", "domain")
+            offset=offset,
+            limit=limit,
+            severity=severity,
+            hours=hours,
+            kind=choice_param(request, "kind", incidents.KINDS),
+            pipeline_id=text_param(request, "pipeline_id"),
+            **filters(request, "team", "domain"),
         )
         extra = {"hours": hours, "by_severity": by_severity, "generated_at": timezone.now()}
         return Response(page(items, total, offset, limit, **extra))

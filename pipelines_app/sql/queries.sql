@@ -166,13 +166,15 @@ SELECT COUNT(*) AS pipelines, COUNT_IF(COALESCE(is_active, TRUE)) AS active
 FROM PIPELINES;
 
 -- name: summary_runs
--- Runs started in the last 24 h, of them FAILED (each count filters on bare columns, so it reads
--- only the window), and runs RUNNING now (from the run state).
+-- Runs started in the last 24 h (filtered on a bare column, so it reads only the window), and
+-- runs RUNNING now (from the run state).
 WITH {{run_state_now}}
 SELECT (SELECT COUNT(*) FROM PIPELINE_RUNS WHERE start_ts >= :since AND start_ts <= :now) AS runs_24h,
-       (SELECT COUNT(*) FROM PIPELINE_RUNS
-        WHERE start_ts >= :since AND start_ts <= :now AND status = 'FAILED') AS failures_24h,
        (SELECT COALESCE(SUM(running_runs), 0) FROM state) AS running;
+
+-- name: failed_run_count
+-- How many run_failed incidents the window holds: the `failed_runs` statement, counted.
+SELECT COUNT(*) AS failures FROM ({{failed_runs}}) f;
 
 -- name: stale_datasets
 -- Stale datasets: a freshness SLA and a last update older than it (never updated counts as stale),

@@ -141,3 +141,17 @@ def test_statement_count_does_not_grow_with_incidents(api, estate, statements):
 @pytest.mark.parametrize("query", ["hours=0", "hours=721", "hours=abc", "severity=critical", "limit=1000"])
 def test_bad_parameters_are_400(api, estate, query):
     assert api.get(f"/api/incidents?{query}").json()["error"]["code"] == "invalid_parameter"
+
+
+def test_kind_and_pipeline_filters_apply_before_paging(api, estate):
+    def ids(query):
+        body = api.get(f"/api/incidents?{query}").json()
+        return [i["incident_id"] for i in body["items"]], body["total"]
+
+    everything, total = ids("limit=500")
+    failed, failed_total = ids("kind=run_failed&limit=1")
+    assert failed_total == sum(1 for i in everything if i.startswith("run:")) and len(failed) == 1
+    assert ids("kind=sla_breach") == ([i for i in everything if i.startswith("sla:")], total - failed_total)
+    assert ids("pipeline_id=med") == (["run:f-med"], 1)
+    assert ids("pipeline_id=crit_dash&kind=sla_breach") == ([], 0)
+    assert api.get("/api/incidents?kind=nope").status_code == 400
