@@ -5,11 +5,10 @@ Overview) and Investigate (the investigation panel, with a triage link prefilled
 from django.utils import timezone
 
 from .chart import trend_chart
-from .common import AGG, selected_source, source_options
+from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState, goto
 
-WINDOW = 200
 BANDS = ("high", "medium", "low")
 
 
@@ -25,7 +24,9 @@ def build(state: PageState, api: Gateway, request) -> dict:
                 "source": source,
                 "anomaly_only": "true" if state["cost_mode"] == "anomaly_only" else "false",
                 "min_ratio": state["cost_min_ratio"],
-                "limit": WINDOW,
+                "severity": state["cost_band"],
+                "offset": (state.int("cost_page") - 1) * PAGE_SIZE,
+                "limit": PAGE_SIZE,
                 **scope,
             },
         ),
@@ -40,8 +41,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     overview = r["overview"].body if r["overview"].ok else {}
     trend = r["trend"].body if r["trend"].ok else {}
     rows = r["anomalies"].body.get("items") or [] if r["anomalies"].ok else []
-    if state["cost_band"]:
-        rows = [a for a in rows if a.get("severity") == state["cost_band"]]
+    total = r["anomalies"].body.get("total", 0) if r["anomalies"].ok else 0
     label = "all sources" if source == "both" else source
     ctx = {
         "results": list(r.values()),
@@ -56,6 +56,8 @@ def build(state: PageState, api: Gateway, request) -> dict:
             today=_today(),
         ),
         "anomalies": rows,
+        "anomalies_total": total,
+        "anomalies_pager": pager(state, "cost_page", total),
         "anomalies_date": r["anomalies"].body.get("date") if r["anomalies"].ok else None,
         "teams": sorted(t["team"] for t in overview.get("by_team") or [] if t.get("team")),
         "domains": sorted(d["domain"] for d in overview.get("by_domain") or [] if d.get("domain")),

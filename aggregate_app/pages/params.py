@@ -127,6 +127,7 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         Param("cost_band", kind="choice", choices=("high", "medium", "low")),
         Param("cost_mode", "anomaly_only", "choice", ("anomaly_only", "all")),
         Param("cost_min_ratio", kind="float", minimum=0, maximum=1_000_000),
+        Param("cost_page", "1", "int", minimum=1, maximum=10_000),
         Param("cost_investigate"),
         Param("cost_inv_source", kind="choice", choices=lambda: tuple(sources.names())),
     ),
