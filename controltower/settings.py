@@ -143,6 +143,11 @@ CT_SOURCE_TIMEOUT_S = env.float("CT_SOURCE_TIMEOUT_S", default=10.0)
 CT_SOURCE_RETRIES = env.int("CT_SOURCE_RETRIES", default=2)  # extra attempts, idempotent GETs only
 CT_SOURCE_BREAKER_THRESHOLD = env.int("CT_SOURCE_BREAKER_THRESHOLD", default=3)  # consecutive failures
 CT_SOURCE_BREAKER_COOLDOWN_S = env.float("CT_SOURCE_BREAKER_COOLDOWN_S", default=30.0)  # then one trial call
+# Each tier has its own cookies, so tiers on one host (ports differ, cookies don't) keep their own
+# sign-in: ct_control_* on a control tier (role as in controltower/views.py), else ct_<CT_SOURCE_NAME>_*.
+_COOKIE_TIER = "control" if (CT_SOURCES or AWS_BASE or AZURE_BASE) else CT_SOURCE_NAME
+SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="") or f"ct_{_COOKIE_TIER}_sessionid"
+CSRF_COOKIE_NAME = env.str("CSRF_COOKIE_NAME", default="") or f"ct_{_COOKIE_TIER}_csrftoken"
 # Diagnostics: recent CI workflow outcomes (degraded, not failing, when unset).
 GITHUB_REPOSITORY = env.str("GITHUB_REPOSITORY", default="")
 GITHUB_TOKEN = env.str("GITHUB_TOKEN", default="")

@@ -1,12 +1,21 @@
 """`make run`: prepare the demo (two source APIs and a control tier, each with its own data
-directory) and start every process in the foreground. A second run reuses the data.
+directory) and start every process in the foreground under supervisord
+(deploy/supervisord.demo.conf). A second run reuses the data.
 
-    python deploy/demo.py run      # prepare + start (what `make run` does)
-    python deploy/demo.py prepare  # only migrate, load demo data, create demo users
+    python deploy/demo.py run           # prepare + start (what `make run` does)
+    python deploy/demo.py prepare       # only migrate, load demo data, create demo users
+    python deploy/demo.py serve NAME    # one program, as supervisord starts it
+    python deploy/demo.py announce      # wait for every tier, print URLs and logins
+
+A source that stops (an outage) leaves the control tier and the other source serving, marked
+degraded on the control tier, until supervisord has restarted it. CT_DEMO_PIPELINES and
+CT_DEMO_DAYS make a smaller estate (load_demo's --pipelines / --days) for a quick look.
 """
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -24,6 +33,14 @@ PORTS = {
 }
 SOURCES = ("aws", "azure")
 CREDENTIALS = VAR / "demo.json"
+SUPERVISOR_CONF = ROOT / "deploy" / "supervisord.demo.conf"
+RUN = VAR / "run"  # supervisord's socket, pid file and log; each program's process group
+RESTART_PAUSE_S = float(os.environ.get("CT_DEMO_RESTART_PAUSE_S", 3))
+DEMO_SIZE = [
+    f"--{option}={os.environ[var]}"
+    for option, var in (("pipelines", "CT_DEMO_PIPELINES"), ("days", "CT_DEMO_DAYS"))
+    if os.environ.get(var)
+]
 
 
 def url(tier: str) -> str:
@@ -83,34 +100,51 @@ def prepare() -> None:
         if loaded:
             print(f"[{source}] demo telemetry already loaded (delete var/{source} to reload)", flush=True)
             continue
-        manage(source, "load_demo", "--source", source)
+        manage(source, "load_demo", "--source", source, *DEMO_SIZE)
     data = json.loads(CREDENTIALS.read_text())
     data["urls"] = {"control": url("control"), **{s: url(s) for s in SOURCES}}
     CREDENTIALS.write_text(json.dumps(data, indent=2))
     print(f"demo prepared in {time.monotonic() - started:.0f}s; credentials in {CREDENTIALS}", flush=True)
 
 
-def procfile() -> Path:
-    gunicorn = f"{Path(PY).parent / 'gunicorn'} controltower.wsgi --access-logfile - --graceful-timeout 5"
-    celery = f"{Path(PY).parent / 'celery'} -A controltower"
-    lines = []
-    for source in SOURCES:
-        # One process per source: only one process may open a DuckDB file for writing.
-        env = f"env -u CT_SOURCES CT_DATA_DIR={VAR / source} CT_WAREHOUSE_BACKEND=duckdb"
-        env += f" CT_SOURCE_NAME={source}"
-        lines.append(f"{source}: {env} {gunicorn} -b {HOST}:{PORTS[source]} --workers 1 --threads 8")
-    lines.append(f"control: {gunicorn} -b {HOST}:{PORTS['control']} --workers 2 --threads 4")
-    lines.append(f"worker: {celery} worker -l INFO --concurrency 2")
-    lines.append(f"beat: {celery} beat -l INFO")
-    lines.append(f"ready: {PY} {Path(__file__).resolve()} announce")
-    path = VAR / "Procfile.demo"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+def program_argv(name: str) -> list[str]:
+    """The command line of one of the programs in deploy/supervisord.demo.conf."""
+    bin_dir = Path(PY).parent
+    if name in ("worker", "beat"):
+        concurrency = ["--concurrency", "2"] if name == "worker" else []
+        return [str(bin_dir / "celery"), "-A", "controltower", name, "-l", "INFO", *concurrency]
+    # One process per source: only one process may open a DuckDB file for writing.
+    size = ["--workers", "1", "--threads", "8"] if name in SOURCES else ["--workers", "2", "--threads", "4"]
+    access = f'{name} %(h)s "%(r)s" %(s)s %(b)s %(M)sms'  # which tier served it, as the logs interleave
+    return [str(bin_dir / "gunicorn"), "controltower.wsgi", "-b", f"{HOST}:{PORTS[name]}", *size,
+            "--access-logfile", "-", "--access-logformat", access, "--graceful-timeout", "5"]  # fmt: skip
+
+
+def serve(name: str) -> None:
+    """What supervisord runs for each program: its tier's environment, then exec (same pid).
+
+    supervisord restarts a program that stops at once. Before a restart, end what is left of the
+    previous one (supervisord makes each program a process group, but signals the group only when
+    it stops the program itself): a gunicorn master killed from outside leaves its workers serving
+    kept-alive connections and holding the port and the DuckDB file. Then pause, so a crash cannot
+    spin."""
+    marker = RUN / f"{name}.pgid"
+    if marker.exists():
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.killpg(int(marker.read_text()), signal.SIGKILL)
+        print(
+            f"[{name}] stopped; restarting it in {RESTART_PAUSE_S:g}s (the others keep serving)", flush=True
+        )
+        time.sleep(RESTART_PAUSE_S)
+    if os.getpgid(0) == os.getpid():  # its own process group, as under supervisord
+        marker.write_text(str(os.getpid()))
+    argv = program_argv(name)
+    os.chdir(ROOT)
+    os.execve(argv[0], argv, tier_env(name if name in PORTS else "control"))
 
 
 def announce() -> None:
-    """Wait for the three /health endpoints, print where to click, then idle (honcho stops
-    everything when any process exits)."""
+    """Wait for the three /health endpoints, then print where to click (once; it then exits)."""
     deadline = time.monotonic() + 300
     pending = {"control", *SOURCES}
     while pending and time.monotonic() < deadline:
@@ -127,23 +161,34 @@ def announce() -> None:
     print(f"Control Tower is up: {url('control')}/   (sources: aws {url('aws')}, azure {url('azure')})")
     if pending:
         print(f"still not answering /health: {', '.join(sorted(pending))}")
-    print(f"API docs: {url('control')}/api/docs/   admin: {url('control')}/admin/")
+    print(f"API docs: {url('control')}/api/docs/")
+    print("Governance admin (policies, exceptions, DQ standards, audit history, triage rules), per source:")
+    for source in SOURCES:
+        print(f"  {source:<6} {url(source)}/admin/")
+    print(f"Control tier admin (jobs, schedules, records): {url('control')}/admin/")
     for u in users:
         print(f"  {u['role']:<17} login {u['username']} / {u['password']}   token {u['token']}")
-    print(f"Credentials: {CREDENTIALS}. Ctrl-C stops everything.")
+    print(f"Credentials: {CREDENTIALS}.")
+    print(f"A process that stops is restarted after {RESTART_PAUSE_S:g}s; the others keep serving meanwhile.")
+    ctl = f"CT_DEMO_RUN={RUN} {Path(PY).parent / 'supervisorctl'} -c {SUPERVISOR_CONF}"
+    print(f"Status: {ctl} status. Ctrl-C stops everything.")
     print("=" * 72, flush=True)
-    while True:
-        time.sleep(3600)
 
 
 def run() -> None:
     prepare()
-    honcho = Path(PY).parent / "honcho"
-    env = {**tier_env("control")}
+    RUN.mkdir(parents=True, exist_ok=True)
+    for marker in RUN.glob("*.pgid"):
+        marker.unlink()  # a fresh start: nothing left over, no pause
+    supervisord = str(Path(PY).parent / "supervisord")
     os.chdir(ROOT)
-    os.execve(str(honcho), [str(honcho), "-f", str(procfile()), "-d", str(ROOT), "start"], env)
+    env = {**os.environ, "CT_DEMO_PY": PY, "CT_DEMO_RUN": str(RUN)}
+    os.execve(supervisord, [supervisord, "-c", str(SUPERVISOR_CONF)], env)
 
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "run"
-    {"run": run, "prepare": prepare, "announce": announce}[command]()
+    if command == "serve":
+        serve(sys.argv[2])
+    else:
+        {"run": run, "prepare": prepare, "announce": announce}[command]()

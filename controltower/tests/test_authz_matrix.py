@@ -14,6 +14,7 @@ Expectations are derived from the route's kind, never from a list someone must r
 A route that fits none of these fails `test_every_route_has_a_kind`."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 from rest_framework.authtoken.models import Token
@@ -278,7 +279,7 @@ def test_a_token_for_another_user_prefix_is_refused(personas):
 
 def _csrf_token(client: Client, path: str) -> str:
     client.get(path)
-    return client.cookies["csrftoken"].value
+    return client.cookies[django_settings.CSRF_COOKIE_NAME].value
 
 
 def test_session_writes_need_a_csrf_token_on_every_write_route(personas, one_source):
