@@ -2,13 +2,14 @@
 
     runbook_coverage       per team: pipelines, with a runbook, missing, coverage_pct (worst first)
     critical_runbook_gaps  critical pipelines without a runbook          (GET /api/runbooks)
-    sla_pressure           pipelines breaching or at risk of their SLA   (GET /api/sla/pipelines)
+    sla_pressure           pipelines whose SLA is breached or at risk    (GET /api/sla/pipelines?status=)
     cost_anomalies         cost anomalies, largest first                 (GET /api/costs/anomalies)
     dq_mismatches          pipelines failing their DQ standards          (GET /api/dq/effective?status=fail)
 
 Rows come from the source lists (the first DRILL_WINDOW items of each), are tagged with their
 source, filtered by the predicate below and cut to `limit`. The predicates read the source
-rows' documented fields and tolerate the common spellings.
+rows' documented fields and tolerate the common spellings. A drill with `statuses` asks each
+source for each status instead (filtered there, so its total is the sources' exact count).
 """
 
 from collections.abc import Callable
@@ -20,7 +21,6 @@ from .sources import Source
 
 DRILL_WINDOW = 2000
 CHOICES = ("runbook_coverage", "critical_runbook_gaps", "sla_pressure", "cost_anomalies", "dq_mismatches")
-PRESSURED = {"breached", "breach", "at_risk", "late", "warning", "violated"}
 MISMATCHED = {"fail", "mismatch", "non_compliant", "noncompliant", "violation", "failing", "breached"}
 
 
@@ -31,14 +31,6 @@ def missing_runbook(row: dict) -> bool:
     if row.get("has_runbook") is not None:
         return not row["has_runbook"]
     return not (row.get("runbook_url") or "").strip()
-
-
-def sla_pressured(row: dict) -> bool:
-    status = str(row.get("sla_status") or row.get("status") or "").lower()
-    counts = (row.get(k) for k in ("breaches", "breach_count", "breaches_7d", "late_runs"))
-    return bool(
-        row.get("breached") or row.get("at_risk") or status in PRESSURED or any((c or 0) > 0 for c in counts)
-    )
 
 
 def dq_mismatched(row: dict) -> bool:
@@ -61,6 +53,7 @@ class Drill:
     params: dict
     keep: Callable[[dict], bool] | None = None
     order: Callable[[dict], float] | None = None
+    statuses: tuple[str, ...] = ()
 
 
 DRILLS = {
@@ -68,7 +61,7 @@ DRILLS = {
     "critical_runbook_gaps": Drill(
         "/api/runbooks", {"include_missing": "true", "criticality": "critical"}, missing_runbook
     ),
-    "sla_pressure": Drill("/api/sla/pipelines", {}, sla_pressured),
+    "sla_pressure": Drill("/api/sla/pipelines", {}, statuses=("breached", "at_risk")),
     "cost_anomalies": Drill("/api/costs/anomalies", {}, None, _magnitude),
     "dq_mismatches": Drill("/api/dq/effective", {"status": "fail"}, dq_mismatched),
 }
@@ -97,8 +90,38 @@ def coverage_by_team(rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda r: (r["coverage_pct"], r["team"]))
 
 
+def by_status(drill: Drill, selected: list[Source], days: int, limit: int, user: str) -> dict:
+    """Each status asked of every source (worst first): rows up to `limit`, exact totals."""
+    rows, per_source, outcomes = [], {}, {}
+    for status in drill.statuses:
+        params = {**drill.params, "days": days, "status": status}
+        call = client.Call(path=drill.path, params=params, window=(0, limit), acting_user=user)
+        got = client.fetch(selected, call)
+        answers = respond.answers_of(got)
+        if not answers:
+            raise respond.none_answered(drill.path, got)
+        outcomes = outcomes or got
+        rows += [r for r in concat()(answers, None).get("items", []) if isinstance(r, dict)]
+        for name, data in answers.items():
+            per_source[name] = per_source.get(name, 0) + int(data.get("total", 0))
+    return {
+        "total": sum(per_source.values()),
+        "items": rows[:limit],
+        "by_source": per_source,
+        "source_rows_truncated": False,
+        "_meta": meta.build(drill.path, outcomes, sources.names()),
+    }
+
+
 def drilldown(kind: str, selected: list[Source], days: int, limit: int, user: str = "") -> dict:
     drill = DRILLS[kind]
+    if drill.statuses:
+        return {
+            "drilldown": kind,
+            "days": days,
+            "limit": limit,
+            **by_status(drill, selected, days, limit, user),
+        }
     call = client.Call(
         path=drill.path, params={**drill.params, "days": days}, window=(0, DRILL_WINDOW), acting_user=user
     )

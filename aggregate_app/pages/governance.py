@@ -9,10 +9,18 @@ from .state import PageState, goto
 KPIS = (
     ("runbook_coverage", "Runbook coverage"),
     ("critical_runbook_gaps", "Critical runbook gaps"),
-    ("sla_pressure", "SLA pressure"),
+    ("sla_pressure", "SLA breached or at risk"),
     ("cost_anomalies", "Cost anomalies"),
     ("dq_mismatches", "DQ mismatches"),
 )
+DEFINITIONS = {
+    "runbook_coverage": "Pipelines with a configured runbook, of all pipelines.",
+    "critical_runbook_gaps": "Critical pipelines without a usable runbook.",
+    "sla_pressure": "Active pipeline deployments whose SLA status is breached or at risk over the window "
+    "(the Overview's SLA breaches are the breached ones).",
+    "cost_anomalies": "Pipelines whose latest day's cost is an anomaly against their own baseline.",
+    "dq_mismatches": "Pipelines failing their data-quality standards.",
+}
 ROWS = 500  # rows read for the chosen drilldown; shown a page at a time
 PAGE = 25
 SLA_RANK = {"breached": 0, "at_risk": 1}
@@ -73,6 +81,7 @@ def _kpi(kind: str, label: str, result, state: PageState) -> dict:
     kpi = {
         "kind": kind,
         "label": label,
+        "definition": DEFINITIONS[kind],
         "url": state.url(gov_drilldown=kind, gov_page=None),
         "active": kind == state["gov_drilldown"],
     }

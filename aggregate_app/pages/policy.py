@@ -14,14 +14,16 @@ from .gateway import Gateway
 from .state import PageState, goto
 
 WINDOW = 500
-SUMMARY_KEYS = (
-    ("pipelines", "Pipelines"),
-    ("assigned", "With an assignment"),
-    ("mismatches", "Mismatches"),
-    ("sla_pressure", "Under SLA pressure"),
-    ("unmanaged_exception_count", "Unmanaged exceptions"),
-    ("approved_count", "Approved exceptions"),
-)
+SUMMARY_KEYS = (  # (key, label, definition)
+    ("pipelines", "Pipelines", "Pipeline deployments under policy in the selected sources."),
+    ("assigned", "With an assignment", "Pipelines with a profile assigned to them, their team or domain."),
+    ("mismatches", "Mismatches", "Pipelines whose effective profile differs from the recommended one."),
+    ("sla_pressure", "Over their breach limit",
+     "Pipelines whose 7-day breach ratio is above their effective profile's allowed ratio."),
+    ("unmanaged_exception_count", "Unmanaged exceptions",
+     "Mismatches without an approved, unexpired exception."),
+    ("approved_count", "Approved exceptions", "Pipelines covered by an approved, unexpired exception."),
+)  # fmt: skip
 
 
 def build(state: PageState, api: Gateway, request, bound: dict | None = None) -> dict:
@@ -98,16 +100,19 @@ def _choices(state: PageState, name: str) -> tuple:
 
 
 def _kpis(body: dict) -> dict:
-    totals: dict = {k: 0 for k, _ in SUMMARY_KEYS}
+    totals: dict = {k: 0 for k, _, _ in SUMMARY_KEYS}
     profiles: dict = {}
     for answer in (body.get("by_source") or {}).values():
         summary = (answer or {}).get("summary") or {}
-        for key, _ in SUMMARY_KEYS:
+        for key, _, _ in SUMMARY_KEYS:
             totals[key] += summary.get(key) or 0
         for profile, n in (summary.get("by_effective_profile") or {}).items():
             profiles[profile] = profiles.get(profile, 0) + (n or 0)
     return {
-        "cards": [{"key": k, "label": label, "value": totals[k]} for k, label in SUMMARY_KEYS],
+        "cards": [
+            {"key": k, "label": label, "value": totals[k], "definition": text}
+            for k, label, text in SUMMARY_KEYS
+        ],
         "by_profile": sorted(
             profiles.items(),
             key=lambda kv: (

@@ -136,8 +136,17 @@ def serve(stub, name: str) -> None:
     stub.reply("/api/costs/anomalies/investigate/p2", {"pipeline_id": "p2", "anomaly": ANOMALY,
                                                         "pipeline": {"team": "ore"}, "trend": trend(name)["series"],
                                                         "top_cost_runs": [{"run_id": "aws-p2-0001", "cost_aud": 90.0}]})  # fmt: skip
-    stub.reply("/api/sla/pipelines", page([{"pipeline_id": "p1", "team": "sales", "status": "breached",
-                                            "breach_ratio": 0.2, "criticality": "critical"}]))  # fmt: skip
+    sla = [
+        {
+            "pipeline_id": "p1",
+            "team": "sales",
+            "status": "breached",
+            "breach_ratio": 0.2,
+            "criticality": "critical",
+        }
+    ]
+    stub.reply("/api/sla/pipelines", handler=lambda req: (  # `status` filters at the source
+        200, page([r for r in sla if r["status"] in req.query.get("status", [r["status"]])])))  # fmt: skip
     stub.reply("/api/datasets/stale", page([{"dataset_id": f"{name}.raw.orders", "name": "raw.orders", "kind": "table",
                                              "team": "sales", "last_updated_ts": None, "overdue_minutes": None}]))  # fmt: skip
     stub.reply("/api/dq/effective", page([]))

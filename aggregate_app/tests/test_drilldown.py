@@ -80,16 +80,24 @@ def test_critical_runbook_gaps(two, api):
     assert query["criticality"] == ["critical"] and query["days"] == ["30"]
 
 
-def test_sla_pressure_keeps_breached_and_at_risk(two, api):
-    rows = [
-        {"pipeline_id": "p1", "status": "ok"},
-        {"pipeline_id": "p2", "status": "breached"},
-        {"pipeline_id": "p3", "status": "at_risk"},
-    ]
-    two["aws"].reply("/api/sla/pipelines", handler=envelope(rows))
-    two["azure"].reply("/api/sla/pipelines", handler=envelope([{"pipeline_id": "z1", "status": "ok"}]))
-    body = drill(api, "sla_pressure").json()
-    assert [r["pipeline_id"] for r in body["items"]] == ["p2", "p3"]
+def sla_rows(rows):
+    """The SLA list as the source serves it: `status` filtered there."""
+
+    def handler(req):
+        wanted = req.query.get("status", [None])[0]
+        return envelope([r for r in rows if wanted is None or r["status"] == wanted])(req)
+
+    return handler
+
+
+def test_sla_pressure_asks_the_sources_for_breached_then_at_risk(two, api):
+    rows = [{"pipeline_id": f"p{i}", "status": s} for i, s in enumerate(["ok", "at_risk", "breached"] * 900)]
+    two["aws"].reply("/api/sla/pipelines", handler=sla_rows(rows))
+    two["azure"].reply("/api/sla/pipelines", handler=sla_rows([{"pipeline_id": "z1", "status": "breached"}]))
+    body = drill(api, "sla_pressure", limit=5).json()
+    assert body["total"] == 1801 and body["by_source"] == {"aws": 1800, "azure": 1}  # past any window
+    assert [r["status"] for r in body["items"]] == ["breached"] * 5
+    assert {c.query["status"][0] for c in two["aws"].calls("/api/sla/pipelines")} == {"breached", "at_risk"}
 
 
 def test_cost_anomalies_largest_first_cut_to_limit(two, api):
