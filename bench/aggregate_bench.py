@@ -9,7 +9,8 @@ CT_PUBLIC_READ on. Over real HTTP it measures:
 
 1. overhead — per iteration, each source directly, then the aggregate route; overhead =
    aggregate latency - the slowest direct latency of the same iteration (median, p95), for
-   /api/aggregate/summary and /api/aggregate/pipelines?limit=50 (50 pipelines per source merged);
+   /api/aggregate/summary and /api/aggregate/pipelines?limit=50 (two catalogues of 300 pipelines,
+   100 shared, merged by identity: the keys of both, then the page's rows — two round trips);
 2. hung     — azure stops answering (CT_SOURCE_TIMEOUT_S=1): each call until the breaker opens
    costs about the timeout; once open, calls cost about the healthy source alone.
 
@@ -59,11 +60,13 @@ def summary(name: str) -> dict:
     }
 
 
-def pipelines(name: str) -> dict:
-    items = [
+def pipelines(name: str) -> list[dict]:
+    """300 pipelines a source; the first 100 are the shared core (the same identity in both)."""
+    return [
         {
-            "pipeline_id": f"p{i}",
+            "pipeline_id": f"p{i}" if i <= 100 else f"{name}-p{i}",
             "pipeline_name": f"job_{i}",
+            "namespace": "airflow://core" if i <= 100 else f"airflow://{name}",
             "team": f"team-{i % 12}",
             "domain": "ops",
             "criticality": "high",
@@ -78,9 +81,8 @@ def pipelines(name: str) -> dict:
             "last_status": "SUCCESS",
             "last_run_id": f"{name}-{i}",
         }
-        for i in range(1, 51)
+        for i in range(1, 301)
     ]
-    return {"items": items, "total": 300, "offset": 0, "limit": 50}
 
 
 def free_port() -> int:
@@ -94,7 +96,7 @@ def start_stubs() -> dict[str, StubSource]:
     for name, delay in DELAYS.items():
         stub = StubSource(name).start()
         stub.reply("/api/summary", summary(name), delay=delay)
-        stub.reply("/api/pipelines", pipelines(name), delay=delay)
+        stub.catalogue(pipelines(name), delay=delay)  # /api/pipeline-keys and /api/pipelines
         stubs[name] = stub
     return stubs
 
@@ -174,13 +176,15 @@ def overhead(control: str, stubs: dict[str, StubSource], path: str, iterations: 
 
 def hung(control: str, stubs: dict[str, StubSource], after_open: int) -> dict:
     stubs["azure"].hang("/api/summary")
+    stubs["azure"].hang("/api/pipeline-keys")  # a hung source answers nothing (the summary asks both)
     session = requests.Session()
     until_open = []
-    for _ in range(THRESHOLD):
+    for _ in range(THRESHOLD):  # each summary asks azure twice, so the breaker may open sooner
         took, response = timed_get(session, f"{control}/api/aggregate/summary")
-        assert (
-            response.status_code == 200 and response.json()["_meta"]["sources"]["azure"]["error"] == "timeout"
-        )
+        error = response.json()["_meta"]["sources"]["azure"]["error"]
+        assert response.status_code == 200 and error in ("timeout", "circuit_open"), response.text[:300]
+        if error == "circuit_open":
+            break
         until_open.append(took)
     opened = []
     for _ in range(after_open):

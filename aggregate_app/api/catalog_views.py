@@ -1,9 +1,6 @@
 """Aggregate routes that count pipelines as merged entities (aggregate_app/catalog.py): the
 pipeline list, and the summary whose headline counts must equal that list's total."""
 
-import contextvars
-from concurrent.futures import ThreadPoolExecutor
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -30,7 +27,6 @@ SORT_PARAMS = [
     ),
     OpenApiParameter("order", str, enum=["asc", "desc"], description="default asc"),
 ]
-_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ct-catalog")
 
 
 class PipelineCatalogView(MirrorView):
@@ -75,7 +71,7 @@ class SummaryView(MirrorView):
         selected = sources.select(query_value(request, "source"))
         user = acting_user(request)
         call = client.Call(path="/api/summary", acting_user=user)
-        keys = _pool.submit(contextvars.copy_context().run, catalog.fetch_keys, selected, {}, user)
+        keys = catalog.in_background(catalog.fetch_keys, selected, {}, user)
         outcomes = client.fetch(selected, call)
         key_outcomes = keys.result()
         body, meta = respond.merged(call.path, outcomes, SUM, None)
