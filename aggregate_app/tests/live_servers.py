@@ -150,6 +150,18 @@ class Estate:
     extra: list
     service_token: str = ""  # the service account's, on both sources (and the control tier's database)
 
+    def flagged(self, source: Server) -> list[str]:
+        """The pipelines `source` itself flags as cost anomalies on its latest day: the injected
+        spikes, plus any the demo's runs made on their own (a stuck run bills all day)."""
+        answer = requests.get(
+            f"{source.url}/api/costs/anomalies",
+            params={"anomaly_only": "true", "limit": 500},
+            headers={"Authorization": f"Token {self.token}"},
+            timeout=30,
+        )
+        answer.raise_for_status()
+        return sorted(a["pipeline_id"] for a in answer.json()["items"])
+
     def stop(self) -> None:
         for server in (*self.extra, self.control, self.aws, self.azure):
             server.stop()

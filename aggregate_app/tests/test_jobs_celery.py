@@ -60,9 +60,9 @@ def test_job_tasks_round_trip_through_redis_and_a_worker():
         finally:
             worker.terminate()
             worker.wait(timeout=30)
-    injected = len(estate.aws.injected) + len(estate.azure.injected)
+    injected = len(estate.flagged(estate.aws)) + len(estate.flagged(estate.azure))  # the sources' own flags
     assert first["alerts"] == {"sent": injected} and second["alerts"] == {}
-    assert first["sources"]["aws"]["opened"] == len(estate.aws.injected)
+    assert first["sources"]["aws"]["opened"] == len(estate.flagged(estate.aws))
     assert [b["event"] for b in hook.bodies] == ["cost_anomaly"] * injected
     assert smoked["runs"] == {"api:api": "PASS"}
     with sqlite3.connect(data_dir / "governance.sqlite3") as db:

@@ -45,11 +45,12 @@ def snapshot() -> list[dict]:
 def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook):
     now = window_start(timezone.now(), COST_WINDOW) + timedelta(minutes=1)  # reruns below stay in its hour
     result = costs.refresh_cost_anomalies(now=now)
+    flagged = {(s.name, p) for s in (estate.aws, estate.azure) for p in estate.flagged(s)}
     injected = {("aws", p) for p in estate.aws.injected} | {("azure", p) for p in estate.azure.injected}
-    assert injected and live() == injected
-    assert result["sources"]["aws"]["opened"] == len(estate.aws.injected)
-    assert result["alerts"] == {AlertState.SENT: len(injected)}
-    assert sorted((b["source"], b["pipeline_id"]) for b in hook.bodies) == sorted(injected)
+    assert injected and injected <= flagged and live() == flagged
+    assert result["sources"]["aws"]["opened"] == len(estate.flagged(estate.aws))
+    assert result["alerts"] == {AlertState.SENT: len(flagged)}
+    assert sorted((b["source"], b["pipeline_id"]) for b in hook.bodies) == sorted(flagged)
     body = hook.bodies[0]
     assert body["event"] == "cost_anomaly" and body["ratio"] >= 1.5 and body["latest_cost_aud"] > 0
     assert body["title"].startswith(f"Cost anomaly in {body['source']}: ")
@@ -59,11 +60,11 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     before = snapshot()
     again = costs.refresh_cost_anomalies(now=now + timedelta(minutes=20))  # same hourly window
     assert snapshot() == before
-    assert len(hook.bodies) == len(injected)
+    assert len(hook.bodies) == len(flagged)
     assert again["sources"]["aws"] == {
         "status": "ok",
         "complete": True,
-        "unchanged": len(estate.aws.injected),
+        "unchanged": len(estate.flagged(estate.aws)),
         "resolved": 0,
     }
 
@@ -71,7 +72,7 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     costs.refresh_cost_anomalies(now=later)
     record.refresh_from_db()
     assert (record.first_seen_at, record.last_seen_at) == (now, later)
-    assert len(hook.bodies) == len(injected)
+    assert len(hook.bodies) == len(flagged)
 
 
 def test_gone_anomalies_resolve_but_not_when_their_source_is_down(estate, settings, hook):
