@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from governance_app.scorecards import card
+
 from .live_sources import live_sources
 from .stubs import StubSource
 
@@ -243,3 +245,45 @@ def test_each_listed_headline_equals_the_total_of_its_list(control, api):
     totals = {key: ok(api.get(path))["total"] for key, path in lists.items()}
     assert totals == {key: summary[key] for key in lists}
     assert totals["stale_datasets"] > 0 and totals["sla_breaches"] > 0 and totals["failures_24h"] > 0
+
+
+def every_row(api, path: str, key: str, size: int = 37) -> tuple[list, int]:
+    rows, offset = [], 0
+    while True:
+        page = ok(api.get(f"{path}&offset={offset}&limit={size}"))
+        rows += [r[key] if isinstance(key, str) else key(r) for r in page["items"]]
+        offset += size
+        if offset >= page["total"]:
+            return rows, page["total"]
+
+
+def test_paging_the_merged_catalogue_reaches_every_pipeline_once(control, api):
+    ids, total = every_row(
+        api, "/api/aggregate/pipelines?source=both", lambda r: (r["pipeline_id"], r["sources"][0])
+    )
+    assert len(ids) == len(set(ids)) == total > 37
+    by_name = every_row(api, "/api/aggregate/pipelines?source=both&sort=runs_7d&order=desc", "runs_7d")[0]
+    assert by_name == sorted(by_name, reverse=True) and len(by_name) == total
+
+
+def test_incident_filters_apply_before_paging_and_every_incident_is_reachable(control, api):
+    path = "/api/aggregate/incidents?source=both&hours=168&kind=run_failed"
+    ids, total = every_row(api, path, "incident_id", size=200)
+    per_source = [
+        ok(api.get(f"/api/aggregate/incidents?source={s}&hours=168&kind=run_failed&limit=1"))["total"]
+        for s in ("aws", "azure")
+    ]
+    assert len(ids) == len(set(ids)) == total == sum(per_source) and all(i.startswith("run:") for i in ids)
+    p2 = ok(api.get("/api/aggregate/incidents?source=both&hours=168&pipeline_id=p2&limit=500"))
+    assert p2["items"] and {i["pipeline_id"] for i in p2["items"]} == {"p2"}
+    assert p2["total"] == len(p2["items"])
+
+
+def test_posture_score_and_coverage_are_recomputed_from_both_sources(control, api):
+    both = ok(api.get("/api/aggregate/governance/posture?source=both"))
+    parts = [ok(api.get(f"/api/aggregate/governance/posture?source={s}")) for s in ("aws", "azure")]
+    inputs = {k: sum(p["score_inputs"][k] for p in parts) for k in parts[0]["score_inputs"]}
+    assert both["posture_score"] == card("(all)", inputs)["score"] and both["grade"] is not None
+    runbooks = [p["runbooks"] for p in parts]
+    expected = round(sum(r["configured"] for r in runbooks) / sum(r["total"] for r in runbooks), 4)
+    assert both["runbooks"]["coverage_ratio"] == expected
