@@ -14,7 +14,6 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from controltower.api.errors import ApiError
 
@@ -22,6 +21,7 @@ from . import client, meta, respond, sources
 from .merge.items import merge_items
 from .merge.lists import Page
 from .merge.values import latest, natural
+from .segments import segment
 from .sources import Source
 
 KEYS_PATH = "/api/pipeline-keys"
@@ -220,7 +220,7 @@ def check_identity(selected: list[Source], pipeline_id: str, acting_user: str) -
     """Before a per-pipeline read across several sources: refuse to merge two different pipelines."""
     if len(selected) < 2:
         return
-    path = f"{ROWS_PATH}/{quote(pipeline_id, safe='')}"
+    path = f"{ROWS_PATH}/{segment('pipeline_id', pipeline_id)}"
     outcomes = client.fetch(selected, client.Call(path=path, acting_user=acting_user))
     conflict = identity_conflict(pipeline_id, respond.answers_of(outcomes))
     if conflict is not None:

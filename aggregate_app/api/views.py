@@ -2,7 +2,6 @@
 source path and merge rule each aggregate path uses) is aggregate_app/api/urls.py."""
 
 import re
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from triage_app.api.serializers import TriageQueryRequestSerializer
 
 from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
+from ..segments import segment
 
 TAG = ["aggregate"]
 WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
@@ -69,7 +69,7 @@ def paging(request, n_sources: int) -> tuple[Page, tuple[int, int] | None]:
 
 
 def source_path(template: str, kwargs: dict) -> str:
-    return template.format(**{k: quote(str(v), safe="") for k, v in kwargs.items()})
+    return template.format(**{k: segment(k, v) for k, v in kwargs.items()})
 
 
 class SourcesOwnFormat(DefaultContentNegotiation):
@@ -89,6 +89,7 @@ class MirrorView(APIView):
 
     def get(self, request, **kwargs):
         selected = sources.select(query_value(request, "source"), single=self.rule.single)
+        path = source_path(self.source_path, kwargs)  # refuses `.` and `..` before any call
         if "pipeline_id" in kwargs and not self.rule.name.startswith("merge_entity"):
             catalog.check_identity(selected, kwargs["pipeline_id"], acting_user(request))
         params, page, window = forwarded_params(request), None, None
@@ -98,7 +99,6 @@ class MirrorView(APIView):
             params = {k: v for k, v in params.items() if k not in ("offset", "limit")}
             if window is None:
                 params.update(offset=page.offset, limit=page.limit)
-        path = source_path(self.source_path, kwargs)
         call = client.Call(path=path, params=params, window=window, acting_user=acting_user(request))
         body, meta = respond.merged(path, client.fetch(selected, call), self.rule, page)
         if isinstance(body, CsvBody):

@@ -324,3 +324,20 @@ def test_triage_query_goes_to_the_named_source_for_any_viewer(two, api):
     assert response.json()["summary"] == "p2 failed" and response.json()["source"] == "azure"
     assert two["azure"].calls("/api/triage/query")[0].json() == {"source": "azure", "pipeline_id": "p2"}
     assert two["aws"].calls("/api/triage/query") == []
+
+
+@pytest.mark.parametrize("segment", ["%2E%2E", "..", "%2e", "."])
+def test_a_dot_segment_id_is_refused_before_anything_is_forwarded(two, api, segment):
+    two["aws"].reply("/api/runs", {"items": ["not for you"]})
+    for path in (
+        f"/api/aggregate/pipelines/{segment}/runs?source=aws",
+        f"/api/aggregate/pipelines/{segment}/sla",
+    ):
+        response = api.get(path)
+        if response.status_code == 404:  # Django resolved a bare dot segment itself: no route, nothing sent
+            continue
+        assert (
+            response.status_code == 400 and response.json()["error"]["details"]["parameter"] == "pipeline_id"
+        )
+    assert all(r.path != "/api/runs" for stub in two.values() for r in stub.requests)
+    assert not [r for stub in two.values() for r in stub.requests if "/api/pipelines/" in r.path]
