@@ -1,10 +1,13 @@
 """Exports: CSV from every source becomes one CSV with a leading `source` column (header from
-the first source, columns of later sources aligned by name); JSON exports sit side by side."""
+the first source, columns of later sources aligned by name); JSON exports sit side by side. Cells
+are neutralised again here (a source of an older version may not have)."""
 
 import csv
 import io
 from dataclasses import dataclass
 from typing import Any
+
+from controltower.api.spreadsheet import safe_cell
 
 from .simple import by_source
 
@@ -29,7 +32,7 @@ def merge_csv(answers: dict[str, str]) -> CsvBody:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["source", *header], extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: safe_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows)
     return CsvBody(out.getvalue())
 
 

@@ -1,11 +1,16 @@
 """The control tier over two live source APIs (gunicorn, demo estates from `load_demo`), and over a
 live source plus a stub that misbehaves: the seed's semantic checks, degraded sources, writes."""
 
+import csv
+import io
 import time
+import uuid
 
 import pytest
+import requests
 
 from governance_app.scorecards import card
+from pipelines_app.tests.ingest_events import run_event
 
 from .live_sources import live_sources
 from .stubs import StubSource
@@ -287,3 +292,27 @@ def test_posture_score_and_coverage_are_recomputed_from_both_sources(control, ap
     runbooks = [p["runbooks"] for p in parts]
     expected = round(sum(r["configured"] for r in runbooks) / sum(r["total"] for r in runbooks), 4)
     assert both["runbooks"]["coverage_ratio"] == expected
+
+
+def test_a_formula_in_producer_text_reaches_no_spreadsheet_as_a_formula(control, client_for, operator):
+    tag = uuid.uuid4().hex[:8]
+    formula = f'=HYPERLINK("http://attacker.example/{tag}","click")'
+    facets = {"controlTower": {"_producer": "https://example.com", "_schemaURL": "https://example.com/s",
+                               "team": formula, "criticality": "low"}}  # fmt: skip
+    run_id = str(uuid.uuid4())
+    for kind in ("START", "COMPLETE"):
+        event = run_event(kind, run_id=run_id, job=f"csv.{tag}", job_facets=facets)
+        sent = client_for(operator).post("/api/aggregate/v1/lineage?source=aws", event, format="json")
+        assert sent.status_code in (200, 201), sent.content[:300]
+    aws = control["aws"]
+    direct = requests.get(
+        f"{aws.url}/api/scorecards/teams/export",
+        params={"export_format": "csv"},
+        headers={"Authorization": f"Token {aws.token}"},
+        timeout=30,
+    ).text
+    merged = client_for(operator).get("/api/aggregate/scorecards/teams/export?source=both&export_format=csv")
+    for text in (direct, merged.content.decode()):
+        row = next(r for r in csv.DictReader(io.StringIO(text)) if formula in r["team"])
+        assert row["team"] == "'" + formula  # shown as text, not run
+        assert row["pipelines"] == "1" and float(row["score"]) >= 0  # numbers stay numbers

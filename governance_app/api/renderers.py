@@ -1,12 +1,15 @@
 """CSV for exports: `{"columns": [...], "items": [...]}` becomes a header and one line per item.
 Nested values (dicts, lists) are written as JSON; errors as `code,message`; any other answer (an
-OPTIONS description, say) as `key,value` rows rather than failing."""
+OPTIONS description, say) as `key,value` rows rather than failing. Text a spreadsheet would run as a
+formula is neutralised (controltower.api.spreadsheet)."""
 
 import csv
 import io
 import json
 
 from rest_framework.renderers import BaseRenderer
+
+from controltower.api.spreadsheet import safe_cell
 
 
 class CSVRenderer(BaseRenderer):
@@ -33,10 +36,12 @@ class CSVRenderer(BaseRenderer):
 def _cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, default=str)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        return safe_cell(json.dumps(value, sort_keys=True, default=str))
     if hasattr(value, "isoformat"):
         return value.isoformat().replace("+00:00", "Z")
-    return str(value)
+    return safe_cell(str(value))
