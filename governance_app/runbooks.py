@@ -1,6 +1,6 @@
 """The runbook catalog: each pipeline's runbook URL (telemetry) joined with its governance state."""
 
-from urllib.parse import urlparse
+from pipelines_app.links import web_url
 
 from .choices import RunbookState, RunbookStatus
 from .models import RunbookGovernance
@@ -8,13 +8,9 @@ from .models import RunbookGovernance
 
 def runbook_status(url: str | None) -> str:
     """configured: an http(s) URL with a host; missing: empty; invalid_format: anything else."""
-    text = (url or "").strip()
-    if not text:
+    if not (url or "").strip():
         return RunbookStatus.MISSING
-    parsed = urlparse(text)
-    if parsed.scheme in ("http", "https") and parsed.netloc and " " not in text:
-        return RunbookStatus.CONFIGURED
-    return RunbookStatus.INVALID_FORMAT
+    return RunbookStatus.CONFIGURED if web_url(url) else RunbookStatus.INVALID_FORMAT
 
 
 def split_tags(tags: str | None) -> list[str]:

@@ -5,6 +5,8 @@ into a ticket or chat."""
 import json
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from pipelines_app.links import web_url
+
 from .common import AGG
 from .summary_text import as_markdown, as_text
 
@@ -41,12 +43,17 @@ def _impact(answer: dict) -> dict:
 
 
 def _runbook(answer: dict, incident: dict | None) -> dict | None:
+    """The runbook to open: the first reference whose URL may be a link; a URL that may not
+    (`javascript:`, a bare path) is shown as `invalid_format`, never as a link."""
     refs = [r for r in answer.get("runbook_references") or [] if isinstance(r, dict)]
-    with_url = next((r for r in refs if r.get("url")), None)
-    if with_url:
-        return with_url
     if incident and incident.get("runbook_url"):
-        return {"title": "Runbook", "url": incident["runbook_url"], "status": "configured"}
+        refs.append({"title": "Runbook", "url": incident["runbook_url"]})
+    for ref in refs:
+        if web_url(ref.get("url")):
+            return {**ref, "status": "configured"}
+    given = next((r for r in refs if r.get("url")), None)
+    if given:
+        return {**given, "url": None, "status": "invalid_format"}
     return refs[0] if refs else None
 
 

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from django import template
 
+from pipelines_app import links
+
 from .state import goto as goto_url
 
 register = template.Library()
@@ -19,6 +21,13 @@ def here(context, **changes) -> str:
 def goto(view: str, **params) -> str:
     """Another view with only `params`: {% goto 'triage' tri_team=row.team %}."""
     return goto_url(view, **params)
+
+
+@register.filter
+def web_url(value) -> str:
+    """The value when it may be a link (an http(s) URL with a host), else "": no `javascript:`
+    or `data:` URL from a producer becomes an href."""
+    return links.web_url(value if isinstance(value, str) else None) or ""
 
 
 @register.filter

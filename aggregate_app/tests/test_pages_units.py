@@ -95,7 +95,7 @@ def test_the_markdown_summary_is_pasteable():
     assert panel["markdown"] == "\n".join(
         [
             "### Incident run:r1 — orders (p1, aws)",
-            "**Severity:** sev2 · **Kind:** run_failed · **Team:** sales",
+            "**Severity:** sev2 · **Kind:** run\\_failed · **Team:** sales",
             "",
             "**Summary:** Run r1 failed.",
             "",
@@ -147,3 +147,37 @@ def test_banners_name_each_failed_source(two_sources):
     assert out["sources_up"] == ["aws"]
     assert [c["endpoint"] for c in out["capabilities"]] == ["/api/x"]  # not_found is not a degradation
     assert out["capabilities_degraded"] is True
+
+
+HOSTILE_RUNBOOKS = [
+    "javascript:alert(document.cookie)",
+    "JavaScript:alert(1)",
+    "data:text/html,<b>x</b>",
+    "/relative",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_RUNBOOKS)
+def test_a_runbook_url_that_is_not_http_is_never_a_link(url):
+    answer = {**ANSWER, "runbook_references": [{"title": "RB", "url": url, "status": "invalid_format"}]}
+    panel = action.panel(
+        answer, origin="explain_run", source="aws", incident={**INCIDENT, "runbook_url": url}
+    )
+    assert panel["runbook"]["url"] is None and panel["runbook"]["status"] == "invalid_format"
+    assert (
+        url not in panel["markdown"]
+        and "**Runbook:** _invalid link (not an http(s) URL)_" in panel["markdown"]
+    )
+
+
+def test_producer_text_cannot_add_markdown_to_the_ticket():
+    hostile = {
+        **INCIDENT,
+        "team": "ore\n# Owned [click me](http://evil.example) ![x](http://evil.example/p.png)",
+    }
+    answer = {**ANSWER, "likely_cause": "see [here](http://evil.example)\n\n- injected item"}
+    markdown = action.panel(answer, origin="explain_run", source="aws", incident=hostile)["markdown"]
+    severity = next(line for line in markdown.splitlines() if line.startswith("**Severity:**"))
+    assert r"\# Owned \[click me\]\(http://evil.example\) !\[x\]" in severity  # one line, inert
+    assert not any(line.startswith(("#", "- injected")) for line in markdown.splitlines()[1:])
+    assert "](http://evil" not in markdown

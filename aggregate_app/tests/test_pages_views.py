@@ -144,10 +144,10 @@ def test_a_truncated_impact_walk_is_flagged_in_the_panel_and_the_list(page, esta
 def test_the_copy_texts_are_rendered_for_the_clipboard(page):
     html = page("?view=incidents&incident=run:aws-p1-0007")
     markdown = re.search(r'id="incident-markdown"[^>]*>(.*?)</textarea>', html, re.S).group(1)
-    assert markdown.startswith("### Incident run:aws-p1-0007 — orders_ingest (p1, aws)")
+    assert markdown.startswith("### Incident run:aws-p1-0007 — orders\\_ingest (p1, aws)")  # escaped
     assert "**Likely cause:** The warehouse statement ran past its timeout." in markdown
     assert "1. Check the warehouse query history." in markdown
-    assert "[orders_ingest runbook](https://runbooks.example/p1)" in markdown
+    assert "[orders\\_ingest runbook](https://runbooks.example/p1)" in markdown
     text = re.search(r'id="incident-text"[^>]*>(.*?)</textarea>', html, re.S).group(1)
     assert "Likely cause: The warehouse statement ran past its timeout." in text and "**" not in text
 
@@ -302,3 +302,15 @@ def test_incident_filters_apply_at_the_sources_before_paging(page, estate):
     (call,) = estate["aws"].calls("/api/incidents")
     assert call.query["kind"] == ["sla_breach"] and call.query["pipeline_id"] == ["p1"]
     assert (call.query["offset"], call.query["limit"]) == (["50"], ["50"])
+
+
+def test_a_javascript_runbook_in_the_warehouse_is_shown_as_an_invalid_link(page, estate):
+    from .pages_estate import PIPELINES
+
+    hostile = {**PIPELINES[0], "pipeline_name": "orders_ingest", "namespace": None,
+               "runbook_url": "javascript:alert(document.cookie)"}  # fmt: skip
+    estate["aws"].reply("/api/pipelines/p1", hostile)
+    estate["aws"].reply("/api/pipelines/p1/sla", {"status": "ok"})
+    estate["aws"].reply("/api/pipelines/p1/runs", {"items": [], "total": 0})
+    html = page("?view=overview&ov_source=aws&pipeline_id=p1")
+    assert "javascript:" not in html.split("<main")[1] and "invalid link" in html

@@ -12,6 +12,7 @@ Descriptive facets are read when well-formed and otherwise ignored; the facets t
 
 import re
 
+from ..links import web_url
 from .fields import EventError, obj, text, timestamp
 
 CRITICALITIES = ("critical", "high", "medium", "low")
@@ -88,6 +89,8 @@ def _from_control_tower(facets: dict) -> dict:
     }
     if found["criticality"] and found["criticality"].lower() not in CRITICALITIES:
         raise EventError(f"{where}.criticality", f"must be one of {', '.join(CRITICALITIES)}.")
+    if found["runbook_url"] and not web_url(found["runbook_url"]):
+        raise EventError(f"{where}.runbookUrl", "must be an http(s) URL with a host.")
     return {k: (v.lower() if k == "criticality" else v) for k, v in found.items() if v}
 
 

@@ -85,6 +85,18 @@ def test_facets_that_set_run_fields_are_checked():
     assert rejected_field(run_event("START", job_facets=bad_ct)) == "job.facets.controlTower.criticality"
 
 
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "data:text/html,x", "/runbooks/x"]
+)
+def test_a_runbook_url_that_is_not_http_is_refused_naming_the_field(url):
+    facets = {"controlTower": {"runbookUrl": url}}
+    assert rejected_field(run_event("START", job_facets=facets)) == "job.facets.controlTower.runbookUrl"
+    fine = {"controlTower": {"runbookUrl": "https://runbooks.example/x"}}
+    assert (
+        parse_event(run_event("START", job_facets=fine)).pipeline.runbook_url == "https://runbooks.example/x"
+    )
+
+
 def test_descriptive_facets_that_are_malformed_are_ignored():
     facets = {"ownership": {"owners": "nobody"}, "tags": [1, 2], "jobType": "SPARK"}
     event = parse_event(run_event("START", job_facets=facets))
