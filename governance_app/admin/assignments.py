@@ -2,6 +2,8 @@
 Saving assigns through governance_app.actions (one audit row per change); ticking "propose
 exception" proposes one; a *different* admin approves or rejects it with the list actions."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
@@ -101,7 +103,10 @@ class AssignmentAdmin(RoleAdmin):
     @admin.display(description="history")
     def history(self, obj) -> str:
         url = reverse(f"admin:governance_{self.audit_model_name}_changelist")
-        return format_html('<a href="{}?scope={}&target_id={}">history</a>', url, obj.scope, obj.target_id)
+        query = urlencode(
+            {"scope": obj.scope, "target_id": obj.target_id}
+        )  # an id with & or # stays one value
+        return format_html('<a href="{}?{}">history</a>', url, query)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

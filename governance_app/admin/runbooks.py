@@ -1,5 +1,7 @@
 """Runbook governance in the admin (operators may change it); saves go through actions."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
@@ -26,7 +28,7 @@ class RunbookGovernanceAdmin(RoleAdmin):
     @admin.display(description="history")
     def history(self, obj) -> str:
         url = reverse("admin:governance_runbookauditevent_changelist")
-        return format_html('<a href="{}?target_id={}">history</a>', url, obj.pipeline_id)
+        return format_html('<a href="{}?{}">history</a>', url, urlencode({"target_id": obj.pipeline_id}))
 
     def save_model(self, request, obj, form, change):
         row = actions.upsert_runbook_governance(

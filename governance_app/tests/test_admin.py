@@ -189,3 +189,19 @@ def test_every_governance_admin_page_renders_with_data(gina, gus):
     dq.refresh_from_db()
     assert (dq.exception_status, dq.exception_reviewer) == ("approved", "gus")
     assert gus.get(reverse("admin:governance_dqstandard_change", args=[dq.pk])).status_code == 200
+
+
+def test_a_target_id_with_query_characters_keeps_its_history_link_to_itself(gina):
+    import re
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+
+    target = "ore&scope=domain&target_id=finance#x"
+    gina.post(
+        reverse("admin:governance_policyassignment_add"),
+        {"scope": "team", "target_id": target, "profile": "strict"},
+    )
+    page = gina.get(changelist("policyassignment")).content.decode()
+    href = unescape(re.search(r'href="([^"]*policyauditevent[^"]*)">history<', page).group(1))
+    assert parse_qs(urlsplit(href).query) == {"scope": ["team"], "target_id": [target]}
+    assert gina.get(href).status_code == 200
