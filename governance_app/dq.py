@@ -4,15 +4,17 @@ Baseline (applies where no standard sets a value): runbook_required = true,
 max_breach_ratio = 0.10, max_failures_7d = 3. Standards assigned to a pipeline, a team or a
 domain override it value by value, the most specific first (pipeline > team > domain > baseline).
 
-Checks: `runbook_required` passes when the pipeline has a well-formed runbook URL or its runbook
-governance is `waived`; `max_failures_7d` compares failed runs in the last 7 days;
+Checks: `runbook_required` passes when the pipeline has a well-formed runbook URL; runbook
+governance `waived` (which an operator may set) is shown but changes no verdict: only a DQ
+exception, proposed and approved by two governance admins, waives a failing standard;
+`max_failures_7d` compares failed runs in the last 7 days;
 `max_breach_ratio` compares the share of completed runs that breached (see telemetry).
 A failing check under an approved, unexpired DQ exception (the most specific one that applies)
 reads `waived`; an expired one no longer waives anything."""
 
 from datetime import datetime
 
-from .choices import ExceptionStatus, RunbookState, RunbookStatus
+from .choices import ExceptionStatus, RunbookStatus
 from .models import DQStandard, PolicyAssignment
 from .policies import breach_ratio_for, recommended_profile
 from .resolution import ActiveAssignments
@@ -33,7 +35,7 @@ def resolve_standards(chain: list[DQStandard]) -> tuple[dict, dict]:
 
 
 def _checks(
-    values: dict, pipeline: dict, evidence: dict | None, runbook_waived: bool, breach_ratio
+    values: dict, pipeline: dict, evidence: dict | None, runbook_state: str, breach_ratio
 ) -> list[dict]:
     status = runbook_status(pipeline.get("runbook_url"))
     failures = (evidence or {}).get("failures", 0)
@@ -42,9 +44,8 @@ def _checks(
             "standard": "runbook_required",
             "threshold": values["runbook_required"],
             "actual": str(status),
-            "passed": (not values["runbook_required"])
-            or status == RunbookStatus.CONFIGURED
-            or runbook_waived,
+            "runbook_governance_state": runbook_state,
+            "passed": (not values["runbook_required"]) or status == RunbookStatus.CONFIGURED,
         },
         {
             "standard": "max_failures_7d",
@@ -66,7 +67,7 @@ def _suggestion(check: dict, pipeline_id: str) -> str:
     if check["standard"] == "runbook_required":
         return (
             f"Add a runbook URL for {pipeline_id} (PIPELINES.runbook_url is {check['actual']}) "
-            "or record a waiver in runbook governance."
+            "or propose a DQ exception for a second governance admin to approve."
         )
     if check["standard"] == "max_failures_7d":
         return (
@@ -105,9 +106,7 @@ def evaluate(pipeline: dict, evidence: dict | None, ctx: DQContext) -> dict:
     policy = ctx.policies.resolve(pipeline)
     breach_ratio = breach_ratio_for(evidence)
     governance = ctx.runbooks.get(pid)
-    checks = _checks(
-        values, pipeline, evidence, bool(governance and governance.state == RunbookState.WAIVED), breach_ratio
-    )
+    checks = _checks(values, pipeline, evidence, governance.state if governance else "none", breach_ratio)
     exception = next((r for r in chain if r.is_exception), None)
     live = exception.live_exception_status(ctx.now) if exception else ExceptionStatus.NONE
     for check in checks:

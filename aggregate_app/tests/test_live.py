@@ -316,3 +316,19 @@ def test_a_formula_in_producer_text_reaches_no_spreadsheet_as_a_formula(control,
         row = next(r for r in csv.DictReader(io.StringIO(text)) if formula in r["team"])
         assert row["team"] == "'" + formula  # shown as text, not run
         assert row["pipelines"] == "1" and float(row["score"]) >= 0  # numbers stay numbers
+
+
+def test_an_operator_alone_cannot_waive_a_data_quality_standard(control, client_for, operator):
+    ops = client_for(operator)
+    failing = ok(ops.get("/api/aggregate/dq/effective?source=aws&status=fail&limit=500"))["by_source"]["aws"][
+        "items"
+    ]
+    target = next(i for i in failing if i["failing_standards"] == ["runbook_required"])
+    waiver = {"pipeline_id": target["pipeline_id"], "state": "waived", "reason": "no time for a runbook"}
+    assert (
+        ops.post("/api/aggregate/runbooks/governance/upsert?source=aws", waiver, format="json").status_code
+        == 200
+    )
+    after = ok(ops.get("/api/aggregate/dq/effective?source=aws&limit=500"))["by_source"]["aws"]["items"]
+    (row,) = [i for i in after if i["pipeline_id"] == target["pipeline_id"]]
+    assert row["status"] == "fail" and row["checks"][0]["runbook_governance_state"] == "waived"

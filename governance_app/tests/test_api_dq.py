@@ -126,7 +126,7 @@ def test_effective_dq_with_live_evidence_and_precedence(telemetry, viewer, clien
     assert summary["failing_by_profile"] == {"relaxed": 1}
 
 
-def test_runbook_required_by_baseline_and_waived_by_governance(telemetry, viewer, client_for):
+def test_runbook_required_by_baseline_and_not_waived_by_an_operator(telemetry, viewer, client_for):
     telemetry.pipeline("p_missing", runbook_url=None)
     telemetry.pipeline("p_invalid", runbook_url="ftp//nope")
     telemetry.pipeline("p_waived", runbook_url=None)
@@ -135,7 +135,11 @@ def test_runbook_required_by_baseline_and_waived_by_governance(telemetry, viewer
         items = by_id(client_for(viewer).get("/api/dq/effective"))
     assert items["p_missing"]["failing_standards"] == ["runbook_required"]
     assert items["p_invalid"]["checks"][0]["actual"] == "invalid_format"
-    assert items["p_waived"]["status"] == "pass"
+    # An operator may mark runbook governance `waived`; it changes no verdict (four eyes waive).
+    assert items["p_waived"]["status"] == "fail" and items["p_waived"]["failing_standards"] == [
+        "runbook_required"
+    ]
+    assert items["p_waived"]["checks"][0]["runbook_governance_state"] == "waived"
 
 
 def test_approved_dq_exception_waives_until_it_expires(
