@@ -179,7 +179,9 @@ def test_a_write_to_both_reaches_each_live_source(control, client_for, governanc
     history = ok(admin.get(f"/api/aggregate/policies/history?source=both&target_id={target}"))
     rows = [r for r in history["items"] if r["target_id"] == target]
     assert sorted(r["source"] for r in rows) == ["aws", "azure"]
-    assert {r["request_id"] for r in rows} == {response["X-Request-ID"]}  # one request id across tiers
+    # each source files the rows under its own minted id, and keeps the control tier's to correlate
+    assert {r["client_request_id"] for r in rows} == {response["X-Request-ID"]}
+    assert len({r["request_id"] for r in rows} | {response["X-Request-ID"]}) == 3
 
 
 def test_the_source_audit_names_the_person_not_the_service_account(control, client_for, governance_admin):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
-from controltower.middleware import current_request_id
+from controltower.middleware import client_request_id, current_request_id
 
 from ..choices import Scope
 from ..errors import InvalidInput
@@ -80,6 +80,7 @@ def record(
         old_value=old,
         new_value=new,
         request_id=current_request_id.get(),
+        client_request_id=client_request_id.get(),
     )
 
 

@@ -188,4 +188,5 @@ class AuditEventSerializer(serializers.Serializer):
     reason = serializers.CharField()
     old_value = serializers.JSONField(allow_null=True)
     new_value = serializers.JSONField(allow_null=True)
-    request_id = serializers.CharField()
+    request_id = serializers.CharField(help_text="minted by the source that wrote the row")
+    client_request_id = serializers.CharField(help_text="the caller's X-Request-ID (e.g. the control tier's)")

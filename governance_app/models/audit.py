@@ -34,7 +34,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     old_value = models.JSONField(null=True, blank=True)
     new_value = models.JSONField(null=True, blank=True)
-    request_id = models.CharField(max_length=128, blank=True)
+    request_id = models.CharField(max_length=128, blank=True, help_text="minted by the server that wrote it")
+    client_request_id = models.CharField(
+        max_length=128, blank=True, default="", help_text="the caller's X-Request-ID, for correlation only"
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -67,6 +70,7 @@ class AuditEvent(models.Model):
             "old_value": self.old_value,
             "new_value": self.new_value,
             "request_id": self.request_id,
+            "client_request_id": self.client_request_id,
         }
 
 

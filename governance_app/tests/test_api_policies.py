@@ -74,7 +74,9 @@ def test_exception_review_per_persona(persona, as_persona, traveller):
     )
 
 
-def test_assign_response_and_audit_carry_the_request_id(governance_admin, client_for):
+def test_the_audit_row_carries_the_minted_request_id_and_keeps_the_callers_apart(
+    governance_admin, client_for
+):
     response = client_for(governance_admin).post(
         "/api/policies/assign", ASSIGN, format="json", HTTP_X_REQUEST_ID="req-assign-1"
     )
@@ -86,7 +88,9 @@ def test_assign_response_and_audit_carry_the_request_id(governance_admin, client
         True,
     )
     event = PolicyAuditEvent.objects.get()
-    assert (event.request_id, event.changed_by, event.reason) == ("req-assign-1", "gina", "tier 1")
+    assert (event.request_id, event.changed_by, event.reason) == (response["X-Request-ID"], "gina", "tier 1")
+    assert event.request_id != "req-assign-1" and event.client_request_id == "req-assign-1"  # not forgeable
+    assert response["X-Client-Request-ID"] == "req-assign-1"
 
 
 def test_four_eyes_through_the_api(governance_admin, governance_admin_2, client_for, traveller):
@@ -228,6 +232,7 @@ HISTORY_COLUMNS = [
     "changed_by",
     "reason",
     "request_id",
+    "client_request_id",
     "old_value",
     "new_value",
 ]

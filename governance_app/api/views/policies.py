@@ -25,6 +25,7 @@ HISTORY_COLUMNS = [
     "changed_by",
     "reason",
     "request_id",
+    "client_request_id",
     "old_value",
     "new_value",
 ]
