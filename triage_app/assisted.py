@@ -120,7 +120,8 @@ def _merge(
     out["confidence_reason"] += f" Assisted answer by {name} keeps {len(parsed.kept)} cited statement(s)."
     if parsed.dropped:
         out["warnings"].append(
-            f"{len(parsed.dropped)} statement(s) from the model cited no known fact and were dropped."
+            f"{len(parsed.dropped)} statement(s) from the model were dropped: no known fact cited, or "
+            "naming what the cited facts do not hold."
         )
     replaced = {s.field for s in parsed.kept}
     kept_rules = [st for st in answer["evidence"]["statements"] if st["field"] not in replaced]
@@ -138,6 +139,12 @@ def _merge(
         "dropped_statements": parsed.dropped,
     }
     return out
+
+
+def _subject(ctx: Context) -> str:
+    """The run and pipeline being triaged: a statement may always name them."""
+    pipeline, run = ctx.pipeline or {}, ctx.run or {}
+    return " ".join(str(v) for v in (ctx.pipeline_id, pipeline.get("pipeline_name"), run.get("run_id")) if v)
 
 
 def enrich(answer: dict, ctx: Context, provider: Provider | None = None) -> dict:
@@ -162,7 +169,7 @@ def enrich(answer: dict, ctx: Context, provider: Provider | None = None) -> dict
     parsed = None
     if completion is not None:
         try:
-            parsed = prompt.parse(completion.text, ctx.facts.known_ids())
+            parsed = prompt.parse(completion.text, ctx.facts.texts(), _subject(ctx))
         except ProviderError as exc:
             error = exc
         if parsed is not None and not parsed.kept:

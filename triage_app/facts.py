@@ -44,6 +44,10 @@ class Facts:
     def known_ids(self) -> set[str]:
         return {f.id for f in self.items}
 
+    def texts(self) -> dict[str, str]:
+        """Each fact id -> its field and value as text (what a statement citing it may name)."""
+        return {f.id: f"{f.field} {f.value}" for f in self.items}
+
     def used(self) -> list[dict]:
         return [f.as_dict() for f in self.items]
 

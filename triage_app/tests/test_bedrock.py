@@ -89,7 +89,8 @@ def test_bedrock_success_path(bedrock, estate):
     request = json.loads(sent[0]["body"])
     assert request["anthropic_version"] == ANTHROPIC_VERSION
     assert request["messages"][0]["role"] == "user"
-    assert json.loads(request["messages"][0]["content"][0]["text"])["facts"] == deterministic["facts_used"]
+    sent = json.loads(request["messages"][0]["content"][0]["text"])["untrusted"]
+    assert sent["facts"] == deterministic["facts_used"]
     assert "fact_ids" in request["system"]
     attempt = AssistedAttempt.objects.get()
     assert (attempt.provider, attempt.status, attempt.model, attempt.input_tokens, attempt.output_tokens) == (
