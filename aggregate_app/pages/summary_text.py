@@ -8,8 +8,10 @@ from urllib.parse import quote
 
 from pipelines_app.links import web_url
 
-# Inline Markdown and HTML; `-`, `+`, `.` matter only at a line's start, where no value ever is.
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|<>~])")
+# What makes inline Markdown or HTML: emphasis, code, links and images (with `[` and `]` escaped no
+# `(…)` can become a link target), raw HTML, strikethrough, table cells. `#`, `-`, `+` and `1.`
+# matter only at a line's start, where no value ever is.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|<>~])")
 
 
 def _plain(text: object) -> str:

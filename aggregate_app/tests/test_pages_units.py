@@ -1,5 +1,7 @@
 """The ops pages' plain parts: URL state, the chart's geometry, the action panel's texts, banners."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 
@@ -178,6 +180,6 @@ def test_producer_text_cannot_add_markdown_to_the_ticket():
     answer = {**ANSWER, "likely_cause": "see [here](http://evil.example)\n\n- injected item"}
     markdown = action.panel(answer, origin="explain_run", source="aws", incident=hostile)["markdown"]
     severity = next(line for line in markdown.splitlines() if line.startswith("**Severity:**"))
-    assert r"\# Owned \[click me\]\(http://evil.example\) !\[x\]" in severity  # one line, inert
+    assert r"# Owned \[click me\](http://evil.example) !\[x\]" in severity  # one line, inert
     assert not any(line.startswith(("#", "- injected")) for line in markdown.splitlines()[1:])
-    assert "](http://evil" not in markdown
+    assert not re.search(r"(?<!\\)\]\(http://evil", markdown)  # no unescaped link or image

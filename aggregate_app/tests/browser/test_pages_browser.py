@@ -120,7 +120,7 @@ def test_copy_as_markdown_puts_the_action_summary_on_the_clipboard(open_page, es
     page.get_by_role("button", name="Copy as Markdown").click()
     expect(page.locator("#incident-status")).to_have_text("Action summary copied as Markdown.")
     copied = page.evaluate("navigator.clipboard.readText()")
-    lines = copied.splitlines()
+    lines = [re.sub(r"\\(.)", r"\1", line) for line in copied.splitlines()]  # as Markdown renders it
     assert lines[0].startswith(f"### Incident {incident} — ")
     likely = page.get_by_test_id("likely-cause").text_content().strip()
     assert f"**Likely cause:** {likely}" in lines
