@@ -7,6 +7,7 @@ from django.db.backends.signals import connection_created
 
 from controltower.tests.personas import *  # noqa: F401,F403
 from controltower.tests.services import require_postgres_for_pass
+from controltower.tests.tiers import control_tier, each_tier  # noqa: F401
 from governance_app.audit_triggers import allow_truncate_in_tests
 from pipelines_app.tests.fixtures import fakesnow_server, telemetry, warehouse  # noqa: F401
 

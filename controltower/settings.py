@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from controltower.tier import URLCONFS, tier_of
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -60,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "controltower.urls"
 WSGI_APPLICATION = "controltower.wsgi.application"
 
 TEMPLATES = [
@@ -139,13 +140,16 @@ CT_SOURCE_NAME = env.str("CT_SOURCE_NAME", default="local")  # this deployment's
 CT_SOURCES = env.str("CT_SOURCES", default="")
 AWS_BASE = env.str("AWS_BASE", default="")
 AZURE_BASE = env.str("AZURE_BASE", default="")
+# The tier follows from the above (controltower/tier.py) and picks the routes this process mounts.
+CT_TIER = tier_of(CT_SOURCES, AWS_BASE, AZURE_BASE)  # derived: not an environment variable
+ROOT_URLCONF = URLCONFS[CT_TIER]
 CT_SOURCE_TIMEOUT_S = env.float("CT_SOURCE_TIMEOUT_S", default=10.0)
 CT_SOURCE_RETRIES = env.int("CT_SOURCE_RETRIES", default=2)  # extra attempts, idempotent GETs only
 CT_SOURCE_BREAKER_THRESHOLD = env.int("CT_SOURCE_BREAKER_THRESHOLD", default=3)  # consecutive failures
 CT_SOURCE_BREAKER_COOLDOWN_S = env.float("CT_SOURCE_BREAKER_COOLDOWN_S", default=30.0)  # then one trial call
 # Each tier has its own cookies, so tiers on one host (ports differ, cookies don't) keep their own
-# sign-in: ct_control_* on a control tier (role as in controltower/views.py), else ct_<CT_SOURCE_NAME>_*.
-_COOKIE_TIER = "control" if (CT_SOURCES or AWS_BASE or AZURE_BASE) else CT_SOURCE_NAME
+# sign-in: ct_control_* on a control tier, else ct_<CT_SOURCE_NAME>_*.
+_COOKIE_TIER = "control" if CT_TIER == "control" else CT_SOURCE_NAME
 SESSION_COOKIE_NAME = env.str("SESSION_COOKIE_NAME", default="") or f"ct_{_COOKIE_TIER}_sessionid"
 CSRF_COOKIE_NAME = env.str("CSRF_COOKIE_NAME", default="") or f"ct_{_COOKIE_TIER}_csrftoken"
 # Diagnostics: recent CI workflow outcomes (degraded, not failing, when unset).

@@ -1,8 +1,10 @@
-"""Public identity endpoints: /health and /version."""
+"""Public identity endpoints: /health, /version and the source API's root page."""
 
 import django
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -13,7 +15,14 @@ from .health import health_report
 
 
 def tier() -> str:
-    return "control" if (settings.CT_SOURCES or settings.AWS_BASE or settings.AZURE_BASE) else "source"
+    """This deployment's tier, as controltower/tier.py decided it (and with it the routes mounted)."""
+    return settings.CT_TIER
+
+
+@require_safe
+def source_home(request):
+    """`/` on a source: what this deployment is, and links to what it serves (public, as /health)."""
+    return render(request, "source/home.html", {"source_name": settings.CT_SOURCE_NAME})
 
 
 class HealthView(APIView):

@@ -8,8 +8,8 @@ from .stubs import TOKENS, StubSource
 
 
 @pytest.fixture
-def stub_sources(settings, monkeypatch):
-    """start(*names) -> {name: StubSource}, configured as the control tier's sources (with a
+def stub_sources(settings, monkeypatch, control_tier):
+    """start(*names) -> {name: StubSource}, configured as this control tier's sources (with a
     service token each), fast timeouts, fresh breakers."""
     started: list[StubSource] = []
     settings.CT_SOURCE_TIMEOUT_S = 1.0

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aggregate_app.models import SmokeRun
+from controltower.tests.tiers import serve_as
+from controltower.tier import CONTROL
 from governance_app.models import PolicyAssignment
 from triage_app.models import TriageRule
 
@@ -34,6 +36,7 @@ def superuser_client() -> Client:
 @pytest.fixture(params=["ct_sources", "shorthand"])
 def control_tier(request, settings):
     """A control tier, configured either way the sources registry accepts."""
+    serve_as(settings, CONTROL)
     if request.param == "ct_sources":
         settings.CT_SOURCES = SOURCES
     else:

@@ -276,6 +276,16 @@ def test_failure_probe_classifies_what_went_wrong(estate, tmp_path):
     assert "4 problem(s) found." in report
 
 
+def test_failure_probe_names_a_url_that_points_at_the_other_tier(estate, tmp_path):
+    """Each tier mounts only its own routes: a control tier given as API_URL has no /api/summary."""
+    done = script("ci_failure_probe.sh", API_URL=estate.control.url, UI_URL=estate.control.url,
+                  SMOKE_TOKEN=estate.token, SMOKE_ARTIFACT_DIR=str(tmp_path))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    report = (tmp_path / "failure_probe.md").read_text()
+    assert f"- WRONG_TIER API: /api/summary answered 404 (is {estate.control.url} the API tier?" in report
+    assert "WRONG_TIER UI" not in report and "1 problem(s) found." in report
+
+
 def test_webhook_alert_posts_json_and_never_prints_the_url(tmp_path):
     with Receiver() as hook:
         done = script("notify_webhook.sh", SMOKE_ALERT_WEBHOOK=hook.url)

@@ -24,7 +24,7 @@ def live():
 
 
 @pytest.fixture
-def control(live, settings, monkeypatch):
+def control(live, settings, monkeypatch, control_tier):
     """This test process as the control tier over the two live sources."""
     from aggregate_app import breaker
 
@@ -38,7 +38,8 @@ def control(live, settings, monkeypatch):
 
 
 @pytest.fixture
-def api(client_for, viewer):
+def api(client_for, viewer, control_tier):
+    """A viewer's client of this test process, serving as the control tier."""
     return client_for(viewer)
 
 

@@ -133,5 +133,5 @@ def test_every_mounted_source_route_has_a_mirror_with_its_role(method, path, rol
         ("/api/aggregate/explain/run/run-1", "AggregateExplainRunByRunIdView"),
     ],
 )
-def test_control_tier_only_routes_are_mounted(url, view):
+def test_control_tier_only_routes_are_mounted(control_tier, url, view):
     assert resolve(url).func.view_class.__name__ == view

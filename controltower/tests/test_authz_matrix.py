@@ -1,10 +1,11 @@
-"""The authorization matrix: every route and method the URL resolver knows x every persona
-(anonymous, a user with no role, viewer, operator, governance_admin, a revoked token, an inactive
-user), under both CT_PUBLIC_READ settings.
+"""The authorization matrix: every route and method each tier mounts (the source API's URLconf and
+the control tier's) x every persona (anonymous, a user with no role, viewer, operator,
+governance_admin, a revoked token, an inactive user), under both CT_PUBLIC_READ settings.
 
 Expectations are derived from the route's kind, never from a list someone must remember to extend:
-- public (/health, /version, the schema and docs, login/logout): everyone; a bad credential sent to
-  a public API route that authenticates is still refused (401), never silently ignored;
+- public (/health, /version, the schema and docs, login/logout, a source's root page): everyone; a
+  bad credential sent to a public API route that authenticates is still refused (401), never
+  silently ignored;
 - API reads: a login (any role), or anyone when CT_PUBLIC_READ; bad credentials are always 401;
 - API writes: the view's `write_role` (asserted against the explicit WRITE_ROLES table below);
 - methods a view does not declare: refused (401/403/405), never served;
@@ -24,12 +25,15 @@ from rest_framework.test import APIClient
 from aggregate_app import breaker
 from aggregate_app.tests.stubs import StubSource
 from controltower.roles import GOVERNANCE_ADMIN, OPERATOR, VIEWER
+from controltower.tier import CONTROL
+from controltower.views import source_home
 
 from .routes import Route, all_routes
 
 pytestmark = [pytest.mark.django_db]
 
-# The write routes and the role each needs: the published contract, asserted against the views.
+# The write routes and the role each needs: the published contract, asserted against the views
+# (a source mounts the first group, the control tier the /api/aggregate/ group).
 WRITE_ROLES = {
     "api/v1/lineage": OPERATOR,
     "api/v1/lineage/batch": OPERATOR,
@@ -80,6 +84,8 @@ ALLOW, LOGIN_PAGE, REFUSED, PUBLIC = "allow", "login page", "refused", "public"
 
 
 def kind(route: Route) -> str:
+    if route.callback is source_home:
+        return "source-home"
     if route.namespace == "admin":
         return "admin-public" if route.pattern.removeprefix("admin/") in ADMIN_PUBLIC else "admin"
     if route.is_api:
@@ -101,6 +107,8 @@ def methods(route: Route) -> tuple[str, ...]:
         return PAGE_METHODS[route.pattern]
     if k == "public-page":
         return PUBLIC_PAGES[route.pattern]
+    if k == "source-home":
+        return ("GET",)
     return route.methods
 
 
@@ -117,7 +125,7 @@ def expected(route: Route, method: str, persona: str, public_read: bool):
     if k == "public-api":
         authenticates = bool(route.view.authentication_classes)
         return 401 if persona in BAD_CREDENTIALS and authenticates else ALLOW
-    if k in ("public-page", "admin-public"):
+    if k in ("public-page", "admin-public", "source-home"):
         return PUBLIC  # may redirect to a login page (logout does), never refuses
     if k == "admin":
         return LOGIN_PAGE  # no persona here is staff
@@ -196,7 +204,7 @@ def clients(persona: str, users: dict) -> tuple[APIClient, Client]:
 
 @pytest.fixture
 def one_source(settings, monkeypatch):
-    """A control tier with one (stub) source, so aggregate routes and pages get past configuration."""
+    """One (stub) source for the control tier, so aggregate routes and pages get past configuration."""
     stub = StubSource("aws").start()
     settings.CT_SOURCES = f"aws={stub.url}"
     settings.CT_SOURCE_TIMEOUT_S, settings.CT_SOURCE_RETRIES = 1.0, 0
@@ -207,21 +215,26 @@ def one_source(settings, monkeypatch):
     breaker.reset()
 
 
-def test_every_route_has_a_kind():
+def test_every_route_has_a_kind(each_tier):
     unknown = [r.pattern for r in all_routes() if kind(r) == "unknown"]
     assert unknown == [], f"classify these routes in test_authz_matrix.py: {unknown}"
 
 
-def test_write_roles_match_the_published_table():
+def tier_writes(tier: str) -> dict:
+    """The rows of WRITE_ROLES that `tier` mounts."""
+    return {p: r for p, r in WRITE_ROLES.items() if p.startswith("api/aggregate/") == (tier == CONTROL)}
+
+
+def test_write_roles_match_the_published_table(each_tier):
     derived = {
         r.pattern: write_role(r)
         for r in all_routes()
         if kind(r) == "api" and any(m in r.methods for m in ("POST", "PUT", "PATCH", "DELETE"))
     }
-    assert derived == WRITE_ROLES
+    assert derived == tier_writes(each_tier)
 
 
-def test_public_api_views_allow_anyone():
+def test_public_api_views_allow_anyone(each_tier):
     for route in all_routes():
         if kind(route) == "public-api":
             public = getattr(route.view, "public", False) or AllowAny in route.view.permission_classes
@@ -229,7 +242,7 @@ def test_public_api_views_allow_anyone():
 
 
 @pytest.mark.parametrize("public_read", [False, True], ids=["private-reads", "public-reads"])
-def test_authorization_matrix(public_read, personas, one_source, settings):
+def test_authorization_matrix(public_read, each_tier, personas, one_source, settings):
     settings.CT_PUBLIC_READ = public_read
     settings.CT_WAREHOUSE_BACKEND = "none"  # authorization is decided before any telemetry is read
     mismatches, cells = [], 0
@@ -282,13 +295,13 @@ def _csrf_token(client: Client, path: str) -> str:
     return client.cookies[django_settings.CSRF_COOKIE_NAME].value
 
 
-def test_session_writes_need_a_csrf_token_on_every_write_route(personas, one_source):
+def test_session_writes_need_a_csrf_token_on_every_write_route(each_tier, personas, one_source):
     """A signed-in browser session can write through the API only with the CSRF token (a token
     client needs none: no cookie, no ambient authority)."""
     browser = APIClient(enforce_csrf_checks=True)
     browser.force_login(personas["governance_admin"])
-    token = _csrf_token(browser, "/?view=policy")
-    for pattern in WRITE_ROLES:
+    token = _csrf_token(browser, "/admin/login/")  # a form every tier serves
+    for pattern in tier_writes(each_tier):
         path = "/" + pattern
         refused = browser.post(path, {}, format="json")
         assert refused.status_code == 403 and "CSRF" in refused.json()["error"]["message"], path
@@ -306,7 +319,7 @@ def test_session_writes_need_a_csrf_token_on_every_write_route(personas, one_sou
         ("/admin/logout/", {}),
     ],
 )
-def test_page_forms_refuse_a_post_without_the_csrf_token(personas, one_source, path, form):
+def test_page_forms_refuse_a_post_without_the_csrf_token(control_tier, personas, one_source, path, form):
     browser = Client(enforce_csrf_checks=True)
     if path != "/login/" and not path.startswith("/admin/login"):
         browser.force_login(personas["governance_admin"])

@@ -1,6 +1,7 @@
-"""Schemathesis against the committed schema (schema.yml) of a live source API and of a live
-control tier pointed at it, with every default check (no server error, status codes, content
-types and response bodies conform to the schema, ...), as a governance admin.
+"""Schemathesis against a live source API and a live control tier pointed at it, each against
+its own published schema (schema.yml, schema-control.yml: every operation the tier serves), with
+every default check (no server error, status codes, content types and response bodies conform to
+the schema, ...), as a governance admin.
 
 The bounded run here takes CT_FUZZ_EXAMPLES examples per operation (default 12); `make fuzz` is
 the full run (100). Hand-written hostile cases (NUL bytes, very long strings, wrong content types,
@@ -16,7 +17,10 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES as REJECTIONS
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from controltower.tier import CONTROL, SOURCE
+
 from .fuzz_estate import CONTROL_URL, SOURCE_URL, fuzz_estate
+from .tiers import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("CT_FUZZ_EXAMPLES", "12"))
@@ -31,7 +35,7 @@ CROSS_FIELD_RULES = (
 )
 
 
-def _schema(base_url: str):
+def _schema(tier: str, base_url: str):
     config = SchemathesisConfig.from_dict(
         {
             "base-url": base_url,
@@ -45,7 +49,7 @@ def _schema(base_url: str):
             "checks": {"negative_data_rejection": {"expected-statuses": [*REJECTIONS, "414"]}},
         }
     )
-    return schemathesis.openapi.from_path(ROOT / "schema.yml", config=config)
+    return schemathesis.openapi.from_path(ROOT / SCHEMA_FILES[tier], config=config)
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +58,8 @@ def auth() -> dict:
     return {"Authorization": f"Token {fuzz_estate().token}"}
 
 
-source = _schema(SOURCE_URL).exclude(path_regex=r"^/api/aggregate/")
-control = _schema(CONTROL_URL).include(path_regex=r"^/(api/aggregate/|health|version)")
+source = _schema(SOURCE, SOURCE_URL)
+control = _schema(CONTROL, CONTROL_URL)
 
 
 def validate(case, auth: dict) -> None:

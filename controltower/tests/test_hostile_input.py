@@ -144,7 +144,7 @@ def test_a_bad_export_format_is_400_not_a_500(admin, query):
 
 
 @pytest.fixture
-def one_stub(settings, monkeypatch):
+def one_stub(settings, monkeypatch, control_tier):
     stub = StubSource("aws").start()
     settings.CT_SOURCES, settings.CT_SOURCE_RETRIES = f"aws={stub.url}", 0
     monkeypatch.setenv("CT_SOURCE_AWS_TOKEN", "aws-service-token")

@@ -78,5 +78,5 @@ def test_health_and_pages_show_the_same_build(anon_client, settings, duckdb_file
         "git_sha": "def5678",
         "release_tag": "v2.0.0",
     }
-    page = anon_client.get("/login/").content.decode()
+    page = anon_client.get("/").content.decode()  # the source's root page
     assert 'data-build-id="build-7" data-git-sha="def5678" data-release-tag="v2.0.0"' in page

@@ -1,6 +1,6 @@
 """Secrets never leave the process: with recognizable values set for every secret setting
 (source service tokens, the Snowflake password and private key, LLM keys, webhook URLs,
-GITHUB_TOKEN, SMOKE_TOKEN, SECRET_KEY), every GET route the resolver knows (API, pages, admin),
+GITHUB_TOKEN, SMOKE_TOKEN, SECRET_KEY), every GET route either tier mounts (API, pages, admin),
 the diagnostics download, an assisted triage query, a failed alert and the error answers of a
 broken warehouse are searched, together with every log record, for any of them."""
 
@@ -16,6 +16,8 @@ from aggregate_app import breaker
 from aggregate_app.jobs import notify
 from aggregate_app.tests.stubs import StubSource
 from controltower.tests.personas import make_user
+from controltower.tests.tiers import serve_as
+from controltower.tier import CONTROL, SOURCE
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
 from .routes import all_routes
@@ -97,20 +99,25 @@ def test_no_secret_in_any_answer_or_log(secret_settings, settings, caplog):
     api.credentials(HTTP_AUTHORIZATION=f"Token {admin.auth_token.key}")
     browser.force_login(superuser)
     seen, answers = [], 0
-    for route in all_routes():
-        if route.namespace != "admin" and "GET" not in route.methods and route.view is not None:
-            continue
-        client = api if route.is_api else browser
-        exports = "export" in route.path or "diagnostics" in route.path
-        for suffix in ("", "?format=csv", "?download=1") if exports else ("",):
-            response = client.get(route.path + suffix)
-            answers += 1
-            seen += [
-                f"GET {route.path}{suffix} ({response.status_code}): {n}" for n in leaks(_texts(response))
-            ]
+    for tier in (SOURCE, CONTROL):
+        serve_as(settings, tier)
+        for route in all_routes():
+            if route.namespace != "admin" and "GET" not in route.methods and route.view is not None:
+                continue
+            client = api if route.is_api else browser
+            exports = "export" in route.path or "diagnostics" in route.path
+            for suffix in ("", "?format=csv", "?download=1") if exports else ("",):
+                response = client.get(route.path + suffix)
+                answers += 1
+                seen += [
+                    f"{tier}: GET {route.path}{suffix} ({response.status_code}): {n}"
+                    for n in leaks(_texts(response))
+                ]
+    serve_as(settings, SOURCE)
     for mode in ("deterministic", "assisted"):
         response = api.post("/api/triage/query", {"error_message": "boom", "mode": mode}, format="json")
         seen += [f"triage {mode}: {n}" for n in leaks(_texts(response))]
+    serve_as(settings, CONTROL)
     for page in ("diagnostics", "triage", "policy"):
         response = browser.get(f"/?view={page}")
         seen += [f"page {page}: {n}" for n in leaks(_texts(response))]

@@ -1,11 +1,11 @@
-"""A test-only URLconf: the real routes plus a probe view with a sample write."""
+"""A test-only URLconf: the source API's routes plus a probe view with a sample write."""
 
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.urls import urlpatterns as real_urlpatterns
+from controltower.urls.source import urlpatterns as real_urlpatterns
 
 
 class ProbeInput(serializers.Serializer):

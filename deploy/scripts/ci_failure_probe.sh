@@ -23,8 +23,10 @@ note() {
   case "$1" in OK*) ;; *) problems=$((problems + 1)) ;; esac
 }
 
+# A tier mounts only its own routes (a source API /api/*, the UI's control tier /api/aggregate/*),
+# so each is probed on its own summary route, and a 404 there means the URL is the other tier.
 probe_tier() {
-  local tier="$1" url="${2%/}" code body auth=()
+  local tier="$1" url="${2%/}" summary="$3" code body auth=()
   [ -n "${SMOKE_TOKEN:-}" ] && auth=(-H "Authorization: Token ${SMOKE_TOKEN}")
   body="$(mktemp)"
   code="$(curl -sS -o "$body" -w '%{http_code}' --max-time 15 "$url/health" 2>/dev/null)" || code=000
@@ -51,17 +53,18 @@ probe_tier() {
         note "OK $tier: /version build_id '${got:-<empty>}'"
       fi
     fi
-    code="$(curl -sS -o "$body" -w '%{http_code}' --max-time 15 "${auth[@]}" "$url/api/summary" 2>/dev/null)" || code=000
+    code="$(curl -sS -o "$body" -w '%{http_code}' --max-time 15 "${auth[@]}" "$url$summary" 2>/dev/null)" || code=000
     case "$code" in
-      401 | 403) note "AUTH $tier: /api/summary answered $code (check SMOKE_TOKEN and its role)" ;;
-      5??) note "SERVER_ERROR $tier: /api/summary answered $code" ;;
+      401 | 403) note "AUTH $tier: $summary answered $code (check SMOKE_TOKEN and its role)" ;;
+      404) note "WRONG_TIER $tier: $summary answered 404 (is $url the $tier tier? see /health's tier)" ;;
+      5??) note "SERVER_ERROR $tier: $summary answered $code" ;;
     esac
   fi
   rm -f "$body"
 }
 
-[ -n "${API_URL:-}" ] && probe_tier API "$API_URL"
-[ -n "${UI_URL:-}" ] && probe_tier UI "$UI_URL"
+[ -n "${API_URL:-}" ] && probe_tier API "$API_URL" /api/summary
+[ -n "${UI_URL:-}" ] && probe_tier UI "$UI_URL" /api/aggregate/summary
 
 for log_file in "$dir"/*_smoke.log; do
   [ -e "$log_file" ] || continue
