@@ -87,10 +87,12 @@ class SummaryView(APIView):
 
 
 PIPELINE_FILTERS = [*FILTERS, P("status", "latest run status", enum=pipelines.RUN_STATUSES)]
+# What ids_param accepts: at most MAX_IDS comma-separated ids of at most MAX_TEXT characters.
+ONE_ID = f"[^,]{{0,{MAX_TEXT}}}"
 IDS = P(
     "pipeline_ids",
     f"only these pipelines: comma-separated ids (at most {pipelines.MAX_IDS})",
-    {"type": "string", "maxLength": 20000},
+    {"type": "string", "pattern": f"^{ONE_ID}(,{ONE_ID}){{0,{pipelines.MAX_IDS - 1}}}$"},
 )
 
 
