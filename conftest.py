@@ -9,7 +9,7 @@ from controltower.tests.personas import *  # noqa: F401,F403
 from controltower.tests.services import require_postgres_for_pass
 from controltower.tests.tiers import control_tier, each_tier  # noqa: F401
 from governance_app.audit_triggers import allow_truncate_in_tests
-from pipelines_app.tests.fixtures import fakesnow_server, telemetry, warehouse  # noqa: F401
+from pipelines_app.tests.fixtures import duckdb_warehouse, fakesnow_server, telemetry, warehouse  # noqa: F401
 
 
 def pytest_configure(config):

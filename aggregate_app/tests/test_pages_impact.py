@@ -15,7 +15,6 @@ from django.template.loader import render_to_string
 from aggregate_app.pages import action
 from pipelines_app.demo import load_demo
 from pipelines_app.tests.fixtures import NOW
-from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
 from .live_servers import live_estate, manage
 
@@ -25,15 +24,9 @@ PAGE = 100
 
 
 @pytest.fixture
-def warehouse(settings, tmp_path):
-    """DuckDB alone: the demo estate is thousands of rows (the Snowflake emulator inserts ~250/s)."""
-    reset_warehouse()
-    settings.CT_WAREHOUSE_BACKEND = "duckdb"
-    settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
-    wh = get_warehouse()
-    wh.create_schema()
-    yield wh
-    reset_warehouse()
+def warehouse(duckdb_warehouse):
+    """DuckDB alone: the demo estate is thousands of rows."""
+    return duckdb_warehouse
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import time_machine
 
 from governance_app.models import RunbookGovernance
 from pipelines_app.tests.fixtures import NOW
-from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
 from .helpers import SNOWFLAKE_DENIED
 from .llm_server import ChatServer
@@ -31,19 +30,6 @@ def _assisted_defaults(settings):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_MODEL = ""
     settings.CT_SOURCE_NAME = "aws"
-
-
-@pytest.fixture
-def duckdb_warehouse(settings, tmp_path):
-    """DuckDB only, for tests of provider behaviour, which does not depend on the warehouse: a module
-    overrides `warehouse` with it (`estate` then builds on DuckDB alone)."""
-    reset_warehouse()
-    settings.CT_WAREHOUSE_BACKEND = "duckdb"
-    settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
-    wh = get_warehouse()
-    wh.create_schema()
-    yield wh
-    reset_warehouse()
 
 
 @pytest.fixture
