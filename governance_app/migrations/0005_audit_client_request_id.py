@@ -20,17 +20,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dqauditevent',
             name='client_request_id',
-            field=models.CharField(blank=True, default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
+            field=models.CharField(blank=True, db_default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
         ),
         migrations.AddField(
             model_name='policyauditevent',
             name='client_request_id',
-            field=models.CharField(blank=True, default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
+            field=models.CharField(blank=True, db_default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
         ),
         migrations.AddField(
             model_name='runbookauditevent',
             name='client_request_id',
-            field=models.CharField(blank=True, default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
+            field=models.CharField(blank=True, db_default='', help_text="the caller's X-Request-ID, for correlation only", max_length=128),
         ),
         migrations.AlterField(
             model_name='dqauditevent',

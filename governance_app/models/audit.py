@@ -35,8 +35,8 @@ class AuditEvent(models.Model):
     old_value = models.JSONField(null=True, blank=True)
     new_value = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=128, blank=True, help_text="minted by the server that wrote it")
-    client_request_id = models.CharField(
-        max_length=128, blank=True, default="", help_text="the caller's X-Request-ID, for correlation only"
+    client_request_id = models.CharField(  # db_default: rows written outside the ORM get "" too
+        max_length=128, blank=True, db_default="", help_text="the caller's X-Request-ID, for correlation only"
     )
 
     objects = AppendOnlyQuerySet.as_manager()
