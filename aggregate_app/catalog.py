@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from controltower.api.errors import ApiError
+from pipelines_app.pipelines import CRITICALITY_RANK
 
 from . import client, meta, respond, sources
 from .merge.items import merge_items
@@ -27,7 +28,6 @@ from .sources import Source
 KEYS_PATH = "/api/pipeline-keys"
 ROWS_PATH = "/api/pipelines"
 FILTERS = ("team", "domain", "criticality", "status", "search")
-CRITICALITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 SORTS = (
     "pipeline_id", "pipeline_name", "team", "domain", "criticality",
     "runs_7d", "failures_7d", "last_status", "last_end_ts",

@@ -6,27 +6,29 @@ because the sources differ."""
 from typing import Any
 
 from governance_app.scorecards import card, trend
+from governance_app.snapshot import ratio
 
 from .lists import Page, concat, items_of
 from .summary import add_up, summed
 
 
-def ratio(part: Any, whole: Any) -> float | None:
-    return round(part / whole, 4) if isinstance(part, int | float) and whole else None
+def _ratio(part: Any, whole: Any) -> float | None:
+    """The sources' own ratio (governance_app.snapshot) over merged counts; a missing count is 0."""
+    return ratio(part or 0, whole or 0)
 
 
 def coverage(counts: Any) -> Any:
     """A runbook coverage block: `coverage_ratio` = configured / total over the merged counts."""
     if isinstance(counts, dict) and "total" in counts:
-        counts = {**counts, "coverage_ratio": ratio(counts.get("configured"), counts.get("total"))}
+        counts = {**counts, "coverage_ratio": _ratio(counts.get("configured"), counts.get("total"))}
     return counts
 
 
 def _sla(block: Any) -> Any:
     if not isinstance(block, dict) or "runs_7d" not in block:
         return block
-    now = ratio(block.get("breaches_7d"), block.get("runs_7d"))
-    previous = ratio(block.get("previous_breaches_7d"), block.get("previous_runs_7d"))
+    now = _ratio(block.get("breaches_7d"), block.get("runs_7d"))
+    previous = _ratio(block.get("previous_breaches_7d"), block.get("previous_runs_7d"))
     return {
         **block,
         "breach_ratio_7d": now,
