@@ -50,7 +50,7 @@ ORDER BY usage_date, pipeline_id, run_id
 def _prepare(data_dir: Path) -> dict:
     env = base_env(data_dir)
     manage(env, "migrate", "--noinput")
-    token = manage(env, "ct_user", "bench", "--role", "viewer").splitlines()[-1]
+    token = manage(env, "ct_user", "bench", "--role", "viewer", "--rotate-token").splitlines()[-1]
     return {"env": env, "token": token}
 
 

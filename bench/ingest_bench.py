@@ -311,7 +311,7 @@ def main() -> None:
         env.pop("CT_DUCKDB_PATH", None)
         manage(env, "migrate", "--noinput")
         manage(env, "warehouse_init")
-        token = manage(env, "ct_user", "bench", "--role", "operator").splitlines()[-1]
+        token = manage(env, "ct_user", "bench", "--role", "operator", "--rotate-token").splitlines()[-1]
         port = free_port()
         server = start_server(env, port, args.threads)
         seq = Seq()

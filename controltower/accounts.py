@@ -2,9 +2,10 @@
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
+from . import tokens
 from .api.auth import SERVICE_GROUP
+from .models import ApiToken
 from .roles import ROLES
 
 
@@ -16,11 +17,13 @@ def ensure_user(
     password: str | None = None,
     token: str | None = None,
     service: bool = False,
-) -> tuple[User, Token]:
+) -> tuple[User, str | None]:
     """Create or update a user holding exactly `role` (plus the `service` group for a control
-    tier's service account, which may assert X-Acting-User), with the given (or a new) token.
+    tier's service account, which may act for the people it names), with an API token.
 
-    Idempotent: running it again with the same arguments changes nothing."""
+    Returns the user and the key of a token issued now (None when a live token was kept: keys are
+    stored hashed, so an existing one cannot be shown again). With `token`, that key becomes the
+    user's default token. Idempotent: running it again with the same arguments changes nothing."""
     if role not in ROLES:
         raise ValueError(f"Unknown role {role!r}; use one of {', '.join(ROLES)}.")
     user, _ = User.objects.get_or_create(username=username)
@@ -32,10 +35,16 @@ def ensure_user(
     user.save()
     names = [role, SERVICE_GROUP] if service else [role]
     user.groups.set([Group.objects.get_or_create(name=n)[0] for n in names])
-    existing = Token.objects.filter(user=user).first()
-    if token and (existing is None or existing.key != token):
-        Token.objects.filter(user=user).delete()
-        existing = Token.objects.create(user=user, key=token)
-    elif existing is None:
-        existing = Token.objects.create(user=user)
-    return user, existing
+    defaults = ApiToken.objects.filter(user=user, name="default")
+    if token:
+        found = tokens.find(token)
+        if found and found.user_id != user.pk:
+            raise ValueError(f"That key is already another user's token, not {username}'s.")
+        if found:  # the demo's credentials file names this key: it stays (or becomes again) live
+            ApiToken.objects.filter(pk=found.pk).update(revoked_at=None, expires_at=None)
+            return user, None
+        tokens.revoke(defaults)
+        return user, tokens.issue(user, key=token)[1]
+    if defaults.live().exists():
+        return user, None
+    return user, tokens.issue(user)[1]

@@ -6,6 +6,10 @@ VIEWER = "viewer"
 OPERATOR = "operator"
 GOVERNANCE_ADMIN = "governance_admin"
 ROLES = (VIEWER, OPERATOR, GOVERNANCE_ADMIN)
+# A token with scopes may do only what they name (views declare `token_scope`), whatever its
+# user's role; a token without scopes acts with the role.
+LINEAGE_WRITE = "lineage:write"
+SCOPES = {LINEAGE_WRITE: "POST OpenLineage events, nothing else"}
 
 
 def role_rank(user: User | AnonymousUser) -> int:

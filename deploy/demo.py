@@ -104,6 +104,7 @@ def prepare() -> None:
     data = json.loads(CREDENTIALS.read_text())
     data["urls"] = {"control": url("control"), **{s: url(s) for s in SOURCES}}
     CREDENTIALS.write_text(json.dumps(data, indent=2))
+    CREDENTIALS.chmod(0o600)  # passwords and tokens: this user's only
     print(f"demo prepared in {time.monotonic() - started:.0f}s; credentials in {CREDENTIALS}", flush=True)
 
 

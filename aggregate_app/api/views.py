@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
 from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_param, page_params, query_value
-from controltower.roles import OPERATOR, VIEWER
+from controltower.roles import LINEAGE_WRITE, OPERATOR, VIEWER
 from triage_app.api.serializers import TriageQueryRequestSerializer
 
 from .. import catalog, client, diagnostics, drilldown, respond, sources
@@ -191,7 +191,12 @@ def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT):
     return type(
         view_name("AggregateWrite", path_template),
         (WriteView,),
-        {"source_path": path_template, "write_role": role, "post": post},
+        {
+            "source_path": path_template,
+            "write_role": role,
+            "token_scope": LINEAGE_WRITE if path_template.startswith("/api/v1/lineage") else None,
+            "post": post,
+        },
     ).as_view()
 
 

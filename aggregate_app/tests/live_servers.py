@@ -30,6 +30,8 @@ from pathlib import Path
 
 import requests
 
+from controltower.tests.personas import ACCOUNTS
+
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
@@ -84,6 +86,15 @@ def service_account(data_dir: Path, username: str = SERVICE_USER) -> str:
     """A control tier's service account (governance_admin + "service", so it may name the person
     it acts for) in `data_dir`'s governance database; its token."""
     return manage(data_dir, "ct_user", username, "--role", "governance_admin", "--service").splitlines()[-1]
+
+
+def persona_accounts(data_dir: Path) -> None:
+    """The test personas (controltower.tests.personas) as users of `data_dir`'s deployment: a
+    source acts only for people it knows, so the control tier under test may act for them there."""
+    script = (
+        f"from controltower.accounts import ensure_user\nfor u, r in {ACCOUNTS!r}:\n    ensure_user(u, r)"
+    )
+    manage(data_dir, "shell", "-c", script)
 
 
 @dataclass
@@ -257,6 +268,7 @@ def _start_estate() -> Estate:
         template = migrated_template(base)
         token = manage(template, "ct_user", "smoke", "--role", "viewer").splitlines()[-1]
         service_token = service_account(template)
+        persona_accounts(template)
         sources = start_sources(base, template, {"aws": BUILD, "azure": NO_BUILD})
         started += sources.values()
         aws, azure = sources["aws"], sources["azure"]

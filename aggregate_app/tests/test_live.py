@@ -335,3 +335,39 @@ def test_an_operator_alone_cannot_waive_a_data_quality_standard(control, client_
     after = ok(ops.get("/api/aggregate/dq/effective?source=aws&limit=500"))["by_source"]["aws"]["items"]
     (row,) = [i for i in after if i["pipeline_id"] == target["pipeline_id"]]
     assert row["status"] == "fail" and row["checks"][0]["runbook_governance_state"] == "waived"
+
+
+def on_source(source: str, code: str) -> None:
+    """Run `code` in the live source's own deployment (its governance database)."""
+    from .live_servers import live_estate, manage
+
+    manage(getattr(live_estate(), source).data_dir, "shell", "-c", code)
+
+
+GINA = "from django.contrib.auth.models import Group, User; gina = User.objects.get(username='gina'); "
+ACTIVE = GINA + "gina.is_active = True; gina.save(); gina.groups.set([Group.objects.get(name={!r})])"
+
+
+def test_a_person_disabled_or_demoted_at_a_source_cannot_write_there_through_the_control_tier(
+    control, client_for, governance_admin
+):
+    """The source checks the person the control tier acts for against its own users: an account
+    deactivated or demoted there stops writing there, whatever the control tier thinks of them."""
+    admin = client_for(governance_admin)
+    target = f"live-acting-{time.monotonic_ns()}"
+    payload = {"scope": "team", "target_id": target, "profile": "relaxed", "reason": "acting user"}
+    try:
+        on_source("aws", GINA + "gina.is_active = False; gina.save()")
+        refused = admin.post("/api/aggregate/policies/assign?source=aws", payload, format="json")
+        assert refused.status_code == 403, refused.content
+        assert refused.json()["error"]["code"] == "acting_user_refused"
+        on_source("aws", ACTIVE.format("viewer"))
+        demoted = admin.post("/api/aggregate/policies/assign?source=aws", payload, format="json")
+        assert demoted.status_code == 403, demoted.content
+        assert demoted.json()["error"]["code"] == "acting_user_refused"
+        assert "governance_admin" in demoted.json()["error"]["message"]
+        history = ok(admin.get(f"/api/aggregate/policies/history?source=aws&target_id={target}"))
+        assert [r for r in history["items"] if r["target_id"] == target] == []  # nothing was written
+    finally:
+        on_source("aws", ACTIVE.format("governance_admin"))
+    assert admin.post("/api/aggregate/policies/assign?source=aws", payload, format="json").status_code == 200

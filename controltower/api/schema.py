@@ -6,7 +6,8 @@ the schema instead of discovering status codes in production.
 What every route shares, and why:
 - 400: a query parameter or body it refuses, including an unknown `?format=`;
 - 401: no or bad credentials (token lookup and session) — not on the public /health and /version;
-- 403: a write without the route's role (or a session write without its CSRF token);
+- 403: a write without the route's role (or a session write without its CSRF token), a scoped
+  token outside its scope, or a control tier acting for someone with no active account here;
 - 404: an unknown id in the path or in a write's body, or (aggregate) a source answering 404;
 - 409: a write that conflicts with the current state (nothing to review, a four-eyes refusal);
 - 413 / 415: a write body larger than CT_MAX_BODY_BYTES, or not application/json;

@@ -1,12 +1,24 @@
 """Personas shared by every app's tests: viewer, operator, governance_admin (two, for four eyes),
-and anonymous. `client_for(user)` gives a DRF client authenticated with that user's token."""
+and anonymous. Each has an API token whose key is `user.api_key` (keys are stored hashed: this is
+the only copy); `client_for(user)` gives a DRF client authenticated with it."""
 
 import pytest
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from controltower import tokens
+
+# The personas' usernames and roles, so live deployments can hold the same accounts (a source
+# verifies the person a control tier acts for against its own users).
+ACCOUNTS = (
+    ("vera", "viewer"),
+    ("otto", "operator"),
+    ("gina", "governance_admin"),
+    ("gus", "governance_admin"),
+)
+
 __all__ = [
+    "ACCOUNTS",
     "make_user",
     "viewer",
     "operator",
@@ -21,7 +33,7 @@ def make_user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username=username, password=f"{username}-pass-123")
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    Token.objects.create(user=user)
+    user.api_key = tokens.issue(user)[1]
     return user
 
 
@@ -55,7 +67,7 @@ def client_for(db):
     def build(user: User | None, keyword: str = "Token") -> APIClient:
         client = APIClient()
         if user is not None:
-            client.credentials(HTTP_AUTHORIZATION=f"{keyword} {user.auth_token.key}")
+            client.credentials(HTTP_AUTHORIZATION=f"{keyword} {user.api_key}")
         return client
 
     return build

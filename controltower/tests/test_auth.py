@@ -1,7 +1,14 @@
 """Token (Token/Bearer) and session auth; reads need a login unless CT_PUBLIC_READ; writes need a role."""
 
+import hashlib
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
+
+from controltower import tokens
+from controltower.models import ApiToken
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("controltower.tests.urls")]
 
@@ -22,8 +29,28 @@ def test_unknown_token_is_refused(anon_client):
 
 def test_revoked_token_is_refused(client_for, viewer):
     client = client_for(viewer)
-    viewer.auth_token.delete()
-    assert client.get("/api/_probe").status_code == 401
+    tokens.revoke(viewer.api_tokens.all())
+    response = client.get("/api/_probe")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "This token is revoked."
+
+
+def test_an_expired_token_is_refused(client_for, viewer):
+    client = client_for(viewer)
+    assert client.get("/api/_probe").status_code == 200
+    viewer.api_tokens.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.get("/api/_probe")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == "This token is expired."
+
+
+def test_the_database_holds_no_usable_key(viewer):
+    """Only a digest is stored: the key in the database would not authenticate anyone."""
+    token = ApiToken.objects.get(user=viewer)
+    stored = [str(getattr(token, f.attname)) for f in ApiToken._meta.concrete_fields]
+    assert viewer.api_key not in stored
+    assert token.digest == hashlib.sha256(viewer.api_key.encode()).hexdigest()
+    assert tokens.find(token.digest[:40]) is None
 
 
 def test_session_login_reads(viewer):

@@ -1,6 +1,8 @@
 """The authorization matrix: every route and method each tier mounts (the source API's URLconf and
 the control tier's) x every persona (anonymous, a user with no role, viewer, operator,
-governance_admin, a revoked token, an inactive user), under both CT_PUBLIC_READ settings.
+governance_admin, a revoked token, an expired token, an inactive user, a producer's token scoped
+to `lineage:write`, and a service account acting for a viewer or for someone unknown here), under
+both CT_PUBLIC_READ settings.
 
 Expectations are derived from the route's kind, never from a list someone must remember to extend:
 - public (/health, /version, the schema and docs, login/logout, a source's root page): everyone; a
@@ -8,6 +10,9 @@ Expectations are derived from the route's kind, never from a list someone must r
   silently ignored;
 - API reads: a login (any role), or anyone when CT_PUBLIC_READ; bad credentials are always 401;
 - API writes: the view's `write_role` (asserted against the explicit WRITE_ROLES table below);
+- a scoped token: only the routes declaring its scope (LINEAGE_ROUTES, POST), 403 elsewhere;
+- a service account acting for someone: that person's role; for someone without an active
+  account here, 403 on every route that authenticates;
 - methods a view does not declare: refused (401/403/405), never served;
 - ops pages: a session (else the login page) unless CT_PUBLIC_READ; the policy form's POST writes
   only for governance admins;
@@ -18,13 +23,15 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 
 from aggregate_app import breaker
 from aggregate_app.tests.stubs import StubSource
-from controltower.roles import GOVERNANCE_ADMIN, OPERATOR, VIEWER
+from controltower import tokens
+from controltower.api.auth import SERVICE_GROUP
+from controltower.roles import GOVERNANCE_ADMIN, LINEAGE_WRITE, OPERATOR, VIEWER
 from controltower.tier import CONTROL
 from controltower.views import source_home
 
@@ -62,6 +69,7 @@ WRITE_ROLES = {
     "api/aggregate/dq/standards/remove": GOVERNANCE_ADMIN,
     "api/aggregate/dq/exceptions/review": GOVERNANCE_ADMIN,
 }
+LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineage/batch"))}
 PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}
 # Non-DRF routes: the ops pages and their login/logout, with the methods each serves.
 PAGE_METHODS = {"": ("GET", "POST"), "ops/": ("GET", "POST"), "ops/<str:view>/": ("GET",)}
@@ -76,10 +84,16 @@ PERSONAS = (
     "operator",
     "governance_admin",
     "revoked_token",
+    "expired_token",
     "inactive_user",
+    "scoped_producer",
+    "acting_viewer",
+    "acting_unknown",
 )
 ROLE_OF = {"no_role": None, "viewer": VIEWER, "operator": OPERATOR, "governance_admin": GOVERNANCE_ADMIN}
-BAD_CREDENTIALS = ("revoked_token", "inactive_user")
+ACTS_AS = {"acting_viewer": VIEWER}  # a service account's token, X-Acting-User naming a viewer
+BAD_CREDENTIALS = ("revoked_token", "expired_token", "inactive_user")
+TOKEN_ONLY = (*BAD_CREDENTIALS, "scoped_producer", "acting_viewer", "acting_unknown")  # no session
 ALLOW, LOGIN_PAGE, REFUSED, PUBLIC = "allow", "login page", "refused", "public"
 
 
@@ -117,13 +131,17 @@ def write_role(route: Route) -> str:
 
 
 def rank(persona: str) -> int:
-    return {None: 0, VIEWER: 1, OPERATOR: 2, GOVERNANCE_ADMIN: 3}[ROLE_OF[persona]]
+    return {None: 0, VIEWER: 1, OPERATOR: 2, GOVERNANCE_ADMIN: 3}[
+        ROLE_OF.get(persona) or ACTS_AS.get(persona)
+    ]
 
 
 def expected(route: Route, method: str, persona: str, public_read: bool):
     k = kind(route)
     if k == "public-api":
         authenticates = bool(route.view.authentication_classes)
+        if authenticates and persona == "acting_unknown":
+            return 403
         return 401 if persona in BAD_CREDENTIALS and authenticates else ALLOW
     if k in ("public-page", "admin-public", "source-home"):
         return PUBLIC  # may redirect to a login page (logout does), never refuses
@@ -144,6 +162,10 @@ def expected(route: Route, method: str, persona: str, public_read: bool):
         return ALLOW if (method == "GET" and public_read) else 401
     if persona in BAD_CREDENTIALS:
         return 401
+    if persona == "acting_unknown":
+        return 403
+    if persona == "scoped_producer":
+        return ALLOW if (route.pattern in LINEAGE_ROUTES and method == "POST") else 403
     if method == "GET":
         return ALLOW
     needed = {VIEWER: 1, OPERATOR: 2, GOVERNANCE_ADMIN: 3}[write_role(route)]
@@ -170,20 +192,26 @@ def personas(db) -> dict:
     for name, role in ROLE_OF.items():
         users[name] = _user(name, role)
     users["revoked_token"] = _user("revoked", OPERATOR)
-    revoked_key = users["revoked_token"].auth_token.key
-    users["revoked_token"].auth_token.delete()
-    users["revoked_token"].revoked_key = revoked_key
+    tokens.revoke(users["revoked_token"].api_tokens.all())
+    users["expired_token"] = _user("expired", OPERATOR)
+    users["expired_token"].api_tokens.update(expires_at=timezone.now())
     users["inactive_user"] = _user("inactive", GOVERNANCE_ADMIN)
     User.objects.filter(pk=users["inactive_user"].pk).update(is_active=False)
     users["inactive_user"].refresh_from_db()
+    users["scoped_producer"] = producer = _user("producer", GOVERNANCE_ADMIN, token=False)
+    producer.api_key = tokens.issue(producer, name="airflow", scopes=[LINEAGE_WRITE])[1]
+    service = _user("svc-control", GOVERNANCE_ADMIN)
+    service.groups.add(Group.objects.get_or_create(name=SERVICE_GROUP)[0])
+    users["acting_viewer"] = users["acting_unknown"] = service
     return users
 
 
-def _user(username: str, role: str | None) -> User:
+def _user(username: str, role: str | None, token: bool = True) -> User:
     user = User.objects.create(username=username)  # no password: hashing one per persona is slow
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
-    Token.objects.create(user=user)
+    if token:
+        user.api_key = tokens.issue(user)[1]
     return user
 
 
@@ -193,9 +221,12 @@ def clients(persona: str, users: dict) -> tuple[APIClient, Client]:
     if persona == "anonymous":
         return api, browser
     user = users[persona]
-    key = getattr(user, "revoked_key", None) or Token.objects.get(user=user).key
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    if persona not in BAD_CREDENTIALS:
+    acting = {"acting_viewer": "viewer", "acting_unknown": "nobody-here"}.get(persona)
+    api.credentials(
+        HTTP_AUTHORIZATION=f"Token {user.api_key}", **({"HTTP_X_ACTING_USER": acting} if acting else {})
+    )
+    key = user.api_key
+    if persona not in TOKEN_ONLY:
         browser.force_login(user)
     else:
         browser.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"  # pages ignore tokens: still anonymous
@@ -264,7 +295,7 @@ def test_authorization_matrix(public_read, each_tier, personas, one_source, sett
     assert mismatches == [], "\n".join(mismatches)
     assert cells > 1500
     posts = [r for r in one_source.requests if r.method == "POST"]
-    allowed_writers = {"operator", "governance_admin", "viewer"}  # triage queries are viewer writes
+    allowed_writers = {"operator", "governance_admin", "viewer", "producer"}  # triage queries: viewer writes
     assert {r.headers.get("X-Acting-User") for r in posts} <= allowed_writers
 
 
@@ -275,7 +306,7 @@ def _json(method: str, client) -> dict:
 def test_a_role_is_read_fresh_for_every_request(personas, client_for):
     """Taking a role away takes effect on the next request (no role cached across requests)."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {personas['governance_admin'].auth_token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {personas['governance_admin'].api_key}")
     assert client.post("/api/policies/assign", {}, format="json").status_code == 400
     personas["governance_admin"].groups.clear()
     assert client.post("/api/policies/assign", {}, format="json").status_code == 403
@@ -283,7 +314,7 @@ def test_a_role_is_read_fresh_for_every_request(personas, client_for):
 
 def test_a_token_for_another_user_prefix_is_refused(personas):
     """A key sharing a prefix with a real one is still refused: the whole key must match."""
-    key = personas["operator"].auth_token.key
+    key = personas["operator"].api_key
     client = APIClient()
     for forged in (key[:-1] + ("0" if key[-1] != "0" else "1"), key[:20], key + "0", key.upper()):
         client.credentials(HTTP_AUTHORIZATION=f"Token {forged}")

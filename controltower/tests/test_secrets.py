@@ -96,7 +96,7 @@ def test_no_secret_in_any_answer_or_log(secret_settings, settings, caplog):
     admin = make_user("gina", "governance_admin")
     superuser = User.objects.create_superuser("root", password=None)
     api, browser = APIClient(), APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {admin.auth_token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {admin.api_key}")
     browser.force_login(superuser)
     seen, answers = [], 0
     for tier in (SOURCE, CONTROL):

@@ -336,7 +336,9 @@ def test_register_and_review_queue(viewer, client_for):
     assert client.get("/api/policies/review-queue?kind=other").status_code == 400
 
 
-def test_through_a_control_tier_four_eyes_concern_the_acting_people(client_for, traveller):
+def test_through_a_control_tier_four_eyes_concern_the_acting_people(
+    client_for, traveller, governance_admin, governance_admin_2
+):
     from django.contrib.auth.models import Group
 
     from controltower.api.auth import SERVICE_GROUP
@@ -350,6 +352,8 @@ def test_through_a_control_tier_four_eyes_concern_the_acting_people(client_for, 
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     refused = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gina")
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "four_eyes_violation"
+    unknown = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="nobody")
+    assert unknown.status_code == 403 and unknown.json()["error"]["code"] == "acting_user_refused"
     approved = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gus")
     assert approved.status_code == 200 and approved.json()["exception_reviewer"] == "gus"
     assert set(PolicyAuditEvent.objects.values_list("changed_by", flat=True)) == {"gina", "gus"}

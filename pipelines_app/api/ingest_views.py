@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.roles import OPERATOR
+from controltower.roles import LINEAGE_WRITE, OPERATOR
 from pipelines_app.ingest import EventError, NotStored, ingest_batch, ingest_event
 from pipelines_app.ingest.body import read_json
 
@@ -82,6 +82,7 @@ ONE_OR_BATCH = PolymorphicProxySerializer(
 
 class LineageView(APIView):
     write_role = OPERATOR
+    token_scope = LINEAGE_WRITE  # a producer's scoped token may post here, and nowhere else
 
     @extend_schema(
         summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
@@ -104,6 +105,7 @@ class LineageView(APIView):
 
 class LineageBatchView(APIView):
     write_role = OPERATOR
+    token_scope = LINEAGE_WRITE
 
     @extend_schema(
         summary="Ingest a batch of OpenLineage events (a JSON array); invalid items are reported by index",

@@ -9,6 +9,8 @@ from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, R
 from openlineage.client.facet_v2 import error_message_run, job_type_job, ownership_job
 from openlineage.client.transport.http import HttpConfig, HttpTransport
 
+from controltower import tokens
+from controltower.roles import LINEAGE_WRITE
 from pipelines_app.ingest.records import pipeline_id_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -51,7 +53,7 @@ def get(live_server, token: str, path: str) -> dict:
 
 
 def test_start_then_fail_is_listed_failed_and_in_impact(live_server, operator, warehouse):
-    token = operator.auth_token.key
+    token = operator.api_key
     client = ol_client(live_server.url, token)
     upstream, run_id = str(uuid.uuid4()), str(uuid.uuid4())
     client.emit(
@@ -97,10 +99,10 @@ def test_start_then_fail_is_listed_failed_and_in_impact(live_server, operator, w
 
 def test_environment_configuration_gzip_and_out_of_order(live_server, operator, warehouse, monkeypatch):
     monkeypatch.setenv("OPENLINEAGE_URL", live_server.url)
-    monkeypatch.setenv("OPENLINEAGE_API_KEY", operator.auth_token.key)
+    monkeypatch.setenv("OPENLINEAGE_API_KEY", operator.api_key)
     from_env = OpenLineageClient()
     assert isinstance(from_env.transport, HttpTransport)
-    gzipped = ol_client(live_server.url, operator.auth_token.key, compression="gzip")
+    gzipped = ol_client(live_server.url, operator.api_key, compression="gzip")
     run_id = str(uuid.uuid4())
     from_env.emit(event(RunState.COMPLETE, run_id, "late_job", "2026-11-20T10:30:00Z"))
     gzipped.emit(event(RunState.START, run_id, "late_job", "2026-11-20T10:00:00Z"))
@@ -111,7 +113,7 @@ def test_environment_configuration_gzip_and_out_of_order(live_server, operator, 
 def test_the_client_is_refused_without_the_operator_role(live_server, viewer, warehouse):
     start = event(RunState.START, str(uuid.uuid4()), "job", "2026-11-20T10:00:00Z")
     with pytest.raises(requests.HTTPError) as refused:
-        ol_client(live_server.url, viewer.auth_token.key).emit(start)
+        ol_client(live_server.url, viewer.api_key).emit(start)
     assert refused.value.response.status_code == 403
     with pytest.raises(requests.HTTPError) as anonymous:
         OpenLineageClient(transport=HttpTransport(HttpConfig(url=live_server.url))).emit(start)
@@ -125,6 +127,30 @@ def test_an_oversize_event_is_413_over_http(live_server, operator, warehouse, se
         RunState.START, str(uuid.uuid4()), "job", "2026-11-20T10:00:00Z", inputs=[f"T{i}" for i in range(40)]
     )
     with pytest.raises(requests.HTTPError) as refused:
-        ol_client(live_server.url, operator.auth_token.key).emit(big)
+        ol_client(live_server.url, operator.api_key).emit(big)
     assert refused.value.response.status_code == 413
     assert refused.value.response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_producer_token_scoped_to_lineage_posts_events_and_nothing_else(live_server, operator, warehouse):
+    """A producer's `lineage:write` token (held by an operator) ingests through the real client,
+    but reads nothing and changes no governance: a leaked producer token is only a producer."""
+    _, key = tokens.issue(operator, name="airflow", scopes=[LINEAGE_WRITE])
+    run_id = str(uuid.uuid4())
+    ol_client(live_server.url, key).emit(
+        event(RunState.COMPLETE, run_id, "scoped_job", "2026-11-20T10:30:00Z")
+    )
+    assert warehouse.fetch_one("SELECT status FROM PIPELINE_RUNS WHERE run_id = ?", [run_id]) == {
+        "status": "SUCCESS"
+    }
+    headers = {"Authorization": f"Bearer {key}"}
+    read = requests.get(f"{live_server.url}/api/pipelines", headers=headers, timeout=10)
+    write = requests.post(
+        f"{live_server.url}/api/runbooks/governance/upsert", json={}, headers=headers, timeout=10
+    )
+    for refused in (read, write):
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "token_scope"
+    assert (
+        get(live_server, operator.api_key, "/api/pipelines")["total"] == 1
+    )  # the operator's own token reads

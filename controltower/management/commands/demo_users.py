@@ -3,6 +3,7 @@ read it, so one token works on the control tier and on every source API. The fil
 control tier's service account, which the sources know as a `service` user."""
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -36,8 +37,16 @@ def load_or_create_credentials(path: Path) -> dict:
         "service", {"username": SERVICE_USER, "role": "governance_admin", "token": secrets.token_hex(20)}
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2))
+    write_private(path, json.dumps(data, indent=2))
     return data
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` readable by this user only (0600), never briefly readable by others."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+        f.write(text)
 
 
 class Command(BaseCommand):
