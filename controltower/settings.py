@@ -240,7 +240,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # HTTP clients log whole request URLs (urllib3 at DEBUG, httpx at INFO), and a URL can
+        # hold a secret: a webhook's path, credentials in an LLM endpoint's userinfo.
+        "urllib3": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+    },
 }
 
 # Smoke contracts, scheduled jobs and alerts (aggregate_app.smoke, aggregate_app.jobs).

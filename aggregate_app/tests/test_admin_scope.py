@@ -56,7 +56,7 @@ def test_control_tier_index_links_each_source_admin_and_lists_no_governance(supe
     # What the control tier does own is still there.
     for own in ("aggregate/smokerun", "aggregate/costanomalyrecord", "django_celery_beat/periodictask"):
         assert f"/admin/{own}/" in page, own
-    assert "/admin/auth/user/" in page and "/admin/authtoken/" in page
+    assert "/admin/auth/user/" in page and "/admin/controltower/apitoken/" in page
 
 
 def test_control_tier_refuses_every_governance_screen_even_to_a_superuser(superuser_client, control_tier):

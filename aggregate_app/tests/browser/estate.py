@@ -30,7 +30,7 @@ USERS_SCRIPT = f"""
 from controltower.accounts import ensure_user
 for username, role in {list(USERS.values())!r}:
     ensure_user(username, role, password={PASSWORD!r})
-print(ensure_user({SERVICE_USER!r}, "governance_admin", service=True)[1].key)
+print(ensure_user({SERVICE_USER!r}, "governance_admin", service=True)[1])
 """
 
 
