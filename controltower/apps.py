@@ -8,3 +8,4 @@ class ControlTowerConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers system checks)
+        from .api import auth_scheme  # noqa: F401  (registers the schema's token scheme)
