@@ -14,7 +14,7 @@ def check_secret_key(app_configs=None, **kwargs):
         return [
             Error(
                 "CT_ENV=production but SECRET_KEY is not set.",
-                hint="Export a long random SECRET_KEY.",
+                hint="Export a long random SECRET_KEY (or SECRET_KEY_FILE), the same for every instance.",
                 id="ct.E003",
             )
         ]

@@ -4,7 +4,9 @@ the defaults run a fresh checkout with SQLite, DuckDB and an embedded broker."""
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
+from controltower.secret_key import install_secret_key
 from controltower.tier import URLCONFS, tier_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,7 +27,15 @@ CT_DATA_DIR = Path(env.str("CT_DATA_DIR", default=str(BASE_DIR / "var"))).resolv
 CT_DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY_FROM_ENV = bool(secret("SECRET_KEY"))
-SECRET_KEY = secret("SECRET_KEY") or "dev-only-insecure-key-set-SECRET_KEY-in-production"
+# Production must be given its key (every instance shares it): without one, system check ct.E003
+# fails manage.py and controltower/wsgi.py refuses to serve. Elsewhere each install generates its
+# own key once under CT_DATA_DIR (controltower/secret_key.py), so no two checkouts share one.
+if SECRET_KEY_FROM_ENV:
+    SECRET_KEY = secret("SECRET_KEY")
+elif PRODUCTION:
+    SECRET_KEY = ""
+else:
+    SECRET_KEY = install_secret_key(CT_DATA_DIR / "secret_key")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -41,6 +51,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
+    "csp",
     "django_celery_beat",
     "controltower.apps.ControlTowerConfig",
     "pipelines_app.apps.PipelinesConfig",
@@ -51,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "controltower.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +196,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Operations and governance console for data platform teams.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: the docs work offline and under the
+    # Content-Security-Policy below (no CDN, no inline script: controltower/urls/common.py).
+    # ReDoc is not mounted: its bundle injects <style> elements before it can be given a nonce,
+    # starts its search worker from a blob: URL and always loads Redocly's logo from their CDN.
+    # REDOC_DIST still points at the sidecar, so mounting it would never reach a CDN for the bundle.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge image from the public validator service.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -233,6 +256,29 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health$", r"^version$"]
+# Content-Security-Policy on every response (django-csp). Scripts and styles load only from this
+# origin: the ops pages, the admin and Swagger UI have no inline <script>, <style>, style=
+# attribute or on*= handler, so neither directive allows 'unsafe-inline'. A page that needs an
+# inline element reads request.csp_nonce, which adds that response's nonce to both directives:
+# only the printable executive report does (its <style> stays inline, so a saved copy keeps its
+# layout). Styles that scripts set through the CSSOM (element.style, as the admin's and Swagger
+# UI's scripts do) are not inline styles and need no exception. Swagger UI's icons are data: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# A sign-in lasts CT_SESSION_AGE_S (default 8 h, a working day; counted from the session's last
+# change, not from each request), and in production also ends when the browser closes.
+SESSION_COOKIE_AGE = env.int("CT_SESSION_AGE_S", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=PRODUCTION)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 """Configuration mistakes surface as system checks with ids a person can look up."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -73,8 +74,13 @@ def run_check(tmp_path, **env) -> subprocess.CompletedProcess:
 
 
 def test_deploy_checks_pass_with_production_settings(tmp_path):
-    result = run_check(tmp_path, SECRET_KEY="k" * 20 + "-Production-Secret-" + "x9" * 20)
+    """`check --deploy` has nothing to say, not even a warning, about a production deployment that
+    sets its key and hosts: HTTPS-only cookies, HSTS, SSL redirect, frame and CSP headers."""
+    result = run_check(tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert "WARNING" not in result.stderr.upper() and "security." not in result.stderr
+    assert not (tmp_path / "secret_key").exists()  # production never makes up a key
 
 
 def test_deploy_checks_fail_without_secret_key(tmp_path):

@@ -3,6 +3,7 @@ whose every number is worked out here."""
 
 import csv
 import io
+import re
 from datetime import UTC, date, timedelta
 
 import pytest
@@ -164,6 +165,9 @@ def test_executive_report_json_and_printable_html(estate, viewer, client_for):
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     html = page.content.decode()
     assert "Top risks" in html and "critical_pipeline_failing_dq" in html and "payments" in html
+    # its inline styles are allowed by this response's CSP nonce, and by nothing broader
+    nonce = re.search(r"style-src 'self' 'nonce-([^' ]+)'(;|$)", page["Content-Security-Policy"]).group(1)
+    assert f'<style nonce="{nonce}">' in html
     assert client.get("/api/governance/report/executive?view=pdf").status_code == 400
 
 
