@@ -6,8 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from pipelines_app.warehouse import emulator, get_warehouse, reset_warehouse
+from pipelines_app.warehouse import get_warehouse, reset_warehouse
 
+from . import emulator
 from .builder import Telemetry
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)

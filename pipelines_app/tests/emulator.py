@@ -1,4 +1,4 @@
-"""A local Snowflake emulator for tests and development: fakesnow's server, driven by the real
+"""A local Snowflake emulator for tests: fakesnow's server, driven by the real
 connector, with one correction.
 
 fakesnow (0.12.1, and 0.11.x with DuckDB 1.5 alike) encodes TIMESTAMP columns as Snowflake's
