@@ -5,13 +5,32 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo fuzz
+.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo fuzz lock
 
-$(STAMP): requirements.txt
+# A checkout gets the runtime and the tooling (requirements-dev.txt), from the hash-locked file.
+$(STAMP): requirements.txt requirements-dev.txt requirements.lock requirements-dev.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
+
+# The locks: requirements.lock (runtime, what the image installs) and requirements-dev.lock (runtime
+# and tooling, constrained to the runtime lock's versions), with every file's hash, from PyPI only (a
+# pip.conf extra index or find-links is not read). Existing pins are kept unless a requirement moved
+# them; `make lock LOCK_ARGS=--upgrade` re-resolves everything to the newest versions.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_TOOLS ?= $(VENV)/pip-tools
+LOCK_ARGS ?=
+pypi_only = env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null
+pip_compile = $(pypi_only) CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_TOOLS)/bin/pip-compile --quiet \
+	--generate-hashes --strip-extras --index-url https://pypi.org/simple --no-emit-index-url \
+	--no-emit-find-links $(LOCK_ARGS)
+
+lock:
+	@test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) \
+		&& $(pypi_only) $(LOCK_TOOLS)/bin/pip install --quiet $(PIP_TOOLS))
+	$(pip_compile) --output-file requirements.lock requirements.txt
+	$(pip_compile) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 run: $(STAMP)
 	$(PY) deploy/demo.py run
