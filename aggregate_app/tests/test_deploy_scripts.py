@@ -382,6 +382,7 @@ def test_startup_sh_migrates_and_serves_on_port(tmp_path):
 def test_dockerfile_runs_gunicorn_as_a_non_root_user_with_a_healthcheck():
     text = (ROOT / "deploy" / "Dockerfile").read_text()
     lines = [line.strip() for line in text.splitlines()]
+    assert "RUN pip install --require-hashes -r requirements.lock" in lines  # the runtime, locked
     user_at = next(i for i, line in enumerate(lines) if line.startswith("USER "))
     assert lines[user_at] == "USER ct"
     assert any(line.startswith("HEALTHCHECK") for line in lines[user_at:])

@@ -34,7 +34,7 @@ def _missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the playwright package is not installed (pip install -r requirements.txt)"
+        return "the playwright package is not installed (requirements-dev.txt: `make` installs it)"
     return None
 
 
