@@ -10,7 +10,7 @@ import re
 from django.conf import settings
 from rest_framework import authentication, exceptions, permissions
 
-from controltower.roles import OPERATOR, has_role
+from controltower.roles import OPERATOR, group_names, has_role
 
 SERVICE_GROUP = "service"
 ACTING_USER_HEADER = "X-Acting-User"
@@ -25,7 +25,7 @@ _KEY = re.compile(r"^[A-Za-z0-9_-]{8,40}$")  # what ct_user and demo_users issue
 def is_service_account(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.groups.filter(name=SERVICE_GROUP).exists()
+    return SERVICE_GROUP in group_names(user)
 
 
 def asserted_acting_user(request, user) -> str | None:
