@@ -2,7 +2,10 @@
 
 Behind CT_NUM_PROXIES reverse proxies, each appending the address it received from to
 X-Forwarded-For, the client is that many entries from the right: entries further left are
-whatever the client wrote, so they are never trusted. With none, the socket's address."""
+whatever the client wrote, so they are never trusted. With none, the socket's address. Something
+that is not an address counts as the socket's."""
+
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -25,4 +28,8 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if not forwarded:
         return remote
-    return _without_port(forwarded[-min(proxies, len(forwarded))])
+    candidate = _without_port(forwarded[-min(proxies, len(forwarded))])
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:  # not an address (a misconfigured proxy count lets clients write here)
+        return remote

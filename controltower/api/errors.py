@@ -67,7 +67,7 @@ def _database_unavailable(exc: Exception) -> ApiError:
 
 def _throttled(exc: exceptions.Throttled, request) -> ApiError:
     """429 with when to retry (also the Retry-After header) and which limit was reached."""
-    scope, wait = getattr(request, "throttled_scope", None) or ("", math.ceil(exc.wait or 1))
+    scope, wait = getattr(request, "throttled_by", None) or ("", math.ceil(exc.wait or 1))
     limit = f"the '{scope}' limit ({api_settings.DEFAULT_THROTTLE_RATES.get(scope)})" if scope else "a limit"
     error = ApiError(
         429,

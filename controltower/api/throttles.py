@@ -31,7 +31,7 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int] | None:
-    """ "30/min" -> (30, 60); "" -> None (no limit). Raises ValueError on anything else."""
+    """A rate as (requests, seconds): "30/min" -> (30, 60); "" -> None (no limit); else ValueError."""
     if not rate:
         return None
     count, _, period = rate.partition("/")
@@ -43,6 +43,8 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 class FixedWindowThrottle(BaseThrottle):
     """Counts requests per (scope, ident) in the current window; refuses past the scope's rate."""
+
+    wait_s = 0
 
     def scope_and_ident(self, request, view) -> tuple[str | None, str]:
         raise NotImplementedError
@@ -59,9 +61,9 @@ class FixedWindowThrottle(BaseThrottle):
         if used is None or used <= count:
             return True
         self.wait_s = max(1, math.ceil((window + 1) * seconds - now))
-        refused = getattr(request, "throttled_scope", None)
+        refused = getattr(request, "throttled_by", None)
         if refused is None or refused[1] < self.wait_s:
-            request.throttled_scope = (scope, self.wait_s)  # the error names the longest wait's scope
+            request.throttled_by = (scope, self.wait_s)  # the error names the longest wait's scope
         return False
 
     @staticmethod
