@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db.backends.signals import connection_created
 
 from controltower.tests.personas import *  # noqa: F401,F403
@@ -25,3 +26,9 @@ def _documented_defaults(settings):
     settings.CT_PUBLIC_READ = False
     # Test users' passwords need no brute-force resistance; PBKDF2's work factor costs ~0.3 s a user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """API throttles count in the cache: each test starts with none used."""
+    cache.clear()

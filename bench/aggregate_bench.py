@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from common import UNTHROTTLED
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,6 +119,7 @@ def start_control(stubs: dict[str, StubSource], data_dir: Path) -> tuple[subproc
         CT_SOURCE_BREAKER_COOLDOWN_S="300",
         DJANGO_SETTINGS_MODULE="controltower.settings",
         LOG_LEVEL="WARNING",
+        **UNTHROTTLED,
     )
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     cmd = [gunicorn, "controltower.wsgi", "-b", f"127.0.0.1:{port}", "--workers", "1", "--threads", "8"]

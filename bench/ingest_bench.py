@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
+from common import UNTHROTTLED
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
@@ -307,7 +308,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="ct-bench-ingest-") as data_dir:
         env = {**os.environ, "CT_DATA_DIR": data_dir, "CT_WAREHOUSE_BACKEND": "duckdb", "DEBUG": "0",
-               "SECRET_KEY": "bench-only", "CT_MAX_BODY_BYTES": str(50 * 1024 * 1024)}  # fmt: skip
+               "SECRET_KEY": "bench-only", "CT_MAX_BODY_BYTES": str(50 * 1024 * 1024),
+               **UNTHROTTLED}  # fmt: skip
         env.pop("CT_DUCKDB_PATH", None)
         manage(env, "migrate", "--noinput")
         manage(env, "warehouse_init")

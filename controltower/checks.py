@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 from aggregate_app.sources import parse as parse_sources
+from controltower.api.throttles import parse_rate
 
 
 @register()
@@ -67,4 +68,21 @@ def check_sources(app_configs=None, **kwargs):
     errors = [(Warning if p.warning else Error)(p.message, hint=p.hint, id=p.id) for p in parsed.problems]
     if settings.PRODUCTION and settings.CT_PUBLIC_READ:
         errors.append(Warning("CT_PUBLIC_READ is on in production: anyone can read telemetry.", id="ct.W001"))
+    return errors
+
+
+@register()
+def check_throttle_rates(app_configs=None, **kwargs):
+    errors = []
+    for scope, rate in settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).items():
+        try:
+            parse_rate(rate or "")
+        except ValueError as exc:
+            errors.append(
+                Error(
+                    f"The '{scope}' throttle rate: {exc}",
+                    hint=f"Set CT_THROTTLE_{scope.upper()} to N/s, N/min, N/hour or N/day (empty: no limit).",
+                    id="ct.E007",
+                )
+            )
     return errors

@@ -1,6 +1,7 @@
 """The one settings module. Every value comes from the environment (see deploy/.env.example);
 the defaults run a fresh checkout with SQLite, DuckDB and an embedded broker."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files, served as static files (no CDN)
     "csp",
     "django_celery_beat",
+    "axes",
     "controltower.apps.ControlTowerConfig",
     "pipelines_app.apps.PipelinesConfig",
     "governance_app.apps.GovernanceConfig",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
 ]
 
 WSGI_APPLICATION = "controltower.wsgi.application"
@@ -125,6 +128,27 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "/admin/login/"
+
+# Sign-in lockout (django-axes, on every password sign-in: the admin's and the ops pages'). Failed
+# passwords are counted per username *and* client address: after CT_LOGIN_FAILURE_LIMIT of them that
+# pair is refused (429, the lockout page) for CT_LOGIN_COOLOFF_MINUTES, counted again from each
+# refused try. Locking the username alone would let anyone lock a person out from everywhere; locking
+# the address alone would lock out everyone behind one NAT or proxy. A success clears the count;
+# `manage.py axes_reset_username NAME` lifts a lockout early. The counts live in the database.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("CT_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CT_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "controltower.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "controltower.lockout.lockout_response"
+# Reverse proxies in front of this app that append the client to X-Forwarded-For (App Runner and
+# Azure Web App: 1). 0 = the socket's address, which a client cannot forge. Sign-in lockout and the
+# anonymous API throttle count per client address.
+CT_NUM_PROXIES = env.int("CT_NUM_PROXIES", default=0)
 
 # Telemetry warehouse: "snowflake" when SF_ACCOUNT_* is set, else the embedded DuckDB file;
 # "none" for a control tier that has no warehouse of its own.
@@ -190,6 +214,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "controltower.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # controltower/api/throttles.py: a rate per person (or address) over every API call, and one per
+    # route class. "N/s|min|hour|day"; empty = no limit. Control tiers' service accounts are exempt
+    # from the per-person rate (they call for everyone); their route-class calls count for the person
+    # named in X-Acting-User.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "controltower.api.throttles.CallerThrottle",
+        "controltower.api.throttles.RouteClassThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("CT_THROTTLE_USER", default="3000/min"),
+        "anon": env.str("CT_THROTTLE_ANON", default="600/min"),  # CT_PUBLIC_READ, per client address
+        "writes": env.str("CT_THROTTLE_WRITES", default="120/min"),  # every POST/PUT/PATCH/DELETE
+        "ingest": env.str("CT_THROTTLE_INGEST", default="6000/min"),  # OpenLineage requests (a batch is one)
+        "assisted_triage": env.str("CT_THROTTLE_ASSISTED_TRIAGE", default="30/min"),  # mode=assisted
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Control Tower API",
@@ -245,6 +284,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 
+# Django's cache holds the API's throttle counters: CACHE_URL (e.g. redis://host:6379/2); by default
+# the broker when it is Redis, so every worker and instance shares the counts; else each process
+# counts alone (the embedded default).
+_REDIS_BROKER = CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or _REDIS_BROKER or "locmemcache://")
+}
+CACHES["default"]["KEY_PREFIX"] = f"ct:{_COOKIE_TIER}"  # tiers sharing one Redis keep their own counts
+
 # Production hardening (python manage.py check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
@@ -293,6 +341,7 @@ LOGGING = {
         "urllib3": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpx2": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner, on every manage.py command
     },
 }
 

@@ -28,6 +28,7 @@ def source_home(request):
 class HealthView(APIView):
     public = True
     authentication_classes: list = []
+    throttle_classes: list = []  # what load balancers and orchestrators poll: never a 429
 
     @extend_schema(
         responses=inline_serializer(
@@ -51,6 +52,7 @@ class HealthView(APIView):
 class VersionView(APIView):
     public = True
     authentication_classes: list = []
+    throttle_classes: list = []
 
     @extend_schema(
         responses=inline_serializer(

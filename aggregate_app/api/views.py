@@ -15,6 +15,7 @@ from controltower.api.errors import ApiError
 from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_param, page_params, query_value
 from controltower.roles import LINEAGE_WRITE, OPERATOR, VIEWER
 from triage_app.api.serializers import TriageQueryRequestSerializer
+from triage_app.api.views import triage_throttle_scope
 
 from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
@@ -205,6 +206,10 @@ class TriageQueryView(APIView):
     in substance: any logged-in viewer may ask."""
 
     write_role = VIEWER
+
+    @property
+    def throttle_scope(self) -> str | None:
+        return triage_throttle_scope(self.request)
 
     @extend_schema(
         tags=TAG,

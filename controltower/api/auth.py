@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from rest_framework import authentication, exceptions, permissions
 
 from controltower import tokens
-from controltower.roles import OPERATOR, has_role
+from controltower.roles import OPERATOR, group_names, has_role
 
 from .errors import ApiError
 
@@ -26,7 +26,7 @@ _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 def is_service_account(user) -> bool:
     if not (user and user.is_authenticated and user.is_active):
         return False
-    return user.groups.filter(name=SERVICE_GROUP).exists()
+    return SERVICE_GROUP in group_names(user)
 
 
 def asserted_acting_user(request, user) -> str | None:

@@ -1,6 +1,7 @@
 """One error envelope for every API failure: {"error": {"code", "message", "details"}}."""
 
 import logging
+import math
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -9,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,6 @@ CODES = {
     exceptions.MethodNotAllowed: "method_not_allowed",
     exceptions.NotAcceptable: "not_acceptable",
     exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.Throttled: "throttled",
 }
 
 
@@ -64,6 +65,20 @@ def _database_unavailable(exc: Exception) -> ApiError:
     )
 
 
+def _throttled(exc: exceptions.Throttled, request) -> ApiError:
+    """429 with when to retry (also the Retry-After header) and which limit was reached."""
+    scope, wait = getattr(request, "throttled_by", None) or ("", math.ceil(exc.wait or 1))
+    limit = f"the '{scope}' limit ({api_settings.DEFAULT_THROTTLE_RATES.get(scope)})" if scope else "a limit"
+    error = ApiError(
+        429,
+        "throttled",
+        f"Too many requests: {limit} is reached; try again in {wait} seconds.",
+        {"retry_after": wait, "scope": scope},
+    )
+    error.wait = wait
+    return error
+
+
 def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
@@ -78,6 +93,8 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, OperationalError | InterfaceError):
         exc = _database_unavailable(exc)
+    elif isinstance(exc, exceptions.Throttled):
+        exc = _throttled(exc, context.get("request"))
 
     if isinstance(exc, ApiError):
         body = envelope(exc.code, exc.message, exc.details)
@@ -100,8 +117,11 @@ def exception_handler(exc, context):
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
-    if getattr(exc, "wait", None):
-        headers["Retry-After"] = str(int(exc.wait))
+    wait = getattr(exc, "wait", None)
+    if wait is None and isinstance(exc, ApiError) and exc.status_code == 429:
+        wait = exc.details.get("retry_after")  # a source's 429, passed back by a control tier
+    if isinstance(wait, int | float) and wait > 0:
+        headers["Retry-After"] = str(math.ceil(wait))
     return Response(body, status=exc.status_code, headers=headers)
 
 

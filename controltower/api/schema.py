@@ -12,6 +12,8 @@ What every route shares, and why:
 - 409: a write that conflicts with the current state (nothing to review, a four-eyes refusal);
 - 413 / 415: a write body larger than CT_MAX_BODY_BYTES, or not application/json;
 - 414: a request line over 8190 bytes, refused by gunicorn (gunicorn.conf.py) before the app;
+- 429: a throttle's rate is reached (controltower/api/throttles.py: every caller has one), with
+  Retry-After;
 - 503: the governance database (every authenticated call reads it) or the warehouse is down."""
 
 ERROR_ENVELOPE = {
@@ -38,16 +40,23 @@ DESCRIPTIONS = {
     413: "payload_too_large: the body is larger than CT_MAX_BODY_BYTES.",
     414: "URI too long: the web server refuses request lines over 8190 bytes (no JSON body).",
     415: "unsupported_media_type: send application/json.",
+    429: "throttled: a rate is reached (details.scope names it); retry after details.retry_after seconds.",
     503: "database_unavailable: the governance database or the warehouse is not reachable.",
 }
 PUBLIC_PATHS = ("/health", "/version")
 REF = {"$ref": "#/components/schemas/ErrorEnvelope"}
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "Seconds until a retry may pass.",
+    }
+}
 
 
 def errors_for(path: str, method: str) -> tuple[int, ...]:
     if path in PUBLIC_PATHS or path.startswith("/api/schema"):
         return ()
-    codes = [400, 401, 414, 503]
+    codes = [400, 401, 414, 429, 503]
     if method != "get":
         codes += [403, 404, 409, 413, 415]
     elif "{" in path or path.startswith("/api/aggregate/"):
@@ -99,6 +108,8 @@ def document_errors(result: dict, generator, request, public) -> dict:
                 answer = responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
                 if code == 414:
                     continue  # gunicorn's own page
+                if code == 429:
+                    answer.setdefault("headers", RETRY_AFTER)
                 if not answer.get("content") or _is_bare_object(answer["content"]):
                     answer["content"] = {"application/json": {"schema": REF}}
             _csv_errors(responses)

@@ -15,6 +15,9 @@ from aggregate_app.tests.live_servers import Server, base_env, free_port, manage
 
 DEMO = ("--source", "aws", "--pipelines", "30", "--days", "8")
 SERVICE = "svc-fuzz"
+# The fuzzer sends hundreds of calls a minute as one person: it checks conformance, not the rates
+# (test_throttles.py does; 429 is in the schema either way), so no rate applies here.
+NO_RATES = {f"CT_THROTTLE_{s}": "" for s in ("USER", "ANON", "WRITES", "INGEST", "ASSISTED_TRIAGE")}
 
 
 @dataclass
@@ -54,7 +57,7 @@ def _start() -> FuzzEstate:
     manage(source_dir, "load_demo", *DEMO, **duck)
     token = manage(source_dir, "ct_user", "fuzz", "--role", "governance_admin", **duck).splitlines()[-1]
     service = manage(source_dir, "ct_user", SERVICE, "--role", "governance_admin", "--service", **duck)
-    source_env = base_env(source_dir, CT_SOURCE_NAME="aws", **duck)
+    source_env = base_env(source_dir, CT_SOURCE_NAME="aws", **duck, **NO_RATES)
     source = Server("aws", source_dir, source_env, port=SOURCE_PORT).start()
     shutil.copytree(source_dir, control_dir, ignore=shutil.ignore_patterns("*.duckdb*", "server.log"))
     control_env = base_env(
@@ -63,6 +66,7 @@ def _start() -> FuzzEstate:
         CT_SOURCES=f"aws={source.url}",
         CT_SOURCE_AWS_TOKEN=service.splitlines()[-1],
         CT_SOURCE_TIMEOUT_S="10",
+        **NO_RATES,
     )
     control = Server("control", control_dir, control_env, port=CONTROL_PORT).start()
     source.wait()

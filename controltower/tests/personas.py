@@ -4,6 +4,7 @@ the only copy); `client_for(user)` gives a DRF client authenticated with it."""
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.http import HttpRequest
 from rest_framework.test import APIClient
 
 from controltower import tokens
@@ -26,6 +27,7 @@ __all__ = [
     "governance_admin_2",
     "anon_client",
     "client_for",
+    "password_login",
 ]
 
 
@@ -35,6 +37,12 @@ def make_user(username: str, role: str | None) -> User:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     user.api_key = tokens.issue(user)[1]
     return user
+
+
+def password_login(client, username: str, password: str) -> bool:
+    """`client.login` with a request, as a sign-in form passes one: the lockout (django-axes)
+    refuses to judge a sign-in without one."""
+    return client.login(request=HttpRequest(), username=username, password=password)
 
 
 @pytest.fixture

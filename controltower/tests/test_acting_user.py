@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from controltower.api.auth import SERVICE_GROUP, acting_username
-from controltower.tests.personas import make_user
+from controltower.tests.personas import make_user, password_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -114,7 +114,7 @@ def test_anyone_else_cannot_assert_an_acting_user(request, client_for, persona):
 
 def test_a_session_login_in_the_service_group_cannot_assert_either(service):
     client = APIClient()
-    client.login(username="svc-control", password="svc-control-pass-123")
+    password_login(client, "svc-control", "svc-control-pass-123")
     assert who(client, "gina")["acting"] == "svc-control"
 
 

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from controltower import tokens
 from controltower.models import ApiToken
+from controltower.tests.personas import password_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("controltower.tests.urls")]
 
@@ -55,13 +56,13 @@ def test_the_database_holds_no_usable_key(viewer):
 
 def test_session_login_reads(viewer):
     client = APIClient()
-    assert client.login(username="vera", password="vera-pass-123")
+    assert password_login(client, "vera", "vera-pass-123")
     assert client.get("/api/_probe").json() == {"user": "vera"}
 
 
 def test_session_writes_need_csrf(operator):
     client = APIClient(enforce_csrf_checks=True)
-    client.login(username="otto", password="otto-pass-123")
+    password_login(client, "otto", "otto-pass-123")
     response = client.post("/api/_probe", {"name": "x"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from controltower import checks
+from controltower.tests.throttling import set_rates
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,15 @@ def test_production_needs_secret_key(settings):
     assert ids(checks.check_secret_key()) == ["ct.E003"]
     settings.SECRET_KEY_FROM_ENV = True
     assert checks.check_secret_key() == []
+
+
+def test_a_throttle_rate_that_is_not_a_rate_is_named(settings):
+    set_rates(settings, writes="120 per minute", ingest="")
+    messages = checks.check_throttle_rates()
+    assert ids(messages) == ["ct.E007"]
+    assert "'writes'" in messages[0].msg and "CT_THROTTLE_WRITES" in messages[0].hint
+    set_rates(settings, writes="120/min")
+    assert checks.check_throttle_rates() == []
 
 
 def test_snowflake_backend_names_missing_settings(settings):

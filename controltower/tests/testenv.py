@@ -11,6 +11,7 @@ for var in (
     "AZURE_BASE",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
+    "CACHE_URL",
     "CT_PUBLIC_READ",
     "CT_WAREHOUSE_BACKEND",
     "CT_DUCKDB_PATH",

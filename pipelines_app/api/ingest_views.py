@@ -83,6 +83,7 @@ ONE_OR_BATCH = PolymorphicProxySerializer(
 class LineageView(APIView):
     write_role = OPERATOR
     token_scope = LINEAGE_WRITE  # a producer's scoped token may post here, and nowhere else
+    throttle_scope = "ingest"  # producers send bursts: their own rate, not the writes'
 
     @extend_schema(
         summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
@@ -106,6 +107,7 @@ class LineageView(APIView):
 class LineageBatchView(APIView):
     write_role = OPERATOR
     token_scope = LINEAGE_WRITE
+    throttle_scope = "ingest"
 
     @extend_schema(
         summary="Ingest a batch of OpenLineage events (a JSON array); invalid items are reported by index",

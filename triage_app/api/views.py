@@ -9,6 +9,7 @@ from controltower.api.params import bounded, int_param
 from controltower.roles import VIEWER
 
 from .. import explain, query, telemetry
+from ..choices import TriageMode
 from ..context import TriageRequest
 from . import serializers as s
 
@@ -24,6 +25,16 @@ def _invalid(errors: dict) -> ApiError:
     detail = errors[field]
     message = str(detail[0] if isinstance(detail, list) else detail)
     return ApiError(400, "invalid_parameter", f"{field}: {message}", {"parameter": field, "fields": errors})
+
+
+ASSISTED_TRIAGE = "assisted_triage"
+
+
+def triage_throttle_scope(request) -> str | None:
+    """An assisted answer calls the provider (up to ASSISTED_RETRY_MAX_ATTEMPTS times) and writes
+    telemetry, so it has its own tight rate; a deterministic one is a read (the per-person rate)."""
+    body = request.data
+    return ASSISTED_TRIAGE if isinstance(body, dict) and body.get("mode") == TriageMode.ASSISTED else None
 
 
 class ExplainRunView(APIView):
@@ -47,6 +58,10 @@ class TriageQueryView(APIView):
     """A read-like POST (it writes nothing but assisted telemetry): viewers may ask."""
 
     write_role = VIEWER
+
+    @property
+    def throttle_scope(self) -> str | None:
+        return triage_throttle_scope(self.request)
 
     @extend_schema(
         request=s.TriageQueryRequestSerializer,
