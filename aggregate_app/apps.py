@@ -10,6 +10,7 @@ class AggregateConfig(AppConfig):
         # django.contrib.admin's ready() (first in INSTALLED_APPS) has loaded every admin module by now.
         from django.contrib import admin
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .admin_scope import scope_source_owned
 
         scope_source_owned(admin.site)

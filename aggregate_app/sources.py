@@ -4,7 +4,7 @@
 is empty, `AWS_BASE` / `AZURE_BASE` are the two-source shorthand for `aws=…,azure=…`; when both
 are set, `CT_SOURCES` wins (the check ct.W003 says so). Each source's service token comes from
 `CT_SOURCE_<NAME>_TOKEN` (or a file named by `CT_SOURCE_<NAME>_TOKEN_FILE`), name upper-cased
-with `-` as `_`. `parse()` is the one parser: the system check (controltower/checks.py) and the
+with `-` as `_`. `parse()` is the one parser: the system check (aggregate_app/checks.py) and the
 runtime registry both use it.
 """
 

@@ -1,11 +1,14 @@
-"""Configuration mistakes as Django system checks, each with an id and a fix a person can apply."""
+"""Configuration mistakes as Django system checks, each with an id and a fix a person can apply.
+
+The kernel's own settings only: each app checks what it owns from its AppConfig.ready()
+(pipelines_app/checks.py the warehouse, aggregate_app/checks.py the sources, triage_app/checks.py
+assisted triage)."""
 
 import os
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-from aggregate_app.sources import parse as parse_sources
 from controltower.api.throttles import parse_rate
 
 
@@ -36,39 +39,10 @@ def check_data_dir(app_configs=None, **kwargs):
 
 
 @register()
-def check_warehouse(app_configs=None, **kwargs):
-    backend = settings.CT_WAREHOUSE_BACKEND
-    if backend not in ("duckdb", "snowflake", "none"):
-        return [
-            Error(
-                f"CT_WAREHOUSE_BACKEND={backend!r} is not a backend.",
-                hint="Use duckdb, snowflake or none.",
-                id="ct.E005",
-            )
-        ]
-    if backend != "snowflake":
-        return []
-    sf = settings.SNOWFLAKE
-    problems = []
-    if not (sf["account"] or sf["account_url"]):
-        problems.append(("no account", "Set SF_ACCOUNT_IDENTIFIER or SF_ACCOUNT_URL."))
-    if not sf["user"]:
-        problems.append(("no user", "Set SF_USER."))
-    if not (sf["private_key_pem_b64"] or sf["password"]):
-        problems.append(("no credentials", "Set SF_PRIVATE_KEY_PEM_B64 (preferred) or SF_PASSWORD."))
-    return [
-        Error(f"Snowflake backend selected but {what}.", hint=hint, id="ct.E006") for what, hint in problems
-    ]
-
-
-@register()
-def check_sources(app_configs=None, **kwargs):
-    """CT_SOURCES is `name=url,name=url` (or AWS_BASE/AZURE_BASE): parsed by the one parser."""
-    parsed = parse_sources(settings.CT_SOURCES, settings.AWS_BASE, settings.AZURE_BASE)
-    errors = [(Warning if p.warning else Error)(p.message, hint=p.hint, id=p.id) for p in parsed.problems]
+def check_public_read(app_configs=None, **kwargs):
     if settings.PRODUCTION and settings.CT_PUBLIC_READ:
-        errors.append(Warning("CT_PUBLIC_READ is on in production: anyone can read telemetry.", id="ct.W001"))
-    return errors
+        return [Warning("CT_PUBLIC_READ is on in production: anyone can read telemetry.", id="ct.W001")]
+    return []
 
 
 @register()

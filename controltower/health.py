@@ -1,11 +1,21 @@
-"""Dependency probes for /health: each returns {"status": ok|degraded|not_configured, ...}."""
+"""Dependency probes for /health: each returns {"status": ok|degraded|not_configured, ...}.
+
+The kernel probes the governance database and the broker; an app that owns a dependency registers
+its probe from its AppConfig.ready() (pipelines_app: the warehouse)."""
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
 
 log = logging.getLogger(__name__)
+_probes: dict[str, Callable[[], dict]] = {}
+
+
+def register_probe(name: str, probe: Callable[[], dict]) -> None:
+    """Report `probe()` as `name` in /health; a probe that answers "degraded" degrades the whole."""
+    _probes[name] = probe
 
 
 def check_database() -> dict:
@@ -16,22 +26,6 @@ def check_database() -> dict:
     except Exception as exc:  # any driver error means the store is not serving
         log.warning("health: governance database unavailable: %s", exc)
         return {"status": "degraded", "engine": connection.vendor, "error": type(exc).__name__}
-
-
-def check_warehouse() -> dict:
-    from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
-
-    backend = settings.CT_WAREHOUSE_BACKEND
-    if backend == "none":
-        return {"status": "not_configured", "backend": backend}
-    try:
-        get_warehouse().ping()
-        return {"status": "ok", "backend": backend}
-    except WarehouseUnavailable as exc:
-        return {"status": "degraded", "backend": backend, "error": exc.message}
-    except Exception as exc:
-        log.warning("health: warehouse probe failed: %s", exc)
-        return {"status": "degraded", "backend": backend, "error": type(exc).__name__}
 
 
 def check_broker() -> dict:
@@ -53,6 +47,10 @@ def check_broker() -> dict:
 
 
 def health_report() -> dict:
-    checks = {"database": check_database(), "warehouse": check_warehouse(), "broker": check_broker()}
+    checks = {
+        "database": check_database(),
+        **{name: probe() for name, probe in _probes.items()},
+        "broker": check_broker(),
+    }
     degraded = any(c["status"] == "degraded" for c in checks.values())
     return {"status": "degraded" if degraded else "ok", **checks}

@@ -170,6 +170,9 @@ SNOWFLAKE = {
     "database": env.str("SF_DATABASE", default="BHP_PLATFORM_LAB"),
     "schema": env.str("SF_SCHEMA", default="OBS"),
 }
+# SLA thresholds assigned in governance (a layer above pipelines_app.sla, so named here, not
+# imported there). Wiring, not an environment variable: "" leaves every pipeline its own columns.
+CT_SLA_THRESHOLDS_PROVIDER = "governance_app.thresholds.assigned"
 
 # Control tier: the deployments it fans out to.
 CT_SOURCE_NAME = env.str("CT_SOURCE_NAME", default="local")  # this deployment's name, as sources are known

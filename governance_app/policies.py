@@ -18,29 +18,20 @@ recommendation. A pipeline whose effective profile differs from its recommendati
 Thresholds: an assigned profile's thresholds replace the pipeline's own SLA columns
 (pipelines_app.sla.sla_thresholds asks governance_app.thresholds). Without an assignment the
 pipeline's own `freshness_sla_minutes` / `max_duration_minutes` and the SLA module's default
-breach ratio stay in force, and the recommendation is advice."""
+breach ratio stay in force (pipelines_app.sla.own_thresholds), and the recommendation is advice."""
 
-from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from pipelines_app.sla import DEFAULT_MAX_BREACH_RATIO
+from pipelines_app.sla import SlaThresholds, own_thresholds
 
 from .choices import Criticality, ExceptionState, ExceptionStatus, Profile
 from .models import PolicyAssignment
 from .resolution import ActiveAssignments
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    freshness_sla_minutes: int
-    max_duration_minutes: int
-    max_breach_ratio: float
-
-
-PROFILES: dict[str, Thresholds] = {
-    Profile.STRICT: Thresholds(60, 30, 0.02),
-    Profile.BALANCED: Thresholds(240, 120, 0.05),
-    Profile.RELAXED: Thresholds(1440, 360, 0.15),
+PROFILES: dict[str, SlaThresholds] = {
+    Profile.STRICT: SlaThresholds(60, 30, 0.02, source=Profile.STRICT.value),
+    Profile.BALANCED: SlaThresholds(240, 120, 0.05, source=Profile.BALANCED.value),
+    Profile.RELAXED: SlaThresholds(1440, 360, 0.15, source=Profile.RELAXED.value),
 }
 PROFILE_DESCRIPTIONS = {
     Profile.STRICT: "Business-critical pipelines: fresh within the hour, short runs, almost no breaches.",
@@ -66,7 +57,7 @@ def profile_catalog() -> list[dict]:
         {
             "profile": str(name),
             "description": PROFILE_DESCRIPTIONS[name],
-            "thresholds": asdict(t),
+            "thresholds": t.limits(),
             "recommended_for_criticality": [str(c) for c in recommended_for[name]],
         }
         for name, t in PROFILES.items()
@@ -87,7 +78,7 @@ def effective_policy(
     recommended = recommended_profile(pipeline.get("criticality"))
     effective = row.profile if row else recommended
     mismatch = effective != recommended
-    thresholds = thresholds_for(pipeline, row)
+    thresholds = PROFILES[row.profile] if row else own_thresholds(pipeline)
     breach_ratio = breach_ratio_for(evidence)
     return {
         "pipeline_id": pipeline["pipeline_id"],
@@ -104,25 +95,11 @@ def effective_policy(
         "exception_state": str(exception_state(row, mismatch, now)),
         "exception_status": row.live_exception_status(now) if row and row.is_exception else "none",
         "exception_expires_at": row.exception_expires_at if row and row.is_exception else None,
-        "thresholds": {k: v for k, v in thresholds.items() if k != "source"},
-        "thresholds_source": thresholds["source"],
+        "thresholds": thresholds.limits(),
+        "thresholds_source": thresholds.source,
         "runs_7d": (evidence or {}).get("runs", 0),
         "breach_ratio_7d": breach_ratio,
-        "sla_pressure": breach_ratio is not None and breach_ratio > thresholds["max_breach_ratio"],
-    }
-
-
-def thresholds_for(pipeline: dict, row: PolicyAssignment | None) -> dict:
-    """What pipelines_app.sla.sla_thresholds answers: the assigned profile's thresholds (source = its
-    name), else the pipeline's own columns with the SLA module's default breach ratio."""
-    if row is not None:
-        return {**asdict(PROFILES[row.profile]), "source": row.profile}
-    fresh, duration = pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes")
-    return {
-        "freshness_sla_minutes": None if fresh is None else int(fresh),
-        "max_duration_minutes": None if duration is None else int(duration),
-        "max_breach_ratio": DEFAULT_MAX_BREACH_RATIO,
-        "source": "pipeline",
+        "sla_pressure": breach_ratio is not None and breach_ratio > thresholds.max_breach_ratio,
     }
 
 

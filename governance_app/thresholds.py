@@ -1,17 +1,19 @@
-"""What pipelines_app.sla asks governance: the thresholds of the SLA profile assigned to a pipeline
-(by pipeline, team or domain), or None when nothing is assigned.
+"""What pipelines_app.sla asks governance (settings.CT_SLA_THRESHOLDS_PROVIDER names `assigned`):
+the thresholds of the SLA profile assigned to a pipeline (by pipeline, team or domain), or None
+when nothing is assigned.
 
 SLA evaluation asks once per pipeline, so within one request the active assignments are read once
 (keyed by the request id and a write generation this process bumps when an assignment changes);
-outside a request each call is one small indexed query."""
+outside a request each lookup reads them with one query (a small indexed one for a single pipeline)."""
 
 import threading
 from collections.abc import Callable
 
 from controltower.middleware import current_request_id
+from pipelines_app.sla import SlaThresholds
 
 from .models import PolicyAssignment
-from .policies import thresholds_for
+from .policies import PROFILES
 from .resolution import ActiveAssignments
 
 _local = threading.local()
@@ -36,20 +38,19 @@ def _request_assignments() -> ActiveAssignments | None:
     return cached[1]
 
 
-def assigned_profile_thresholds(pipeline: dict) -> dict | None:
-    """{freshness_sla_minutes, max_duration_minutes, max_breach_ratio, source=<profile>} or None."""
-    assignments = _request_assignments() or ActiveAssignments.for_pipeline(PolicyAssignment, pipeline)
-    row = assignments.resolve(pipeline)
-    return thresholds_for(pipeline, row) if row else None
+def assigned(pipelines: list[dict]) -> Callable[[dict], SlaThresholds | None]:
+    """The lookup pipelines_app.sla uses for these pipelines: a pipeline's assigned profile's
+    thresholds (`source` is the profile name), or None. The active assignments are read once (or
+    taken from the request's), not looked up again per pipeline."""
+    assignments = _request_assignments()
+    if assignments is None:
+        if len(pipelines) == 1:
+            assignments = ActiveAssignments.for_pipeline(PolicyAssignment, pipelines[0])
+        else:
+            assignments = ActiveAssignments(PolicyAssignment)
 
-
-def profile_thresholds_lookup() -> Callable[[dict], dict | None]:
-    """assigned_profile_thresholds for many pipelines in a row: the active assignments are read
-    once (or taken from the request's), not looked up again per pipeline."""
-    assignments = _request_assignments() or ActiveAssignments(PolicyAssignment)
-
-    def lookup(pipeline: dict) -> dict | None:
+    def lookup(pipeline: dict) -> SlaThresholds | None:
         row = assignments.resolve(pipeline)
-        return thresholds_for(pipeline, row) if row else None
+        return PROFILES[row.profile] if row else None
 
     return lookup

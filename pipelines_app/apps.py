@@ -5,3 +5,11 @@ class PipelinesConfig(AppConfig):
     name = "pipelines_app"
     label = "pipelines"
     verbose_name = "Telemetry"
+
+    def ready(self) -> None:
+        from controltower.health import register_probe
+
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .health import check_warehouse
+
+        register_probe("warehouse", check_warehouse)

@@ -1,8 +1,11 @@
 """SLA status per pipeline: freshness, run breaches over a window, and the thresholds behind them.
 
 `sla_thresholds(pipeline)` is the single place thresholds come from: the SLA profile assigned in
-governance (governance_app.thresholds) when there is one, else the pipeline's own columns; every
-SLA answer (the SLA endpoints, summary `sla_breaches`, incidents) follows.
+governance when there is one, else the pipeline's own columns; every SLA answer (the SLA
+endpoints, summary `sla_breaches`, incidents) follows. Governance sits above this module, so it is
+asked through the provider named by the CT_SLA_THRESHOLDS_PROVIDER setting (a dotted path, empty
+for none): called with the pipelines about to be evaluated, it returns a lookup answering a
+pipeline's assigned SlaThresholds, or None where nothing is assigned.
 
 Per pipeline, over the last `days` days (runs that finished in the window):
 - a *breached run* is a FAILED or ABORTED run, or a SUCCESS that took longer than
@@ -21,6 +24,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
+from django.utils.module_loading import import_string
+
 from . import queries as q
 from .pipelines import require_pipeline
 
@@ -36,19 +42,44 @@ class SlaThresholds:
     freshness_sla_minutes: int | None
     max_duration_minutes: int | None
     max_breach_ratio: float
-    source: str  # where they came from: "pipeline" today, a profile name later
+    source: str  # where they came from: "pipeline" (its own columns) or the assigned profile's name
+
+    def limits(self) -> dict:
+        """The thresholds themselves, without where they came from."""
+        return {f: getattr(self, f) for f in _LIMIT_FIELDS}
 
 
-def sla_thresholds(
-    pipeline: dict, profile_lookup: Callable[[dict], dict | None] | None = None
-) -> SlaThresholds:
+_LIMIT_FIELDS = ("freshness_sla_minutes", "max_duration_minutes", "max_breach_ratio")
+ThresholdsLookup = Callable[[dict], SlaThresholds | None]
+
+
+def _nothing_assigned(pipeline: dict) -> None:
+    return None
+
+
+@lru_cache(maxsize=8)
+def _provider(path: str) -> Callable[[list[dict]], ThresholdsLookup]:
+    return import_string(path)
+
+
+def assigned_thresholds_lookup(pipelines: list[dict]) -> ThresholdsLookup:
+    """The assigned-thresholds lookup for these pipelines (CT_SLA_THRESHOLDS_PROVIDER's), or one
+    that assigns nothing when no provider is set."""
+    path = getattr(settings, "CT_SLA_THRESHOLDS_PROVIDER", "")
+    return _provider(path)(pipelines) if path else _nothing_assigned
+
+
+def sla_thresholds(pipeline: dict, assigned: ThresholdsLookup | None = None) -> SlaThresholds:
     """The thresholds that apply to this pipeline (a PIPELINES row): the SLA profile governance
     assigns it (by pipeline, team or domain; `source` is the profile name), else its own columns.
-    `profile_lookup` (governance_app.thresholds.profile_thresholds_lookup) serves many pipelines."""
-    from governance_app.thresholds import assigned_profile_thresholds  # governance owns SLA profiles
+    `assigned` (an assigned_thresholds_lookup) serves many pipelines."""
+    limits = (assigned or assigned_thresholds_lookup([pipeline]))(pipeline)
+    return limits if limits is not None else own_thresholds(pipeline)
 
-    if (assigned := (profile_lookup or assigned_profile_thresholds)(pipeline)) is not None:
-        return SlaThresholds(**assigned)
+
+def own_thresholds(pipeline: dict) -> SlaThresholds:
+    """The pipeline's own SLA columns with the default breach ratio: the thresholds in force when
+    nothing is assigned."""
     return _own_thresholds(pipeline.get("freshness_sla_minutes"), pipeline.get("max_duration_minutes"))
 
 
@@ -206,10 +237,8 @@ def evaluate(
     histogram of pipelines whose assigned profile sets another max duration than their own column
     (IN-lists of them), to score their runs in Python."""
     now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
-    from governance_app.thresholds import profile_thresholds_lookup
-
-    lookup = profile_thresholds_lookup()
-    limits = {p["pipeline_id"]: sla_thresholds(p, lookup) for p in pipelines}
+    assigned = assigned_thresholds_lookup(pipelines)
+    limits = {p["pipeline_id"]: sla_thresholds(p, assigned) for p in pipelines}
     facts = {
         r["pipeline_id"]: r
         for r in q.fetch_all("sla_runs", **_window_bounds(since, now), pipeline_id=pipeline_id)

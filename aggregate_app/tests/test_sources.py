@@ -2,9 +2,9 @@
 tokens per source, and `source=` selection."""
 
 import pytest
+from django.core.checks import run_checks
 
-from aggregate_app import sources
-from controltower import checks
+from aggregate_app import checks, sources
 from controltower.api.errors import ApiError
 
 
@@ -61,6 +61,27 @@ def test_the_system_check_uses_the_same_parser(settings):
     settings.CT_SOURCES, settings.AWS_BASE = "both=https://x.example.com", "https://aws.example.com"
     messages = checks.check_sources()
     assert [(m.id, m.level >= 40) for m in messages] == [("ct.W003", False), ("ct.E002", True)]
+
+
+def test_duplicate_source_name(settings):
+    settings.CT_SOURCES = "aws=https://a.example.com,AWS=https://b.example.com"
+    assert ids(checks.check_sources()) == ["ct.E001"]
+
+
+def test_malformed_source_entry(settings):
+    settings.CT_SOURCES = "aws=https://a.example.com,azure"
+    assert ids(checks.check_sources()) == ["ct.E002"]
+
+
+def test_valid_sources_pass(settings):
+    settings.CT_SOURCES = "aws=https://a.example.com, azure=http://127.0.0.1:8002"
+    assert checks.check_sources() == []
+
+
+def test_manage_check_reports_source_mistakes(settings):
+    """The app registers its check: `manage.py check` (Django's run_checks) names the mistake."""
+    settings.CT_SOURCES = "aws=https://a.example.com,AWS=https://b.example.com"
+    assert "ct.E001" in ids(run_checks())
 
 
 def test_tokens_come_from_the_environment_or_a_file(monkeypatch, tmp_path):

@@ -25,17 +25,21 @@ PIPELINE = {
 
 
 def test_assigned_profile_replaces_the_pipeline_columns():
-    assert thresholds.assigned_profile_thresholds(PIPELINE) is None
-    assert sla.sla_thresholds(PIPELINE).source == "pipeline"
+    assert thresholds.assigned([PIPELINE])(PIPELINE) is None
+    assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(120, 30, 0.1, "pipeline")
     actions.assign_profile("domain", "finance", "strict", actor="gina")
-    assert thresholds.assigned_profile_thresholds(PIPELINE) == {
-        "freshness_sla_minutes": 60,
-        "max_duration_minutes": 30,
-        "max_breach_ratio": 0.02,
-        "source": "strict",
-    }
+    assert thresholds.assigned([PIPELINE])(PIPELINE) == sla.SlaThresholds(60, 30, 0.02, "strict")
     actions.assign_profile("pipeline", "p1", "relaxed", actor="gina")
     assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(1440, 360, 0.15, "relaxed")
+
+
+def test_without_a_provider_sla_keeps_the_pipeline_columns(settings):
+    """pipelines_app.sla reaches governance only through CT_SLA_THRESHOLDS_PROVIDER."""
+    actions.assign_profile("pipeline", "p1", "relaxed", actor="gina")
+    settings.CT_SLA_THRESHOLDS_PROVIDER = ""
+    assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(120, 30, 0.1, "pipeline")
+    settings.CT_SLA_THRESHOLDS_PROVIDER = "governance_app.thresholds.assigned"
+    assert sla.sla_thresholds(PIPELINE).source == "relaxed"
 
 
 def test_one_query_per_request_for_many_pipelines(django_assert_num_queries):
