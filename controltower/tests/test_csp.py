@@ -10,19 +10,11 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from .csp_policy import POLICY
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICY = {
-    "default-src": {"'self'"},
-    "script-src": {"'self'"},
-    "style-src": {"'self'"},
-    "img-src": {"'self'", "data:"},
-    "object-src": {"'none'"},
-    "base-uri": {"'self'"},
-    "form-action": {"'self'"},
-    "frame-ancestors": {"'none'"},
-}
 PAGES = {
     "source": ["/", "/health", "/api/docs/", "/admin/login/"],
     "control": ["/login/", "/health", "/api/docs/", "/admin/login/"],

@@ -9,7 +9,7 @@ import time_machine
 from governance_app.models import RunbookGovernance
 from pipelines_app.tests.fixtures import NOW
 
-from .helpers import SNOWFLAKE_DENIED
+from .helpers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
 from .llm_server import ChatServer
 
 
@@ -30,6 +30,16 @@ def _assisted_defaults(settings):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_MODEL = ""
     settings.CT_SOURCE_NAME = "aws"
+
+
+@pytest.fixture
+def openai_provider(settings, chat_server):
+    """Assisted triage through the OpenAI-compatible provider, answered by the local chat server."""
+    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
+    settings.OPENAI_BASE_URL = f"{chat_server.url}/v1"
+    settings.OPENAI_MODEL = "local-llm"
+    settings.OPENAI_API_KEY = OPENAI_TEST_KEY
+    return chat_server
 
 
 @pytest.fixture

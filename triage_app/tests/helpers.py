@@ -17,3 +17,6 @@ def fact(body: dict, field: str):
 
 def fact_id(body: dict, field: str) -> str:
     return next(f["id"] for f in body["facts_used"] if f["field"] == field)
+
+
+OPENAI_TEST_KEY = "sk-local-SECRET-KEY-123"  # the local chat server's key; must never be shown

@@ -11,25 +11,16 @@ import pytest
 
 from triage_app.models import AssistedAttempt
 
+from .helpers import OPENAI_TEST_KEY
 from .llm_server import completion, error
 
 URL = "/api/triage/query"
-SECRET = "sk-local-SECRET-KEY-123"
 
 
 @pytest.fixture
 def warehouse(duckdb_warehouse):
     """Provider behaviour does not depend on the warehouse: DuckDB only here."""
     return duckdb_warehouse
-
-
-@pytest.fixture
-def openai_provider(settings, chat_server):
-    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
-    settings.OPENAI_BASE_URL = f"{chat_server.url}/v1"
-    settings.OPENAI_MODEL = "local-llm"
-    settings.OPENAI_API_KEY = SECRET
-    return chat_server
 
 
 @pytest.fixture
@@ -174,7 +165,7 @@ def test_the_model_gets_the_deterministic_result_and_all_facts(ask, estate, open
     body = ask(user_prompt="Who do I call?")
     request = openai_provider.requests[0]
     assert request["path"] == "/v1/chat/completions"
-    assert request["headers"]["authorization"] == f"Bearer {SECRET}"
+    assert request["headers"]["authorization"] == f"Bearer {OPENAI_TEST_KEY}"
     assert (request["json"]["model"], request["json"]["temperature"]) == ("local-llm", 0)
     sent = json.loads(request["json"]["messages"][1]["content"])["untrusted"]
     assert sent["facts"] == body["facts_used"]
@@ -275,9 +266,9 @@ def test_client_errors_are_not_retried_and_keys_stay_out_of_answers_and_logs(
     body = ask()
     assert len(openai_provider.requests) == 1
     assert body["evidence"]["assisted"]["error_class"] == "auth_error"
-    assert SECRET not in json.dumps(body)
+    assert OPENAI_TEST_KEY not in json.dumps(body)
     assert "assisted triage via openai failed: auth_error after 1 tries (fallback)" in caplog.text
-    assert SECRET not in caplog.text
+    assert OPENAI_TEST_KEY not in caplog.text
 
 
 def test_timeouts_are_retried(ask, estate, openai_provider, settings):

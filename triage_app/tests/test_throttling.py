@@ -12,7 +12,7 @@ from controltower.tests.personas import make_user
 from controltower.tests.throttling import set_rates
 from triage_app.models import AssistedAttempt
 
-from .test_assisted import SECRET, good_answer
+from .test_assisted import good_answer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -20,16 +20,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 @pytest.fixture
 def warehouse(duckdb_warehouse):
     return duckdb_warehouse
-
-
-@pytest.fixture
-def openai_provider(settings, chat_server):
-    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
-    settings.OPENAI_BASE_URL = f"{chat_server.url}/v1"
-    settings.OPENAI_MODEL = "local-llm"
-    settings.OPENAI_API_KEY = SECRET
-    chat_server.script(*[good_answer] * 10)
-    return chat_server
 
 
 def ask(url: str, user, mode: str = "assisted") -> requests.Response:
@@ -45,6 +35,7 @@ def test_a_viewer_asking_past_the_rate_is_refused_before_the_provider_is_called(
     live_server, settings, estate, openai_provider, viewer, clock
 ):
     set_rates(settings, assisted_triage="3/min")
+    openai_provider.script(*[good_answer] * 10)
     for _ in range(3):
         answer = ask(live_server.url, viewer)
         assert answer.status_code == 200 and answer.json()["mode"] == "assisted_openai_v1"

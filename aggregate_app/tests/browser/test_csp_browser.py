@@ -10,21 +10,13 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from controltower.tests.csp_policy import POLICY
+
 from .conftest import VIEWPORT, screenshot
 from .estate import PASSWORD, USERS
 
 pytestmark = pytest.mark.slow
 
-POLICY = {
-    "default-src": {"'self'"},
-    "script-src": {"'self'"},
-    "style-src": {"'self'"},
-    "img-src": {"'self'", "data:"},
-    "object-src": {"'none'"},
-    "base-uri": {"'self'"},
-    "form-action": {"'self'"},
-    "frame-ancestors": {"'none'"},
-}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
 WATCH_VIOLATIONS = """
 window.cspViolations = [];
