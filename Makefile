@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format schema schema-check bench clean-demo fuzz lock
+.PHONY: run test test-fast test-sqlite test-postgres lint format schema schema-check bench clean-demo fuzz lock
 
 # A checkout gets the runtime and the tooling (requirements-dev.txt), from the hash-locked file.
 $(STAMP): requirements.txt requirements-dev.txt requirements.lock requirements-dev.lock
@@ -36,6 +36,10 @@ run: $(STAMP)
 	$(PY) deploy/demo.py run
 
 test: $(STAMP) test-sqlite test-postgres
+
+# The inner loop: what starts no process or server (-m "not slow"), on every core.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -n auto $(PYTEST_ARGS)
 
 test-sqlite: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
