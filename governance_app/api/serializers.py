@@ -91,7 +91,8 @@ class DQUpsertSerializer(ExceptionFieldsSerializer):
 
     runbook_required = StrictBooleanField(required=False, allow_null=True)
     max_breach_ratio = StrictFloatField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
-    max_failures_7d = StrictIntegerField(required=False, allow_null=True, min_value=0)
+    # A bound a standard can mean (a run every few seconds for a week), inside every database's integer.
+    max_failures_7d = StrictIntegerField(required=False, allow_null=True, min_value=0, max_value=1_000_000)
 
     def validate(self, data):
         data = super().validate(data)

@@ -61,6 +61,10 @@ def test_exception_review_per_persona(persona, as_persona):
         ({**UPSERT, "max_breach_ratio": 1.5}, "max_breach_ratio"),
         ({**UPSERT, "max_failures_7d": -2}, "max_failures_7d"),
         ({**UPSERT, "max_failures_7d": "lots"}, "max_failures_7d"),
+        (
+            {**UPSERT, "max_failures_7d": 22001765675600900521984},
+            "max_failures_7d",
+        ),  # past any integer column
         ({**UPSERT, "runbook_required": "sometimes"}, "runbook_required"),
         ({**UPSERT, "is_exception": True, "exception_expires_at": "soon"}, "exception_expires_at"),
         ({**UPSERT, "exception_status": "approved"}, "exception_status"),
