@@ -75,7 +75,12 @@ def test_ct_user_refuses_an_unknown_scope_and_a_stray_scope(capsys):
         call_command("ct_user", "dan", "--new-token", "x", "--scope", "admin:everything")
     with pytest.raises(CommandError, match="--new-token"):
         call_command("ct_user", "dan", "--scope", "lineage:write")
+    with pytest.raises(CommandError, match="--new-token"):
+        call_command("ct_user", "eve", "--role", "viewer", "--expires-in-days", "3")
+    with pytest.raises(CommandError, match="need --role"):
+        call_command("ct_user", "dan", "--rotate-token")
     assert ApiToken.objects.filter(user__username="dan").count() == 1
+    assert not ApiToken.objects.filter(user__username="eve").exists()  # refused before any change
 
 
 def test_demo_users_share_credentials_across_tiers(tmp_path):

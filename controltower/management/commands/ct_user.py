@@ -44,12 +44,19 @@ class Command(BaseCommand):
         parser.add_argument("--list", action="store_true", help="List the user's tokens (never their keys).")
 
     def handle(self, username, role=None, **options):
+        expires = self._expiry(options["expires_in_days"])  # every mistake refused before any change
+        if (options["scope"] or expires) and not options["new_token"]:
+            raise CommandError("--scope and --expires-in-days apply to a token issued with --new-token NAME.")
+        needs_role = [
+            f"--{o.replace('_', '-')}" for o in ("password", "rotate_token", "service") if options[o]
+        ]
+        if needs_role and not role:
+            raise CommandError(f"{', '.join(needs_role)} need --role (the user's role is set with them).")
         if role:
             self._ensure(username, role, options)
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}; create them with --role.")
-        expires = self._expiry(options["expires_in_days"])
         if options["new_token"]:
             try:
                 _, key = tokens.issue(
@@ -60,8 +67,6 @@ class Command(BaseCommand):
             scope = " ".join(options["scope"]) or "the user's role"
             self.stderr.write(f"token {options['new_token']!r} issued ({scope}); it is shown once:")
             self.stdout.write(key)
-        elif options["scope"] or expires:
-            raise CommandError("--scope and --expires-in-days apply to a token issued with --new-token NAME.")
         if options["revoke"] or options["revoke_all"]:
             chosen = (
                 user.api_tokens.all()
