@@ -3,21 +3,18 @@
 
 from django.contrib import admin, messages
 
+from controltower.admin_roles import RoleAdmin
 from controltower.roles import OPERATOR, VIEWER, has_role
 
 from .jobs import costs
 from .models import CostAnomalyRecord, SmokeCheck, SmokeRun
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(RoleAdmin):
     """Rows written by the jobs: viewable by staff with the viewer role (as governance's admin
     follows the API roles), never edited or added by hand."""
 
-    def has_module_permission(self, request) -> bool:
-        return super().has_module_permission(request) or has_role(request.user, VIEWER)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj) or has_role(request.user, VIEWER)
+    view_role = VIEWER
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

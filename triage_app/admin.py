@@ -1,13 +1,17 @@
-"""Triage rules are edited here (ordered, enable/disable in the list); assisted attempts are read-only."""
+"""Triage rules are edited here (ordered, enable/disable in the list); assisted attempts are read-only.
+Both live on each source API (Django's model permissions decide who may see or edit them)."""
 
 from django.contrib import admin, messages
+
+from controltower.admin_roles import SOURCE, RoleAdmin
 
 from . import default_rules
 from .models import AssistedAttempt, TriageRule
 
 
 @admin.register(TriageRule)
-class TriageRuleAdmin(admin.ModelAdmin):
+class TriageRuleAdmin(RoleAdmin):
+    served_on = SOURCE
     list_display = ("order", "name", "category", "enabled", "base_confidence", "systems", "updated_at")
     list_display_links = ("name",)
     list_editable = ("order", "enabled")
@@ -44,7 +48,8 @@ class TriageRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AssistedAttempt)
-class AssistedAttemptAdmin(admin.ModelAdmin):
+class AssistedAttemptAdmin(RoleAdmin):
+    served_on = SOURCE
     list_display = (
         "created_at",
         "provider",

@@ -16,7 +16,7 @@ from ..actions.exceptions import validate_proposal
 from ..choices import Decision, ExceptionStatus
 from ..errors import GovernanceError, InvalidInput
 from ..models import DQStandard, PolicyAssignment
-from .base import RoleAdmin
+from .base import GovernanceAdmin
 
 EXCEPTION_FIELDS = ("exception_reason", "exception_expires_at", "review_due_at", "waiver_template")
 REVIEW_READONLY = (
@@ -70,7 +70,7 @@ class AssignmentForm(forms.ModelForm):
         return data
 
 
-class AssignmentAdmin(RoleAdmin):
+class AssignmentAdmin(GovernanceAdmin):
     """What policy assignments and DQ standards share; subclasses say which actions to call."""
 
     form = AssignmentForm

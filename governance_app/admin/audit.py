@@ -6,10 +6,10 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from ..models import DQAuditEvent, PolicyAuditEvent, RunbookAuditEvent
-from .base import RoleAdmin
+from .base import GovernanceAdmin
 
 
-class AuditEventAdmin(RoleAdmin):
+class AuditEventAdmin(GovernanceAdmin):
     list_display = (
         "changed_at",
         "action",

@@ -10,11 +10,11 @@ from controltower.roles import OPERATOR
 
 from .. import actions
 from ..models import RunbookGovernance
-from .base import RoleAdmin
+from .base import GovernanceAdmin
 
 
 @admin.register(RunbookGovernance)
-class RunbookGovernanceAdmin(RoleAdmin):
+class RunbookGovernanceAdmin(GovernanceAdmin):
     write_role = OPERATOR
     list_display = ("pipeline_id", "state", "owner", "updated_by", "updated_at", "history")
     list_filter = ("state",)
