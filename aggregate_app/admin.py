@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from controltower.admin_roles import RoleAdmin
 from controltower.roles import OPERATOR, VIEWER, has_role
 
-from .jobs import costs
+from .jobs import anomaly_records
 from .models import CostAnomalyRecord, SmokeCheck, SmokeRun
 
 
@@ -67,5 +67,5 @@ class CostAnomalyRecordAdmin(ReadOnly):
 
     @admin.action(description="Acknowledge the selected open anomalies", permissions=["acknowledge"])
     def acknowledge(self, request, queryset):
-        done = costs.acknowledge(queryset, actor=request.user.get_username())
+        done = anomaly_records.acknowledge(queryset, actor=request.user.get_username())
         self.message_user(request, f"{done} anomaly record(s) acknowledged.", messages.SUCCESS)

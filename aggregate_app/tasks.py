@@ -8,7 +8,7 @@ from django.db import DatabaseError
 
 from controltower.middleware import current_request_id
 
-from .jobs import costs, smoke
+from .jobs import anomaly_records, smoke
 
 SMOKE_TASK = "aggregate.scheduled_smoke"
 COST_TASK = "aggregate.refresh_cost_anomalies"
@@ -40,4 +40,4 @@ def scheduled_smoke(self) -> dict:
 @shared_task(name=COST_TASK, bind=True, acks_late=True, soft_time_limit=600, **RETRY)
 def refresh_cost_anomalies(self) -> dict:
     with as_task(self):
-        return costs.refresh_cost_anomalies()
+        return anomaly_records.refresh_cost_anomalies()

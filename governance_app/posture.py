@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from . import policies, registers, telemetry
+from . import policies, registers, warehouse_reads
 from .choices import ExceptionState, ExceptionStatus
 from .dq import dq_summary
 from .history import Replay
@@ -82,8 +82,8 @@ def _day_governance(pipelines: list[dict], policy_rows: list, dq_rows: list, at:
 def posture_trend(days: int, now: datetime | None = None) -> list[dict]:
     """One point per UTC day, oldest first, the last one being today so far."""
     now = now or timezone.now()
-    pipelines = telemetry.pipelines()
-    runs = {r["day"]: r for r in telemetry.daily_runs(now, days)}
+    pipelines = warehouse_reads.pipelines()
+    runs = {r["day"]: r for r in warehouse_reads.daily_runs(now, days)}
     first_day = now.date() - timedelta(days=days - 1)
     start = datetime.combine(first_day, time.min, tzinfo=now.tzinfo)
     policy_replay, dq_replay = Replay(PolicyAssignment, now), Replay(DQStandard, now)

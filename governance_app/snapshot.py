@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from . import dq, policies, runbooks, telemetry
+from . import dq, policies, runbooks, warehouse_reads
 
 
 @dataclass
@@ -36,14 +36,14 @@ class Snapshot:
 
 def build(now: datetime | None = None) -> Snapshot:
     now = now or timezone.now()
-    pipelines = telemetry.pipelines()
-    evidence = telemetry.run_evidence(pipelines, now)
+    pipelines = warehouse_reads.pipelines()
+    evidence = warehouse_reads.run_evidence(pipelines, now)
     entries, _ = runbooks.catalog(pipelines, {})
     return Snapshot(
         now=now,
         pipelines=pipelines,
         evidence=evidence,
-        anomalies=telemetry.anomalous_pipelines(),
+        anomalies=warehouse_reads.anomalous_pipelines(),
         policy_items=policies.effective_policies(pipelines, evidence, now),
         dq_items=dq.evaluate_all(pipelines, evidence, now),
         runbook_entries=entries,

@@ -4,7 +4,7 @@ The body is the deterministic triage answer plus the run itself and the runbook 
 panel and the triage query never disagree."""
 
 from .context import TriageRequest
-from .query import run_triage
+from .orchestrate import run_triage
 from .reads import iso
 
 RUN_FIELDS = (

@@ -13,9 +13,9 @@ from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
 from .catalog import PROFILES
-from .costs import cost_table
 from .estate import Dataset, Estate, Pipeline, build_estate
 from .lineage import settle_freshness
+from .run_costs import cost_table
 from .runs import RunColumns, generate_runs
 
 TABLES = (

@@ -8,7 +8,7 @@ from controltower.api.errors import ApiError
 from controltower.api.params import bounded, int_param
 from controltower.roles import VIEWER
 
-from .. import explain, query, telemetry
+from .. import assisted_stats, explain, orchestrate
 from ..choices import TriageMode
 from ..context import TriageRequest
 from . import serializers as s
@@ -76,7 +76,7 @@ class TriageQueryView(APIView):
         ser = s.TriageQueryRequestSerializer(data=request.data)
         if not ser.is_valid():
             raise _invalid(ser.errors)
-        return Response(query.triage(TriageRequest(**ser.validated_data)))
+        return Response(orchestrate.triage(TriageRequest(**ser.validated_data)))
 
 
 class AssistedTelemetryView(APIView):
@@ -92,10 +92,10 @@ class AssistedTelemetryView(APIView):
     def get(self, request):
         days = int_param(request, "days", 7, minimum=1, maximum=90)
         limit = int_param(request, "limit", 20, minimum=1, maximum=200)
-        return Response(telemetry.summary(days=days, limit=limit))
+        return Response(assisted_stats.summary(days=days, limit=limit))
 
 
 class ProviderStatusView(APIView):
     @extend_schema(responses={200: s.ProviderStatusSerializer})
     def get(self, request):
-        return Response(telemetry.provider_status())
+        return Response(assisted_stats.provider_status())

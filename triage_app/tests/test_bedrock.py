@@ -12,9 +12,9 @@ from botocore.stub import ANY, Stubber
 from triage_app import assisted
 from triage_app.context import TriageRequest
 from triage_app.models import AssistedAttempt
+from triage_app.orchestrate import run_triage
 from triage_app.providers import build
 from triage_app.providers.bedrock import ANTHROPIC_VERSION, BedrockProvider
-from triage_app.query import run_triage
 
 MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ... import actions, dq, telemetry
+from ... import actions, dq, warehouse_reads
 from ...actions.dq import STANDARD_FIELDS
 from ...choices import Scope
 from ...models import DQAuditEvent, DQStandard
@@ -105,7 +105,7 @@ class EffectiveView(APIView):
         status = choice(request, "status", ["pass", "fail", "waived"])
         standard = choice(request, "standard", dq.STANDARDS)
         now = timezone.now()
-        items = attribute_filter(request, dq.evaluate_all(*telemetry.pipelines_with_evidence(now), now))
+        items = attribute_filter(request, dq.evaluate_all(*warehouse_reads.pipelines_with_evidence(now), now))
         summary = dq.dq_summary(items)
         if status:
             items = [i for i in items if i["status"] == status]

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from controltower.api.params import int_param
 
-from ... import actions, policies, registers, telemetry
+from ... import actions, policies, registers, warehouse_reads
 from ...choices import ExceptionState, ExceptionStatus, Scope
 from ...filtersets import AuditEventFilterSet
 from ...models import PolicyAssignment, PolicyAuditEvent
@@ -119,7 +119,7 @@ class EffectiveView(APIView):
         mismatch = bool_param(request, "mismatch")
         now = timezone.now()
         items = attribute_filter(
-            request, policies.effective_policies(*telemetry.pipelines_with_evidence(now), now)
+            request, policies.effective_policies(*warehouse_reads.pipelines_with_evidence(now), now)
         )
         summary = policies.policy_summary(items)
         if state:

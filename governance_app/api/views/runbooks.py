@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from controltower.roles import OPERATOR
 
-from ... import actions, runbooks, telemetry
+from ... import actions, runbooks, warehouse_reads
 from ...filtersets import RunbookGovernanceFilterSet
 from ...models import RunbookAuditEvent, RunbookGovernance
 from ..serializers import RunbookGovernanceSerializer, RunbookRemoveSerializer, RunbookUpsertSerializer
@@ -24,7 +24,7 @@ class CatalogView(APIView):
             k: request.query_params.get(k) for k in ("search", "team", "domain", "criticality", "owner")
         }
         filters["include_missing"] = bool_param(request, "include_missing", True)
-        entries, coverage = runbooks.catalog(telemetry.pipelines(), filters)
+        entries, coverage = runbooks.catalog(warehouse_reads.pipelines(), filters)
         return Response(paged(request, entries, coverage=coverage))
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from triage_app import telemetry as assisted_telemetry
+from triage_app import assisted_stats as assisted_telemetry
 from triage_app.models import AssistedAttempt
 
 from .llm_server import completion, error

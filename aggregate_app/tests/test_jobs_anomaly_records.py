@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aggregate_app.jobs import costs
+from aggregate_app.jobs import anomaly_records
 from aggregate_app.jobs.windows import COST_WINDOW, window_start
 from aggregate_app.models import AlertState, CostAnomalyRecord
 
@@ -44,7 +44,7 @@ def snapshot() -> list[dict]:
 
 def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook):
     now = window_start(timezone.now(), COST_WINDOW) + timedelta(minutes=1)  # reruns below stay in its hour
-    result = costs.refresh_cost_anomalies(now=now)
+    result = anomaly_records.refresh_cost_anomalies(now=now)
     flagged = {(s.name, p) for s in (estate.aws, estate.azure) for p in estate.flagged(s)}
     injected = {("aws", p) for p in estate.aws.injected} | {("azure", p) for p in estate.azure.injected}
     assert injected and injected <= flagged and live() == flagged
@@ -58,7 +58,7 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     assert record.first_seen_at == record.last_seen_at == now and record.alert_state == AlertState.SENT
 
     before = snapshot()
-    again = costs.refresh_cost_anomalies(now=now + timedelta(minutes=20))  # same hourly window
+    again = anomaly_records.refresh_cost_anomalies(now=now + timedelta(minutes=20))  # same hourly window
     assert snapshot() == before
     assert len(hook.bodies) == len(flagged)
     assert again["sources"]["aws"] == {
@@ -69,7 +69,7 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     }
 
     later = now + timedelta(hours=1)
-    costs.refresh_cost_anomalies(now=later)
+    anomaly_records.refresh_cost_anomalies(now=later)
     record.refresh_from_db()
     assert (record.first_seen_at, record.last_seen_at) == (now, later)
     assert len(hook.bodies) == len(flagged)
@@ -85,7 +85,7 @@ def test_gone_anomalies_resolve_but_not_when_their_source_is_down(estate, settin
     }
     gone = CostAnomalyRecord.objects.create(source="aws", pipeline_id="p-retired", **fields)
     unknown = CostAnomalyRecord.objects.create(source="gcp", pipeline_id="p7", **fields)
-    result = costs.refresh_cost_anomalies(now=now)
+    result = anomaly_records.refresh_cost_anomalies(now=now)
     gone.refresh_from_db()
     unknown.refresh_from_db()
     assert (gone.status, gone.resolved_at) == (Status.RESOLVED, now)
@@ -97,13 +97,15 @@ def test_gone_anomalies_resolve_but_not_when_their_source_is_down(estate, settin
 
 def test_acknowledged_anomalies_stay_quiet_and_a_flap_on_the_same_day_reopens(estate, hook):
     now = timezone.now()
-    costs.refresh_cost_anomalies(now=now)
+    anomaly_records.refresh_cost_anomalies(now=now)
     alerts = len(hook.bodies)
     first, second = CostAnomalyRecord.objects.filter(source="aws").order_by("pipeline_id")[:2]
-    assert costs.acknowledge(CostAnomalyRecord.objects.filter(pk=first.pk), actor="otto", now=now) == 1
+    assert (
+        anomaly_records.acknowledge(CostAnomalyRecord.objects.filter(pk=first.pk), actor="otto", now=now) == 1
+    )
     CostAnomalyRecord.objects.filter(pk=second.pk).update(status=Status.RESOLVED, resolved_at=now)
 
-    costs.refresh_cost_anomalies(now=now + timedelta(hours=1))
+    anomaly_records.refresh_cost_anomalies(now=now + timedelta(hours=1))
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, first.acknowledged_by) == (Status.ACKNOWLEDGED, "otto")
@@ -115,21 +117,21 @@ def test_acknowledged_anomalies_stay_quiet_and_a_flap_on_the_same_day_reopens(es
 def test_a_failed_alert_is_retried_on_the_next_run_then_sent_once(estate, hook):
     hook.status = 500
     now = timezone.now()
-    costs.refresh_cost_anomalies(now=now)
+    anomaly_records.refresh_cost_anomalies(now=now)
     failed = CostAnomalyRecord.objects.filter(alert_state=AlertState.FAILED)
     count = failed.count()
     assert count == CostAnomalyRecord.objects.count() and set(
         failed.values_list("alert_error", flat=True)
     ) == {"HTTP 500"}
     hook.status = 200
-    result = costs.refresh_cost_anomalies(now=now + timedelta(minutes=5))
+    result = anomaly_records.refresh_cost_anomalies(now=now + timedelta(minutes=5))
     assert result["alerts"] == {AlertState.SENT: count}
     assert len(hook.posts) == 2 * count  # one refused, one delivered, per anomaly
-    assert costs.refresh_cost_anomalies(now=now + timedelta(minutes=10))["alerts"] == {}
+    assert anomaly_records.refresh_cost_anomalies(now=now + timedelta(minutes=10))["alerts"] == {}
 
 
 def test_without_a_webhook_nothing_is_sent_and_the_record_says_so(estate, settings):
     settings.CT_ALERT_WEBHOOK = ""
-    result = costs.refresh_cost_anomalies()
+    result = anomaly_records.refresh_cost_anomalies()
     assert set(CostAnomalyRecord.objects.values_list("alert_state", flat=True)) == {AlertState.NO_WEBHOOK}
     assert result["alerts"] == {AlertState.NO_WEBHOOK: CostAnomalyRecord.objects.count()}

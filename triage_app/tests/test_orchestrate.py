@@ -5,7 +5,7 @@ import pytest
 
 from pipelines_app import impact
 from triage_app.context import TriageRequest
-from triage_app.query import triage
+from triage_app.orchestrate import triage
 
 from .helpers import SNOWFLAKE_DENIED, fact, fact_id
 
