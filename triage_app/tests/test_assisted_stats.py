@@ -22,26 +22,18 @@ def warehouse(duckdb_warehouse):
     return duckdb_warehouse
 
 
-@pytest.fixture
-def openai_on(settings, chat_server):
-    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
-    settings.OPENAI_BASE_URL = f"{chat_server.url}/v1"
-    settings.OPENAI_MODEL = "local-llm"
-    return chat_server
-
-
-def test_counters_move_with_each_assisted_answer(client_for, operator, estate, openai_on, settings):
+def test_counters_move_with_each_assisted_answer(client_for, operator, estate, openai_provider, settings):
     client = client_for(operator)
     before = client.get(TELEMETRY).json()
     assert (before["total"], before["by_status"]) == (0, {"success": 0, "fallback": 0, "failed": 0})
 
     ask = {"run_id": "r-100", "mode": "assisted"}
-    openai_on.script(good_answer, (200, completion("not json")))
+    openai_provider.script(good_answer, (200, completion("not json")))
     assert client.post("/api/triage/query", ask, format="json").status_code == 200
     assert client.post("/api/triage/query", ask, format="json").status_code == 200
     settings.ASSISTED_FAILURE_POLICY = "strict"
     settings.ASSISTED_RETRY_MAX_ATTEMPTS = 2
-    openai_on.script(error(500, "down"), error(500, "down"))
+    openai_provider.script(error(500, "down"), error(500, "down"))
     assert client.post("/api/triage/query", ask, format="json").status_code == 503
 
     after = client.get(TELEMETRY).json()
