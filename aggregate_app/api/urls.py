@@ -8,7 +8,7 @@ after checking the caller holds `role` here, as the source itself would.
 
 from django.urls import path
 
-from controltower.roles import GOVERNANCE_ADMIN, OPERATOR
+from controltower.roles import GOVERNANCE_ADMIN, LINEAGE_WRITE, OPERATOR
 from governance_app.api import serializers as gov
 from pipelines_app.api.ingest_views import ANY_ITEMS, EVENT_OR_BATCH
 
@@ -77,11 +77,12 @@ urlpatterns = [
     ),
     # ingest (to the named sources)
     path(
-        "api/aggregate/v1/lineage", write("/api/v1/lineage", OPERATOR, {"application/json": EVENT_OR_BATCH})
+        "api/aggregate/v1/lineage",
+        write("/api/v1/lineage", OPERATOR, {"application/json": EVENT_OR_BATCH}, LINEAGE_WRITE),
     ),
     path(
         "api/aggregate/v1/lineage/batch",
-        write("/api/v1/lineage/batch", OPERATOR, {"application/json": ANY_ITEMS}),
+        write("/api/v1/lineage/batch", OPERATOR, {"application/json": ANY_ITEMS}, LINEAGE_WRITE),
     ),
     # triage
     path("api/aggregate/explain/run/<str:run_id>", mirror("/api/explain/run/{run_id}", FIRST_FOUND)),

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
 from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_param, page_params, query_value
-from controltower.roles import LINEAGE_WRITE, OPERATOR, VIEWER
+from controltower.roles import OPERATOR, VIEWER
 from triage_app.api.serializers import TriageQueryRequestSerializer
 from triage_app.api.views import triage_throttle_scope
 
@@ -171,9 +171,10 @@ def mirror(path_template: str, rule: Rule):
     ).as_view()
 
 
-def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT):
+def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT, token_scope: str | None = None):
     """The view for a write route: POST `path_template` to the sources the caller names; `body`
-    is the source route's request schema (the body is forwarded as it is)."""
+    is the source route's request schema (the body is forwarded as it is); `token_scope`, the
+    scope that lets a scoped token use it (as on the source route)."""
 
     @extend_schema(
         operation_id=operation_id("aggregate_write", path_template),
@@ -195,7 +196,7 @@ def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT):
         {
             "source_path": path_template,
             "write_role": role,
-            "token_scope": LINEAGE_WRITE if path_template.startswith("/api/v1/lineage") else None,
+            "token_scope": token_scope,
             "post": post,
         },
     ).as_view()
