@@ -37,3 +37,7 @@ class FourEyesViolation(GovernanceError):
 
 class AppendOnlyViolation(Exception):
     """Something tried to change or delete an audit event."""
+
+
+class WriteOutsideActions(Exception):
+    """Code outside governance_app.actions tried to write a governance row (it would go unaudited)."""

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from ..models import DQAuditEvent, DQStandard, PolicyAssignment, PolicyAuditEvent
+from ..kinds import KINDS
+from ..write_scope import acting
 from . import exceptions
 
 EXPIRE_ACTOR = "system:expire_exceptions"
@@ -14,7 +15,8 @@ def expire_exceptions(*, now: datetime | None = None, actor: str = EXPIRE_ACTOR)
     """Record every approved exception past its expiry as expired, with an audit row each.
     Returns how many policy and DQ exceptions it expired."""
     now = now or timezone.now()
-    return {
-        "policy": exceptions.expire_due(PolicyAssignment, PolicyAuditEvent, actor=actor, now=now),
-        "dq": exceptions.expire_due(DQStandard, DQAuditEvent, actor=actor, now=now),
-    }
+    with acting():  # not one @action transaction: each row is claimed and recorded on its own
+        return {
+            name: exceptions.expire_due(kind.model, kind.audit_model, actor=actor, now=now)
+            for name, kind in KINDS.items()
+        }

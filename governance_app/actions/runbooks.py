@@ -1,15 +1,15 @@
 """Audited writes to runbook governance (scope is always `pipeline`)."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from ..choices import AuditAction, RunbookState, Scope
 from ..errors import NotFound
 from ..models import RunbookAuditEvent, RunbookGovernance
+from ..write_scope import action
 from ._common import Actor, actor_name, check_choice, clean_target, record
 
 
-@transaction.atomic
+@action
 def upsert_runbook_governance(
     pipeline_id: str,
     *,
@@ -55,7 +55,7 @@ def upsert_runbook_governance(
     return row
 
 
-@transaction.atomic
+@action
 def remove_runbook_governance(pipeline_id: str, *, actor: Actor, reason: str = "") -> None:
     """Forget a pipeline's runbook governance (its state reads as `none` again); the history stays."""
     actor = actor_name(actor)

@@ -15,6 +15,7 @@ from .. import actions
 from ..actions.exceptions import validate_proposal
 from ..choices import Decision, ExceptionStatus
 from ..errors import GovernanceError, InvalidInput
+from ..kinds import DQ, POLICY
 from ..models import DQStandard, PolicyAssignment
 from .base import GovernanceAdmin
 
@@ -174,16 +175,20 @@ class PolicyAssignmentAdmin(AssignmentAdmin):
     list_filter = ("scope", "profile", *AssignmentAdmin.list_filter[1:])
 
     def assign(self, actor, obj, form):
-        return actions.assign_profile(obj.scope, obj.target_id, obj.profile, actor=actor, reason=obj.reason)
+        return actions.assign(
+            POLICY, obj.scope, obj.target_id, {"profile": obj.profile}, actor=actor, reason=obj.reason
+        )
 
     def propose(self, actor, row, **kwargs):
-        return actions.propose_exception(row.scope, row.target_id, actor=actor, **kwargs)
+        return actions.propose_exception(POLICY, row.scope, row.target_id, actor=actor, **kwargs)
 
     def review(self, actor, row, decision, *, reason):
-        return actions.review_exception(row.scope, row.target_id, decision, actor=actor, reason=reason)
+        return actions.review_exception(
+            POLICY, row.scope, row.target_id, decision, actor=actor, reason=reason
+        )
 
     def remove(self, actor, row):
-        return actions.remove_assignment(row.scope, row.target_id, actor=actor, reason="Removed in the admin")
+        return actions.remove(POLICY, row.scope, row.target_id, actor=actor, reason="Removed in the admin")
 
 
 @admin.register(DQStandard)
@@ -207,15 +212,13 @@ class DQStandardAdmin(AssignmentAdmin):
 
     def assign(self, actor, obj, form):
         values = {f: form.cleaned_data.get(f) for f in self.standard_fields}
-        return actions.upsert_dq_standard(obj.scope, obj.target_id, values, actor=actor, reason=obj.reason)
+        return actions.assign(DQ, obj.scope, obj.target_id, values, actor=actor, reason=obj.reason)
 
     def propose(self, actor, row, **kwargs):
-        return actions.propose_dq_exception(row.scope, row.target_id, actor=actor, **kwargs)
+        return actions.propose_exception(DQ, row.scope, row.target_id, actor=actor, **kwargs)
 
     def review(self, actor, row, decision, *, reason):
-        return actions.review_dq_exception(row.scope, row.target_id, decision, actor=actor, reason=reason)
+        return actions.review_exception(DQ, row.scope, row.target_id, decision, actor=actor, reason=reason)
 
     def remove(self, actor, row):
-        return actions.remove_dq_standard(
-            row.scope, row.target_id, actor=actor, reason="Removed in the admin"
-        )
+        return actions.remove(DQ, row.scope, row.target_id, actor=actor, reason="Removed in the admin")

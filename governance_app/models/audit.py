@@ -4,12 +4,13 @@ refuses updates and deletes here, and database triggers (migration 0002) refuse 
 from django.db import models
 from django.utils import timezone
 
+from .. import write_scope
 from ..choices import AuditAction
 from ..errors import AppendOnlyViolation
-from .base import ACTOR_LENGTH
+from .base import ACTOR_LENGTH, GovernedQuerySet
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(GovernedQuerySet):
     def update(self, **kwargs):
         raise AppendOnlyViolation(f"{self.model.__name__} rows are append-only: update refused.")
 
@@ -53,6 +54,7 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyViolation(f"{type(self).__name__} rows are append-only: update refused.")
+        write_scope.check(type(self).__name__, "save")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -7,12 +7,49 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .. import write_scope
 from ..choices import ExceptionStatus, Scope
 
 ACTOR_LENGTH = 150  # a username, or "system:<task>" for jobs
 
 
-class AssignmentQuerySet(models.QuerySet):
+class GovernedQuerySet(models.QuerySet):
+    """Bulk writes only inside governance_app.actions (see write_scope); create() and the
+    get_or_create family go through save(), which Governed checks."""
+
+    def update(self, **kwargs):
+        write_scope.check(self.model.__name__, "update")
+        return super().update(**kwargs)
+
+    def delete(self):
+        write_scope.check(self.model.__name__, "delete")
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        write_scope.check(self.model.__name__, "bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        write_scope.check(self.model.__name__, "bulk_update")
+        return super().bulk_update(objs, fields, batch_size)
+
+
+class Governed(models.Model):
+    """Abstract: a governance row, saved or deleted only inside governance_app.actions."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        write_scope.check(type(self).__name__, "save")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        write_scope.check(type(self).__name__, "delete")
+        return super().delete(*args, **kwargs)
+
+
+class AssignmentQuerySet(GovernedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -20,7 +57,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(is_active=True, is_exception=True)
 
 
-class Assignment(models.Model):
+class Assignment(Governed):
     """Abstract: something assigned to a pipeline, a team or a domain."""
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
@@ -54,7 +91,7 @@ class Assignment(models.Model):
 
     objects = AssignmentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Governed.Meta):
         abstract = True
         ordering = ["scope", "target_id"]
         constraints = [

@@ -2,10 +2,10 @@ from django.db import models
 from django.utils import timezone
 
 from ..choices import RunbookState
-from .base import ACTOR_LENGTH
+from .base import ACTOR_LENGTH, Governed, GovernedQuerySet
 
 
-class RunbookGovernance(models.Model):
+class RunbookGovernance(Governed):
     """Where a pipeline's runbook stands in its lifecycle (none / open / in_progress / remediated /
     waived), who owns the work, and notes. The runbook URL itself lives in telemetry (PIPELINES)."""
 
@@ -17,7 +17,9 @@ class RunbookGovernance(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
+    objects = GovernedQuerySet.as_manager()
+
+    class Meta(Governed.Meta):
         ordering = ["pipeline_id"]
         verbose_name = "runbook governance"
         verbose_name_plural = "runbook governance"

@@ -163,11 +163,13 @@ def test_every_governance_admin_page_renders_with_data(gina, gus):
     from datetime import timedelta
 
     from governance_app import actions
+    from governance_app.kinds import DQ, POLICY
 
+    actions.assign(POLICY, "pipeline", "p1", {"profile": "relaxed"}, actor="gina")
     actions.propose_exception(
-        "pipeline", "p1", profile="relaxed", actor="gina", reason="r", expires_at=T0 + timedelta(days=3)
+        POLICY, "pipeline", "p1", actor="gina", reason="r", expires_at=T0 + timedelta(days=3)
     )
-    actions.upsert_dq_standard("team", "t1", {"max_failures_7d": 2}, actor="gina")
+    actions.assign(DQ, "team", "t1", {"max_failures_7d": 2}, actor="gina")
     actions.upsert_runbook_governance("p1", actor="otto", state="open")
     models = [
         "policyassignment",
@@ -180,8 +182,8 @@ def test_every_governance_admin_page_renders_with_data(gina, gus):
     for model in models:
         listing = gus.get(changelist(model))
         assert listing.status_code == 200, model
-    dq = actions.propose_dq_exception(
-        "team", "t1", actor="gina", reason="r", expires_at=T0 + timedelta(days=3)
+    dq = actions.propose_exception(
+        DQ, "team", "t1", actor="gina", reason="r", expires_at=T0 + timedelta(days=3)
     )
     refused = run_action(gina, "dqstandard", "approve_exceptions", [dq.pk])
     assert "cannot also review it" in refused.content.decode()

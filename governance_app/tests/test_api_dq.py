@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from governance_app import actions
+from governance_app.kinds import DQ
 from governance_app.models import DQAuditEvent, DQStandard
 
 from .conftest import EXPECTED, NOW, PERSONAS
@@ -29,7 +30,7 @@ def test_upsert_per_persona(persona, as_persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_remove_per_persona(persona, as_persona):
-    actions.upsert_dq_standard("team", "payments", {"max_failures_7d": 2}, actor="seed")
+    actions.assign(DQ, "team", "payments", {"max_failures_7d": 2}, actor="seed")
     response = as_persona(persona).post(
         "/api/dq/standards/remove", {"scope": "team", "target_id": "payments"}, format="json"
     )
@@ -40,8 +41,8 @@ def test_remove_per_persona(persona, as_persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_exception_review_per_persona(persona, as_persona):
     with time_machine.travel(NOW_UTC, tick=False):
-        actions.propose_dq_exception(
-            "team", "payments", actor="seed", reason="r", expires_at=NOW_UTC + timedelta(days=2)
+        actions.propose_exception(
+            DQ, "team", "payments", actor="seed", reason="r", expires_at=NOW_UTC + timedelta(days=2)
         )
         response = as_persona(persona).post(
             "/api/dq/exceptions/review",
@@ -78,7 +79,7 @@ def test_invalid_upsert_is_a_400_naming_the_field(body, field, governance_admin,
 
 
 def test_standards_list_shows_baseline_and_rows(viewer, client_for):
-    actions.upsert_dq_standard("domain", "finance", {"max_breach_ratio": 0.2}, actor="gina")
+    actions.assign(DQ, "domain", "finance", {"max_breach_ratio": 0.2}, actor="gina")
     body = client_for(viewer).get("/api/dq/standards").json()
     assert body["baseline"] == {"runbook_required": True, "max_breach_ratio": 0.1, "max_failures_7d": 3}
     assert [
@@ -99,10 +100,8 @@ def test_effective_dq_with_live_evidence_and_precedence(telemetry, viewer, clien
     telemetry.run("p_fail", "SUCCESS", ago=timedelta(days=2))
     telemetry.run("p_ok", "SUCCESS", ago=timedelta(days=1))
     telemetry.run("p_fail", "FAILED", ago=timedelta(days=9))  # outside the 7-day window
-    actions.upsert_dq_standard(
-        "domain", "finance", {"max_failures_7d": 5, "runbook_required": False}, actor="gina"
-    )
-    actions.upsert_dq_standard("team", "payments", {"max_failures_7d": 2}, actor="gina")
+    actions.assign(DQ, "domain", "finance", {"max_failures_7d": 5, "runbook_required": False}, actor="gina")
+    actions.assign(DQ, "team", "payments", {"max_failures_7d": 2}, actor="gina")
 
     with time_machine.travel(NOW_UTC, tick=False):
         response = client_for(viewer).get("/api/dq/effective")

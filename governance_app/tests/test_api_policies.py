@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from governance_app import actions
+from governance_app.kinds import DQ, POLICY
 from governance_app.models import PolicyAssignment, PolicyAuditEvent
 
 from .conftest import EXPECTED, PERSONAS
@@ -53,7 +54,7 @@ def test_assign_per_persona(persona, as_persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_remove_per_persona(persona, as_persona):
-    actions.assign_profile("team", "payments", "strict", actor="seed")
+    actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="seed")
     response = as_persona(persona).post(
         "/api/policies/remove", {"scope": "team", "target_id": "payments"}, format="json"
     )
@@ -64,7 +65,13 @@ def test_remove_per_persona(persona, as_persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_exception_review_per_persona(persona, as_persona, traveller):
     actions.propose_exception(
-        "team", "payments", profile="relaxed", actor="seed", reason="r", expires_at=T0 + timedelta(days=3)
+        POLICY,
+        "team",
+        "payments",
+        values={"profile": "relaxed"},
+        actor="seed",
+        reason="r",
+        expires_at=T0 + timedelta(days=3),
     )
     body = {"scope": "team", "target_id": "payments", "decision": "approve"}
     response = as_persona(persona).post("/api/policies/exceptions/review", body, format="json")
@@ -161,7 +168,7 @@ def test_invalid_input_is_a_400_naming_the_field_and_writes_nothing(
 
 def test_review_without_proposal_is_409_and_unknown_target_404(governance_admin_2, client_for):
     client = client_for(governance_admin_2)
-    actions.assign_profile("team", "payments", "strict", actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina")
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     assert client.post("/api/policies/exceptions/review", review, format="json").status_code == 409
     missing = client.post("/api/policies/remove", {"scope": "team", "target_id": "nobody"}, format="json")
@@ -171,7 +178,7 @@ def test_review_without_proposal_is_409_and_unknown_target_404(governance_admin_
 
 
 def test_profiles_lists_thresholds_and_assignments(viewer, client_for):
-    actions.assign_profile("domain", "finance", "balanced", actor="gina")
+    actions.assign(POLICY, "domain", "finance", {"profile": "balanced"}, actor="gina")
     body = client_for(viewer).get("/api/policies/profiles").json()
     assert [p["profile"] for p in body["items"]] == ["strict", "balanced", "relaxed"]
     assert body["items"][0]["thresholds"] == {
@@ -193,10 +200,12 @@ def test_reads_need_login_unless_public(anon_client, settings):
 
 
 def _seed_history():
-    actions.assign_profile("team", "payments", "strict", actor="gina", reason="tier 1")
-    actions.assign_profile("team", "payments", "balanced", actor="gus", reason="relax, with, commas")
-    actions.assign_profile("domain", "finance", "relaxed", actor="gina")
-    actions.remove_assignment("domain", "finance", actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina", reason="tier 1")
+    actions.assign(
+        POLICY, "team", "payments", {"profile": "balanced"}, actor="gus", reason="relax, with, commas"
+    )
+    actions.assign(POLICY, "domain", "finance", {"profile": "relaxed"}, actor="gina")
+    actions.remove(POLICY, "domain", "finance", actor="gina")
 
 
 def test_history_filters_and_pagination(viewer, client_for):
@@ -266,43 +275,48 @@ def test_history_export_as_csv_and_json(viewer, client_for):
 def test_register_and_review_queue(viewer, client_for):
     with time_machine.travel(T0, tick=False):
         actions.propose_exception(
+            POLICY,
             "pipeline",
             "p_wait",
-            profile="relaxed",
+            values={"profile": "relaxed"},
             actor="gina",
             reason="r",
             expires_at=T0 + timedelta(days=90),
         )
         actions.propose_exception(
+            POLICY,
             "pipeline",
             "p_due",
-            profile="relaxed",
+            values={"profile": "relaxed"},
             actor="gina",
             reason="r",
             expires_at=T0 + timedelta(days=90),
             review_due_at=T0 + timedelta(days=12),
         )
         actions.propose_exception(
+            POLICY,
             "pipeline",
             "p_over",
-            profile="relaxed",
+            values={"profile": "relaxed"},
             actor="gina",
             reason="r",
             expires_at=T0 + timedelta(days=90),
             review_due_at=T0 + timedelta(days=2),
         )
         actions.propose_exception(
+            POLICY,
             "pipeline",
             "p_exp",
-            profile="relaxed",
+            values={"profile": "relaxed"},
             actor="gina",
             reason="r",
             expires_at=T0 + timedelta(days=3),
         )
         for pid in ("p_due", "p_over", "p_exp"):
-            actions.review_exception("pipeline", pid, "approve", actor="gus")
-        actions.upsert_dq_standard("team", "t", {"max_failures_7d": 1}, actor="gina")
-        actions.propose_dq_exception(
+            actions.review_exception(POLICY, "pipeline", pid, "approve", actor="gus")
+        actions.assign(DQ, "team", "t", {"max_failures_7d": 1}, actor="gina")
+        actions.propose_exception(
+            DQ,
             "team",
             "t",
             actor="gina",

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from governance_app import actions, policies
+from governance_app.kinds import POLICY
 
 from .conftest import NOW
 
@@ -45,9 +46,9 @@ def test_precedence_pipeline_over_team_over_domain_over_default(telemetry, at_no
     telemetry.pipeline("p_team", team="payments", domain="finance", criticality="critical")
     telemetry.pipeline("p_domain", team="ledger", domain="finance", criticality="critical")
     telemetry.pipeline("p_default", team="ledger", domain="marketing", criticality="critical")
-    actions.assign_profile("domain", "finance", "balanced", actor="gina")
-    actions.assign_profile("team", "payments", "relaxed", actor="gina")
-    actions.assign_profile("pipeline", "p_pipe", "strict", actor="gina")
+    actions.assign(POLICY, "domain", "finance", {"profile": "balanced"}, actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "relaxed"}, actor="gina")
+    actions.assign(POLICY, "pipeline", "p_pipe", {"profile": "strict"}, actor="gina")
 
     items = by_id(client_for(viewer).get("/api/policies/effective"))
 
@@ -74,9 +75,9 @@ def test_precedence_pipeline_over_team_over_domain_over_default(telemetry, at_no
 
 def test_removing_the_pipeline_assignment_falls_back_to_the_team(telemetry, at_now, viewer, client_for):
     telemetry.pipeline("p1", team="payments", criticality="high")
-    actions.assign_profile("team", "payments", "relaxed", actor="gina")
-    actions.assign_profile("pipeline", "p1", "strict", actor="gina")
-    actions.remove_assignment("pipeline", "p1", actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "relaxed"}, actor="gina")
+    actions.assign(POLICY, "pipeline", "p1", {"profile": "strict"}, actor="gina")
+    actions.remove(POLICY, "pipeline", "p1", actor="gina")
     item = by_id(client_for(viewer).get("/api/policies/effective"))["p1"]
     assert (item["effective_profile"], item["assigned_scope"]) == ("relaxed", "team")
 
@@ -85,19 +86,20 @@ def test_exception_states_and_summary_counts(telemetry, viewer, client_for):
     for pid in ("p_unmanaged", "p_approved", "p_expired", "p_rejected", "p_proposed", "p_none"):
         telemetry.pipeline(pid, team=pid, criticality="critical")
     with time_machine.travel(NOW_UTC - timedelta(days=10), tick=False):
-        actions.assign_profile("pipeline", "p_unmanaged", "relaxed", actor="gina")
+        actions.assign(POLICY, "pipeline", "p_unmanaged", {"profile": "relaxed"}, actor="gina")
         for pid, days in (("p_approved", 30), ("p_expired", 5), ("p_rejected", 30), ("p_proposed", 30)):
             actions.propose_exception(
+                POLICY,
                 "pipeline",
                 pid,
-                profile="relaxed",
+                values={"profile": "relaxed"},
                 actor="gina",
                 reason="r",
                 expires_at=NOW_UTC + timedelta(days=days - 10),
             )
-        actions.review_exception("pipeline", "p_approved", "approve", actor="gus")
-        actions.review_exception("pipeline", "p_expired", "approve", actor="gus")
-        actions.review_exception("pipeline", "p_rejected", "reject", actor="gus")
+        actions.review_exception(POLICY, "pipeline", "p_approved", "approve", actor="gus")
+        actions.review_exception(POLICY, "pipeline", "p_expired", "approve", actor="gus")
+        actions.review_exception(POLICY, "pipeline", "p_rejected", "reject", actor="gus")
     with time_machine.travel(NOW_UTC, tick=False):
         body = client_for(viewer).get("/api/policies/effective").json()
     states = {i["pipeline_id"]: i["exception_state"] for i in body["items"]}
@@ -123,7 +125,7 @@ def test_exception_states_and_summary_counts(telemetry, viewer, client_for):
 def test_effective_filters_and_bad_filter_values(telemetry, at_now, viewer, client_for):
     telemetry.pipeline("p1", team="a", criticality="critical")
     telemetry.pipeline("p2", team="b", criticality="critical")
-    actions.assign_profile("pipeline", "p2", "relaxed", actor="gina")
+    actions.assign(POLICY, "pipeline", "p2", {"profile": "relaxed"}, actor="gina")
     client = client_for(viewer)
     assert [
         i["pipeline_id"] for i in client.get("/api/policies/effective?mismatch=true").json()["items"]
@@ -141,6 +143,6 @@ def test_breach_ratio_uses_the_assigned_profile_duration(telemetry, at_now, view
     client = client_for(viewer)
     own = by_id(client.get("/api/policies/effective"))["p1"]
     assert (own["runs_7d"], own["breach_ratio_7d"]) == (4, 0.75)  # 3 of 4 runs over the pipeline's 30 min
-    actions.assign_profile("pipeline", "p1", "balanced", actor="gina")  # 120 min
+    actions.assign(POLICY, "pipeline", "p1", {"profile": "balanced"}, actor="gina")  # 120 min
     assigned = by_id(client.get("/api/policies/effective"))["p1"]
     assert assigned["breach_ratio_7d"] == 0.25 and assigned["sla_pressure"] is True

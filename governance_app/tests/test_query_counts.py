@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from governance_app import actions
+from governance_app.kinds import DQ, POLICY
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -17,16 +18,17 @@ def seed(n: int) -> None:
     with time_machine.travel(T0, tick=False):
         for i in range(n):
             actions.propose_exception(
+                POLICY,
                 "pipeline",
                 f"p{i}",
-                profile="relaxed",
+                values={"profile": "relaxed"},
                 actor="gina",
                 reason="r",
                 expires_at=T0 + timedelta(days=30),
                 review_due_at=T0 + timedelta(days=3),
             )
-            actions.propose_dq_exception(
-                "pipeline", f"p{i}", actor="gina", reason="r", expires_at=T0 + timedelta(days=30)
+            actions.propose_exception(
+                DQ, "pipeline", f"p{i}", actor="gina", reason="r", expires_at=T0 + timedelta(days=30)
             )
             actions.upsert_runbook_governance(f"p{i}", actor="otto", state="open")
 
@@ -72,7 +74,7 @@ def test_list_query_count_does_not_grow_with_rows(url, viewer, client_for):
 def test_telemetry_views_query_the_store_a_fixed_number_of_times(url, telemetry, viewer, client_for):
     client = client_for(viewer)
     telemetry.pipeline("p0", team="t0")
-    actions.assign_profile("team", "t0", "strict", actor="gina")
+    actions.assign(POLICY, "team", "t0", {"profile": "strict"}, actor="gina")
     with time_machine.travel(T0, tick=False):
         few = count(client, url)
         for i in range(1, 15):

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from governance_app import actions
+from governance_app.kinds import POLICY
 from governance_app.scorecards import SCORECARD_COLUMNS
 from pipelines_app.warehouse import reset_warehouse
 
@@ -39,7 +40,7 @@ def estate(telemetry):
     t.cost("p1", date(2026, 11, 18), 10.0)
     t.cost("p1", date(2026, 11, 19), 50.0)
     with time_machine.travel(NOW_UTC - timedelta(days=2), tick=False):
-        actions.assign_profile("pipeline", "p2", "relaxed", actor="gina", reason="noisy")
+        actions.assign(POLICY, "pipeline", "p2", {"profile": "relaxed"}, actor="gina", reason="noisy")
     return t
 
 
@@ -112,9 +113,14 @@ def test_posture_snapshot(estate, viewer, client_for):
 def test_posture_trend_replays_history(estate, viewer, client_for):
     with time_machine.travel(NOW_UTC - timedelta(days=1), tick=False):
         actions.propose_exception(
-            "pipeline", "p2", actor="gina", reason="migration", expires_at=NOW_UTC + timedelta(days=30)
+            POLICY,
+            "pipeline",
+            "p2",
+            actor="gina",
+            reason="migration",
+            expires_at=NOW_UTC + timedelta(days=30),
         )
-        actions.review_exception("pipeline", "p2", "approve", actor="gus")
+        actions.review_exception(POLICY, "pipeline", "p2", "approve", actor="gus")
     with at_now():
         body = client_for(viewer).get("/api/governance/posture/trend?days=4").json()
     points = {p["date"]: p for p in body["items"]}
@@ -191,7 +197,7 @@ def test_export_bundle_holds_everything_an_auditor_asks_for(estate, viewer, clie
 def test_export_bundle_without_a_warehouse_is_degraded_not_broken(settings, viewer, client_for):
     reset_warehouse()
     settings.CT_WAREHOUSE_BACKEND = "none"
-    actions.assign_profile("team", "payments", "strict", actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina")
     try:
         body = client_for(viewer).get("/api/governance/export/bundle").json()
         posture = client_for(viewer).get("/api/governance/posture")

@@ -7,6 +7,7 @@ import time_machine
 from django_celery_beat.models import PeriodicTask
 
 from governance_app import actions
+from governance_app.kinds import DQ
 from governance_app.models import DQAuditEvent, DQStandard
 from governance_app.tasks import EXPIRE_TASK, expire_exceptions
 
@@ -21,8 +22,10 @@ def test_expiry_job_is_scheduled_hourly():
 
 def test_task_expires_dq_exceptions_with_audit():
     with time_machine.travel(T0, tick=False):
-        actions.propose_dq_exception("team", "t", actor="gina", reason="r", expires_at=T0 + timedelta(days=1))
-        actions.review_dq_exception("team", "t", "approve", actor="gus")
+        actions.propose_exception(
+            DQ, "team", "t", actor="gina", reason="r", expires_at=T0 + timedelta(days=1)
+        )
+        actions.review_exception(DQ, "team", "t", "approve", actor="gus")
     with time_machine.travel(T0 + timedelta(days=2), tick=False):
         result = expire_exceptions.apply().get()
         again = expire_exceptions.apply().get()

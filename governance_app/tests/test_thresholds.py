@@ -8,6 +8,7 @@ import time_machine
 
 from controltower.middleware import current_request_id
 from governance_app import actions, thresholds
+from governance_app.kinds import POLICY
 from pipelines_app import sla
 
 from .conftest import NOW
@@ -27,15 +28,15 @@ PIPELINE = {
 def test_assigned_profile_replaces_the_pipeline_columns():
     assert thresholds.assigned([PIPELINE])(PIPELINE) is None
     assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(120, 30, 0.1, "pipeline")
-    actions.assign_profile("domain", "finance", "strict", actor="gina")
+    actions.assign(POLICY, "domain", "finance", {"profile": "strict"}, actor="gina")
     assert thresholds.assigned([PIPELINE])(PIPELINE) == sla.SlaThresholds(60, 30, 0.02, "strict")
-    actions.assign_profile("pipeline", "p1", "relaxed", actor="gina")
+    actions.assign(POLICY, "pipeline", "p1", {"profile": "relaxed"}, actor="gina")
     assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(1440, 360, 0.15, "relaxed")
 
 
 def test_without_a_provider_sla_keeps_the_pipeline_columns(settings):
     """pipelines_app.sla reaches governance only through CT_SLA_THRESHOLDS_PROVIDER."""
-    actions.assign_profile("pipeline", "p1", "relaxed", actor="gina")
+    actions.assign(POLICY, "pipeline", "p1", {"profile": "relaxed"}, actor="gina")
     settings.CT_SLA_THRESHOLDS_PROVIDER = ""
     assert sla.sla_thresholds(PIPELINE) == sla.SlaThresholds(120, 30, 0.1, "pipeline")
     settings.CT_SLA_THRESHOLDS_PROVIDER = "governance_app.thresholds.assigned"
@@ -43,12 +44,12 @@ def test_without_a_provider_sla_keeps_the_pipeline_columns(settings):
 
 
 def test_one_query_per_request_for_many_pipelines(django_assert_num_queries):
-    actions.assign_profile("team", "payments", "balanced", actor="gina")
+    actions.assign(POLICY, "team", "payments", {"profile": "balanced"}, actor="gina")
     token = current_request_id.set("req-many")
     try:
         with django_assert_num_queries(1):
             sources = {sla.sla_thresholds({**PIPELINE, "pipeline_id": f"p{i}"}).source for i in range(50)}
-        actions.remove_assignment("team", "payments", actor="gina")  # a write in this process: re-read
+        actions.remove(POLICY, "team", "payments", actor="gina")  # a write in this process: re-read
         assert sla.sla_thresholds(PIPELINE).source == "pipeline"
     finally:
         current_request_id.reset(token)

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import actions, dq, warehouse_reads
-from ...actions.dq import STANDARD_FIELDS
 from ...choices import Scope
+from ...kinds import DQ, DQ_FIELDS
 from ...models import DQAuditEvent, DQStandard
 from ..serializers import DQStandardSerializer, DQUpsertSerializer, ReviewSerializer, TargetSerializer
 from .base import WriteView, attribute_filter, bool_param, choice, paged
@@ -53,10 +53,11 @@ class UpsertView(WriteView):
 
     def perform(self, data, user):
         scope, target, reason = data["scope"], data["target_id"], data["reason"]
-        values = {k: data[k] for k in STANDARD_FIELDS if k in data}
-        row = actions.upsert_dq_standard(scope, target, values, actor=user, reason=reason)
+        values = {k: data[k] for k in DQ_FIELDS if k in data}
+        row = actions.assign(DQ, scope, target, values, actor=user, reason=reason)
         if data["proposing"]:
-            row = actions.propose_dq_exception(
+            row = actions.propose_exception(
+                DQ,
                 scope,
                 target,
                 actor=user,
@@ -76,7 +77,7 @@ class RemoveView(WriteView):
         return super().post(request)
 
     def perform(self, data, user):
-        row = actions.remove_dq_standard(data["scope"], data["target_id"], actor=user, reason=data["reason"])
+        row = actions.remove(DQ, data["scope"], data["target_id"], actor=user, reason=data["reason"])
         return DQStandardSerializer(row).data
 
 
@@ -90,8 +91,8 @@ class ExceptionReviewView(WriteView):
         return super().post(request)
 
     def perform(self, data, user):
-        row = actions.review_dq_exception(
-            data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
+        row = actions.review_exception(
+            DQ, data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
         )
         return DQStandardSerializer(row).data
 

@@ -12,6 +12,7 @@ from controltower.api.params import int_param
 from ... import actions, policies, registers, warehouse_reads
 from ...choices import ExceptionState, ExceptionStatus, Scope
 from ...filtersets import AuditEventFilterSet
+from ...kinds import POLICY
 from ...models import PolicyAssignment, PolicyAuditEvent
 from ..serializers import AssignSerializer, PolicyAssignmentSerializer, ReviewSerializer, TargetSerializer
 from .base import ExportView, HistoryView, WriteView, attribute_filter, bool_param, choice, filtered, paged
@@ -64,9 +65,10 @@ class AssignView(WriteView):
     def perform(self, data, user):
         scope, target, reason = data["scope"], data["target_id"], data["reason"]
         status = data.get("exception_status")
-        row = actions.assign_profile(scope, target, data["profile"], actor=user, reason=reason)
+        row = actions.assign(POLICY, scope, target, {"profile": data["profile"]}, actor=user, reason=reason)
         if data["proposing"]:
             row = actions.propose_exception(
+                POLICY,
                 scope,
                 target,
                 actor=user,
@@ -77,7 +79,7 @@ class AssignView(WriteView):
             )
         elif status in (ExceptionStatus.APPROVED, ExceptionStatus.REJECTED):
             decision = "approve" if status == ExceptionStatus.APPROVED else "reject"
-            row = actions.review_exception(scope, target, decision, actor=user, reason=reason)
+            row = actions.review_exception(POLICY, scope, target, decision, actor=user, reason=reason)
         return PolicyAssignmentSerializer(row).data
 
 
@@ -89,7 +91,7 @@ class RemoveView(WriteView):
         return super().post(request)
 
     def perform(self, data, user):
-        row = actions.remove_assignment(data["scope"], data["target_id"], actor=user, reason=data["reason"])
+        row = actions.remove(POLICY, data["scope"], data["target_id"], actor=user, reason=data["reason"])
         return PolicyAssignmentSerializer(row).data
 
 
@@ -104,7 +106,7 @@ class ExceptionReviewView(WriteView):
 
     def perform(self, data, user):
         row = actions.review_exception(
-            data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
+            POLICY, data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
         )
         return PolicyAssignmentSerializer(row).data
 
