@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "django_celery_beat",
     "axes",
+    "simple_history",  # triage-rule edits: who, when, the values before
     "controltower.apps.ControlTowerConfig",
     "pipelines_app.apps.PipelinesConfig",
     "governance_app.apps.GovernanceConfig",
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # names the person in a rule's history
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page

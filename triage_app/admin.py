@@ -1,7 +1,9 @@
-"""Triage rules are edited here (ordered, enable/disable in the list); assisted attempts are read-only.
-Both live on each source API (Django's model permissions decide who may see or edit them)."""
+"""Triage rules are edited here (ordered, enable/disable in the list), each change kept in the
+rule's History with the person and the values it replaced; assisted attempts are read-only. Both
+live on each source API (Django's model permissions decide who may see or edit them)."""
 
 from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
 
 from controltower.admin_roles import SOURCE, RoleAdmin
 
@@ -10,7 +12,7 @@ from .models import AssistedAttempt, TriageRule
 
 
 @admin.register(TriageRule)
-class TriageRuleAdmin(RoleAdmin):
+class TriageRuleAdmin(SimpleHistoryAdmin, RoleAdmin):
     served_on = SOURCE
     list_display = ("order", "name", "category", "enabled", "base_confidence", "systems", "updated_at")
     list_display_links = ("name",)
@@ -31,14 +33,15 @@ class TriageRuleAdmin(RoleAdmin):
 
     @admin.action(description="Enable selected rules")
     def enable(self, request, queryset):
-        for rule in queryset:
-            rule.enabled = True
-            rule.save()
+        self._set_enabled(queryset, True, "Enabled in the rule list")
 
     @admin.action(description="Disable selected rules")
     def disable(self, request, queryset):
-        for rule in queryset:
-            rule.enabled = False
+        self._set_enabled(queryset, False, "Disabled in the rule list")
+
+    def _set_enabled(self, queryset, enabled: bool, reason: str) -> None:
+        for rule in queryset:  # one save each (not update()): each change lands in the history
+            rule.enabled, rule._change_reason = enabled, reason
             rule.save()
 
     @admin.action(description="Restore the shipped rules to their defaults (other rules untouched)")

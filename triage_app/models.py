@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .choices import AttemptStatus, RuleCategory, SourceSystem
 
@@ -63,6 +64,10 @@ class TriageRule(models.Model):
     base_confidence = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     description = models.TextField(blank=True, help_text="Why the rule exists; examples of what it catches.")
     updated_at = models.DateTimeField(default=timezone.now)
+
+    # Every save (admin edit, list edit, enable/disable, restore defaults) keeps the values it
+    # replaced, the person (HistoryRequestMiddleware) and a reason: the admin's "History".
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["order", "name"]

@@ -91,3 +91,32 @@ def test_system_checks(settings, overrides, ids):
     for name, value in overrides.items():
         setattr(settings, name, value)
     assert [c.id for c in check_assisted()] == ids
+
+
+def test_a_rule_edit_is_kept_in_its_history_with_the_person_and_the_values_it_replaced(
+    admin_client, admin_user
+):
+    rule = TriageRule.objects.get(name="warehouse-or-query-timeout")
+    shipped_actions = rule.next_actions
+    url = reverse("admin:triage_triagerule_change", args=[rule.pk])
+    edited = ["Resize TRANSFORM_WH to MEDIUM for the month-end run."]
+    assert admin_client.post(url, _form(rule, next_actions=json.dumps(edited))).status_code == 302
+    latest, before = rule.history.all()[:2]
+    assert (latest.history_type, latest.history_user, latest.next_actions) == ("~", admin_user, edited)
+    assert before.next_actions == shipped_actions  # the baseline written when the history began
+    changes = latest.diff_against(before).changes
+    assert [(c.field, c.old, c.new) for c in changes] == [("next_actions", shipped_actions, edited)]
+    page = admin_client.get(reverse("admin:triage_triagerule_history", args=[rule.pk]))
+    assert page.status_code == 200 and admin_user.get_username() in page.content.decode()
+
+
+def test_enabling_and_disabling_from_the_list_are_in_the_history(admin_client, admin_user):
+    rule = TriageRule.objects.get(name="warehouse-or-query-timeout")
+    url = reverse("admin:triage_triagerule_changelist")
+    for action in ("disable", "enable"):
+        admin_client.post(url, {"action": action, "_selected_action": [rule.pk]})
+    recorded = list(rule.history.values_list("enabled", "history_change_reason", "history_user")[:2])
+    assert recorded == [
+        (True, "Enabled in the rule list", admin_user.pk),
+        (False, "Disabled in the rule list", admin_user.pk),
+    ]
