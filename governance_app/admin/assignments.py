@@ -15,7 +15,7 @@ from .. import actions
 from ..actions.exceptions import validate_proposal
 from ..choices import Decision, ExceptionStatus
 from ..errors import GovernanceError, InvalidInput
-from ..kinds import DQ, POLICY
+from ..kinds import DQ, POLICY, AssignmentKind
 from ..models import DQStandard, PolicyAssignment
 from .base import GovernanceAdmin
 
@@ -72,10 +72,10 @@ class AssignmentForm(forms.ModelForm):
 
 
 class AssignmentAdmin(GovernanceAdmin):
-    """What policy assignments and DQ standards share; subclasses say which actions to call."""
+    """Policy assignments and DQ standards alike; subclasses name their kind (governance_app.kinds)."""
 
     form = AssignmentForm
-    standard_fields: tuple[str, ...] = ()
+    kind: AssignmentKind
     list_filter = ("scope", "is_active", "exception_status", "is_exception")
     search_fields = ("target_id", "reason", "proposed_by", "exception_reviewer", "exception_reason")
     actions = ("approve_exceptions", "reject_exceptions", "remove_assignments")
@@ -83,7 +83,7 @@ class AssignmentAdmin(GovernanceAdmin):
 
     def get_fieldsets(self, request, obj=None):
         return [
-            (None, {"fields": ("scope", "target_id", *self.standard_fields, "reason")}),
+            (None, {"fields": ("scope", "target_id", *self.kind.fields, "reason")}),
             ("Exception", {"fields": ("propose_exception", *EXCEPTION_FIELDS)}),
             ("Review and record", {"fields": REVIEW_READONLY}),
         ]
@@ -103,11 +103,26 @@ class AssignmentAdmin(GovernanceAdmin):
 
     @admin.display(description="history")
     def history(self, obj) -> str:
-        url = reverse(f"admin:governance_{self.audit_model_name}_changelist")
+        url = reverse(f"admin:governance_{self.kind.audit_model._meta.model_name}_changelist")
         query = urlencode(
             {"scope": obj.scope, "target_id": obj.target_id}
         )  # an id with & or # stays one value
         return format_html('<a href="{}?{}">history</a>', url, query)
+
+    def assign(self, actor, obj, form):
+        values = {f: form.cleaned_data.get(f) for f in self.kind.fields}
+        return actions.assign(self.kind, obj.scope, obj.target_id, values, actor=actor, reason=obj.reason)
+
+    def propose(self, actor, row, **kwargs):
+        return actions.propose_exception(self.kind, row.scope, row.target_id, actor=actor, **kwargs)
+
+    def review(self, actor, row, decision, *, reason):
+        return actions.review_exception(
+            self.kind, row.scope, row.target_id, decision, actor=actor, reason=reason
+        )
+
+    def remove(self, actor, row):
+        return actions.remove(self.kind, row.scope, row.target_id, actor=actor, reason="Removed in the admin")
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -156,8 +171,7 @@ class AssignmentAdmin(GovernanceAdmin):
 
 @admin.register(PolicyAssignment)
 class PolicyAssignmentAdmin(AssignmentAdmin):
-    audit_model_name = "policyauditevent"
-    standard_fields = ("profile",)
+    kind = POLICY
     list_display = (
         "scope",
         "target_id",
@@ -174,27 +188,10 @@ class PolicyAssignmentAdmin(AssignmentAdmin):
     )
     list_filter = ("scope", "profile", *AssignmentAdmin.list_filter[1:])
 
-    def assign(self, actor, obj, form):
-        return actions.assign(
-            POLICY, obj.scope, obj.target_id, {"profile": obj.profile}, actor=actor, reason=obj.reason
-        )
-
-    def propose(self, actor, row, **kwargs):
-        return actions.propose_exception(POLICY, row.scope, row.target_id, actor=actor, **kwargs)
-
-    def review(self, actor, row, decision, *, reason):
-        return actions.review_exception(
-            POLICY, row.scope, row.target_id, decision, actor=actor, reason=reason
-        )
-
-    def remove(self, actor, row):
-        return actions.remove(POLICY, row.scope, row.target_id, actor=actor, reason="Removed in the admin")
-
 
 @admin.register(DQStandard)
 class DQStandardAdmin(AssignmentAdmin):
-    audit_model_name = "dqauditevent"
-    standard_fields = ("runbook_required", "max_breach_ratio", "max_failures_7d")
+    kind = DQ
     list_display = (
         "scope",
         "target_id",
@@ -209,16 +206,3 @@ class DQStandardAdmin(AssignmentAdmin):
         "updated_at",
         "history",
     )
-
-    def assign(self, actor, obj, form):
-        values = {f: form.cleaned_data.get(f) for f in self.standard_fields}
-        return actions.assign(DQ, obj.scope, obj.target_id, values, actor=actor, reason=obj.reason)
-
-    def propose(self, actor, row, **kwargs):
-        return actions.propose_exception(DQ, row.scope, row.target_id, actor=actor, **kwargs)
-
-    def review(self, actor, row, decision, *, reason):
-        return actions.review_exception(DQ, row.scope, row.target_id, decision, actor=actor, reason=reason)
-
-    def remove(self, actor, row):
-        return actions.remove(DQ, row.scope, row.target_id, actor=actor, reason="Removed in the admin")
