@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 SCRIPTS = ROOT / "deploy" / "scripts"
 SLACK = "https://hooks.slack.com/services/T/B/X"
@@ -367,7 +367,7 @@ def test_startup_sh_migrates_and_serves_on_port(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        from .live_servers import Server
+        from testsupport.live_servers import Server
 
         server = Server("startup", tmp_path, {}, port=port, proc=proc).wait(timeout=60)
         import requests

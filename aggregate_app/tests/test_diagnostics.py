@@ -7,8 +7,7 @@ import pytest
 
 from aggregate_app import diagnostics
 from aggregate_app.models import SmokeRun
-
-from .stubs import StubSource
+from testsupport.stubs import StubSource
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.utils import timezone
 from aggregate_app.jobs import anomaly_records
 from aggregate_app.jobs.windows import COST_WINDOW, window_start
 from aggregate_app.models import AlertState, CostAnomalyRecord
-
-from .live_servers import free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 Status = CostAnomalyRecord.Status

@@ -9,9 +9,8 @@ from django.utils import timezone
 from aggregate_app.jobs import notify, smoke
 from aggregate_app.jobs.windows import SMOKE_WINDOW, window_start
 from aggregate_app.models import AlertState, SmokeCheck, SmokeRun
-
-from .live_servers import free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from .live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate, start_control
+from testsupport.live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate, start_control
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import re
 import pytest
 import requests
 
-from aggregate_app.tests.live_servers import Server, live_estate, manage
+from testsupport.live_servers import Server, live_estate, manage
 
 pytestmark = pytest.mark.slow
 USER, PASSWORD = "cookie-admin", "cookie-admin-pass-4711"

@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW
 
 TODAY = NOW.date()
 SPIKY_BASELINE = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 10, 10]  # median 10, MAD 0.5

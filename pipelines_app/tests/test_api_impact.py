@@ -3,8 +3,7 @@
 import pytest
 
 from pipelines_app import impact
-
-from .api_support import *  # noqa: F403
+from testsupport.telemetry_api import *  # noqa: F403
 
 
 def chain(t):

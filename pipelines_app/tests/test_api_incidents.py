@@ -6,9 +6,8 @@ import pytest
 
 from pipelines_app import impact
 from pipelines_app.incidents import severity
-
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
 
 H = timedelta(hours=1)
 

@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)

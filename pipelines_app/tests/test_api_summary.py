@@ -4,9 +4,8 @@ from datetime import timedelta
 
 from pipelines_app import impact
 from pipelines_app.warehouse import reset_warehouse
-
-from .api_support import *  # noqa: F403
-from .api_support import NOW
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW
 
 H = timedelta(hours=1)
 D = timedelta(days=1)

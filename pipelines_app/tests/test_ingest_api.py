@@ -7,8 +7,7 @@ import orjson
 import pytest
 
 from pipelines_app.warehouse import reset_warehouse
-
-from .ingest_events import dataset, run_event
+from testsupport.ingest_events import dataset, run_event
 
 URL = "/api/v1/lineage"
 BATCH_URL = "/api/v1/lineage/batch"

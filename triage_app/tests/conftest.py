@@ -7,10 +7,9 @@ import pytest
 import time_machine
 
 from governance_app.models import RunbookGovernance
-from pipelines_app.tests.fixtures import NOW
-
-from .helpers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
-from .llm_server import ChatServer
+from testsupport.llm_server import ChatServer
+from testsupport.triage_answers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
+from testsupport.warehouse import NOW
 
 
 @pytest.fixture(autouse=True)

@@ -9,10 +9,9 @@ import time
 
 import pytest
 
+from testsupport.llm_server import completion, error
+from testsupport.triage_answers import OPENAI_TEST_KEY
 from triage_app.models import AssistedAttempt
-
-from .helpers import OPENAI_TEST_KEY
-from .llm_server import completion, error
 
 URL = "/api/triage/query"
 

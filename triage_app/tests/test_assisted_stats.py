@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from testsupport.llm_server import completion, error
 from triage_app import assisted_stats as assisted_telemetry
 from triage_app.models import AssistedAttempt
 
-from .llm_server import completion, error
 from .test_assisted import good_answer
 
 TELEMETRY = "/api/triage/assisted/telemetry"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .helpers import SNOWFLAKE_DENIED, fact
+from testsupport.triage_answers import SNOWFLAKE_DENIED, fact
 
 
 def test_explain_failed_run_gives_cause_impact_actions_and_runbook(client_for, viewer, estate):

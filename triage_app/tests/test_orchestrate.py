@@ -4,10 +4,9 @@ roles — on telemetry built here (DuckDB and the Snowflake path)."""
 import pytest
 
 from pipelines_app import impact
+from testsupport.triage_answers import SNOWFLAKE_DENIED, fact, fact_id
 from triage_app.context import TriageRequest
 from triage_app.orchestrate import triage
-
-from .helpers import SNOWFLAKE_DENIED, fact, fact_id
 
 URL = "/api/triage/query"
 CONTRACT = {

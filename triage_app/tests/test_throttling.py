@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import requests
 
-from controltower.tests.personas import make_user
-from controltower.tests.throttling import set_rates
+from testsupport.personas import make_user
+from testsupport.throttling import set_rates
 from triage_app.models import AssistedAttempt
 
 from .test_assisted import good_answer

@@ -1,6 +1,6 @@
-"""Browser fixtures: the live estate (estate.py), one headless Chromium for the session (the
-Debian `chromium` package driven by Playwright; no browser download), signed-in pages per role,
-and screenshots under test-output/screenshots/.
+"""Browser fixtures: the live estate (testsupport/browser_estate.py), one headless Chromium for the
+session (the Debian `chromium` package driven by Playwright; no browser download), signed-in pages
+per role, and screenshots under test-output/screenshots/.
 
 Without Chromium or Playwright the browser tests skip, unless CT_REQUIRE_SERVICES=1 (CI), where
 they fail."""
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .estate import PASSWORD, ROOT, USERS, start_estate
+from testsupport.browser_estate import PASSWORD, ROOT, USERS, start_estate
 
 CHROMIUM = os.environ.get("CT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

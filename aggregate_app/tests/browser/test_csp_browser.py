@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from controltower.tests.csp_policy import POLICY
+from testsupport.browser_estate import PASSWORD, USERS
+from testsupport.csp_policy import POLICY
 
 from .conftest import VIEWPORT, screenshot
-from .estate import PASSWORD, USERS
 
 pytestmark = pytest.mark.slow
 

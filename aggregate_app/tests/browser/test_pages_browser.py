@@ -8,8 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from testsupport.browser_estate import USERS
+
 from .conftest import screenshot
-from .estate import USERS
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,8 @@ from datetime import datetime
 import pytest
 
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
-
-from . import emulator
-from .builder import Telemetry
+from testsupport import emulator
+from testsupport.builders import Telemetry
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
 

@@ -1,8 +1,8 @@
 """Helpers for the telemetry API tests: time frozen at the builder's NOW, a viewer's client, and a
 counter of warehouse statements (to pin that list endpoints run a fixed number of them).
 
-    from .api_support import NOW, iso
-    from .api_support import *  # noqa: F403  (fixtures: at_now, api, statements)
+    from testsupport.telemetry_api import NOW, iso
+    from testsupport.telemetry_api import *  # noqa: F403  (fixtures: at_now, api, statements)
 """
 
 from datetime import UTC
@@ -10,7 +10,7 @@ from datetime import UTC
 import pytest
 import time_machine
 
-from .fixtures import NOW
+from testsupport.warehouse import NOW
 
 NOW_UTC = NOW.replace(tzinfo=UTC)
 
