@@ -1,5 +1,5 @@
 """Triage fixtures: the telemetry fixtures (DuckDB and Snowflake-via-fakesnow), a clock at the
-builder's NOW, assisted settings at their documented defaults, and a small incident estate."""
+builder's NOW, assisted settings at their documented defaults, and a small incident orders_incident."""
 
 from datetime import UTC, timedelta
 
@@ -48,7 +48,7 @@ def clock():
 
 
 @pytest.fixture
-def estate(telemetry, clock, db):  # noqa: F811
+def orders_incident(telemetry, clock, db):  # noqa: F811
     """orders_daily (dbt on Snowflake, critical) failed an hour ago on a revoked grant; it feeds an
     executive dashboard, a weekly report and, through a forecast pipeline, an ML model."""
     t = telemetry

@@ -22,7 +22,9 @@ def warehouse(duckdb_warehouse):
     return duckdb_warehouse
 
 
-def test_counters_move_with_each_assisted_answer(client_for, operator, estate, openai_provider, settings):
+def test_counters_move_with_each_assisted_answer(
+    client_for, operator, orders_incident, openai_provider, settings
+):
     client = client_for(operator)
     before = client.get(TELEMETRY).json()
     assert (before["total"], before["by_status"]) == (0, {"success": 0, "fallback": 0, "failed": 0})

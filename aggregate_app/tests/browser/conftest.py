@@ -54,14 +54,14 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def estate(chromium):
+def browser_estate(chromium):
     live = start_estate()
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="session")
-def sessions(chromium, estate):
+def sessions(chromium, browser_estate):
     """Signed-in browser state per (role, base URL), made once: {(role, url): storage_state}."""
     cache: dict = {}
 
@@ -82,12 +82,12 @@ def sessions(chromium, estate):
 
 
 @pytest.fixture
-def open_page(chromium, estate, sessions):
+def open_page(chromium, browser_estate, sessions):
     """open_page(path, role="viewer", base=None, **context options) -> a loaded Playwright page."""
     contexts = []
 
     def open_(path: str, role: str = "viewer", base: str | None = None, **options):
-        base = base or estate.control.url
+        base = base or browser_estate.control.url
         context = chromium.new_context(viewport=VIEWPORT, storage_state=sessions(role, base), **options)
         context.set_default_timeout(20_000)
         contexts.append(context)
