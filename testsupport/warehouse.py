@@ -1,5 +1,6 @@
 """Warehouse fixtures, registered once for the whole suite by the root conftest: every telemetry
-test runs on DuckDB and on the Snowflake path (the real connector against a fakesnow server)."""
+test runs on DuckDB and on the Snowflake path (the real connector against a fakesnow server),
+except a test marked `duckdb_only`, which never reaches warehouse SQL."""
 
 import uuid
 from datetime import datetime
@@ -11,6 +12,11 @@ from testsupport import emulator
 from testsupport.builders import Telemetry
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
+
+# For a test whose behaviour never reaches warehouse SQL (a request refused before any query):
+# it runs once, on DuckDB; the Snowflake leg would prove nothing and build its estate on the
+# emulator (~250 inserts/s) for it.
+duckdb_only = pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import pytest
 
 from testsupport.telemetry_api import *  # noqa: F403
 from testsupport.telemetry_api import NOW
+from testsupport.warehouse import duckdb_only
 
 TODAY = NOW.date()
 SPIKY_BASELINE = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 10, 10]  # median 10, MAD 0.5
@@ -94,6 +95,7 @@ def test_shorter_baseline(api, cost_anomaly_estate):
     assert (spiky["baseline_days_observed"], spiky["baseline_median_aud"], spiky["ratio"]) == (3, 10.0, 4.5)
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "query", ["min_ratio=abc", "min_ratio=-1", "min_ratio=nan", "anomaly_only=maybe", "baseline_days=2",
               "baseline_days=91", "limit=501"]

@@ -6,6 +6,7 @@ import pytest
 
 from testsupport.telemetry_api import *  # noqa: F403
 from testsupport.telemetry_api import NOW
+from testsupport.warehouse import duckdb_only
 
 TODAY = NOW.date()
 
@@ -93,6 +94,7 @@ def test_pipeline_cost(api, cost_estate):
     assert api.get("/api/pipelines/nope/cost").status_code == 404
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "url", ["/api/costs/trend?days=0", "/api/costs/trend?days=366", "/api/costs/pipelines?days=x",
             "/api/costs/pipelines?limit=0", "/api/pipelines/etl/cost?days=-1"]

@@ -8,6 +8,7 @@ from pipelines_app import impact
 from pipelines_app.incidents import severity
 from testsupport.telemetry_api import *  # noqa: F403
 from testsupport.telemetry_api import NOW, iso
+from testsupport.warehouse import duckdb_only
 
 H = timedelta(hours=1)
 
@@ -137,6 +138,7 @@ def test_statement_count_does_not_grow_with_incidents(api, incident_estate, stat
     assert len(statements) == before
 
 
+@duckdb_only
 @pytest.mark.parametrize("query", ["hours=0", "hours=721", "hours=abc", "severity=critical", "limit=1000"])
 def test_bad_parameters_are_400(api, incident_estate, query):
     assert api.get(f"/api/incidents?{query}").json()["error"]["code"] == "invalid_parameter"

@@ -6,6 +6,7 @@ import pytest
 
 from testsupport.telemetry_api import *  # noqa: F403
 from testsupport.telemetry_api import NOW, iso
+from testsupport.warehouse import duckdb_only
 
 
 @pytest.fixture
@@ -71,6 +72,7 @@ def test_list_runs_a_fixed_number_of_statements(api, telemetry, statements):
     assert len(statements) == few == 1
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "query",
     [
