@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from pipelines_app import queries
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
 from testsupport import emulator
 from testsupport.builders import Telemetry
@@ -19,6 +20,13 @@ NOW = datetime(2026, 11, 20, 12, 0, 0)
 duckdb_only = pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
 
 
+def forget_cached_rows() -> None:
+    """A new warehouse starts with none of the previous test's cached PIPELINES/DATASETS rows
+    (queries.fetch_all_cached): an identical estate would otherwise be served from them, and a
+    test counting statements would count one fewer after a test with the same estate."""
+    queries._results.clear()
+
+
 @pytest.fixture(scope="session")
 def fakesnow_server():
     """One Snowflake emulator per test session (each test gets its own database)."""
@@ -29,6 +37,7 @@ def fakesnow_server():
 @pytest.fixture(params=["duckdb", "snowflake"])
 def warehouse(request, settings, tmp_path):
     reset_warehouse()
+    forget_cached_rows()
     if request.param == "duckdb":
         settings.CT_WAREHOUSE_BACKEND = "duckdb"
         settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
@@ -62,6 +71,7 @@ def duckdb_warehouse(settings, tmp_path):
     """DuckDB alone, for tests whose behaviour does not depend on the warehouse or whose estate is
     too big for the Snowflake emulator (~250 inserts/s): a module overrides `warehouse` with it."""
     reset_warehouse()
+    forget_cached_rows()
     settings.CT_WAREHOUSE_BACKEND = "duckdb"
     settings.CT_DUCKDB_PATH = tmp_path / "telemetry.duckdb"
     wh = get_warehouse()
