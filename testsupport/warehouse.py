@@ -1,11 +1,13 @@
 """Warehouse fixtures, registered once for the whole suite by the root conftest: every telemetry
 test runs on DuckDB and on the Snowflake path (the real connector against a fakesnow server),
-except a test marked `duckdb_only`, which never reaches warehouse SQL."""
+except a test marked `duckdb_only`, which never reaches warehouse SQL; `at_now` freezes time at
+the builder's NOW."""
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from pipelines_app import queries
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
@@ -13,6 +15,7 @@ from testsupport import emulator
 from testsupport.builders import Telemetry
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
+NOW_UTC = NOW.replace(tzinfo=UTC)
 
 # For a test whose behaviour never reaches warehouse SQL (a request refused before any query):
 # it runs once, on DuckDB; the Snowflake leg would prove nothing and build its estate on the
@@ -78,3 +81,10 @@ def duckdb_warehouse(settings, tmp_path):
     wh.create_schema()
     yield wh
     reset_warehouse()
+
+
+@pytest.fixture
+def at_now():
+    """Time frozen at the builder's NOW."""
+    with time_machine.travel(NOW_UTC, tick=False):
+        yield NOW
