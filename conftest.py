@@ -1,4 +1,5 @@
-"""Test-wide fixtures. The environment is prepared by controltower/tests/testenv.py (loaded with -p)."""
+"""Test-wide fixtures. The environment is prepared by testsupport/testenv.py (loaded with -p); the
+shared fixtures (personas, tiers, the warehouse and its telemetry builder) are testsupport's plugins."""
 
 import os
 
@@ -6,11 +7,10 @@ import pytest
 from django.core.cache import cache
 from django.db.backends.signals import connection_created
 
-from controltower.tests.personas import *  # noqa: F401,F403
-from controltower.tests.services import require_postgres_for_pass
-from controltower.tests.tiers import control_tier, each_tier  # noqa: F401
 from governance_app.audit_triggers import allow_truncate_in_tests
-from pipelines_app.tests.fixtures import duckdb_warehouse, fakesnow_server, telemetry, warehouse  # noqa: F401
+from testsupport.services import require_postgres_for_pass
+
+pytest_plugins = ["testsupport.personas", "testsupport.tiers", "testsupport.warehouse"]
 
 
 def pytest_configure(config):

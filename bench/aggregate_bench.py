@@ -2,7 +2,7 @@
 """Aggregator benchmark: what the control tier adds over its slowest source, and what a hung
 source costs.
 
-Two stub source APIs (threaded HTTP servers in this process, aggregate_app/tests/stubs.py) answer
+Two stub source APIs (threaded HTTP servers in this process, testsupport/stubs.py) answer
 with realistic bodies after a fixed delay (aws 20 ms, azure 35 ms). The control tier runs under
 gunicorn (one worker, gthread, so one circuit breaker per source) on a temporary CT_DATA_DIR with
 CT_PUBLIC_READ on. Over real HTTP it measures:
@@ -37,7 +37,7 @@ from common import UNTHROTTLED
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from aggregate_app.tests.stubs import StubSource  # noqa: E402
+from testsupport.stubs import StubSource  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "aggregate.json"
 DELAYS = {"aws": 0.020, "azure": 0.035}

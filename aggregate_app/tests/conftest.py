@@ -1,10 +1,10 @@
-"""Fixtures of the aggregate tests: stub sources (stubs.py) configured as the control tier's sources."""
+"""Fixtures of the aggregate tests: stub sources (testsupport/stubs.py) configured as the control
+tier's sources."""
 
 import pytest
 
 from aggregate_app import breaker
-
-from .stubs import TOKENS, StubSource
+from testsupport.stubs import TOKENS, StubSource
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ token of the estate's service account (governance_admin + "service"), which the 
 
 from dataclasses import dataclass
 
-from .live_servers import live_estate
+from testsupport.live_servers import live_estate
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aggregate_app.models import SmokeRun
-from controltower.tests.tiers import serve_as
 from controltower.tier import CONTROL
 from governance_app.models import PolicyAssignment
+from testsupport.tiers import serve_as
 from triage_app.models import TriageRule
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .live_servers import DEMO_DAYS, DEMO_PIPELINES, PY, ROOT, free_port, tier_env
+from testsupport.live_servers import DEMO_DAYS, DEMO_PIPELINES, PY, ROOT, free_port, tier_env
 
 pytestmark = pytest.mark.slow
 RESTART_PAUSE_S = 5

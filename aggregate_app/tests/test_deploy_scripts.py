@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from .live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import BUILD, PY, ROOT, base_env, free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 SCRIPTS = ROOT / "deploy" / "scripts"
 SLACK = "https://hooks.slack.com/services/T/B/X"
@@ -30,7 +30,7 @@ def script(name: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProce
 
 
 @pytest.fixture(scope="module")
-def estate():
+def live_tiers():
     return live_estate()
 
 
@@ -87,14 +87,14 @@ def test_an_unchanged_package_is_not_redeployed(tmp_path):
     assert "az webapp deploy" not in same.stderr
 
 
-def test_dry_run_deploy_shows_the_cloud_commands_then_checks_the_endpoints(estate, tmp_path):
+def test_dry_run_deploy_shows_the_cloud_commands_then_checks_the_endpoints(live_tiers, tmp_path):
     env = {"DEPLOY_OUT_DIR": str(tmp_path), "DEPLOY_STATE_DIR": str(tmp_path / "state"), **BUILD}
     done = script(
         "verify_and_deploy_ui.sh",
         DRY_RUN="1",
         RG="rg-ct",
         WEBAPP_UI="ct-ui",
-        UI_URL=estate.control.url,
+        UI_URL=live_tiers.control.url,
         **env,
     )
     assert done.returncode == 0, done.stderr
@@ -102,19 +102,20 @@ def test_dry_run_deploy_shows_the_cloud_commands_then_checks_the_endpoints(estat
     assert "dry-run: az webapp config appsettings set -g rg-ct -n ct-ui --settings BUILD_ID=build-4711" in out
     assert "--startup-file bash\\ deploy/startup.sh" in out
     assert "--type zip --track-status false" in out
-    assert f"{estate.control.url}/version build_id=build-4711" in out
+    assert f"{live_tiers.control.url}/version build_id=build-4711" in out
     env["BUILD_ID"] = "build-9999"
     wrong = script(
         "verify_and_deploy_ui.sh",
         DRY_RUN="1",
         RG="rg-ct",
         WEBAPP_UI="ct-ui",
-        UI_URL=estate.control.url,
+        UI_URL=live_tiers.control.url,
         **env,
     )
     assert wrong.returncode == 1
     assert (
-        f"{estate.control.url}/version build.build_id is 'build-4711', expected 'build-9999'" in wrong.stderr
+        f"{live_tiers.control.url}/version build.build_id is 'build-4711', expected 'build-9999'"
+        in wrong.stderr
     )
 
 
@@ -123,22 +124,22 @@ def test_a_deploy_needs_its_target_named():
     assert done.returncode == 1 and "set WEBAPP_API" in done.stderr
 
 
-def release(estate, tmp_path, **env) -> subprocess.CompletedProcess:
+def release(live_tiers, tmp_path, **env) -> subprocess.CompletedProcess:
     defaults = {
         "RUN_GIT_UPDATE": "0",
         "RUN_DEPLOY_API": "0",
         "RUN_DEPLOY_UI": "0",
-        "API_URL": estate.aws.url,
-        "UI_URL": estate.control.url,
-        "SMOKE_TOKEN": estate.token,
+        "API_URL": live_tiers.aws.url,
+        "UI_URL": live_tiers.control.url,
+        "SMOKE_TOKEN": live_tiers.token,
         "SMOKE_ARTIFACT_DIR": str(tmp_path / "artifacts"),
         "CT_DATA_DIR": str(tmp_path),
     }
     return script("release.sh", **{**defaults, **env})
 
 
-def test_release_with_deploy_steps_off_passes_against_local_servers(estate, tmp_path):
-    done = release(estate, tmp_path)
+def test_release_with_deploy_steps_off_passes_against_local_servers(live_tiers, tmp_path):
+    done = release(live_tiers, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     artifacts = tmp_path / "artifacts"
     assert (artifacts / "release_summary.txt").read_text().split("\n")[:5] == [
@@ -154,12 +155,12 @@ def test_release_with_deploy_steps_off_passes_against_local_servers(estate, tmp_
         (artifacts / "ui_smoke.log").read_text(),
         re.M,
     )
-    assert estate.token not in done.stdout + done.stderr
+    assert live_tiers.token not in done.stdout + done.stderr
 
 
-def test_release_reports_a_failing_smoke_and_still_runs_the_other(estate, tmp_path):
+def test_release_reports_a_failing_smoke_and_still_runs_the_other(live_tiers, tmp_path):
     stopped = f"http://127.0.0.1:{free_port()}"
-    done = release(estate, tmp_path, API_URL=stopped)
+    done = release(live_tiers, tmp_path, API_URL=stopped)
     assert done.returncode == 1
     summary = (tmp_path / "artifacts" / "release_summary.txt").read_text()
     assert "FAIL  API smoke" in summary and "PASS  UI smoke" in summary
@@ -169,9 +170,9 @@ def test_release_reports_a_failing_smoke_and_still_runs_the_other(estate, tmp_pa
     )
 
 
-def test_release_with_skip_deploy_packages_both_tiers(estate, tmp_path):
+def test_release_with_skip_deploy_packages_both_tiers(live_tiers, tmp_path):
     off = {"RUN_SMOKE_API": "0", "RUN_SMOKE_UI": "0", "DEPLOY_OUT_DIR": str(tmp_path / "out")}
-    done = release(estate, tmp_path, RUN_DEPLOY_API="1", RUN_DEPLOY_UI="1", SKIP_DEPLOY="1", **off)
+    done = release(live_tiers, tmp_path, RUN_DEPLOY_API="1", RUN_DEPLOY_UI="1", SKIP_DEPLOY="1", **off)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "api" / "controltower-api.zip").is_file()
     assert (tmp_path / "out" / "ui" / "controltower-ui.manifest.json").is_file()
@@ -258,14 +259,14 @@ def test_preflight_classifies_without_printing_values(tmp_path):
     assert "s3cr3t-token-value" not in everything and "api.example" not in everything
 
 
-def test_failure_probe_classifies_what_went_wrong(estate, tmp_path):
+def test_failure_probe_classifies_what_went_wrong(live_tiers, tmp_path):
     artifacts = tmp_path / "artifacts"
     artifacts.mkdir()
     (artifacts / "ui_smoke.log").write_text(
         "PASS health: ok\nFAIL aggregate_pipelines_both: source azure degraded\n"
     )
     stopped = f"http://127.0.0.1:{free_port()}"
-    done = script("ci_failure_probe.sh", API_URL=estate.aws.url, UI_URL=stopped, BUILD_ID="build-9999",
+    done = script("ci_failure_probe.sh", API_URL=live_tiers.aws.url, UI_URL=stopped, BUILD_ID="build-9999",
                   SMOKE_ARTIFACT_DIR=str(artifacts), PROBE_STRICT="1")  # fmt: skip
     assert done.returncode == 1
     report = (artifacts / "failure_probe.md").read_text()
@@ -276,13 +277,13 @@ def test_failure_probe_classifies_what_went_wrong(estate, tmp_path):
     assert "4 problem(s) found." in report
 
 
-def test_failure_probe_names_a_url_that_points_at_the_other_tier(estate, tmp_path):
+def test_failure_probe_names_a_url_that_points_at_the_other_tier(live_tiers, tmp_path):
     """Each tier mounts only its own routes: a control tier given as API_URL has no /api/summary."""
-    done = script("ci_failure_probe.sh", API_URL=estate.control.url, UI_URL=estate.control.url,
-                  SMOKE_TOKEN=estate.token, SMOKE_ARTIFACT_DIR=str(tmp_path))  # fmt: skip
+    done = script("ci_failure_probe.sh", API_URL=live_tiers.control.url, UI_URL=live_tiers.control.url,
+                  SMOKE_TOKEN=live_tiers.token, SMOKE_ARTIFACT_DIR=str(tmp_path))  # fmt: skip
     assert done.returncode == 0, done.stderr
     report = (tmp_path / "failure_probe.md").read_text()
-    assert f"- WRONG_TIER API: /api/summary answered 404 (is {estate.control.url} the API tier?" in report
+    assert f"- WRONG_TIER API: /api/summary answered 404 (is {live_tiers.control.url} the API tier?" in report
     assert "WRONG_TIER UI" not in report and "1 problem(s) found." in report
 
 
@@ -314,8 +315,12 @@ def test_webhook_alert_posts_json_and_never_prints_the_url(tmp_path):
     assert "services/T/B/X" not in slack.stderr
 
 
-def test_assisted_validation_reports_an_unconfigured_provider(estate, tmp_path):
-    env = {"ASSISTED_URL": estate.aws.url, "SMOKE_TOKEN": estate.token, "SMOKE_ARTIFACT_DIR": str(tmp_path)}
+def test_assisted_validation_reports_an_unconfigured_provider(live_tiers, tmp_path):
+    env = {
+        "ASSISTED_URL": live_tiers.aws.url,
+        "SMOKE_TOKEN": live_tiers.token,
+        "SMOKE_ARTIFACT_DIR": str(tmp_path),
+    }
     report = script("assisted_provider_validate.sh", **env)
     assert report.returncode == 0, report.stderr
     assert "assisted triage is off or incomplete" in report.stderr
@@ -367,7 +372,7 @@ def test_startup_sh_migrates_and_serves_on_port(tmp_path):
         stderr=subprocess.STDOUT,
     )
     try:
-        from .live_servers import Server
+        from testsupport.live_servers import Server
 
         server = Server("startup", tmp_path, {}, port=port, proc=proc).wait(timeout=60)
         import requests

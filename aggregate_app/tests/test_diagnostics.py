@@ -7,8 +7,7 @@ import pytest
 
 from aggregate_app import diagnostics
 from aggregate_app.models import SmokeRun
-
-from .stubs import StubSource
+from testsupport.stubs import StubSource
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ def version(build: dict) -> dict:
 
 
 @pytest.fixture
-def estate(stub_sources, settings):
+def stubbed_sources(stub_sources, settings):
     settings.BUILD_ID, settings.GIT_SHA, settings.RELEASE_TAG = "b-0", "abc123", "v1.2.0"
     settings.GITHUB_REPOSITORY = settings.GITHUB_TOKEN = ""
     stubs = stub_sources("aws", "azure")
@@ -50,7 +49,7 @@ def test_reconcile_verdicts():
     assert diagnostics.reconcile(blank, {"aws": blank})["verdict"] == "unidentified"
 
 
-def test_diagnostics_fingerprints_every_tier(estate, api):
+def test_diagnostics_fingerprints_every_tier(stubbed_sources, api):
     response = api.get("/api/aggregate/ops/diagnostics")
     assert response.status_code == 200
     body = response.json()
@@ -65,15 +64,17 @@ def test_diagnostics_fingerprints_every_tier(estate, api):
     assert body["_meta"]["aws_ok"] is True and body["_meta"]["azure_ok"] is True
 
 
-def test_a_source_on_another_release_is_drift(estate, api):
-    estate["azure"].reply("/version", version({**RELEASE, "git_sha": "fff999", "release_tag": "v1.1.9"}))
+def test_a_source_on_another_release_is_drift(stubbed_sources, api):
+    stubbed_sources["azure"].reply(
+        "/version", version({**RELEASE, "git_sha": "fff999", "release_tag": "v1.1.9"})
+    )
     reconciliation = api.get("/api/aggregate/ops/diagnostics").json()["reconciliation"]
     assert reconciliation["verdict"] == "drift"
     assert [d["field"] for d in reconciliation["differences"]] == ["git_sha", "release_tag"]
 
 
-def test_a_stopped_source_makes_the_verdict_incomplete_not_an_error(estate, api):
-    estate["azure"].stop()
+def test_a_stopped_source_makes_the_verdict_incomplete_not_an_error(stubbed_sources, api):
+    stubbed_sources["azure"].stop()
     response = api.get("/api/aggregate/ops/diagnostics")
     assert response.status_code == 200
     body = response.json()
@@ -82,7 +83,7 @@ def test_a_stopped_source_makes_the_verdict_incomplete_not_an_error(estate, api)
     assert body["_meta"]["azure_ok"] is False
 
 
-def test_assisted_posture_per_source_with_capability_rows_where_missing(estate, api):
+def test_assisted_posture_per_source_with_capability_rows_where_missing(stubbed_sources, api):
     body = api.get("/api/aggregate/ops/diagnostics").json()
     assert body["assisted"]["aws"] == {
         "telemetry": {"calls_24h": 12, "fallbacks_24h": 1},
@@ -94,7 +95,7 @@ def test_assisted_posture_per_source_with_capability_rows_where_missing(estate, 
     assert rows[("azure", "/api/triage/assisted/provider/status")] == "unsupported"
 
 
-def test_ci_is_not_configured_without_github_settings_and_that_is_not_a_failure(estate, api):
+def test_ci_is_not_configured_without_github_settings_and_that_is_not_a_failure(stubbed_sources, api):
     response = api.get("/api/aggregate/ops/diagnostics")
     assert response.status_code == 200
     ci = response.json()["ci"]
@@ -129,7 +130,7 @@ def run(name, event, conclusion, n):
     }
 
 
-def test_recent_ci_workflow_outcomes_from_github(estate, api, github):
+def test_recent_ci_workflow_outcomes_from_github(stubbed_sources, api, github):
     github.reply(
         "/repos/acme/ct/actions/runs",
         {
@@ -150,7 +151,7 @@ def test_recent_ci_workflow_outcomes_from_github(estate, api, github):
     assert call.headers["Authorization"] == "Bearer gh-token"
 
 
-def test_github_unreachable_degrades_ci_only(estate, api, github):
+def test_github_unreachable_degrades_ci_only(stubbed_sources, api, github):
     github.reply("/repos/acme/ct/actions/runs", {"message": "Bad credentials"}, status=401)
     response = api.get("/api/aggregate/ops/diagnostics")
     assert response.status_code == 200
@@ -159,7 +160,7 @@ def test_github_unreachable_degrades_ci_only(estate, api, github):
     assert response.json()["reconciliation"]["verdict"] == "consistent"
 
 
-def test_smoke_results_are_not_available_before_the_first_scheduled_run(estate, api):
+def test_smoke_results_are_not_available_before_the_first_scheduled_run(stubbed_sources, api):
     smoke = api.get("/api/aggregate/ops/diagnostics").json()["smoke"]
     assert smoke["status"] == "not_available" and smoke["reason"]
 
@@ -180,7 +181,7 @@ def smoke_run(target, status, hour, scheduled=True, failed=()):
     )
 
 
-def test_recent_scheduled_smoke_runs_newest_first(estate, api):
+def test_recent_scheduled_smoke_runs_newest_first(stubbed_sources, api):
     smoke_run("aws", "PASS", 0)
     smoke_run("aws", "FAIL", 6, failed=["version"])
     smoke_run("azure", "PASS", 5)
@@ -196,7 +197,7 @@ def test_recent_scheduled_smoke_runs_newest_first(estate, api):
     assert smoke["results"][0]["failed_checks"] == ["version"]
 
 
-def test_the_snapshot_downloads_as_a_json_file(estate, api):
+def test_the_snapshot_downloads_as_a_json_file(stubbed_sources, api):
     response = api.get("/api/aggregate/ops/diagnostics?download=1")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     disposition = response["Content-Disposition"]
@@ -207,5 +208,5 @@ def test_the_snapshot_downloads_as_a_json_file(estate, api):
     assert "Content-Disposition" not in api.get("/api/aggregate/ops/diagnostics")
 
 
-def test_diagnostics_need_a_login(estate, anon_client):
+def test_diagnostics_need_a_login(stubbed_sources, anon_client):
     assert anon_client.get("/api/aggregate/ops/diagnostics").status_code == 401

@@ -9,16 +9,15 @@ from django.utils import timezone
 from aggregate_app.jobs import anomaly_records
 from aggregate_app.jobs.windows import COST_WINDOW, window_start
 from aggregate_app.models import AlertState, CostAnomalyRecord
-
-from .live_servers import free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 Status = CostAnomalyRecord.Status
 
 
 @pytest.fixture
-def estate(settings, monkeypatch):
+def live_tiers_as_sources(settings, monkeypatch):
     estate = live_estate()
     settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
     settings.SMOKE_ALERT_WEBHOOK = ""
@@ -42,13 +41,19 @@ def snapshot() -> list[dict]:
     return list(CostAnomalyRecord.objects.order_by("pk").values())
 
 
-def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook):
+def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(live_tiers_as_sources, hook):
     now = window_start(timezone.now(), COST_WINDOW) + timedelta(minutes=1)  # reruns below stay in its hour
     result = anomaly_records.refresh_cost_anomalies(now=now)
-    flagged = {(s.name, p) for s in (estate.aws, estate.azure) for p in estate.flagged(s)}
-    injected = {("aws", p) for p in estate.aws.injected} | {("azure", p) for p in estate.azure.injected}
+    flagged = {
+        (s.name, p)
+        for s in (live_tiers_as_sources.aws, live_tiers_as_sources.azure)
+        for p in live_tiers_as_sources.flagged(s)
+    }
+    injected = {("aws", p) for p in live_tiers_as_sources.aws.injected} | {
+        ("azure", p) for p in live_tiers_as_sources.azure.injected
+    }
     assert injected and injected <= flagged and live() == flagged
-    assert result["sources"]["aws"]["opened"] == len(estate.flagged(estate.aws))
+    assert result["sources"]["aws"]["opened"] == len(live_tiers_as_sources.flagged(live_tiers_as_sources.aws))
     assert result["alerts"] == {AlertState.SENT: len(flagged)}
     assert sorted((b["source"], b["pipeline_id"]) for b in hook.bodies) == sorted(flagged)
     body = hook.bodies[0]
@@ -64,7 +69,7 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     assert again["sources"]["aws"] == {
         "status": "ok",
         "complete": True,
-        "unchanged": len(estate.flagged(estate.aws)),
+        "unchanged": len(live_tiers_as_sources.flagged(live_tiers_as_sources.aws)),
         "resolved": 0,
     }
 
@@ -75,7 +80,7 @@ def test_refresh_finds_the_injected_anomalies_and_alerts_once_each(estate, hook)
     assert len(hook.bodies) == len(flagged)
 
 
-def test_gone_anomalies_resolve_but_not_when_their_source_is_down(estate, settings, hook):
+def test_gone_anomalies_resolve_but_not_when_their_source_is_down(live_tiers_as_sources, settings, hook):
     now = timezone.now()
     settings.CT_SOURCES += f",gcp=http://127.0.0.1:{free_port()}"  # configured, stopped
     fields = {
@@ -95,7 +100,7 @@ def test_gone_anomalies_resolve_but_not_when_their_source_is_down(estate, settin
     assert {b["pipeline_id"] for b in hook.bodies} == {p for _, p in live() if _ != "gcp"}
 
 
-def test_acknowledged_anomalies_stay_quiet_and_a_flap_on_the_same_day_reopens(estate, hook):
+def test_acknowledged_anomalies_stay_quiet_and_a_flap_on_the_same_day_reopens(live_tiers_as_sources, hook):
     now = timezone.now()
     anomaly_records.refresh_cost_anomalies(now=now)
     alerts = len(hook.bodies)
@@ -114,7 +119,7 @@ def test_acknowledged_anomalies_stay_quiet_and_a_flap_on_the_same_day_reopens(es
     assert len(hook.bodies) == alerts
 
 
-def test_a_failed_alert_is_retried_on_the_next_run_then_sent_once(estate, hook):
+def test_a_failed_alert_is_retried_on_the_next_run_then_sent_once(live_tiers_as_sources, hook):
     hook.status = 500
     now = timezone.now()
     anomaly_records.refresh_cost_anomalies(now=now)
@@ -130,7 +135,7 @@ def test_a_failed_alert_is_retried_on_the_next_run_then_sent_once(estate, hook):
     assert anomaly_records.refresh_cost_anomalies(now=now + timedelta(minutes=10))["alerts"] == {}
 
 
-def test_without_a_webhook_nothing_is_sent_and_the_record_says_so(estate, settings):
+def test_without_a_webhook_nothing_is_sent_and_the_record_says_so(live_tiers_as_sources, settings):
     settings.CT_ALERT_WEBHOOK = ""
     result = anomaly_records.refresh_cost_anomalies()
     assert set(CostAnomalyRecord.objects.values_list("alert_state", flat=True)) == {AlertState.NO_WEBHOOK}

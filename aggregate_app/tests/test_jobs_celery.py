@@ -10,10 +10,9 @@ import uuid
 import pytest
 from celery import Celery
 
-from controltower.tests.services import REDIS_URL, need
-
-from .live_servers import ROOT, base_env, live_estate, new_dir
-from .webhook_receiver import Receiver
+from testsupport.live_servers import ROOT, base_env, live_estate, new_dir
+from testsupport.services import REDIS_URL, need
+from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.services]
 

@@ -9,15 +9,14 @@ from django.utils import timezone
 from aggregate_app.jobs import notify, smoke
 from aggregate_app.jobs.windows import SMOKE_WINDOW, window_start
 from aggregate_app.models import AlertState, SmokeCheck, SmokeRun
-
-from .live_servers import free_port, live_estate
-from .webhook_receiver import Receiver
+from testsupport.live_servers import free_port, live_estate
+from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 @pytest.fixture
-def estate(settings, monkeypatch):
+def live_tiers_as_sources(settings, monkeypatch):
     estate = live_estate()
     settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
     settings.SMOKE_TOKEN = estate.token
@@ -35,8 +34,10 @@ def hook(settings):
         yield receiver
 
 
-def test_a_scheduled_run_stores_every_contract_and_alerts_on_the_failing_one(estate, settings, hook):
-    settings.SMOKE_UI_URL = estate.control.url
+def test_a_scheduled_run_stores_every_contract_and_alerts_on_the_failing_one(
+    live_tiers_as_sources, settings, hook
+):
+    settings.SMOKE_UI_URL = live_tiers_as_sources.control.url
     now = window_start(timezone.now(), SMOKE_WINDOW) + timedelta(minutes=7)
     result = smoke.run_scheduled_smoke(now=now)
     assert result["runs"] == {
@@ -47,7 +48,10 @@ def test_a_scheduled_run_stores_every_contract_and_alerts_on_the_failing_one(est
     assert result["alerts"] == {AlertState.SENT: 1}
     azure = SmokeRun.objects.get(target_name="azure")
     assert (azure.failed_checks, azure.checks_total, azure.alert_kind) == (["version"], 9, "failure")
-    assert azure.window_start == window_start(now, SMOKE_WINDOW) and azure.target_url == estate.azure.url
+    assert (
+        azure.window_start == window_start(now, SMOKE_WINDOW)
+        and azure.target_url == live_tiers_as_sources.azure.url
+    )
     assert SmokeCheck.objects.filter(run__target_name="ui").count() == 15
     assert list(SmokeCheck.objects.filter(run=azure, status="FAIL").values_list("name", flat=True)) == [
         "version"
@@ -56,7 +60,7 @@ def test_a_scheduled_run_stores_every_contract_and_alerts_on_the_failing_one(est
     assert (
         body["event"] == "smoke_failed" and body["target"] == "azure" and body["failed_checks"] == ["version"]
     )
-    assert body["title"] == f"FAILED: API smoke on azure ({estate.azure.url})"
+    assert body["title"] == f"FAILED: API smoke on azure ({live_tiers_as_sources.azure.url})"
     assert body["text"].startswith("1/9 checks failed: version: /version build.build_id, build.git_sha")
 
     again = smoke.run_scheduled_smoke(now=now + timedelta(hours=2))  # the same 6-hour window
@@ -64,14 +68,14 @@ def test_a_scheduled_run_stores_every_contract_and_alerts_on_the_failing_one(est
     assert SmokeRun.objects.count() == 3 and len(hook.posts) == 1
 
 
-def test_a_target_alerts_once_when_it_fails_and_once_when_it_recovers(estate, settings, hook):
+def test_a_target_alerts_once_when_it_fails_and_once_when_it_recovers(live_tiers_as_sources, settings, hook):
     first = window_start(timezone.now(), SMOKE_WINDOW)
     settings.SMOKE_API_URL = f"http://127.0.0.1:{free_port()}"  # the API is down
     assert smoke.run_scheduled_smoke(now=first)["runs"] == {"api:api": "FAIL"}
     assert smoke.run_scheduled_smoke(now=first + SMOKE_WINDOW)["runs"] == {
         "api:api": "FAIL"
     }  # still down: quiet
-    settings.SMOKE_API_URL = estate.aws.url  # back
+    settings.SMOKE_API_URL = live_tiers_as_sources.aws.url  # back
     assert smoke.run_scheduled_smoke(now=first + 2 * SMOKE_WINDOW)["runs"] == {"api:api": "PASS"}
     assert smoke.run_scheduled_smoke(now=first + 3 * SMOKE_WINDOW)["runs"] == {"api:api": "PASS"}
     assert [b["event"] for b in hook.bodies] == ["smoke_failed", "smoke_recovered"]

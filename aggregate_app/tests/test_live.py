@@ -10,10 +10,10 @@ import pytest
 import requests
 
 from governance_app.scorecards import card
-from pipelines_app.tests.ingest_events import run_event
+from testsupport.ingest_events import run_event
+from testsupport.stubs import StubSource
 
 from .live_sources import live_sources
-from .stubs import StubSource
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
@@ -339,7 +339,7 @@ def test_an_operator_alone_cannot_waive_a_data_quality_standard(control, client_
 
 def on_source(source: str, code: str) -> None:
     """Run `code` in the live source's own deployment (its governance database)."""
-    from .live_servers import live_estate, manage
+    from testsupport.live_servers import live_estate, manage
 
     manage(getattr(live_estate(), source).data_dir, "shell", "-c", code)
 

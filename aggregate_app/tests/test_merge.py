@@ -240,3 +240,54 @@ def test_csv_exports_concatenate_with_a_source_column():
 
 def test_json_exports_sit_side_by_side():
     assert EXPORT.merge({"aws": {"a": 1}}, None) == {"by_source": {"aws": {"a": 1}}, "sources": ["aws"]}
+
+
+def test_a_degraded_source_keeps_the_totals_and_is_marked():
+    aws = {"items": [{"incident_id": "a1"}, {"incident_id": "a2"}], "total": 2, "degraded": False}
+    azure = {
+        "items": [{"incident_id": "z1"}],
+        "total": 1,
+        "degraded": True,
+        "degraded_reasons": ["lineage_unavailable"],
+    }
+    body = CONCAT.merge({"aws": aws, "azure": azure}, Page(0, 50))
+    assert body["total"] == 3 and [i["source"] for i in body["items"]] == ["aws", "aws", "azure"]
+    assert body["degraded"] is True and body["degraded_reasons"] == ["lineage_unavailable"]
+    assert body["by_source"]["azure"]["degraded"] is True and body["by_source"]["aws"]["degraded"] is False
+
+
+def test_a_degraded_summary_still_adds_up():
+    aws = {"pipelines": 3, "failed_24h": 1, "degraded": False}
+    azure = {"pipelines": 2, "failed_24h": 4, "degraded": True, "degraded_reasons": ["costs_unavailable"]}
+    body = SUM.merge({"aws": aws, "azure": azure}, None)
+    assert (body["pipelines"], body["failed_24h"], body["degraded"]) == (5, 5, True)
+    assert body["by_source"]["azure"]["degraded_reasons"] == ["costs_unavailable"]
+
+
+def test_summary_timestamps_compare_as_instants_and_bounds_keep_their_extreme():
+    aws = {
+        "generated_at": "2026-11-20T12:00:00+10:00",
+        "created_at": "2026-11-01T00:00:00Z",
+        "max_lag_minutes": 5,
+    }
+    azure = {
+        "generated_at": "2026-11-20T03:00:00Z",
+        "created_at": "2026-10-01T00:00:00Z",
+        "max_lag_minutes": 9,
+    }
+    body = SUM.merge({"aws": aws, "azure": azure, "gcp": {"min_runs": 1}}, None)
+    assert body["generated_at"] == "2026-11-20T03:00:00Z"  # 12:00+10:00 is 02:00Z, an hour earlier
+    assert body["created_at"] == "2026-10-01T00:00:00Z"  # created_*: the earliest
+    assert (body["max_lag_minutes"], body["min_runs"]) == (9, 1)
+
+
+def test_an_entity_takes_its_last_state_from_the_freshest_source():
+    body = entity("pipeline_id", identity_conflict).merge(
+        {
+            "aws": pipeline("p2", 5, "2026-11-20T11:00:00Z", cost_7d_aud=1.25),
+            "azure": pipeline("p2", 2, "2026-11-20T12:00:00Z", last_status="FAILED", cost_7d_aud=2.0),
+        }
+    )
+    assert (body["last_end_ts"], body["last_status"]) == ("2026-11-20T12:00:00Z", "FAILED")  # not the first's
+    assert (body["runs_7d"], body["cost_7d_aud"], body["max_duration_minutes"]) == (7, 3.25, 30)
+    assert body["by_source"]["aws"]["last_status"] == "SUCCESS"

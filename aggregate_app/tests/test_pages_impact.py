@@ -14,9 +14,8 @@ from django.template.loader import render_to_string
 
 from aggregate_app.pages import action
 from pipelines_app.demo import load_demo
-from pipelines_app.tests.fixtures import NOW
-
-from .live_servers import live_estate, manage
+from testsupport.live_servers import live_estate, manage
+from testsupport.warehouse import NOW
 
 DEMO = {"pipelines": 30, "days": 3}
 ALL_OF_IT = f"hours={24 * DEMO['days']}"  # the window that holds every incident of the estate

@@ -15,7 +15,7 @@ ASSIGN = "/api/policies/assign"
 
 
 @pytest.fixture
-def estate(stub_sources):
+def pages_sources(stub_sources):
     stubs = stub_sources("aws", "azure")
     for name, stub in stubs.items():
         serve(stub, name)
@@ -29,7 +29,7 @@ def signed_in(user) -> Client:
 
 
 @pytest.fixture
-def page(estate, viewer):
+def page(pages_sources, viewer):
     client = signed_in(viewer)
 
     def get(query: str, status: int = 200) -> str:
@@ -40,13 +40,13 @@ def page(estate, viewer):
     return get
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page(estate):
+def test_an_anonymous_visitor_is_sent_to_the_login_page(pages_sources):
     response = Client().get("/?view=costs&cost_days=14")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=/%3Fview%3Dcosts%26cost_days%3D14"
 
 
-def test_the_login_page_signs_in_and_returns_to_the_view(estate, viewer):
+def test_the_login_page_signs_in_and_returns_to_the_view(pages_sources, viewer):
     client = Client()
     assert "Sign in" in client.get("/login/").content.decode()
     response = client.post(
@@ -76,13 +76,13 @@ def test_overview_sorts_naturally_and_by_the_chosen_column(page):
     assert pipeline_rows(page("?view=overview&ov_sort=runs_7d&ov_dir=desc")) == ["p2", "p1", "p10"]
 
 
-def test_overview_forwards_filters_to_the_sources(page, estate):
+def test_overview_forwards_filters_to_the_sources(page, pages_sources):
     page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
     # the list's keys carry the filters (applied at the source, before paging); the summary's do not
-    (call,) = [c for c in estate["aws"].calls("/api/pipeline-keys") if c.query]
+    (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query]
     assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
     assert call.query["search"] == ["clean"]
-    assert estate["azure"].calls("/api/pipeline-keys") == []
+    assert pages_sources["azure"].calls("/api/pipeline-keys") == []
 
 
 def test_a_bad_parameter_falls_back_with_a_notice(page):
@@ -92,8 +92,8 @@ def test_a_bad_parameter_falls_back_with_a_notice(page):
     assert "Runbook coverage" in html
 
 
-def test_a_stopped_source_shows_the_source_health_banner(page, estate):
-    estate["azure"].stop()
+def test_a_stopped_source_shows_the_source_health_banner(page, pages_sources):
+    pages_sources["azure"].stop()
     html = page("?view=overview")
     banner = html.split('data-testid="source-banner"')[1].split("</section>")[0]
     assert "azure" in banner and "not reachable" in banner
@@ -101,8 +101,8 @@ def test_a_stopped_source_shows_the_source_health_banner(page, estate):
     assert "orders_ingest" in html  # aws still served
 
 
-def test_a_missing_endpoint_shows_in_the_capability_banner(page, estate):
-    estate["azure"].routes.pop("/api/costs/trend")
+def test_a_missing_endpoint_shows_in_the_capability_banner(page, pages_sources):
+    pages_sources["azure"].routes.pop("/api/costs/trend")
     html = page("?view=costs")
     banner = html.split('data-testid="capability-banner"')[1].split("</details>")[0]
     assert "/api/costs/trend" in banner and "azure" in banner and "unsupported" in banner
@@ -125,13 +125,13 @@ def test_incident_action_panel_from_explain_run(page):
     assert "telemetry:PIPELINE_RUNS" in panel and "governance:runbooks" in panel  # facts by source
 
 
-def test_a_truncated_impact_walk_is_flagged_in_the_panel_and_the_list(page, estate):
+def test_a_truncated_impact_walk_is_flagged_in_the_panel_and_the_list(page, pages_sources):
     answer = {**TRIAGE_ANSWER}
     answer["impact_summary"] = {**answer["impact_summary"], "truncated": True, "truncated_reason": "node_cap"}
-    estate["aws"].reply("/api/explain/run/aws-p1-0007", answer)
-    incidents = estate["aws"].routes["/api/incidents"].body
+    pages_sources["aws"].reply("/api/explain/run/aws-p1-0007", answer)
+    incidents = pages_sources["aws"].routes["/api/incidents"].body
     truncated = {**INCIDENT, "impact_truncated": True, "impact_truncated_reason": "node_cap"}
-    estate["aws"].reply("/api/incidents", {**incidents, "items": [truncated, SLA_INCIDENT]})
+    pages_sources["aws"].reply("/api/incidents", {**incidents, "items": [truncated, SLA_INCIDENT]})
     html = page("?view=incidents&incident=run:aws-p1-0007")
     panel = html.split('data-testid="action-panel"')[1]
     assert '<span class="badge warn" data-testid="impact-truncated"' in panel
@@ -152,26 +152,28 @@ def test_the_copy_texts_are_rendered_for_the_clipboard(page):
     assert "Likely cause: The warehouse statement ran past its timeout." in text and "**" not in text
 
 
-def test_explain_run_failing_falls_back_to_the_triage_query(page, estate):
-    estate["aws"].reply("/api/explain/run/aws-p1-0007", {"error": {"code": "x", "message": "boom"}}, 500)
+def test_explain_run_failing_falls_back_to_the_triage_query(page, pages_sources):
+    pages_sources["aws"].reply(
+        "/api/explain/run/aws-p1-0007", {"error": {"code": "x", "message": "boom"}}, 500
+    )
     html = page("?view=incidents&incident=run:aws-p1-0007")
     assert "answered by the triage query from the incident&#x27;s error details" in html
-    (call,) = estate["aws"].calls("/api/triage/query")
+    (call,) = pages_sources["aws"].calls("/api/triage/query")
     assert call.json()["error_code"] == "SF_TIMEOUT" and call.json()["run_id"] == "aws-p1-0007"
 
 
-def test_an_sla_breach_is_triaged_by_pipeline(page, estate):
+def test_an_sla_breach_is_triaged_by_pipeline(page, pages_sources):
     html = page("?view=incidents&incident=sla:p2")
     assert 'data-testid="action-panel"' in html and "No run to explain" in html
-    assert estate["aws"].calls("/api/triage/query")[0].json()["pipeline_id"] == "p2"
+    assert pages_sources["aws"].calls("/api/triage/query")[0].json()["pipeline_id"] == "p2"
 
 
-def test_triage_catalog_and_a_query_from_the_url(page, estate):
+def test_triage_catalog_and_a_query_from_the_url(page, pages_sources):
     html = page("?view=triage&tri_status=missing&tri_run=1&tri_q_pipeline_id=p1&tri_q_source=aws")
     table = html.split('data-testid="runbooks-table"')[1].split("</table>")[0]
     assert "ore_clean" in table and "orders_ingest" not in table  # only missing runbooks
     assert 'data-testid="action-panel"' in html
-    assert estate["aws"].calls("/api/triage/query")[0].json() == {
+    assert pages_sources["aws"].calls("/api/triage/query")[0].json() == {
         "source": "aws", "pipeline_id": "p1", "mode": "deterministic", "context_days": 7
     }  # fmt: skip
 
@@ -185,9 +187,9 @@ def test_costs_draw_the_trend_and_investigate(page):
     assert "tri_q_pipeline_id=p2" in html  # triage prefill
 
 
-def test_cost_filters_reach_the_anomalies_route(page, estate):
+def test_cost_filters_reach_the_anomalies_route(page, pages_sources):
     page("?view=costs&cost_mode=all&cost_min_ratio=2.5&cost_team=ore")
-    call = estate["aws"].calls("/api/costs/anomalies")[0]
+    call = pages_sources["aws"].calls("/api/costs/anomalies")[0]
     assert call.query["anomaly_only"] == ["false"] and call.query["min_ratio"] == ["2.5"]
     assert call.query["team"] == ["ore"]
 
@@ -207,24 +209,24 @@ def test_policy_page_is_read_only_for_a_viewer(page):
     assert "gina" in html.split('data-testid="audit-table"')[1]
 
 
-def test_policy_shows_the_exception_register(page, estate):
+def test_policy_shows_the_exception_register(page, pages_sources):
     html = page("?view=policy&policy_exception=proposed")
     register = html.split('data-testid="exceptions-table"')[1].split("</table>")[0]
     assert "sales" in register and "Quarter-end load" in register and "gina" in register
     assert "2026-12-31 23:59" in register and "in 41.5 days" in register
-    assert estate["aws"].calls("/api/policies/exceptions/register")[0].query["status"] == ["proposed"]
+    assert pages_sources["aws"].calls("/api/policies/exceptions/register")[0].query["status"] == ["proposed"]
 
 
-def test_policy_filters_go_to_the_sources_and_the_table(page, estate):
+def test_policy_filters_go_to_the_sources_and_the_table(page, pages_sources):
     html = page("?view=policy&policy_profile=relaxed&policy_audit_action=assign&policy_audit_target=sales")
     table = html.split('data-testid="effective-table"')[1].split("</table>")[0]
     assert "orders_ingest" in table and "ore_clean" not in table
-    call = estate["aws"].calls("/api/policies/history")[0]
+    call = pages_sources["aws"].calls("/api/policies/history")[0]
     assert call.query["action"] == ["assign"] and call.query["target_id"] == ["sales"]
 
 
-def test_a_governance_admin_assigns_through_the_write_route(estate, governance_admin):
-    estate["aws"].reply(ASSIGN, {"scope": "team", "target_id": "ore", "profile": "strict"})
+def test_a_governance_admin_assigns_through_the_write_route(pages_sources, governance_admin):
+    pages_sources["aws"].reply(ASSIGN, {"scope": "team", "target_id": "ore", "profile": "strict"})
     client = Client(enforce_csrf_checks=True)
     client.force_login(governance_admin)
     html = client.get("/?view=policy").content.decode()
@@ -234,7 +236,7 @@ def test_a_governance_admin_assigns_through_the_write_route(estate, governance_a
     assert client.post("/?view=policy", form).status_code == 403  # no CSRF token
     response = client.post("/?view=policy", {**form, "csrfmiddlewaretoken": token})
     assert response.status_code == 302 and response["Location"] == "?view=policy"
-    (call,) = estate["aws"].calls(ASSIGN)
+    (call,) = pages_sources["aws"].calls(ASSIGN)
     assert call.json() == {
         "scope": "team",
         "target_id": "ore",
@@ -242,21 +244,21 @@ def test_a_governance_admin_assigns_through_the_write_route(estate, governance_a
         "reason": "ore is critical now",
     }
     assert call.headers["X-Acting-User"] == "gina"
-    assert estate["azure"].calls(ASSIGN) == []
+    assert pages_sources["azure"].calls(ASSIGN) == []
     assert "Assigned profile strict for team ore on aws." in client.get("/?view=policy").content.decode()
 
 
-def test_an_invalid_form_is_shown_again_with_its_errors(estate, governance_admin):
+def test_an_invalid_form_is_shown_again_with_its_errors(pages_sources, governance_admin):
     client = signed_in(governance_admin)
     response = client.post("/?view=policy", {"action": "assign", "source": "aws", "scope": "team"})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()
-    assert estate["aws"].calls(ASSIGN) == []
+    assert pages_sources["aws"].calls(ASSIGN) == []
 
 
-def test_a_refused_write_says_why(estate, governance_admin):
+def test_a_refused_write_says_why(pages_sources, governance_admin):
     refusal = {"error": {"code": "invalid_parameter", "message": "Unknown team 'nope'."}}
-    estate["aws"].reply(ASSIGN, refusal, 422)
+    pages_sources["aws"].reply(ASSIGN, refusal, 422)
     client = signed_in(governance_admin)
     form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "nope", "profile": "strict",
             "reason": "x"}  # fmt: skip
@@ -265,7 +267,7 @@ def test_a_refused_write_says_why(estate, governance_admin):
     assert "The change was not made: aws: Unknown team &#x27;nope&#x27;." in response.content.decode()
 
 
-def test_a_viewer_cannot_post_a_policy_change(estate, viewer):
+def test_a_viewer_cannot_post_a_policy_change(pages_sources, viewer):
     client = signed_in(viewer)
     form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "ore", "profile": "strict",
             "reason": "x"}  # fmt: skip
@@ -273,7 +275,7 @@ def test_a_viewer_cannot_post_a_policy_change(estate, viewer):
     assert response.redirect_chain == [("?view=policy", 302)]
     refusal = "Changing policies needs the governance_admin role; nothing was changed."
     assert refusal in response.content.decode()
-    assert estate["aws"].calls(ASSIGN) == []
+    assert pages_sources["aws"].calls(ASSIGN) == []
 
 
 def test_diagnostics_reconciles_builds_and_exports(page):
@@ -283,7 +285,7 @@ def test_diagnostics_reconciles_builds_and_exports(page):
     assert "abc123" in html
 
 
-def test_ops_paths_redirect_to_the_view(estate, viewer):
+def test_ops_paths_redirect_to_the_view(pages_sources, viewer):
     response = signed_in(viewer).get("/ops/costs/?cost_days=14")
     assert response.status_code == 302 and response["Location"] == "/?cost_days=14&view=costs"
 
@@ -297,20 +299,20 @@ def test_listed_headlines_link_to_their_rows_with_a_definition(page):
     assert 'href="#sla-breaches"' in html.split('data-kpi="sla_breaches"')[1].split("</div>\n    </div>")[0]
 
 
-def test_incident_filters_apply_at_the_sources_before_paging(page, estate):
+def test_incident_filters_apply_at_the_sources_before_paging(page, pages_sources):
     page("?view=incidents&inc_source=aws&inc_kind=sla_breach&pipeline_id=p1&inc_page=2")
-    (call,) = estate["aws"].calls("/api/incidents")
+    (call,) = pages_sources["aws"].calls("/api/incidents")
     assert call.query["kind"] == ["sla_breach"] and call.query["pipeline_id"] == ["p1"]
     assert (call.query["offset"], call.query["limit"]) == (["50"], ["50"])
 
 
-def test_a_javascript_runbook_in_the_warehouse_is_shown_as_an_invalid_link(page, estate):
+def test_a_javascript_runbook_in_the_warehouse_is_shown_as_an_invalid_link(page, pages_sources):
     from .pages_estate import PIPELINES
 
     hostile = {**PIPELINES[0], "pipeline_name": "orders_ingest", "namespace": None,
                "runbook_url": "javascript:alert(document.cookie)"}  # fmt: skip
-    estate["aws"].reply("/api/pipelines/p1", hostile)
-    estate["aws"].reply("/api/pipelines/p1/sla", {"status": "ok"})
-    estate["aws"].reply("/api/pipelines/p1/runs", {"items": [], "total": 0})
+    pages_sources["aws"].reply("/api/pipelines/p1", hostile)
+    pages_sources["aws"].reply("/api/pipelines/p1/sla", {"status": "ok"})
+    pages_sources["aws"].reply("/api/pipelines/p1/runs", {"items": [], "total": 0})
     html = page("?view=overview&ov_source=aws&pipeline_id=p1")
     assert "javascript:" not in html.split("<main")[1] and "invalid link" in html

@@ -7,9 +7,8 @@ import pytest
 import requests
 
 from aggregate_app import breaker
-from controltower.tests.personas import make_user
-
-from .live_servers import Server, manage, service_account, tier_env
+from testsupport.live_servers import Server, manage, service_account, tier_env
+from testsupport.personas import make_user
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 RUNBOOK = {"pipeline_id": "p1", "state": "open", "owner": "ops@example.com", "reason": "no runbook"}

@@ -2,7 +2,7 @@
 estate `load_demo --source aws --pipelines 30 --days 8`, a governance_admin token from
 `manage.py ct_user fuzz`) and a live control tier fanning out to it with a service account.
 
-Started once per test process (a module singleton, like aggregate_app/tests/live_servers.py,
+Started once per test process (a module singleton, like testsupport/live_servers.py,
 whose Server and manage helpers it reuses) and stopped at exit."""
 
 import atexit
@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from aggregate_app.tests.live_servers import Server, base_env, free_port, manage
+from testsupport.live_servers import Server, base_env, free_port, manage
 
 DEMO = ("--source", "aws", "--pipelines", "30", "--days", "8")
 SERVICE = "svc-fuzz"

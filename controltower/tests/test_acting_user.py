@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
 from controltower.api.auth import SERVICE_GROUP, acting_username
-from controltower.tests.personas import make_user, password_login
+from testsupport.personas import make_user, password_login
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

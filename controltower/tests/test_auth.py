@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from controltower import tokens
 from controltower.models import ApiToken
-from controltower.tests.personas import password_login
+from testsupport.personas import password_login
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("controltower.tests.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("testsupport.urls")]
 
 
 @pytest.mark.parametrize("keyword", ["Token", "Bearer"])

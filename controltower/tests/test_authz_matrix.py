@@ -28,14 +28,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 
 from aggregate_app import breaker
-from aggregate_app.tests.stubs import StubSource
 from controltower import tokens
 from controltower.api.auth import SERVICE_GROUP
 from controltower.roles import GOVERNANCE_ADMIN, LINEAGE_WRITE, OPERATOR, VIEWER
 from controltower.tier import CONTROL
 from controltower.views import source_home
-
-from .routes import Route, all_routes
+from testsupport.routes import Route, all_routes
+from testsupport.stubs import StubSource
 
 pytestmark = [pytest.mark.django_db]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
-from controltower.tests.services import REDIS_URL, need
+from testsupport.services import REDIS_URL, need
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

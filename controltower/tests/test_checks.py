@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from controltower import checks
-from controltower.tests.throttling import set_rates
+from testsupport.throttling import set_rates
 
 ROOT = Path(__file__).resolve().parents[2]
 

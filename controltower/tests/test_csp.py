@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from .csp_policy import POLICY
+from testsupport.csp_policy import POLICY
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("controltower.tests.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("testsupport.urls")]
 
 
 def assert_envelope(response, status: int, code: str) -> dict:

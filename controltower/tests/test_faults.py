@@ -18,8 +18,8 @@ import pytest
 import requests
 from rest_framework.test import APIClient
 
-from aggregate_app.tests.live_servers import Server, base_env, free_port, manage
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
+from testsupport.live_servers import Server, base_env, free_port, manage
 
 pytestmark = [pytest.mark.slow]
 

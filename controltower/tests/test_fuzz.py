@@ -18,9 +18,9 @@ from schemathesis.config._checks import NEGATIVE_DATA_REJECTION_EXPECTED_STATUSE
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from controltower.tier import CONTROL, SOURCE
+from testsupport.tiers import SCHEMA_FILES
 
 from .fuzz_estate import CONTROL_URL, SOURCE_URL, fuzz_estate
-from .tiers import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = int(os.environ.get("CT_FUZZ_EXAMPLES", "12"))

@@ -7,7 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from aggregate_app import breaker
-from aggregate_app.tests.stubs import StubSource
+from testsupport.stubs import StubSource
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
-from controltower.tests.personas import make_user
+from testsupport.personas import make_user
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -70,7 +70,7 @@ def test_runtime_modules_import_only_runtime_packages():
             if top in sys.stdlib_module_names:
                 continue
             if top in LOCAL:
-                if ".tests" in f".{module}" or module.startswith("conftest"):
+                if ".tests" in f".{module}" or top in ("testsupport", "conftest"):
                     outside[f"{path.relative_to(ROOT)}: {module}"] = "test support"
                 continue
             dists = {canonical(d) for d in distributions.get(top, [])}

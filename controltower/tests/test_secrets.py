@@ -14,13 +14,12 @@ from rest_framework.test import APIClient
 
 from aggregate_app import breaker
 from aggregate_app.jobs import notify
-from aggregate_app.tests.stubs import StubSource
-from controltower.tests.personas import make_user
-from controltower.tests.tiers import serve_as
 from controltower.tier import CONTROL, SOURCE
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
-
-from .routes import all_routes
+from testsupport.personas import make_user
+from testsupport.routes import all_routes
+from testsupport.stubs import StubSource
+from testsupport.tiers import serve_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

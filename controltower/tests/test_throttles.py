@@ -12,9 +12,9 @@ import time_machine
 from django.contrib.auth.models import Group
 
 from controltower.api.auth import SERVICE_GROUP
-from controltower.tests.personas import make_user
-from controltower.tests.throttling import set_rates
-from pipelines_app.tests.ingest_events import run_event
+from testsupport.ingest_events import run_event
+from testsupport.personas import make_user
+from testsupport.throttling import set_rates
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 20, 9, 0, 20, tzinfo=UTC)  # 40 s before the minute's window ends
@@ -150,8 +150,8 @@ def test_the_control_tier_throttles_its_own_routes_alike(
 def test_every_worker_shares_the_counts_through_redis(tmp_path):
     """Two gunicorn workers, CACHE_URL on Redis: the rate holds for the deployment, not per worker
     (a per-process cache would let each worker allow its own 4)."""
-    from aggregate_app.tests.live_servers import GUNICORN, ROOT, Server, base_env, free_port, manage
-    from controltower.tests.services import REDIS_URL, need
+    from testsupport.live_servers import GUNICORN, ROOT, Server, base_env, free_port, manage
+    from testsupport.services import REDIS_URL, need
 
     need(REDIS_URL, "Redis")
     cache_url = REDIS_URL.rsplit("/", 1)[0] + "/14"  # a database of its own: cleared here

@@ -8,11 +8,10 @@ import pytest
 import requests
 import yaml
 
-from aggregate_app.tests.live_servers import live_estate
 from controltower.tier import CONTROL, SOURCE, tier_of
-
-from .routes import all_routes
-from .tiers import SCHEMA_FILES
+from testsupport.live_servers import live_estate
+from testsupport.routes import all_routes
+from testsupport.tiers import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = {"health", "version", "api/schema/", "api/docs/"}  # besides the admin, on every tier

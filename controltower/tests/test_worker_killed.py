@@ -14,9 +14,9 @@ import pytest
 import redis
 from celery import Celery
 
-from aggregate_app.tests.live_servers import base_env, manage
-from aggregate_app.tests.stubs import StubSource
-from controltower.tests.services import REDIS_URL, need
+from testsupport.live_servers import base_env, manage
+from testsupport.services import REDIS_URL, need
+from testsupport.stubs import StubSource
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = REDIS_URL.rsplit("/", 1)[0] + "/13"  # a database of its own: flushed by this test

@@ -3,7 +3,7 @@ every write route as each persona."""
 
 import pytest
 
-from pipelines_app.tests.fixtures import NOW  # noqa: F401
+from testsupport.warehouse import NOW  # noqa: F401
 
 PERSONAS = ["anonymous", "viewer", "operator", "governance_admin", "governance_admin_2"]
 # Governance writes need governance_admin (both admins may write; four eyes is about reviews).

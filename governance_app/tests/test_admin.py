@@ -8,8 +8,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from controltower.tests.personas import make_user
 from governance_app.models import PolicyAssignment, PolicyAuditEvent, RunbookAuditEvent, RunbookGovernance
+from testsupport.personas import make_user
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

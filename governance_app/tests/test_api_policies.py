@@ -356,7 +356,7 @@ def test_through_a_control_tier_four_eyes_concern_the_acting_people(
     from django.contrib.auth.models import Group
 
     from controltower.api.auth import SERVICE_GROUP
-    from controltower.tests.personas import make_user
+    from testsupport.personas import make_user
 
     service = make_user("svc-control", "governance_admin")
     service.groups.add(Group.objects.get(name=SERVICE_GROUP))

@@ -15,12 +15,6 @@ pytestmark = pytest.mark.django_db
 NOW_UTC = NOW.replace(tzinfo=UTC)
 
 
-@pytest.fixture
-def at_now():
-    with time_machine.travel(NOW_UTC, tick=False):
-        yield
-
-
 def by_id(response) -> dict:
     return {i["pipeline_id"]: i for i in response.json()["items"]}
 

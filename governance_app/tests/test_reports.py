@@ -21,7 +21,7 @@ NOW_UTC = NOW.replace(tzinfo=UTC)
 
 
 @pytest.fixture
-def estate(telemetry):
+def scorecard_estate(telemetry):
     """payments: p1 (critical, healthy, a cost anomaly) and p2 (critical, no runbook, no owner,
     relaxed without an exception, 2 of 4 runs failed this week); ledger: p3 (low, healthy)."""
     t = telemetry
@@ -48,7 +48,7 @@ def at_now():
     return time_machine.travel(NOW_UTC, tick=False)
 
 
-def test_team_scorecards(estate, viewer, client_for):
+def test_team_scorecards(scorecard_estate, viewer, client_for):
     with at_now():
         body = client_for(viewer).get("/api/scorecards/teams").json()
     cards = {c["team"]: c for c in body["items"]}
@@ -76,7 +76,7 @@ def test_team_scorecards(estate, viewer, client_for):
     assert body["average_score"] == 70.2
 
 
-def test_scorecard_export_csv_and_json(estate, viewer, client_for):
+def test_scorecard_export_csv_and_json(scorecard_estate, viewer, client_for):
     client = client_for(viewer)
     with at_now():
         as_csv = client.get("/api/scorecards/teams/export?export_format=csv")
@@ -91,7 +91,7 @@ def test_scorecard_export_csv_and_json(estate, viewer, client_for):
     assert set(as_json["items"][0]) == set(SCORECARD_COLUMNS)
 
 
-def test_posture_snapshot(estate, viewer, client_for):
+def test_posture_snapshot(scorecard_estate, viewer, client_for):
     with at_now():
         body = client_for(viewer).get("/api/governance/posture").json()
     assert body["pipelines"] == 3
@@ -110,7 +110,7 @@ def test_posture_snapshot(estate, viewer, client_for):
     assert body["score_inputs"]["pipelines"] == 3 and body["score_inputs"]["runbooks_configured"] == 2
 
 
-def test_posture_trend_replays_history(estate, viewer, client_for):
+def test_posture_trend_replays_history(scorecard_estate, viewer, client_for):
     with time_machine.travel(NOW_UTC - timedelta(days=1), tick=False):
         actions.propose_exception(
             POLICY,
@@ -154,7 +154,7 @@ def test_posture_trend_works_from_day_one(telemetry, viewer, client_for):
     assert [(p["runs"], p["failures"], p["policy_assignments"]) for p in points] == [(0, 0, 0), (1, 1, 0)]
 
 
-def test_executive_report_json_and_printable_html(estate, viewer, client_for):
+def test_executive_report_json_and_printable_html(scorecard_estate, viewer, client_for):
     client = client_for(viewer)
     with at_now():
         report = client.get("/api/governance/report/executive?days=7").json()
@@ -177,7 +177,7 @@ def test_executive_report_json_and_printable_html(estate, viewer, client_for):
     assert client.get("/api/governance/report/executive?view=pdf").status_code == 400
 
 
-def test_export_bundle_holds_everything_an_auditor_asks_for(estate, viewer, client_for):
+def test_export_bundle_holds_everything_an_auditor_asks_for(scorecard_estate, viewer, client_for):
     with at_now():
         actions.upsert_runbook_governance("p2", actor="otto", state="open")
         response = client_for(viewer).get("/api/governance/export/bundle")

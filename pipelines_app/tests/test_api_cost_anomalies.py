@@ -4,8 +4,9 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW
+from testsupport.warehouse import duckdb_only
 
 TODAY = NOW.date()
 SPIKY_BASELINE = [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 10, 10]  # median 10, MAD 0.5
@@ -16,7 +17,7 @@ def day(n: int):
 
 
 @pytest.fixture
-def estate(telemetry):
+def cost_anomaly_estate(telemetry):
     t = telemetry
     t.pipeline("spiky", team="data", domain="sales", criticality="critical", owner="ana@example.com")
     t.pipeline("flat", team="data", domain="finance")
@@ -46,7 +47,7 @@ def estate(telemetry):
     return t
 
 
-def test_injected_anomalies_are_found_with_their_ratio(api, estate):
+def test_injected_anomalies_are_found_with_their_ratio(api, cost_anomaly_estate):
     body = api.get("/api/costs/anomalies").json()
     assert body["date"] == str(TODAY) and body["baseline_days"] == 14
     assert [(i["pipeline_id"], i["ratio"], i["severity"]) for i in body["items"]] == [
@@ -66,7 +67,7 @@ def test_injected_anomalies_are_found_with_their_ratio(api, estate):
     assert body["total"] == 2
 
 
-def test_anomaly_only_false_lists_every_scored_pipeline(api, estate):
+def test_anomaly_only_false_lists_every_scored_pipeline(api, cost_anomaly_estate):
     body = api.get("/api/costs/anomalies?anomaly_only=false").json()
     rows = [(i["pipeline_id"], i["ratio"], i["is_anomaly"]) for i in body["items"]]
     assert rows == [
@@ -77,7 +78,7 @@ def test_anomaly_only_false_lists_every_scored_pipeline(api, estate):
     ]
 
 
-def test_filters(api, estate):
+def test_filters(api, cost_anomaly_estate):
     def ids(query):
         return [i["pipeline_id"] for i in api.get(f"/api/costs/anomalies?{query}").json()["items"]]
 
@@ -88,17 +89,18 @@ def test_filters(api, estate):
     assert ids("offset=1&limit=1") == ["flat"]
 
 
-def test_shorter_baseline(api, estate):
+def test_shorter_baseline(api, cost_anomaly_estate):
     body = api.get("/api/costs/anomalies?baseline_days=3&anomaly_only=false&min_ratio=4").json()
     (spiky,) = body["items"]
     assert (spiky["baseline_days_observed"], spiky["baseline_median_aud"], spiky["ratio"]) == (3, 10.0, 4.5)
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "query", ["min_ratio=abc", "min_ratio=-1", "min_ratio=nan", "anomaly_only=maybe", "baseline_days=2",
               "baseline_days=91", "limit=501"]
 )  # fmt: skip
-def test_bad_parameters_are_400(api, estate, query):
+def test_bad_parameters_are_400(api, cost_anomaly_estate, query):
     assert api.get(f"/api/costs/anomalies?{query}").json()["error"]["code"] == "invalid_parameter"
 
 
@@ -107,7 +109,7 @@ def test_no_cost_data(api, warehouse):
     assert (body["items"], body["total"], body["date"]) == ([], 0, None)
 
 
-def test_investigate_bundle(api, estate, settings):
+def test_investigate_bundle(api, cost_anomaly_estate, settings):
     settings.CT_SOURCE_NAME = "aws"
     body = api.get("/api/costs/anomalies/investigate/spiky").json()
     assert body["date"] == str(TODAY) and body["degraded"] is False and body["warnings"] == []
@@ -145,25 +147,25 @@ def test_investigate_bundle(api, estate, settings):
         assert expected in actions
 
 
-def test_investigate_without_baseline_is_degraded(api, estate):
+def test_investigate_without_baseline_is_degraded(api, cost_anomaly_estate):
     body = api.get("/api/costs/anomalies/investigate/newbie").json()
     assert body["degraded"] is True
     assert body["warnings"] == ["Baseline has 0 day(s) with cost; 3 needed."]
     assert body["baseline_deltas"] is None and body["anomaly"]["ratio"] is None
 
 
-def test_investigate_without_cost_on_the_day(api, estate):
-    estate.pipeline("idle")
+def test_investigate_without_cost_on_the_day(api, cost_anomaly_estate):
+    cost_anomaly_estate.pipeline("idle")
     body = api.get("/api/costs/anomalies/investigate/idle").json()
     assert body["anomaly"] is None and body["degraded"] is True
     assert body["triage_prefill"]["run_id"] is None
 
 
-def test_investigate_unknown_pipeline_is_404(api, estate):
+def test_investigate_unknown_pipeline_is_404(api, cost_anomaly_estate):
     assert api.get("/api/costs/anomalies/investigate/nope").status_code == 404
     assert api.get("/api/costs/anomalies/investigate/spiky?baseline_days=0").status_code == 400
 
 
-def test_anomaly_list_runs_a_fixed_number_of_statements(api, estate, statements):
+def test_anomaly_list_runs_a_fixed_number_of_statements(api, cost_anomaly_estate, statements):
     api.get("/api/costs/anomalies?anomaly_only=false")
     assert len(statements) == 2  # latest day, scored page

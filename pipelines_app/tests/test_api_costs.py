@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW
+from testsupport.warehouse import duckdb_only
 
 TODAY = NOW.date()
 
@@ -15,7 +16,7 @@ def day(n: int):
 
 
 @pytest.fixture
-def estate(telemetry):
+def cost_estate(telemetry):
     t = telemetry
     t.pipeline("etl", team="data", domain="sales")
     t.pipeline("ml", team="science", domain="sales")
@@ -30,7 +31,7 @@ def estate(telemetry):
     return t
 
 
-def test_overview_totals_and_breakdowns(api, estate):
+def test_overview_totals_and_breakdowns(api, cost_estate):
     body = api.get("/api/costs").json()
     assert body["cost_24h_aud"] == 12.01  # 10.005 + 2
     assert body["cost_7d_aud"] == 96.76  # 12.005 + 30 + 50.5 + 4.25
@@ -46,13 +47,13 @@ def test_overview_totals_and_breakdowns(api, estate):
     assert (body["window_start"], body["window_end"]) == (str(day(6)), str(TODAY))
 
 
-def test_summary_uses_the_same_totals(api, estate):
+def test_summary_uses_the_same_totals(api, cost_estate):
     summary, costs = api.get("/api/summary").json(), api.get("/api/costs").json()
     for key in ("cost_24h_aud", "cost_7d_aud", "cost_7d_daily_avg_aud"):
         assert summary[key] == costs[key]
 
 
-def test_trend_is_zero_filled_daily_series(api, estate):
+def test_trend_is_zero_filled_daily_series(api, cost_estate):
     body = api.get("/api/costs/trend?days=8").json()
     assert [p["date"] for p in body["series"]] == [str(day(n)) for n in range(7, -1, -1)]
     assert [p["cost_aud"] for p in body["series"]] == [999.0, 4.25, 0.0, 0.0, 30.0, 0.0, 50.5, 12.01]
@@ -65,7 +66,7 @@ def test_trend_is_zero_filled_daily_series(api, estate):
     assert team["total_aud"] == 1049.5
 
 
-def test_pipeline_ranking(api, estate):
+def test_pipeline_ranking(api, cost_estate):
     body = api.get("/api/costs/pipelines").json()  # 7 days
     rows = [(i["pipeline_id"], i["cost_aud"], i["runs"], i["share_pct"]) for i in body["items"]]
     assert rows == [("ml", 50.5, 1, 52.19), ("etl", 42.01, 3, 43.41), ("fin", 4.25, 1, 4.39)]
@@ -79,7 +80,7 @@ def test_pipeline_ranking(api, estate):
     assert api.get("/api/costs/pipelines?domain=finance").json()["total"] == 1
 
 
-def test_pipeline_cost(api, estate):
+def test_pipeline_cost(api, cost_estate):
     body = api.get("/api/pipelines/etl/cost?days=5").json()
     assert [p["cost_aud"] for p in body["series"]] == [0.0, 30.0, 0.0, 0.0, 12.01]
     assert (body["total_aud"], body["cost_24h_aud"], body["cost_7d_aud"], body["runs"]) == (
@@ -93,14 +94,15 @@ def test_pipeline_cost(api, estate):
     assert api.get("/api/pipelines/nope/cost").status_code == 404
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "url", ["/api/costs/trend?days=0", "/api/costs/trend?days=366", "/api/costs/pipelines?days=x",
             "/api/costs/pipelines?limit=0", "/api/pipelines/etl/cost?days=-1"]
 )  # fmt: skip
-def test_bad_parameters_are_400(api, estate, url):
+def test_bad_parameters_are_400(api, cost_estate, url):
     assert api.get(url).json()["error"]["code"] == "invalid_parameter"
 
 
-def test_ranking_runs_a_fixed_number_of_statements(api, estate, statements):
+def test_ranking_runs_a_fixed_number_of_statements(api, cost_estate, statements):
     api.get("/api/costs/pipelines")
     assert len(statements) == 1

@@ -2,8 +2,8 @@
 
 from datetime import timedelta
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
 
 
 def test_stale_datasets_are_listed_most_overdue_first_and_match_the_summary(api, telemetry):

@@ -3,8 +3,8 @@
 import pytest
 
 from pipelines_app import impact
-
-from .api_support import *  # noqa: F403
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.warehouse import duckdb_only
 
 
 def chain(t):
@@ -134,6 +134,7 @@ def test_node_cap_truncates(api, telemetry, monkeypatch):
     assert body["degraded"] is True and "truncated" in body["degraded_reasons"]
 
 
+@duckdb_only
 @pytest.mark.parametrize("depth", ["0", "21", "-1", "deep"])
 def test_depth_outside_1_to_20_is_400(api, telemetry, depth):
     chain(telemetry)

@@ -6,9 +6,9 @@ import pytest
 
 from pipelines_app import impact
 from pipelines_app.incidents import severity
-
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
+from testsupport.warehouse import duckdb_only
 
 H = timedelta(hours=1)
 
@@ -21,7 +21,7 @@ def healthy(t, pid, **fields):
 
 
 @pytest.fixture
-def estate(telemetry):
+def incident_estate(telemetry):
     t = telemetry
     healthy(t, "crit_dash", criticality="critical", team="sales", domain="commerce")
     t.dataset("raw")
@@ -45,7 +45,7 @@ def estate(telemetry):
     return t
 
 
-def test_failed_runs_and_sla_breaches_newest_first(api, estate):
+def test_failed_runs_and_sla_breaches_newest_first(api, incident_estate):
     body = api.get("/api/incidents").json()
     rows = [(i["incident_id"], i["kind"], i["severity"], i["impacted_consumers"]) for i in body["items"]]
     assert rows == [
@@ -79,10 +79,10 @@ def deeper(t):
 
 
 @pytest.mark.parametrize("max_nodes", [None, 3], ids=["whole-walk", "node-cap"])
-def test_each_incident_counts_the_consumers_its_impact_lists(api, estate, monkeypatch, max_nodes):
+def test_each_incident_counts_the_consumers_its_impact_lists(api, incident_estate, monkeypatch, max_nodes):
     """The count and its truncation are those of the pipeline's /impact at its default depth, deep
     consumers included and whether or not the node cap cuts the walk."""
-    deeper(estate)
+    deeper(incident_estate)
     if max_nodes:
         monkeypatch.setattr(impact, "MAX_NODES", max_nodes)  # crit_dash, raw, board: p_next is cut
     items = api.get("/api/incidents?hours=48").json()["items"]
@@ -98,14 +98,14 @@ def test_each_incident_counts_the_consumers_its_impact_lists(api, estate, monkey
     assert (crit["impacted_consumers"], crit["impact_truncated"], crit["impact_truncated_reason"]) == expected
 
 
-def test_window_widens_with_hours(api, estate):
+def test_window_widens_with_hours(api, incident_estate):
     body = api.get("/api/incidents?hours=48").json()
     old = next(i for i in body["items"] if i["incident_id"] == "run:f-old")
     assert (old["severity"], old["impacted_consumers"]) == ("sev2", 1)  # high + a report downstream
     assert body["total"] == 5
 
 
-def test_filters_and_pagination(api, estate):
+def test_filters_and_pagination(api, incident_estate):
     def ids(query):
         return [i["incident_id"] for i in api.get(f"/api/incidents?{query}").json()["items"]]
 
@@ -124,26 +124,27 @@ def test_severity_matrix():
     ]  # fmt: skip
 
 
-def test_statement_count_does_not_grow_with_incidents(api, estate, statements):
+def test_statement_count_does_not_grow_with_incidents(api, incident_estate, statements):
     api.get("/api/incidents")  # may also read every lineage edge, once, into impact's edge map
     statements.clear()
     api.get("/api/incidents")
     before = len(statements)
     for i in range(5):
-        estate.pipeline(f"extra{i}", criticality="high")
-        estate.run(f"extra{i}", "FAILED", ago=H)
+        incident_estate.pipeline(f"extra{i}", criticality="high")
+        incident_estate.run(f"extra{i}", "FAILED", ago=H)
     api.get("/api/incidents")  # PIPELINES changed: its rows are read again, once
     statements.clear()
     api.get("/api/incidents")
     assert len(statements) == before
 
 
+@duckdb_only
 @pytest.mark.parametrize("query", ["hours=0", "hours=721", "hours=abc", "severity=critical", "limit=1000"])
-def test_bad_parameters_are_400(api, estate, query):
+def test_bad_parameters_are_400(api, incident_estate, query):
     assert api.get(f"/api/incidents?{query}").json()["error"]["code"] == "invalid_parameter"
 
 
-def test_kind_and_pipeline_filters_apply_before_paging(api, estate):
+def test_kind_and_pipeline_filters_apply_before_paging(api, incident_estate):
     def ids(query):
         body = api.get(f"/api/incidents?{query}").json()
         return [i["incident_id"] for i in body["items"]], body["total"]

@@ -4,12 +4,13 @@ from datetime import timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
+from testsupport.warehouse import duckdb_only
 
 
 @pytest.fixture
-def estate(telemetry):
+def pipelines_with_runs(telemetry):
     t = telemetry
     t.pipeline("p1", pipeline_name="Orders Load", team="sales", domain="commerce", criticality="critical")
     t.pipeline("p2", pipeline_name="Ledger Sync", team="finance", domain="finance", criticality="high")
@@ -22,7 +23,7 @@ def estate(telemetry):
     return t
 
 
-def test_list_has_run_stats_and_latest_run(api, estate):
+def test_list_has_run_stats_and_latest_run(api, pipelines_with_runs):
     body = api.get("/api/pipelines").json()
     assert body["total"] == 3 and body["offset"] == 0 and body["limit"] == 50
     p1, p2, p3 = body["items"]
@@ -33,7 +34,7 @@ def test_list_has_run_stats_and_latest_run(api, estate):
     assert (p3["runs_7d"], p3["last_status"], p3["last_end_ts"]) == (0, None, None)
 
 
-def test_filters_combine(api, estate):
+def test_filters_combine(api, pipelines_with_runs):
     def ids(query):
         return [p["pipeline_id"] for p in api.get(f"/api/pipelines?{query}").json()["items"]]
 
@@ -71,6 +72,7 @@ def test_list_runs_a_fixed_number_of_statements(api, telemetry, statements):
     assert len(statements) == few == 1
 
 
+@duckdb_only
 @pytest.mark.parametrize(
     "query",
     [
@@ -83,13 +85,13 @@ def test_list_runs_a_fixed_number_of_statements(api, telemetry, statements):
         "team=" + "x" * 201,
     ],
 )
-def test_bad_parameters_are_400(api, estate, query):
+def test_bad_parameters_are_400(api, pipelines_with_runs, query):
     response = api.get(f"/api/pipelines?{query}")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_parameter"
 
 
-def test_detail_and_404(api, estate):
+def test_detail_and_404(api, pipelines_with_runs):
     body = api.get("/api/pipelines/p1").json()
     assert body["pipeline_name"] == "Orders Load" and body["runs_7d"] == 2 and body["is_active"] is True
     missing = api.get("/api/pipelines/nope")
@@ -122,11 +124,11 @@ def test_runs_carry_their_cost(api, telemetry):
     assert item["cost_aud"] == 13.35  # 13.345 rounded to cents
 
 
-def test_runs_of_unknown_pipeline_is_404(api, estate):
+def test_runs_of_unknown_pipeline_is_404(api, pipelines_with_runs):
     assert api.get("/api/pipelines/nope/runs").status_code == 404
 
 
-def test_anonymous_is_401_unless_public_read(client_for, estate, at_now, settings):
+def test_anonymous_is_401_unless_public_read(client_for, pipelines_with_runs, at_now, settings):
     anonymous = client_for(None)
     response = anonymous.get("/api/pipelines")
     assert response.status_code == 401
@@ -144,7 +146,7 @@ def test_latest_run_ties_break_on_run_id(api, telemetry):
     assert (body["last_run_id"], body["last_status"], body["last_start_ts"]) == ("run-b", "FAILED", iso(same))
 
 
-def test_pipeline_ids_filter_keeps_only_those(api, estate):
+def test_pipeline_ids_filter_keeps_only_those(api, pipelines_with_runs):
     body = api.get("/api/pipelines?pipeline_ids=p3,p1,nope").json()
     assert [p["pipeline_id"] for p in body["items"]] == ["p1", "p3"] and body["total"] == 2
     assert api.get("/api/pipelines?pipeline_ids=p1&team=finance").json()["items"] == []
@@ -153,7 +155,7 @@ def test_pipeline_ids_filter_keeps_only_those(api, estate):
     assert refused.status_code == 400 and refused.json()["error"]["details"]["parameter"] == "pipeline_ids"
 
 
-def test_pipeline_keys_list_every_matching_pipeline_compactly(api, estate):
+def test_pipeline_keys_list_every_matching_pipeline_compactly(api, pipelines_with_runs):
     body = api.get("/api/pipeline-keys?team=sales").json()
     rows = [dict(zip(body["columns"], item, strict=True)) for item in body["items"]]
     assert body["total"] == 2 and body["complete"] is True

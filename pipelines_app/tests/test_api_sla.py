@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from .api_support import *  # noqa: F403
-from .api_support import NOW, iso
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW, iso
+from testsupport.warehouse import duckdb_only
 
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
@@ -16,7 +17,7 @@ def succeeded(t, pid, ended_ago, minutes=10, **kw):
 
 
 @pytest.fixture
-def estate(telemetry):
+def sla_estate(telemetry):
     t = telemetry
     # freshness 120 min, max duration 30 min (builder defaults)
     t.pipeline("fresh", team="a")
@@ -43,7 +44,7 @@ def estate(telemetry):
     return t
 
 
-def test_pipeline_sla_reports_thresholds_and_lag(api, estate):
+def test_pipeline_sla_reports_thresholds_and_lag(api, sla_estate):
     body = api.get("/api/pipelines/stale/sla").json()
     assert body["status"] == "breached" and body["reasons"] == ["freshness_breached"]
     assert body["thresholds"] == {
@@ -59,7 +60,7 @@ def test_pipeline_sla_reports_thresholds_and_lag(api, estate):
     assert body["window_days"] == 7
 
 
-def test_statuses(api, estate):
+def test_statuses(api, sla_estate):
     def sla(pid, query=""):
         body = api.get(f"/api/pipelines/{pid}/sla{query}").json()
         return body["status"], body["reasons"], body["breach_ratio"]
@@ -84,7 +85,7 @@ def test_never_succeeded_measures_lag_from_creation(api, telemetry):
     assert doomed["reasons"] == ["freshness_breached", "breach_ratio_exceeded"]
 
 
-def test_list_filters_and_counts(api, estate):
+def test_list_filters_and_counts(api, sla_estate):
     body = api.get("/api/sla/pipelines").json()
     assert [i["pipeline_id"] for i in body["items"]] == [
         "broken",
@@ -103,13 +104,13 @@ def test_list_filters_and_counts(api, estate):
     assert [i["pipeline_id"] for i in critical["items"]] == ["stale"]
 
 
-def test_list_pagination(api, estate):
+def test_list_pagination(api, sla_estate):
     page = api.get("/api/sla/pipelines?offset=1&limit=2").json()
     assert [i["pipeline_id"] for i in page["items"]] == ["fresh", "long"]
     assert (page["total"], page["offset"], page["limit"]) == (6, 1, 2)
 
 
-def test_list_runs_a_fixed_number_of_statements(api, estate, statements):
+def test_list_runs_a_fixed_number_of_statements(api, sla_estate, statements):
     api.get("/api/sla/pipelines")
     assert len(statements) == 3  # pipelines' fingerprint, pipelines, their run facts
     statements.clear()
@@ -117,7 +118,7 @@ def test_list_runs_a_fixed_number_of_statements(api, estate, statements):
     assert len(statements) == 2  # PIPELINES unchanged: its rows are not read again
 
 
-def test_a_changed_pipeline_shows_in_the_next_list(api, estate, warehouse):
+def test_a_changed_pipeline_shows_in_the_next_list(api, sla_estate, warehouse):
     assert [i["pipeline_id"] for i in api.get("/api/sla/pipelines?team=b").json()["items"]] == [
         "broken",
         "ratio",
@@ -133,11 +134,12 @@ def test_a_changed_pipeline_shows_in_the_next_list(api, estate, warehouse):
     assert (long["status"], long["thresholds"]["freshness_sla_minutes"]) == ("at_risk", 10)
 
 
+@duckdb_only
 @pytest.mark.parametrize("query", ["days=0", "days=91", "status=late", "offset=-3"])
-def test_bad_parameters_are_400(api, estate, query):
+def test_bad_parameters_are_400(api, sla_estate, query):
     assert api.get(f"/api/sla/pipelines?{query}").status_code == 400
 
 
-def test_unknown_pipeline_is_404_and_bad_days_400(api, estate):
+def test_unknown_pipeline_is_404_and_bad_days_400(api, sla_estate):
     assert api.get("/api/pipelines/nope/sla").status_code == 404
     assert api.get("/api/pipelines/fresh/sla?days=abc").status_code == 400

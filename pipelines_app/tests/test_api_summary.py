@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from pipelines_app import impact
 from pipelines_app.warehouse import reset_warehouse
-
-from .api_support import *  # noqa: F403
-from .api_support import NOW
+from testsupport.telemetry_api import *  # noqa: F403
+from testsupport.telemetry_api import NOW
+from testsupport.warehouse import duckdb_only
 
 H = timedelta(hours=1)
 D = timedelta(days=1)
@@ -108,6 +108,7 @@ def test_empty_warehouse(api, warehouse):
     assert body["cost_7d_aud"] == 0.0
 
 
+@duckdb_only
 def test_anonymous_is_401(client_for, warehouse, at_now):
     assert client_for(None).get("/api/summary").status_code == 401
 

@@ -13,8 +13,7 @@ from pipelines_app.demo.catalog import CORE
 from pipelines_app.demo.estate import Pipeline, build_estate
 from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
 from pipelines_app.warehouse.snowflake_backend import SnowflakeWarehouse
-
-from .conftest import NOW
+from testsupport.warehouse import NOW
 
 SMALL = {"pipelines": 12, "days": 2}  # the Snowflake emulator inserts ~250 rows/s
 FINGERPRINT = [

@@ -4,8 +4,7 @@ finished run failed, latest by start_ts and then run_id."""
 from datetime import timedelta
 
 from pipelines_app import queries as q
-
-from .fixtures import NOW
+from testsupport.warehouse import NOW
 
 H = timedelta(hours=1)
 

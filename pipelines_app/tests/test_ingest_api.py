@@ -7,8 +7,8 @@ import orjson
 import pytest
 
 from pipelines_app.warehouse import reset_warehouse
-
-from .ingest_events import dataset, run_event
+from testsupport.ingest_events import dataset, run_event
+from testsupport.warehouse import duckdb_only
 
 URL = "/api/v1/lineage"
 BATCH_URL = "/api/v1/lineage/batch"
@@ -47,12 +47,14 @@ def test_viewer_is_403_and_nothing_is_written(client_for, viewer, warehouse):
     assert count(warehouse, "PIPELINE_RUNS") == 0
 
 
+@duckdb_only
 def test_anonymous_is_401(anon_client, db, warehouse):
     response = post(anon_client, run_event("START"))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
 
 
+@duckdb_only
 def test_a_bad_token_is_401(anon_client, db, warehouse):
     anon_client.credentials(HTTP_AUTHORIZATION="Bearer nope")
     assert post(anon_client, run_event("START")).status_code == 401

@@ -8,8 +8,7 @@ import pytest
 from pipelines_app.ingest import ingest_batch, ingest_event
 from pipelines_app.ingest.records import dataset_id_for, pipeline_id_for
 from pipelines_app.warehouse import WarehouseUnavailable
-
-from .ingest_events import dataset, error_facet, run_event
+from testsupport.ingest_events import dataset, error_facet, run_event
 
 PID = pipeline_id_for("airflow-prod", "finance_daily.load_ledger")
 SNOW = "snowflake://acme.ap-southeast-2"

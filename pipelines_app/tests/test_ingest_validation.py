@@ -6,8 +6,7 @@ import pytest
 
 from pipelines_app.ingest import EventError
 from pipelines_app.ingest.validate import parse_event
-
-from .ingest_events import dataset, error_facet, run_event
+from testsupport.ingest_events import dataset, error_facet, run_event
 
 
 def without(body: dict, path: str) -> dict:

@@ -9,8 +9,8 @@ from io import StringIO
 import orjson
 from django.core.management import call_command
 
-from .api_support import *  # noqa: F403
-from .ingest_events import run_event
+from testsupport.ingest_events import run_event
+from testsupport.telemetry_api import *  # noqa: F403
 
 H = timedelta(hours=1)
 

@@ -60,7 +60,7 @@ def test_round_trip_keeps_python_types(telemetry, warehouse):
 
 
 def test_running_run_has_null_end_ts(telemetry, warehouse):
-    """fakesnow used to hand NULL timestamps back as 1970-01-01 (see tests/emulator.py)."""
+    """fakesnow used to hand NULL timestamps back as 1970-01-01 (see testsupport/emulator.py)."""
     telemetry.run("p1", "RUNNING", start=datetime(2026, 11, 20, 11, 0))
     telemetry.run("p1", "SUCCESS", start=datetime(2026, 11, 20, 9, 0))
     rows = warehouse.fetch_all(

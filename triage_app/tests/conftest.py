@@ -1,5 +1,5 @@
 """Triage fixtures: the telemetry fixtures (DuckDB and Snowflake-via-fakesnow), a clock at the
-builder's NOW, assisted settings at their documented defaults, and a small incident estate."""
+builder's NOW, assisted settings at their documented defaults, and a small incident orders_incident."""
 
 from datetime import UTC, timedelta
 
@@ -8,10 +8,9 @@ import time_machine
 
 from governance_app.models import RunbookGovernance
 from governance_app.write_scope import acting
-from pipelines_app.tests.fixtures import NOW
-
-from .helpers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
-from .llm_server import ChatServer
+from testsupport.llm_server import ChatServer
+from testsupport.triage_answers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
+from testsupport.warehouse import NOW
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +49,7 @@ def clock():
 
 
 @pytest.fixture
-def estate(telemetry, clock, db):  # noqa: F811
+def orders_incident(telemetry, clock, db):  # noqa: F811
     """orders_daily (dbt on Snowflake, critical) failed an hour ago on a revoked grant; it feeds an
     executive dashboard, a weekly report and, through a forecast pipeline, an ML model."""
     t = telemetry

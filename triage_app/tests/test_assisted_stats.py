@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from testsupport.llm_server import completion, error
 from triage_app import assisted_stats as assisted_telemetry
 from triage_app.models import AssistedAttempt
 
-from .llm_server import completion, error
 from .test_assisted import good_answer
 
 TELEMETRY = "/api/triage/assisted/telemetry"
@@ -22,7 +22,9 @@ def warehouse(duckdb_warehouse):
     return duckdb_warehouse
 
 
-def test_counters_move_with_each_assisted_answer(client_for, operator, estate, openai_provider, settings):
+def test_counters_move_with_each_assisted_answer(
+    client_for, operator, orders_incident, openai_provider, settings
+):
     client = client_for(operator)
     before = client.get(TELEMETRY).json()
     assert (before["total"], before["by_status"]) == (0, {"success": 0, "fallback": 0, "failed": 0})

@@ -75,7 +75,7 @@ def answer_for(facts: list[dict]) -> dict:
 EXPECTED = {"modelId": MODEL, "body": ANY, "contentType": "application/json", "accept": "application/json"}
 
 
-def test_bedrock_success_path(bedrock, estate):
+def test_bedrock_success_path(bedrock, orders_incident):
     client, stubber, sent = bedrock
     ctx, deterministic = run_triage(TriageRequest(run_id="r-100", mode="deterministic"))
     stubber.add_response("invoke_model", bedrock_reply(answer_for(deterministic["facts_used"])), EXPECTED)
@@ -102,7 +102,7 @@ def test_bedrock_success_path(bedrock, estate):
     )
 
 
-def test_bedrock_throttling_is_retried(bedrock, estate):
+def test_bedrock_throttling_is_retried(bedrock, orders_incident):
     client, stubber, _ = bedrock
     ctx, deterministic = run_triage(TriageRequest(run_id="r-100"))
     stubber.add_client_error(
@@ -113,7 +113,7 @@ def test_bedrock_throttling_is_retried(bedrock, estate):
     assert (body["mode"], body["evidence"]["assisted"]["tries"]) == ("assisted_bedrock_v1", 2)
 
 
-def test_bedrock_validation_error_is_not_retried(bedrock, estate):
+def test_bedrock_validation_error_is_not_retried(bedrock, orders_incident):
     client, stubber, _ = bedrock
     ctx, deterministic = run_triage(TriageRequest(run_id="r-100"))
     stubber.add_client_error("invoke_model", "ValidationException", "Malformed input request", 400)

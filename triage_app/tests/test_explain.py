@@ -2,10 +2,10 @@
 
 import pytest
 
-from .helpers import SNOWFLAKE_DENIED, fact
+from testsupport.triage_answers import SNOWFLAKE_DENIED, fact
 
 
-def test_explain_failed_run_gives_cause_impact_actions_and_runbook(client_for, viewer, estate):
+def test_explain_failed_run_gives_cause_impact_actions_and_runbook(client_for, viewer, orders_incident):
     body = client_for(viewer).get("/api/explain/run/r-100").json()
     assert body["run"] == {
         "run_id": "r-100",
@@ -38,7 +38,7 @@ def test_explain_failed_run_gives_cause_impact_actions_and_runbook(client_for, v
     )
 
 
-def test_explain_and_triage_query_agree(client_for, viewer, estate):
+def test_explain_and_triage_query_agree(client_for, viewer, orders_incident):
     client = client_for(viewer)
     explained = client.get("/api/explain/run/r-100").json()
     queried = client.post("/api/triage/query", {"run_id": "r-100"}, format="json").json()
@@ -46,7 +46,7 @@ def test_explain_and_triage_query_agree(client_for, viewer, estate):
         assert explained[key] == queried[key]
 
 
-def test_explain_context_days_changes_the_history_window(client_for, viewer, estate):
+def test_explain_context_days_changes_the_history_window(client_for, viewer, orders_incident):
     body = client_for(viewer).get("/api/explain/run/r-100?context_days=30").json()
     assert fact(body, "history.runs_30d") == 6
     assert fact(body, "cost.total_30d_aud") == 74.5

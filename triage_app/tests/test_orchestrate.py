@@ -4,10 +4,10 @@ roles — on telemetry built here (DuckDB and the Snowflake path)."""
 import pytest
 
 from pipelines_app import impact
+from testsupport.triage_answers import SNOWFLAKE_DENIED, fact, fact_id
+from testsupport.warehouse import duckdb_only
 from triage_app.context import TriageRequest
 from triage_app.orchestrate import triage
-
-from .helpers import SNOWFLAKE_DENIED, fact, fact_id
 
 URL = "/api/triage/query"
 CONTRACT = {
@@ -43,7 +43,7 @@ def ask(client_for, viewer):
     return post
 
 
-def test_failed_run_answer_has_exactly_the_contract_fields(ask, estate):
+def test_failed_run_answer_has_exactly_the_contract_fields(ask, orders_incident):
     body = ask({"run_id": "r-100", "source": "aws"})
     assert set(body) == CONTRACT
     assert set(body["impact_summary"]) == {
@@ -74,7 +74,7 @@ def test_failed_run_answer_has_exactly_the_contract_fields(ask, estate):
     assert body["generated_at"] == "2026-11-20T12:00:00Z"
 
 
-def test_likely_cause_next_actions_and_confidence_come_from_the_matched_rule(ask, estate):
+def test_likely_cause_next_actions_and_confidence_come_from_the_matched_rule(ask, orders_incident):
     body = ask({"run_id": "r-100"})
     rule = body["evidence"]["rule"]
     assert (rule["name"], rule["category"], body["evidence"]["matched_on"]) == (
@@ -98,7 +98,7 @@ def test_likely_cause_next_actions_and_confidence_come_from_the_matched_rule(ask
     assert body["triage_hints"][-1] == "Runbook: Access and grants"
 
 
-def test_telemetry_facts_carry_the_run_pipeline_and_history_values(ask, estate):
+def test_telemetry_facts_carry_the_run_pipeline_and_history_values(ask, orders_incident):
     body = ask({"run_id": "r-100", "context_days": 7})
     expected = {
         "run.run_id": "r-100",
@@ -126,7 +126,7 @@ def test_telemetry_facts_carry_the_run_pipeline_and_history_values(ask, estate):
     assert sources["pipeline.team"] == "telemetry:PIPELINES"
 
 
-def test_impact_runbook_and_cost_facts_hold_the_values_read(ask, estate):
+def test_impact_runbook_and_cost_facts_hold_the_values_read(ask, orders_incident):
     body = ask({"run_id": "r-100"})
     tr = body["traceability"]
     assert {f["field"]: f["value"] for f in tr["impact_facts"]} == {
@@ -155,7 +155,7 @@ def test_impact_runbook_and_cost_facts_hold_the_values_read(ask, estate):
     assert [f["id"] for f in tr["impact_facts"]] == ["I1", "I2", "I3", "I4", "I5", "I6"]
 
 
-def test_evidence_links_point_at_the_resources_each_fact_came_from(ask, estate):
+def test_evidence_links_point_at_the_resources_each_fact_came_from(ask, orders_incident):
     body = ask({"run_id": "r-100"})
     links = {link["rel"]: link for link in body["traceability"]["evidence_links"]}
     assert {rel: link["href"] for rel, link in links.items()} == {
@@ -173,7 +173,7 @@ def test_evidence_links_point_at_the_resources_each_fact_came_from(ask, estate):
     assert linked == {f["id"] for f in body["facts_used"]}
 
 
-def test_every_statement_cites_facts_that_exist(ask, estate):
+def test_every_statement_cites_facts_that_exist(ask, orders_incident):
     body = ask({"run_id": "r-100"})
     known = {f["id"] for f in body["facts_used"]}
     statements = body["evidence"]["statements"]
@@ -189,7 +189,7 @@ def test_every_statement_cites_facts_that_exist(ask, estate):
     assert cause["fact_ids"] == [fact_id(body, "error.code"), fact_id(body, "error.message")]
 
 
-def test_consumers_and_runbook_reference(ask, estate):
+def test_consumers_and_runbook_reference(ask, orders_incident):
     body = ask({"run_id": "r-100"})
     assert [(c["id"], c["kind"], c["criticality"], c["depth"]) for c in body["impacted_consumers"]] == [
         ("exec_sales", "dashboard", "critical", 2),
@@ -220,7 +220,7 @@ def test_consumers_and_runbook_reference(ask, estate):
     ]
 
 
-def test_a_cut_impact_walk_is_said_in_the_summary_and_cited(ask, estate, monkeypatch):
+def test_a_cut_impact_walk_is_said_in_the_summary_and_cited(ask, orders_incident, monkeypatch):
     monkeypatch.setattr(impact, "MAX_NODES", 4)  # p_orders, fct_orders and two consumers: p_forecast is cut
     body = ask({"run_id": "r-100"})
     assert [c["id"] for c in body["impacted_consumers"]] == ["exec_sales", "finance_weekly"]
@@ -235,7 +235,7 @@ def test_a_cut_impact_walk_is_said_in_the_summary_and_cited(ask, estate, monkeyp
     assert fact_id(body, "impact.truncated_reason") in summary["fact_ids"]
 
 
-def test_error_text_in_the_request_overrides_the_run_and_is_sourced_to_the_request(ask, estate):
+def test_error_text_in_the_request_overrides_the_run_and_is_sourced_to_the_request(ask, orders_incident):
     oom = "java.lang.OutOfMemoryError: Java heap space"
     body = ask({"pipeline_id": "p_orders", "error_message": oom})
     assert body["evidence"]["rule"]["name"] == "out-of-memory-or-spill"
@@ -277,7 +277,7 @@ def test_error_text_alone_is_triaged_with_lower_confidence(ask):
     ]
 
 
-def test_an_unreadable_fact_group_degrades_the_answer_instead_of_failing(ask, estate, warehouse):
+def test_an_unreadable_fact_group_degrades_the_answer_instead_of_failing(ask, orders_incident, warehouse):
     warehouse.execute("DROP TABLE LINEAGE_EDGES")
     body = ask({"run_id": "r-100"})
     assert body["degraded"] is True
@@ -312,31 +312,47 @@ def test_pipeline_without_lineage_reports_degraded_impact(ask, telemetry, clock)
     assert body["degraded"] is False
 
 
-def test_domain_function_answers_the_same_as_the_endpoint(ask, estate):
+def test_domain_function_answers_the_same_as_the_endpoint(ask, orders_incident):
     assert triage(TriageRequest(run_id="r-100"))["facts_used"] == ask({"run_id": "r-100"})["facts_used"]
+
+
+def refused(ask, body: dict, parameter: str, status: int) -> None:
+    error = ask(body, status)["error"]
+    assert error["code"] == ("invalid_parameter" if status == 400 else "not_found")
+    assert error["details"]["parameter"] == parameter
+    assert error["message"].startswith(f"{parameter}: ")
+
+
+@duckdb_only
+@pytest.mark.parametrize(
+    "body,parameter",
+    [
+        ({"run_id": "r-100", "mode": "clairvoyant"}, "mode"),
+        ({"run_id": 100}, "run_id"),
+        ({"pipeline_id": ["p_orders"]}, "pipeline_id"),
+        ({"run_id": "r-100", "context_days": "7"}, "context_days"),
+        ({"run_id": "r-100", "context_days": 0}, "context_days"),
+        ({"run_id": "r-100", "context_days": 91}, "context_days"),
+        ({"error_message": {"text": "x"}}, "error_message"),
+        ({"mode": "deterministic"}, "run_id"),
+    ],
+)
+def test_bad_requests_get_the_envelope_naming_the_field(ask, orders_incident, body, parameter):
+    refused(ask, body, parameter, 400)
 
 
 @pytest.mark.parametrize(
     "body,parameter,status",
     [
-        ({"run_id": "r-100", "mode": "clairvoyant"}, "mode", 400),
-        ({"run_id": 100}, "run_id", 400),
-        ({"pipeline_id": ["p_orders"]}, "pipeline_id", 400),
-        ({"run_id": "r-100", "context_days": "7"}, "context_days", 400),
-        ({"run_id": "r-100", "context_days": 0}, "context_days", 400),
-        ({"run_id": "r-100", "context_days": 91}, "context_days", 400),
-        ({"error_message": {"text": "x"}}, "error_message", 400),
-        ({"mode": "deterministic"}, "run_id", 400),
         ({"run_id": "r-missing"}, "run_id", 404),
         ({"pipeline_id": "p_missing"}, "pipeline_id", 404),
         ({"run_id": "r-100", "pipeline_id": "p_forecast"}, "pipeline_id", 400),
     ],
 )
-def test_bad_requests_get_the_envelope_naming_the_field(ask, estate, body, parameter, status):
-    error = ask(body, status)["error"]
-    assert error["code"] == ("invalid_parameter" if status == 400 else "not_found")
-    assert error["details"]["parameter"] == parameter
-    assert error["message"].startswith(f"{parameter}: ")
+def test_ids_the_warehouse_does_not_match_get_the_envelope_naming_the_field(
+    ask, orders_incident, body, parameter, status
+):
+    refused(ask, body, parameter, status)
 
 
 @pytest.mark.django_db

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import requests
 
-from controltower.tests.personas import make_user
-from controltower.tests.throttling import set_rates
+from testsupport.personas import make_user
+from testsupport.throttling import set_rates
 from triage_app.models import AssistedAttempt
 
 from .test_assisted import good_answer
@@ -32,7 +32,7 @@ def ask(url: str, user, mode: str = "assisted") -> requests.Response:
 
 
 def test_a_viewer_asking_past_the_rate_is_refused_before_the_provider_is_called(
-    live_server, settings, estate, openai_provider, viewer, clock
+    live_server, settings, orders_incident, openai_provider, viewer, clock
 ):
     set_rates(settings, assisted_triage="3/min")
     openai_provider.script(*[good_answer] * 10)

@@ -1,6 +1,6 @@
-"""Browser fixtures: the live estate (estate.py), one headless Chromium for the session (the
-Debian `chromium` package driven by Playwright; no browser download), signed-in pages per role,
-and screenshots under test-output/screenshots/.
+"""Browser fixtures: the live estate (testsupport/browser_estate.py), one headless Chromium for the
+session (the Debian `chromium` package driven by Playwright; no browser download), signed-in pages
+per role, and screenshots under test-output/screenshots/.
 
 Without Chromium or Playwright the browser tests skip, unless CT_REQUIRE_SERVICES=1 (CI), where
 they fail."""
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .estate import PASSWORD, ROOT, USERS, start_estate
+from testsupport.browser_estate import PASSWORD, ROOT, USERS, start_estate
 
 CHROMIUM = os.environ.get("CT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -54,14 +54,14 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def estate(chromium):
+def browser_estate(chromium):
     live = start_estate()
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="session")
-def sessions(chromium, estate):
+def sessions(chromium, browser_estate):
     """Signed-in browser state per (role, base URL), made once: {(role, url): storage_state}."""
     cache: dict = {}
 
@@ -82,12 +82,12 @@ def sessions(chromium, estate):
 
 
 @pytest.fixture
-def open_page(chromium, estate, sessions):
+def open_page(chromium, browser_estate, sessions):
     """open_page(path, role="viewer", base=None, **context options) -> a loaded Playwright page."""
     contexts = []
 
     def open_(path: str, role: str = "viewer", base: str | None = None, **options):
-        base = base or estate.control.url
+        base = base or browser_estate.control.url
         context = chromium.new_context(viewport=VIEWPORT, storage_state=sessions(role, base), **options)
         context.set_default_timeout(20_000)
         contexts.append(context)

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from controltower.tests.csp_policy import POLICY
+from testsupport.browser_estate import PASSWORD, USERS
+from testsupport.csp_policy import POLICY
 
 from .conftest import VIEWPORT, screenshot
-from .estate import PASSWORD, USERS
 
 pytestmark = pytest.mark.slow
 
@@ -79,12 +79,12 @@ class Watched:
 
 
 @pytest.fixture
-def watched(chromium, estate, sessions):
+def watched(chromium, browser_estate, sessions):
     """watched(tier, who) -> a Watched page in a new context, signed in as `who` on that tier."""
     contexts = []
 
     def open_(tier: str, who: str | None) -> Watched:
-        base = getattr(estate, tier).url
+        base = getattr(browser_estate, tier).url
         state = admin_sign_in(chromium, base) if tier != "control" and who else None
         if tier == "control" and who:
             state = sessions(who, base)
@@ -117,9 +117,9 @@ def admin_sign_in(chromium, base: str) -> dict:
 
 
 @pytest.mark.parametrize("tier, path, who", PAGES, ids=[f"{t}{p}" for t, p, _ in PAGES])
-def test_each_page_keeps_to_the_policy(watched, estate, tier, path, who):
+def test_each_page_keeps_to_the_policy(watched, browser_estate, tier, path, who):
     browser = watched(tier, who)
-    response = browser.open(getattr(estate, tier).url + path)
+    response = browser.open(getattr(browser_estate, tier).url + path)
     assert response.status == 200 and urlsplit(browser.page.url).path == urlsplit(path).path
     assert policy(response.headers["content-security-policy"]) == POLICY
     browser.assert_clean()
@@ -127,9 +127,9 @@ def test_each_page_keeps_to_the_policy(watched, estate, tier, path, who):
         expect(browser.page.locator("#user-tools")).to_contain_text(USERS["admin"][0])
 
 
-def test_the_executive_report_is_styled_by_its_nonce(watched, estate):
+def test_the_executive_report_is_styled_by_its_nonce(watched, browser_estate):
     browser = watched("aws", "admin")
-    response = browser.open(estate.aws.url + "/api/governance/report/executive?view=html")
+    response = browser.open(browser_estate.aws.url + "/api/governance/report/executive?view=html")
     assert "'nonce-" in response.headers["content-security-policy"]
     # the inline stylesheet applied: the page is a centred column, as printed
     assert browser.page.evaluate("getComputedStyle(document.body).maxWidth") == "960px"
@@ -137,9 +137,9 @@ def test_the_executive_report_is_styled_by_its_nonce(watched, estate):
 
 
 @pytest.mark.parametrize("tier", ["control", "aws"])
-def test_swagger_ui_renders_the_api_offline(watched, estate, tier):
+def test_swagger_ui_renders_the_api_offline(watched, browser_estate, tier):
     browser = watched(tier, None)
-    response = browser.open(getattr(estate, tier).url + "/api/docs/")
+    response = browser.open(getattr(browser_estate, tier).url + "/api/docs/")
     assert policy(response.headers["content-security-policy"]) == POLICY
     expect(browser.page.locator(".opblock").first).to_be_visible()
     assert browser.page.locator(".opblock").count() > 20
@@ -148,14 +148,14 @@ def test_swagger_ui_renders_the_api_offline(watched, estate, tier):
     browser.assert_clean()
 
 
-def test_swagger_ui_authorizes_with_a_bare_token(watched, estate):
+def test_swagger_ui_authorizes_with_a_bare_token(watched, browser_estate):
     browser = watched("aws", None)
     page = browser.page
-    browser.open(estate.aws.url + "/api/docs/")
+    browser.open(browser_estate.aws.url + "/api/docs/")
     page.locator(".auth-wrapper .authorize").click()
     scheme = page.locator(".dialog-ux .auth-container", has_text="tokenAuth")
     expect(scheme).to_contain_text("(http, Bearer)")
-    scheme.locator("input").fill(estate.token)  # the bare token: no "Token " or "Bearer " typed
+    scheme.locator("input").fill(browser_estate.token)  # the bare token: no "Token " or "Bearer " typed
     scheme.get_by_role("button", name="Apply credentials").click()
     scheme.get_by_role("button", name="Close").click()
     operation = page.locator("#operations-api-api_summary_retrieve")
@@ -164,5 +164,7 @@ def test_swagger_ui_authorizes_with_a_bare_token(watched, estate):
     operation.get_by_role("button", name="Execute").click()
     status = operation.locator(".live-responses-table .response .response-col_status")
     expect(status).to_have_text("200")
-    expect(operation.locator(".curl-command")).to_contain_text(f"Authorization: Bearer {estate.token}")
+    expect(operation.locator(".curl-command")).to_contain_text(
+        f"Authorization: Bearer {browser_estate.token}"
+    )
     browser.assert_clean()

@@ -8,8 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from testsupport.browser_estate import USERS
+
 from .conftest import screenshot
-from .estate import USERS
 
 pytestmark = pytest.mark.slow
 
@@ -91,8 +92,8 @@ def test_a_deep_link_restores_overview_sort_and_filters(open_page):
     assert runs == sorted(runs, reverse=True) and runs
 
 
-def test_a_stopped_source_shows_the_banner(open_page, estate):
-    page = open_page("/?view=overview", base=estate.degraded.url)
+def test_a_stopped_source_shows_the_banner(open_page, browser_estate):
+    page = open_page("/?view=overview", base=browser_estate.degraded.url)
     banner = page.locator('[data-testid="source-banner"]')
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("azure")
@@ -103,7 +104,7 @@ def test_a_stopped_source_shows_the_banner(open_page, estate):
     capabilities.locator("summary").click()
     expect(capabilities.locator("tbody tr").first).to_contain_text("azure")
     screenshot(page, "overview-source-down")
-    incidents = open_page("/?view=incidents", base=estate.degraded.url)
+    incidents = open_page("/?view=incidents", base=browser_estate.degraded.url)
     expect(incidents.locator('[data-testid="source-banner"]')).to_contain_text("azure")
 
 
@@ -114,7 +115,7 @@ def first_incident(open_page, **options):
     return page
 
 
-def test_copy_as_markdown_puts_the_action_summary_on_the_clipboard(open_page, estate):
+def test_copy_as_markdown_puts_the_action_summary_on_the_clipboard(open_page, browser_estate):
     page = first_incident(open_page, permissions=["clipboard-read", "clipboard-write"])
     incident = re.search(r"incident=([^&]+)", page.url).group(1).replace("%3A", ":")
     page.get_by_role("button", name="Copy as Markdown").click()

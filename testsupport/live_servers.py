@@ -2,7 +2,7 @@
 aggregate tests: two source APIs ("aws", "azure") over small demo estates and a control tier
 fanning out to them, each a gunicorn with its own data directory, migrated, sharing one viewer
 token; the sources also hold a service account (governance_admin + "service") for tests that
-act as a control tier themselves (live_sources.py).
+act as a control tier themselves (aggregate_app/tests/live_sources.py).
 
 `live_estate()` starts them on first use and keeps them for the test session (a module
 singleton, so every test module shares one set); they stop when the test process exits.
@@ -10,7 +10,7 @@ singleton, so every test module shares one set); they stop when the test process
 
 The primitives here (free_port, base_env / tier_env, manage, service_account, Server,
 migrated_template, source_server, start_sources, control_env, cleaned_up_on_failure) are the one
-home for every live estate: browser/estate.py and controltower/tests/fuzz_estate.py build theirs
+home for every live estate: browser_estate.py and controltower/tests/fuzz_estate.py build theirs
 from them."""
 
 import atexit
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import requests
 
-from controltower.tests.personas import ACCOUNTS
+from testsupport.personas import ACCOUNTS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 GUNICORN = str(Path(PY).parent / "gunicorn")
 BUILD = {"BUILD_ID": "build-4711", "GIT_SHA": "0123abcd4567ef89", "RELEASE_TAG": "v2026.11.1"}
@@ -89,7 +89,7 @@ def service_account(data_dir: Path, username: str = SERVICE_USER) -> str:
 
 
 def persona_accounts(data_dir: Path) -> None:
-    """The test personas (controltower.tests.personas) as users of `data_dir`'s deployment: a
+    """The test personas (testsupport.personas) as users of `data_dir`'s deployment: a
     source acts only for people it knows, so the control tier under test may act for them there."""
     script = (
         f"from controltower.accounts import ensure_user\nfor u, r in {ACCOUNTS!r}:\n    ensure_user(u, r)"

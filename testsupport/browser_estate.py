@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..live_servers import (
+from testsupport.live_servers import (
     ROOT,  # noqa: F401 (the browser conftest imports it from here)
     SERVICE_USER,
     Estate,

@@ -1,26 +1,18 @@
-"""Helpers for the telemetry API tests: time frozen at the builder's NOW, a viewer's client, and a
-counter of warehouse statements (to pin that list endpoints run a fixed number of them).
+"""Helpers for the telemetry API tests: a viewer's client at the builder's NOW (the `at_now`
+fixture, testsupport.warehouse), and a counter of warehouse statements (to pin that list endpoints
+run a fixed number of them).
 
-    from .api_support import NOW, iso
-    from .api_support import *  # noqa: F403  (fixtures: at_now, api, statements)
+    from testsupport.telemetry_api import NOW, iso
+    from testsupport.telemetry_api import *  # noqa: F403  (fixtures: api, statements)
 """
 
 from datetime import UTC
 
 import pytest
-import time_machine
 
-from .fixtures import NOW
+from testsupport.warehouse import NOW  # noqa: F401 (the test modules import it from here)
 
-NOW_UTC = NOW.replace(tzinfo=UTC)
-
-__all__ = ["at_now", "api", "statements"]  # the fixtures; test modules star-import them
-
-
-@pytest.fixture
-def at_now():
-    with time_machine.travel(NOW_UTC, tick=False):
-        yield NOW
+__all__ = ["api", "statements"]  # the fixtures; test modules star-import them
 
 
 @pytest.fixture
