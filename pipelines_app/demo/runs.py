@@ -212,11 +212,11 @@ def run_writer(out: RunColumns, summary: RunSummary, prefix: str, now_s: int) ->
 def scheduled_runs(rnd: random.Random, p: Pipeline, s: Schedule, ctx: dict, emit: Emit) -> None:
     """One run per slot from s.first to s.stop (the hot loop: what it reads often is local)."""
     r = rnd.random
-    now_s, interval, jitter, broken_after = s.now, s.interval, s.jitter, s.broken_after
+    now_s, interval, jitter, broken_after, stop = s.now, s.interval, s.jitter, s.broken_after, s.stop
     outage_from, outage_to = s.outage
     base, volume, fail_rate = p.base_run_s, p.volume, p.fail_rate
     nominal = s.first
-    while nominal <= s.stop:
+    while nominal <= stop:
         late = r() < P_LATE
         delay = (
             (interval * (0.3 + 1.2 * r()) if interval < 86400 else 3600 * (1 + 5 * r()))
