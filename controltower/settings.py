@@ -84,8 +84,8 @@ WSGI_APPLICATION = "controltower.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "DIRS": [BASE_DIR / "templates"],  # all the project's own templates, a folder per area
+        "APP_DIRS": True,  # the installed packages' own templates (the admin's, DRF's, django-filter's)
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",

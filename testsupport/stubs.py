@@ -113,66 +113,66 @@ class StubSource:
 
 
 def _handler_for(stub: StubSource):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, so the client's connection pool is exercised
+    return type("Handler", (_StubHandler,), {"stub": stub})
 
-        def setup(self):
-            super().setup()
-            # headers and body go out as two writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with stub._lock:
-                stub._connections.add(self.connection)
 
-        def finish(self):
-            with stub._lock:
-                stub._connections.discard(self.connection)
-            super().finish()
+class _StubHandler(BaseHTTPRequestHandler):
+    """Answers as `stub` (set on the subclass _handler_for makes) is configured."""
 
-        def log_message(self, *args):
-            pass
+    stub: StubSource
+    protocol_version = "HTTP/1.1"  # keep-alive, so the client's connection pool is exercised
 
-        def do_GET(self):
-            self._answer()
+    def setup(self):
+        super().setup()
+        # headers and body go out as two writes: without TCP_NODELAY, Nagle + delayed ACK add ~40 ms
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.stub._lock:
+            self.stub._connections.add(self.connection)
 
-        def do_POST(self):
-            self._answer()
+    def finish(self):
+        with self.stub._lock:
+            self.stub._connections.discard(self.connection)
+        super().finish()
 
-        def _answer(self):
-            parts = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            received = Received(
-                self.command, parts.path, parse_qs(parts.query), dict(self.headers), self.rfile.read(length)
-            )
-            stub.requests.append(received)
-            reply = stub.routes.get(parts.path)
-            if reply is None:
-                return self._send(
-                    404, {"error": {"code": "not_found", "message": f"No route matches {parts.path}."}}
-                )
-            if reply.hang:
-                stub._release.wait(30)
-                return None
-            if reply.delay:
-                time.sleep(reply.delay)
-            if reply.handler is not None:
-                status, body = reply.handler(received)
-                return self._send(status, body)
-            if reply.raw is not None:
-                return self._send(reply.status, None, raw=reply.raw, content_type=reply.content_type)
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self._answer()
+
+    def do_POST(self):
+        self._answer()
+
+    def _answer(self):
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        received = Received(
+            self.command, parts.path, parse_qs(parts.query), dict(self.headers), self.rfile.read(length)
+        )
+        self.stub.requests.append(received)
+        reply = self.stub.routes.get(parts.path)
+        if reply is None:
             return self._send(
-                reply.status, reply.body, content_type=reply.content_type, headers=reply.headers
+                404, {"error": {"code": "not_found", "message": f"No route matches {parts.path}."}}
             )
+        if reply.hang:
+            self.stub._release.wait(30)
+            return None
+        if reply.delay:
+            time.sleep(reply.delay)
+        if reply.handler is not None:
+            status, body = reply.handler(received)
+            return self._send(status, body)
+        if reply.raw is not None:
+            return self._send(reply.status, None, raw=reply.raw, content_type=reply.content_type)
+        return self._send(reply.status, reply.body, content_type=reply.content_type, headers=reply.headers)
 
-        def _send(self, status, body, raw=None, content_type="application/json", headers=None):
-            data = (
-                raw if raw is not None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-            )
-            self.send_response(status)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+    def _send(self, status, body, raw=None, content_type="application/json", headers=None):
+        data = raw if raw is not None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)

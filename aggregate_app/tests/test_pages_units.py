@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 
 from aggregate_app.pages import action, banners, chart, state
-from aggregate_app.pages.gateway import Result
+from aggregate_app.pages.gateway import Result, internal_request
 
 
 @pytest.fixture
@@ -183,3 +183,15 @@ def test_producer_text_cannot_add_markdown_to_the_ticket():
     assert r"# Owned \[click me\](http://evil.example) !\[x\]" in severity  # one line, inert
     assert not any(line.startswith(("#", "- injected")) for line in markdown.splitlines()[1:])
     assert not re.search(r"(?<!\\)\]\(http://evil", markdown)  # no unescaped link or image
+
+
+def test_an_internal_request_is_what_the_view_would_get_over_http():
+    user = object()
+    get = internal_request("GET", "/api/aggregate/pipelines/é-1/runs", "source=aws&status=A&status=B", user)
+    assert get.method == "GET" and get.path == "/api/aggregate/pipelines/é-1/runs"
+    assert get.user is user and get.body == b""
+    assert get.GET.getlist("status") == ["A", "B"] and get.GET["source"] == "aws"
+    assert get.META["REMOTE_ADDR"] == "127.0.0.1" and get.COOKIES == {} and not get.is_secure()
+    post = internal_request("POST", "/api/aggregate/triage/query", "", user, b'{"question": "why"}')
+    assert post.method == "POST" and post.content_type == "application/json"
+    assert post.META["CONTENT_LENGTH"] == "19" and post.read() == b'{"question": "why"}'

@@ -80,40 +80,43 @@ def _throttled(exc: exceptions.Throttled, request) -> ApiError:
 
 
 def exception_handler(exc, context):
+    exc = _translate(exc, context.get("request"))
+    if not isinstance(exc, exceptions.APIException):
+        return _unhandled(context)
+    return Response(_body(exc), status=exc.status_code, headers=_headers(exc))
+
+
+def _translate(exc, request):
+    """Django's and the database's exceptions, and throttling, as the API exceptions they mean."""
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or "Not found.")
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    elif isinstance(exc, RequestDataTooBig):
-        exc = ApiError(
+        return exceptions.NotFound(str(exc) or "Not found.")
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, RequestDataTooBig):
+        return ApiError(
             413,
             "payload_too_large",
             "The body is larger than this server accepts (CT_MAX_BODY_BYTES).",
             {"limit_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         )
-    elif isinstance(exc, OperationalError | InterfaceError):
-        exc = _database_unavailable(exc)
-    elif isinstance(exc, exceptions.Throttled):
-        exc = _throttled(exc, context.get("request"))
+    if isinstance(exc, OperationalError | InterfaceError):
+        return _database_unavailable(exc)
+    if isinstance(exc, exceptions.Throttled):
+        return _throttled(exc, request)
+    return exc
 
+
+def _body(exc: exceptions.APIException) -> dict:
     if isinstance(exc, ApiError):
-        body = envelope(exc.code, exc.message, exc.details)
-    elif isinstance(exc, exceptions.ValidationError):
-        body = envelope("invalid_request", _validation_message(exc.detail), {"fields": exc.detail})
-    elif isinstance(exc, exceptions.APIException):
-        code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), exc.default_code)
-        body = envelope(code, str(exc.detail))
-    else:
-        request = context.get("request")
-        request_id = getattr(request, "request_id", "")
-        log.exception(
-            "Unhandled error in %s (request %s)", context.get("view").__class__.__name__, request_id
-        )
-        return Response(
-            envelope("internal_error", "An unexpected error occurred.", {"request_id": request_id}),
-            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-        )
+        return envelope(exc.code, exc.message, exc.details)
+    if isinstance(exc, exceptions.ValidationError):
+        return envelope("invalid_request", _validation_message(exc.detail), {"fields": exc.detail})
+    code = next((c for cls, c in CODES.items() if isinstance(exc, cls)), exc.default_code)
+    return envelope(code, str(exc.detail))
 
+
+def _headers(exc: exceptions.APIException) -> dict:
+    """WWW-Authenticate when the error names its auth scheme, Retry-After when it says how long to wait."""
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
@@ -122,7 +125,17 @@ def exception_handler(exc, context):
         wait = exc.details.get("retry_after")  # a source's 429, passed back by a control tier
     if isinstance(wait, int | float) and wait > 0:
         headers["Retry-After"] = str(math.ceil(wait))
-    return Response(body, status=exc.status_code, headers=headers)
+    return headers
+
+
+def _unhandled(context) -> Response:
+    """A 500 that names the request, with the traceback in the log (called while handling the error)."""
+    request_id = getattr(context.get("request"), "request_id", "")
+    log.exception("Unhandled error in %s (request %s)", context.get("view").__class__.__name__, request_id)
+    return Response(
+        envelope("internal_error", "An unexpected error occurred.", {"request_id": request_id}),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
 
 
 def json_404(request, exception=None):

@@ -138,23 +138,35 @@ def rank(persona: str) -> int:
 def expected(route: Route, method: str, persona: str, public_read: bool):
     k = kind(route)
     if k == "public-api":
-        authenticates = bool(route.view.authentication_classes)
-        if authenticates and persona == "acting_unknown":
-            return 403
-        return 401 if persona in BAD_CREDENTIALS and authenticates else ALLOW
+        return expected_public_api(route, persona)
     if k in ("public-page", "admin-public", "source-home"):
         return PUBLIC  # may redirect to a login page (logout does), never refuses
     if k == "admin":
         return LOGIN_PAGE  # no persona here is staff
     if k == "page":
-        if route.pattern == "ops/<str:view>/":
-            return ALLOW  # a redirect to /?view=…, which is itself checked
-        signed_in = persona in ROLE_OF
-        if not signed_in:
-            return ALLOW if (public_read and method == "GET") else LOGIN_PAGE if not public_read else REFUSED
-        if method == "POST" and rank(persona) < rank("governance_admin"):
-            return REFUSED  # redirected back with "nothing was changed"
-        return ALLOW
+        return expected_page(route, method, persona, public_read)
+    return expected_api(route, method, persona, public_read)
+
+
+def expected_public_api(route: Route, persona: str):
+    authenticates = bool(route.view.authentication_classes)
+    if authenticates and persona == "acting_unknown":
+        return 403
+    return 401 if persona in BAD_CREDENTIALS and authenticates else ALLOW
+
+
+def expected_page(route: Route, method: str, persona: str, public_read: bool):
+    if route.pattern == "ops/<str:view>/":
+        return ALLOW  # a redirect to /?view=…, which is itself checked
+    signed_in = persona in ROLE_OF
+    if not signed_in:
+        return ALLOW if (public_read and method == "GET") else LOGIN_PAGE if not public_read else REFUSED
+    if method == "POST" and rank(persona) < rank("governance_admin"):
+        return REFUSED  # redirected back with "nothing was changed"
+    return ALLOW
+
+
+def expected_api(route: Route, method: str, persona: str, public_read: bool):
     if method == UNDECLARED:
         return REFUSED
     if persona == "anonymous":

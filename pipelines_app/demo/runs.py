@@ -9,6 +9,7 @@ does not depend on the pipelines before it."""
 import bisect
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -106,9 +107,66 @@ def failure(rnd: random.Random, ctx: dict, start_s: int, index: int) -> tuple[st
 
 def generate_runs(p: Pipeline, estate: Estate, seed: int, out: RunColumns) -> RunSummary:
     rnd = random.Random(f"{estate.source}:{seed}:{p.pipeline_id}:runs")
-    r = rnd.random
+    s = schedule(p, estate)
+    ctx = error_context(rnd, estate, p, s.timeout_s)
+    summary = RunSummary()
+    # aws-p2-000001 (a core pipeline's run in aws), aws-p61-000001: a run id names its cloud once
+    prefix = f"{estate.source}-{p.pipeline_id.removeprefix(f'{estate.source}-')}-"
+    emit = run_writer(out, summary, prefix, s.now)
+    scheduled_runs(rnd, p, s, ctx, emit)
+    if p.stuck_for_s:
+        start = s.now - p.stuck_for_s
+        emit(start, p.stuck_for_s * 2, "RUNNING", None, None, None, "schedule", 1, start - start % s.interval)
     cols = out.cols
-    adders = [cols[name].append for name in RunColumns.NAMES if name != "pipeline_id"]
+    cols["pipeline_id"].extend([p.pipeline_id] * (len(cols["run_id"]) - len(cols["pipeline_id"])))
+    if summary.last_success is not None:
+        summary.last_success = EPOCH + timedelta(seconds=summary.last_success)
+    return summary
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a pipeline's runs fall in the window, in epoch seconds."""
+
+    now: int
+    interval: int
+    first: int  # the first schedule slot in the window
+    stop: int  # no slot after this: now, the end of an inactive pipeline, or where a stuck run began
+    broken_after: int | None  # slots after this fail (a current incident)
+    outage: tuple[int, int]  # runs starting in [from, to) fail on quota (a warehouse suspension)
+    jitter: float  # how late a punctual run may start
+    timeout_s: int
+
+
+def schedule(p: Pipeline, estate: Estate) -> Schedule:
+    now_s = epoch_s(estate.now)
+    interval = p.expected_interval_minutes * 60
+    window = now_s - estate.days * 86400
+    first = window - window % interval + p.phase_s % interval
+    first += interval if first < window else 0
+    stop = now_s - p.stuck_for_s if p.stuck_for_s else (epoch_s(p.active_until) if p.active_until else now_s)
+    outage = (0, 0)
+    if estate.outage and estate.outage[0] == p.warehouse:
+        outage = (epoch_s(estate.outage[1]), epoch_s(estate.outage[2]))
+    return Schedule(
+        now=now_s,
+        interval=interval,
+        first=first,
+        stop=stop,
+        broken_after=stop - p.broken_runs * interval if p.broken_runs else None,
+        outage=outage,
+        jitter=min(120, interval * 0.05),
+        timeout_s=next((t for t in TIMEOUTS_S if t >= p.max_duration_minutes * 90), TIMEOUTS_S[-1]),
+    )
+
+
+Emit = Callable[..., str]
+
+
+def run_writer(out: RunColumns, summary: RunSummary, prefix: str, now_s: int) -> Emit:
+    """emit(start, dur, status, rows, code, msg, trigger, attempt, nominal_s) -> status: appends a run
+    (numbered after `prefix`; one still going at `now_s` is RUNNING, with no end) and counts it in
+    `summary`."""
     (
         add_id,
         add_status,
@@ -121,25 +179,8 @@ def generate_runs(p: Pipeline, estate: Estate, seed: int, out: RunColumns) -> Ru
         add_trigger,
         add_attempt,
         add_nominal,
-    ) = adders
-    summary = RunSummary()
-    now_s = epoch_s(estate.now)
-    interval = p.expected_interval_minutes * 60
-    window = now_s - estate.days * 86400
-    nominal = window - window % interval + p.phase_s % interval
-    nominal += interval if nominal < window else 0
-    stop = now_s - p.stuck_for_s if p.stuck_for_s else (epoch_s(p.active_until) if p.active_until else now_s)
-    broken_after = stop - p.broken_runs * interval if p.broken_runs else None
-    timeout_s = next((t for t in TIMEOUTS_S if t >= p.max_duration_minutes * 90), TIMEOUTS_S[-1])
-    ctx = error_context(rnd, estate, p, timeout_s)
-    outage_from, outage_to = (0, 0)
-    if estate.outage and estate.outage[0] == p.warehouse:
-        outage_from, outage_to = (epoch_s(t) for t in estate.outage[1:])
-    jitter = min(120, interval * 0.05)
-    # aws-p2-000001 (a core pipeline's run in aws), aws-p61-000001: a run id names its cloud once
-    prefix = f"{estate.source}-{p.pipeline_id.removeprefix(f'{estate.source}-')}-"
+    ) = [out.cols[name].append for name in RunColumns.NAMES if name != "pipeline_id"]
     seq = itertools.count(1)
-    base, volume, fail_rate = p.base_run_s, p.volume, p.fail_rate
 
     def emit(start, dur, status, rows, code, msg, trigger, attempt, nominal_s) -> str:
         run_id = f"{prefix}{next(seq):06d}"
@@ -165,6 +206,16 @@ def generate_runs(p: Pipeline, estate: Estate, seed: int, out: RunColumns) -> Ru
                 summary.last_success = max(summary.last_success or 0, end)
         return status
 
+    return emit
+
+
+def scheduled_runs(rnd: random.Random, p: Pipeline, s: Schedule, ctx: dict, emit: Emit) -> None:
+    """One run per slot from s.first to s.stop (the hot loop: what it reads often is local)."""
+    r = rnd.random
+    now_s, interval, jitter, broken_after, stop = s.now, s.interval, s.jitter, s.broken_after, s.stop
+    outage_from, outage_to = s.outage
+    base, volume, fail_rate = p.base_run_s, p.volume, p.fail_rate
+    nominal = s.first
     while nominal <= stop:
         late = r() < P_LATE
         delay = (
@@ -184,36 +235,31 @@ def generate_runs(p: Pipeline, estate: Estate, seed: int, out: RunColumns) -> Ru
         suspended = outage_from <= start < outage_to
         if broken or suspended or u < fail_rate:
             index = c.QUOTA if suspended else (p.errors[0] if broken or r() < 0.6 else random_error(rnd))
-            code, kind, msg = failure(rnd, ctx, start, index)
-            dur = timeout_s if kind == "timeout" else dur * (0.05 + 0.6 * r())
-            rows = 0 if r() < 0.5 else int(volume * 0.5 * r())
-            status = emit(start, int(dur), "FAILED", rows, code, msg, trigger, 1, nominal)
-            if status == "FAILED" and interval >= 3600 and broken_after is None and r() < 0.5:
-                ok = r() < 0.7
-                retry_start = start + int(dur) + 120 + int(480 * r())
-                if retry_start <= now_s:
-                    rows = int(volume * (0.8 + 0.4 * r())) if ok else 0
-                    status, code, msg = ("SUCCESS", None, None) if ok else ("FAILED", code, msg)
-                    emit(
-                        retry_start,
-                        int(base * (0.8 + 0.4 * r())),
-                        status,
-                        rows,
-                        code,
-                        msg,
-                        "retry",
-                        2,
-                        nominal,
-                    )
+            failed_run(rnd, p, s, ctx, emit, (nominal, start, dur, trigger), index)
         elif u < fail_rate + P_ABORT:
             emit(start, int(dur * 0.3 * r()), "ABORTED", 0, c.ABORTED[0], c.ABORTED[1], trigger, 1, nominal)
         else:
             emit(start, int(dur), "SUCCESS", int(volume * (0.8 + 0.4 * r())), None, None, trigger, 1, nominal)
         nominal += interval
-    if p.stuck_for_s:
-        start = now_s - p.stuck_for_s
-        emit(start, p.stuck_for_s * 2, "RUNNING", None, None, None, "schedule", 1, start - start % interval)
-    cols["pipeline_id"].extend([p.pipeline_id] * (len(cols["run_id"]) - len(cols["pipeline_id"])))
-    if summary.last_success is not None:
-        summary.last_success = EPOCH + timedelta(seconds=summary.last_success)
-    return summary
+
+
+def failed_run(
+    rnd: random.Random, p: Pipeline, s: Schedule, ctx: dict, emit: Emit, slot: tuple, index: int
+) -> None:
+    """A run of `slot` (nominal, start, planned duration, trigger) failing with catalog.ERRORS[index];
+    half the failures of hourly or slower pipelines outside an incident are retried once."""
+    r = rnd.random
+    nominal, start, dur, trigger = slot
+    code, kind, msg = failure(rnd, ctx, start, index)
+    dur = s.timeout_s if kind == "timeout" else dur * (0.05 + 0.6 * r())
+    rows = 0 if r() < 0.5 else int(p.volume * 0.5 * r())
+    status = emit(start, int(dur), "FAILED", rows, code, msg, trigger, 1, nominal)
+    if status != "FAILED" or s.interval < 3600 or s.broken_after is not None or r() >= 0.5:
+        return
+    ok = r() < 0.7
+    retry_start = start + int(dur) + 120 + int(480 * r())
+    if retry_start > s.now:
+        return
+    rows = int(p.volume * (0.8 + 0.4 * r())) if ok else 0
+    status, code, msg = ("SUCCESS", None, None) if ok else ("FAILED", code, msg)
+    emit(retry_start, int(p.base_run_s * (0.8 + 0.4 * r())), status, rows, code, msg, "retry", 2, nominal)
