@@ -1,6 +1,7 @@
 """The query-string kernel (controltower/api/query.py): one declaration validates and documents."""
 
 import pytest
+from django.core.management import call_command
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -135,3 +136,37 @@ def test_id_lists_are_bounded():
 def test_page_bounds():
     assert refusal("limit=501").details == {"parameter": "limit", "minimum": 1, "maximum": 500}
     assert refusal("offset=-1").details["parameter"] == "offset"
+
+
+@pytest.fixture(scope="module")
+def source_schema(tmp_path_factory, django_db_blocker) -> dict:
+    import yaml
+
+    path = tmp_path_factory.mktemp("schema") / "schema.yml"
+    with django_db_blocker.unblock():
+        call_command(
+            "spectacular",
+            "--urlconf",
+            "controltower.urls.source",
+            "--custom-settings",
+            "controltower.urls.source.SCHEMA",
+            "--file",
+            str(path),
+        )
+    return yaml.safe_load(path.read_text())
+
+
+def test_a_serializers_defaults_and_bounds_are_the_schemas(source_schema):
+    params = source_schema["paths"]["/api/costs/anomalies"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in params}
+    assert by_name["baseline_days"]["schema"] == {
+        "type": "integer",
+        "minimum": 3,
+        "maximum": 90,
+        "default": 14,
+    }
+    assert by_name["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
+    assert by_name["anomaly_only"]["schema"]["default"] == "true"
+    assert by_name["severity"]["schema"]["enum"] == ["high", "low", "medium"]
+    assert by_name["team"]["schema"] == {"type": "string", "maxLength": 200}
+    assert not any(p.get("required") for p in params)
