@@ -9,11 +9,14 @@ ApiError(400, "invalid_parameter", message, {"parameter": name, ...bounds or cho
 import math
 import re
 
+import django_filters
 from drf_spectacular.drainage import set_override
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from .errors import ApiError
+from .schema import NO_NUL
 
 INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits only: int() would also take " 7", "1_0" and "٧"
 NUMBER = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,18})?([eE][-+]?[0-9]{1,3})?")
@@ -164,15 +167,8 @@ def parse_query(request: Request, query: type[serializers.Serializer]) -> dict:
     """The query string as `query` declares it: each declared parameter once (given twice, which one
     wins would differ between this code, proxies and the control tier's forwarding), each valid."""
     fields = query().fields
+    refuse_repeats(request, fields)
     given = {name: values for name, values in request.query_params.lists() if name in fields}
-    for name, values in given.items():
-        if len(values) > 1:
-            raise ApiError(
-                400,
-                "invalid_parameter",
-                f"'{name}' was given {len(values)} times; give it once.",
-                {"parameter": name},
-            )
     serializer = query(data={name: values[0] for name, values in given.items()})
     if serializer.is_valid():
         return dict(serializer.validated_data)
@@ -182,6 +178,59 @@ def parse_query(request: Request, query: type[serializers.Serializer]) -> dict:
         raise ApiError(400, "invalid_parameter", f"'{name}': {error}", {"parameter": name})
     message = field.required_message() if error.code == "required" else str(error)
     raise ApiError(400, "invalid_parameter", message, {"parameter": name, **field.details()})
+
+
+def refuse_repeats(request: Request, names) -> None:
+    """A declared parameter given twice is refused (see parse_query)."""
+    for name in names:
+        values = request.query_params.getlist(name)
+        if len(values) > 1:
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                f"'{name}' was given {len(values)} times; give it once.",
+                {"parameter": name},
+            )
+
+
+FILTER_SCHEMAS = {
+    django_filters.IsoDateTimeFilter: {"type": "string", "format": "date-time"},
+    django_filters.CharFilter: {"type": "string", "pattern": NO_NUL},  # form fields refuse NUL
+}
+
+
+def filterset_parameters(filterset_class) -> list[OpenApiParameter]:
+    """A django-filter FilterSet's filters as the schema's query parameters (for an APIView, which
+    drf-spectacular's own filter introspection does not reach): declared once, on the FilterSet."""
+    out = []
+    for name, flt in filterset_class.base_filters.items():
+        if isinstance(flt, django_filters.ChoiceFilter):
+            schema = {"type": "string", "enum": sorted(str(value) for value, _ in flt.extra["choices"])}
+        else:
+            schema = next(s for kind, s in FILTER_SCHEMAS.items() if isinstance(flt, kind))
+        out.append(OpenApiParameter(name, dict(schema), description=flt.label or None))
+    return out
+
+
+def filtered(filterset_class, request: Request, queryset):
+    """`queryset` filtered by a django-filter FilterSet from the query string, with the rules
+    parse_query applies: each filter given once, and a typed one (a choice, a date-time) not blank
+    (django-filter would skip it, where the schema says it must be a value)."""
+    refuse_repeats(request, filterset_class.base_filters)
+    for name, flt in filterset_class.base_filters.items():
+        typed = not isinstance(flt, django_filters.CharFilter)  # a choice or a date-time
+        if typed and name in request.query_params and not request.query_params[name].strip():
+            raise ApiError(
+                400,
+                "invalid_parameter",
+                f"'{name}' is blank; give a value or leave it out.",
+                {"parameter": name},
+            )
+    filterset = filterset_class(request.query_params, queryset=queryset)
+    if not filterset.is_valid():
+        name, errors = next(iter(filterset.errors.items()))
+        raise ApiError(400, "invalid_parameter", f"'{name}': {errors[0]}", {"parameter": name})
+    return filterset.qs
 
 
 def page(items: list, total: int, offset: int, limit: int, **extra) -> dict:

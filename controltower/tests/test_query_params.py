@@ -170,3 +170,17 @@ def test_a_serializers_defaults_and_bounds_are_the_schemas(source_schema):
     assert by_name["severity"]["schema"]["enum"] == ["high", "low", "medium"]
     assert by_name["team"]["schema"] == {"type": "string", "maxLength": 200}
     assert not any(p.get("required") for p in params)
+
+
+def test_filterset_filters_are_schema_parameters(source_schema):
+    params = {p["name"]: p for p in source_schema["paths"]["/api/policies/history"]["get"]["parameters"]}
+    assert params["since"]["schema"] == {"type": "string", "format": "date-time"}
+    assert params["scope"]["schema"]["enum"] == ["domain", "pipeline", "team"]
+    assert params["target_id"]["schema"] == {"type": "string", "pattern": r"^[^\x00]*$"}
+    assert {"offset", "limit", "action", "changed_by", "request_id", "target", "until"} <= set(params)
+
+
+def test_governance_flags_and_lists_are_in_the_schema(source_schema):
+    params = {p["name"]: p for p in source_schema["paths"]["/api/dq/standards"]["get"]["parameters"]}
+    assert params["include_inactive"]["schema"]["default"] == "false"
+    assert params["include_inactive"]["schema"]["enum"] == ["true", "false", "1", "0"]

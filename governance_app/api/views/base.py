@@ -2,7 +2,6 @@
 pages and exports (JSON or CSV, chosen by `?export_format=csv|json`, `?format=`, or `Accept`)."""
 
 from django.db import transaction
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 
 from controltower.api.auth import acting_username
 from controltower.api.errors import ApiError
-from controltower.api.query import PageQuery, page, parse_query
+from controltower.api.query import PageQuery, filtered, filterset_parameters, page, parse_query
 from controltower.roles import GOVERNANCE_ADMIN
 
 from ...filtersets import AuditEventFilterSet
@@ -42,14 +41,6 @@ class WriteView(APIView):
         raise NotImplementedError
 
 
-def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
-    filterset = filterset_class(request.query_params, queryset=queryset)
-    if not filterset.is_valid():
-        name, errors = next(iter(filterset.errors.items()))
-        raise ApiError(400, "invalid_parameter", f"'{name}': {errors[0]}", {"parameter": name})
-    return filterset.qs
-
-
 def paged(query: dict, items: list, **extra) -> dict:
     """One page of `items` at the query's offset / limit."""
     offset, limit = query["offset"], query["limit"]
@@ -71,7 +62,9 @@ class HistoryView(APIView):
 
     audit_model: type[AuditEvent]
 
-    @extend_schema(parameters=[PageQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[PageQuery, *filterset_parameters(AuditEventFilterSet)], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request: Request) -> Response:
         query = parse_query(request, PageQuery)
         offset, limit = query["offset"], query["limit"]

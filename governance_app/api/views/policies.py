@@ -7,15 +7,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.api.query import parse_query
+from controltower.api.query import filterset_parameters, parse_query
 
 from ... import actions, policies, registers, warehouse_reads
 from ...choices import ExceptionStatus, Scope
 from ...filtersets import AuditEventFilterSet
 from ...models import PolicyAssignment, PolicyAuditEvent
-from ..query import PolicyEffectiveQuery, RegisterQuery, ReviewQueueQuery
+from ..query import ExportQuery, PolicyEffectiveQuery, RegisterQuery, ReviewQueueQuery
 from ..serializers import AssignSerializer, PolicyAssignmentSerializer, ReviewSerializer, TargetSerializer
-from .base import ExportView, HistoryView, WriteView, attribute_filter, filtered, paged
+from .base import EXPORT_RESPONSES, ExportView, HistoryView, WriteView, attribute_filter, filtered, paged
 
 HISTORY_COLUMNS = [
     "id",
@@ -139,6 +139,12 @@ class PolicyHistoryExportView(ExportView):
     reason, request_id, old_value, new_value (JSON text in CSV). Same filters as /history."""
 
     filename = "policy-history"
+
+    @extend_schema(
+        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)], responses=EXPORT_RESPONSES
+    )
+    def get(self, request):
+        return super().get(request)
 
     def export(self, request):
         rows = filtered(AuditEventFilterSet, request, PolicyAuditEvent.objects.all())

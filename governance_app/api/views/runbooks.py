@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.api.query import PageQuery, parse_query
+from controltower.api.query import PageQuery, filterset_parameters, parse_query
 from controltower.roles import OPERATOR
 
 from ... import actions, runbooks, warehouse_reads
@@ -31,7 +31,10 @@ class CatalogView(APIView):
 class GovernanceListView(APIView):
     """Filters: state, pipeline_id, owner (contains)."""
 
-    @extend_schema(parameters=[PageQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[PageQuery, *filterset_parameters(RunbookGovernanceFilterSet)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
         query = parse_query(request, PageQuery)
         rows = filtered(RunbookGovernanceFilterSet, request, RunbookGovernance.objects.all())
