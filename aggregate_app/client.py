@@ -29,7 +29,7 @@ from .outcome import Outcome, classify, failure
 from .sources import Source
 
 log = logging.getLogger(__name__)
-PAGE_MAX = 500  # the source API's largest accepted `limit` (controltower.api.params.MAX_LIMIT)
+PAGE_MAX = 500  # the source API's largest accepted `limit` (controltower.api.query.MAX_LIMIT)
 RETRYABLE_STATUS = (502, 503, 504)
 _pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="ct-fanout")
 _sessions: dict[tuple[str, str, str], requests.Session] = {}

@@ -2,31 +2,16 @@
 pipeline list, and the summary whose headline counts must equal that list's total."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from controltower.api.params import choice_param, page_params, query_value
-from pipelines_app.pipelines import CRITICALITIES, RUN_STATUSES
+from controltower.api.query import parse_query
 
 from .. import catalog, client, respond, sources
 from ..merge import SUM, Page, Rule
 from ..meta import capability as meta_capability
-from .views import ERRORS, PAGING, SOURCE_PARAM, TAG, MirrorView, acting_user, forwarded_params
-
-TEXT = {"type": "string", "maxLength": 200}
-FILTER_PARAMS = [
-    OpenApiParameter("team", TEXT, description="exact team"),
-    OpenApiParameter("domain", TEXT, description="exact domain"),
-    OpenApiParameter("criticality", str, enum=list(CRITICALITIES)),
-    OpenApiParameter("status", str, enum=list(RUN_STATUSES), description="latest run status"),
-    OpenApiParameter("search", TEXT, description="case-insensitive substring of the id or name"),
-]
-SORT_PARAMS = [
-    OpenApiParameter(
-        "sort", str, enum=list(catalog.SORTS), description="merged column (default pipeline_id)"
-    ),
-    OpenApiParameter("order", str, enum=["asc", "desc"], description="default asc"),
-]
+from . import query as q
+from .views import ERRORS, TAG, MirrorView, acting_user, forwarded_params
 
 
 class PipelineCatalogView(MirrorView):
@@ -36,7 +21,7 @@ class PipelineCatalogView(MirrorView):
     @extend_schema(
         operation_id="aggregate_pipelines",
         tags=TAG,
-        parameters=[SOURCE_PARAM, *FILTER_PARAMS, *SORT_PARAMS, *PAGING],
+        parameters=[q.CatalogQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="One row per pipeline across the selected sources: rows merge only when id, name "
         "and namespace match; the same id with another identity stays a row of its own and is "
@@ -44,12 +29,11 @@ class PipelineCatalogView(MirrorView):
         "every page is reachable.",
     )
     def get(self, request):
-        selected = sources.select(query_value(request, "source"))
-        offset, limit = page_params(request)
-        sort = choice_param(request, "sort", catalog.SORTS, "pipeline_id")
-        descending = choice_param(request, "order", ("asc", "desc"), "asc") == "desc"
+        query = parse_query(request, q.CatalogQuery)
+        selected = sources.select(query["source"])
+        page, descending = Page(query["offset"], query["limit"]), query["order"] == "desc"
         body = catalog.catalogue(
-            selected, forwarded_params(request), Page(offset, limit), sort, descending, acting_user(request)
+            selected, forwarded_params(request), page, query["sort"], descending, acting_user(request)
         )
         return Response(body)
 
@@ -61,14 +45,14 @@ class SummaryView(MirrorView):
     @extend_schema(
         operation_id="aggregate_summary",
         tags=TAG,
-        parameters=[SOURCE_PARAM],
+        parameters=[q.SourceQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="The sources' summaries added up; `pipelines` and `active` count merged pipelines "
         "(as /api/aggregate/pipelines does, so `pipelines` equals its `total`); each source's own "
         "figures under `by_source`.",
     )
     def get(self, request):
-        selected = sources.select(query_value(request, "source"))
+        selected = sources.select(parse_query(request, q.SourceQuery)["source"])
         user = acting_user(request)
         call = client.Call(path="/api/summary", acting_user=user)
         keys = catalog.in_background(catalog.fetch_keys, selected, {}, user)

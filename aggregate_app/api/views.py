@@ -6,13 +6,13 @@ import re
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.api.params import PAGE_SCHEMAS, bounded, choice_param, int_param, page_params, query_value
+from controltower.api.query import parse_query
 from controltower.roles import OPERATOR, VIEWER
 from triage_app.api.serializers import TriageQueryRequestSerializer
 from triage_app.api.views import triage_throttle_scope
@@ -20,27 +20,10 @@ from triage_app.api.views import triage_throttle_scope
 from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 from ..segments import segment
+from . import query as q
 
 TAG = ["aggregate"]
 WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
-# Source names are configuration (CT_SOURCES), so the schema states their shape; a well-formed name
-# this deployment does not know is a 400 naming the configured ones.
-SOURCE_NAME = {
-    "type": "string",
-    "pattern": r"^\s*([A-Za-z][A-Za-z0-9_-]{0,31})?\s*$",
-}  # any case; empty = default
-SOURCE_PARAM = OpenApiParameter(
-    "source", SOURCE_NAME, description="A source name, `both` or `all` (every source; the default)."
-)
-REQUIRED_SOURCE = OpenApiParameter(
-    "source", SOURCE_NAME, required=True, description="A source name, `both` or `all`: where the write goes."
-)
-SINGLE_SOURCE = OpenApiParameter("source", SOURCE_NAME, required=True, description="One source name.")
-PAGING = [
-    OpenApiParameter("offset", PAGE_SCHEMAS["offset"], description="Rows to skip in the merged order."),
-    OpenApiParameter("limit", PAGE_SCHEMAS["limit"]),
-]
-DOWNLOAD = ("1", "0", "true", "false", "yes", "no")
 ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
 
 
@@ -60,10 +43,9 @@ def forwarded_params(request, drop: tuple[str, ...] = ("source",)) -> dict:
     return {k: v for k, v in request.query_params.lists() if k not in drop}
 
 
-def paging(request, n_sources: int) -> tuple[Page, tuple[int, int] | None]:
+def paging(offset: int, limit: int, n_sources: int) -> tuple[Page, tuple[int, int] | None]:
     """One source pages itself; several are each asked for their first offset+limit items in the
     list's order (client.Call.window), merged here and sliced: any page, an exact total."""
-    offset, limit = page_params(request)
     if n_sources == 1:
         return Page(offset, limit, slice=False), None
     return Page(offset, limit), (offset, limit)
@@ -86,16 +68,18 @@ class MirrorView(APIView):
 
     source_path: str = ""
     rule: Rule
+    query = q.SourceQuery
     content_negotiation_class = SourcesOwnFormat
 
     def get(self, request, **kwargs):
-        selected = sources.select(query_value(request, "source"), single=self.rule.single)
+        query = parse_query(request, self.query)
+        selected = sources.select(query["source"], single=self.rule.single)
         path = source_path(self.source_path, kwargs)  # refuses `.` and `..` before any call
         if "pipeline_id" in kwargs and not self.rule.name.startswith("merge_entity"):
             catalog.check_identity(selected, kwargs["pipeline_id"], acting_user(request))
         params, page, window = forwarded_params(request), None, None
         if self.rule.paged:
-            page, window = paging(request, len(selected))
+            page, window = paging(query["offset"], query["limit"], len(selected))
             window = (0, WHOLE_LIST) if window and self.rule.whole else window
             params = {k: v for k, v in params.items() if k not in ("offset", "limit")}
             if window is None:
@@ -126,7 +110,9 @@ class WriteView(APIView):
 
     def post(self, request, **kwargs):
         body = request.data.dict() if hasattr(request.data, "dict") else request.data  # a form: plain dict
-        chosen = query_value(request, "source") or (body.get("source") if isinstance(body, dict) else None)
+        chosen = parse_query(request, q.WriteSourceQuery)["source"] or (
+            body.get("source") if isinstance(body, dict) else None
+        )
         selected = sources.select(chosen, required=True)
         path = source_path(self.source_path, kwargs)
         call = client.Call(path=path, method="POST", body=body, acting_user=acting_user(request))
@@ -151,13 +137,15 @@ def operation_id(prefix: str, path_template: str) -> str:
 
 def mirror(path_template: str, rule: Rule):
     """The view for a read route: GET `path_template` on the sources, merged by `rule`."""
-    params = [SINGLE_SOURCE] if rule.single else [SOURCE_PARAM]
-    params += PAGING if rule.paged or rule.single else []
+    if rule.single:
+        query = q.SingleSourcePageQuery
+    else:
+        query = q.SourcePageQuery if rule.paged else q.SourceQuery
 
     @extend_schema(
         operation_id=operation_id("aggregate", path_template),
         tags=TAG,
-        parameters=params,
+        parameters=[query],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description=f"Mirrors `GET {path_template}` on the selected sources; merge rule `{rule.name}`.",
     )
@@ -167,7 +155,7 @@ def mirror(path_template: str, rule: Rule):
     return type(
         view_name("Aggregate", path_template),
         (MirrorView,),
-        {"source_path": path_template, "rule": rule, "get": get},
+        {"source_path": path_template, "rule": rule, "query": query, "get": get},
     ).as_view()
 
 
@@ -179,7 +167,7 @@ def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT, to
     @extend_schema(
         operation_id=operation_id("aggregate_write", path_template),
         tags=TAG,
-        parameters=[REQUIRED_SOURCE],
+        parameters=[q.WriteSourceQuery],
         request=body,
         responses={200: OpenApiTypes.OBJECT, 207: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, **ERRORS},
         description=(
@@ -221,7 +209,7 @@ class TriageQueryView(APIView):
     )
     def post(self, request):
         body = request.data if isinstance(request.data, dict) else {}
-        selected = sources.select(query_value(request, "source") or body_source(body))
+        selected = sources.select(parse_query(request, q.SourceQuery)["source"] or body_source(body))
         call = client.Call(
             path="/api/triage/query", method="POST", body=body, acting_user=acting_user(request)
         )
@@ -234,30 +222,13 @@ class DrilldownView(APIView):
 
     @extend_schema(
         tags=TAG,
-        parameters=[
-            SOURCE_PARAM,
-            OpenApiParameter("drilldown", str, required=True, enum=list(drilldown.CHOICES)),
-            OpenApiParameter(
-                "days", bounded(int, 1, 90), description="Look-back window, 1-90 days (default 7)."
-            ),
-            OpenApiParameter(
-                "limit", bounded(int, 1, 500), description="Rows to return, 1-500 (default 50)."
-            ),
-        ],
+        parameters=[q.DrilldownQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
     def get(self, request):
-        kind = choice_param(request, "drilldown", drilldown.CHOICES)
-        if kind is None:
-            raise ApiError(
-                400,
-                "invalid_parameter",
-                f"'drilldown' is required: one of {', '.join(drilldown.CHOICES)}.",
-                {"parameter": "drilldown", "choices": list(drilldown.CHOICES)},
-            )
-        days = int_param(request, "days", 7, minimum=1, maximum=90)
-        limit = int_param(request, "limit", 50, minimum=1, maximum=500)
-        selected = sources.select(query_value(request, "source"))
+        query = parse_query(request, q.DrilldownQuery)
+        selected = sources.select(query["source"])
+        kind, days, limit = query["drilldown"], query["days"], query["limit"]
         return Response(drilldown.drilldown(kind, selected, days, limit, acting_user(request)))
 
 
@@ -267,17 +238,13 @@ class DiagnosticsView(APIView):
 
     @extend_schema(
         tags=TAG,
-        parameters=[
-            SOURCE_PARAM,
-            OpenApiParameter(
-                "download", str, enum=list(DOWNLOAD), description="Answer as a JSON attachment."
-            ),
-        ],
+        parameters=[q.DiagnosticsQuery],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        download = choice_param(request, "download", DOWNLOAD) in ("1", "true", "yes")
-        selected = sources.select(query_value(request, "source"))
+        query = parse_query(request, q.DiagnosticsQuery)
+        download = query["download"] in ("1", "true", "yes")
+        selected = sources.select(query["source"])
         body = diagnostics.snapshot(selected, acting_user(request))
         response = Response(body)
         if download:

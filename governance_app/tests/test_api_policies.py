@@ -227,6 +227,9 @@ def test_history_filters_and_pagination(viewer, client_for):
         ("action=rewrite", "action"),
         ("since=yesterday", "since"),
         ("limit=0", "limit"),
+        ("scope=team&scope=domain", "scope"),
+        ("until=", "until"),
+        ("action=%20", "action"),
     ):
         bad = client.get(f"/api/policies/history?{query}")
         assert bad.status_code == 400 and bad.json()["error"]["details"]["parameter"] == parameter

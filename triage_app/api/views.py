@@ -5,12 +5,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
-from controltower.api.params import bounded, int_param
+from controltower.api.query import parse_query
 from controltower.roles import VIEWER
 
 from .. import assisted_stats, explain, orchestrate
 from ..choices import TriageMode
 from ..context import TriageRequest
+from . import query as q
 from . import serializers as s
 
 ERRORS = {
@@ -41,17 +42,12 @@ class ExplainRunView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("run_id", str, OpenApiParameter.PATH),
-            OpenApiParameter(
-                "context_days",
-                bounded(int, 1, s.MAX_CONTEXT_DAYS),
-                description="History / cost window (1-90, default 7).",
-            ),
+            q.ExplainRunQuery,
         ],
         responses={200: s.ExplainRunSerializer, **ERRORS},
     )
     def get(self, request, run_id: str):
-        days = int_param(request, "context_days", 7, minimum=1, maximum=s.MAX_CONTEXT_DAYS)
-        return Response(explain.explain_run(run_id, context_days=days))
+        return Response(explain.explain_run(run_id, **parse_query(request, q.ExplainRunQuery)))
 
 
 class TriageQueryView(APIView):
@@ -81,18 +77,11 @@ class TriageQueryView(APIView):
 
 class AssistedTelemetryView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("days", bounded(int, 1, 90), description="Window in days (1-90, default 7)."),
-            OpenApiParameter(
-                "limit", bounded(int, 1, 200), description="Recent attempts to list (1-200, default 20)."
-            ),
-        ],
+        parameters=[q.AssistedTelemetryQuery],
         responses={200: s.AssistedTelemetrySerializer, 400: ERRORS[400]},
     )
     def get(self, request):
-        days = int_param(request, "days", 7, minimum=1, maximum=90)
-        limit = int_param(request, "limit", 20, minimum=1, maximum=200)
-        return Response(assisted_stats.summary(days=days, limit=limit))
+        return Response(assisted_stats.summary(**parse_query(request, q.AssistedTelemetryQuery)))
 
 
 class ProviderStatusView(APIView):

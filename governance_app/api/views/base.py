@@ -2,9 +2,8 @@
 pages and exports (JSON or CSV, chosen by `?export_format=csv|json`, `?format=`, or `Accept`)."""
 
 from django.db import transaction
-from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,21 +11,16 @@ from rest_framework.views import APIView
 
 from controltower.api.auth import acting_username
 from controltower.api.errors import ApiError
-from controltower.api.params import choice_param, page, page_params, query_value
+from controltower.api.query import PageQuery, filtered, filterset_parameters, page, parse_query
 from controltower.roles import GOVERNANCE_ADMIN
 
 from ...filtersets import AuditEventFilterSet
 from ...models.audit import AuditEvent
+from ..query import ExportQuery
 from ..renderers import CSVRenderer
 from ..serializers import AuditEventSerializer
 
-TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no")
-EXPORT_FORMAT = OpenApiParameter(
-    "export_format",
-    str,
-    enum=["json", "csv"],
-    description="json (default) or csv; `Accept: text/csv` works too.",
-)
+EXPORT_RESPONSES = {(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR}
 
 
 class WriteView(APIView):
@@ -47,38 +41,17 @@ class WriteView(APIView):
         raise NotImplementedError
 
 
-def bool_param(request: Request, name: str, default: bool | None = None) -> bool | None:
-    raw = (request.query_params.get(name) or "").lower()
-    if not raw:
-        return default
-    if raw not in TRUE + FALSE:
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            f"'{name}' must be true or false; got {raw[:20]!r}.",
-            {"parameter": name},
-        )
-    return raw in TRUE
-
-
-def filtered(filterset_class, request: Request, queryset: QuerySet) -> QuerySet:
-    filterset = filterset_class(request.query_params, queryset=queryset)
-    if not filterset.is_valid():
-        name, errors = next(iter(filterset.errors.items()))
-        raise ApiError(400, "invalid_parameter", f"'{name}': {errors[0]}", {"parameter": name})
-    return filterset.qs
-
-
-def paged(request: Request, items: list, **extra) -> dict:
-    offset, limit = page_params(request)
+def paged(query: dict, items: list, **extra) -> dict:
+    """One page of `items` at the query's offset / limit."""
+    offset, limit = query["offset"], query["limit"]
     return page(items[offset : offset + limit], len(items), offset, limit, **extra)
 
 
 def attribute_filter(
-    request: Request, items: list[dict], keys=("pipeline_id", "team", "domain", "criticality")
+    query: dict, items: list[dict], keys=("pipeline_id", "team", "domain", "criticality")
 ) -> list:
     for key in keys:
-        wanted = request.query_params.get(key)
+        wanted = query.get(key)
         if wanted:
             items = [i for i in items if (i.get(key) or "").lower() == wanted.lower()]
     return items
@@ -89,9 +62,12 @@ class HistoryView(APIView):
 
     audit_model: type[AuditEvent]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[PageQuery, *filterset_parameters(AuditEventFilterSet)], responses=OpenApiTypes.OBJECT
+    )
     def get(self, request: Request) -> Response:
-        offset, limit = page_params(request)
+        query = parse_query(request, PageQuery)
+        offset, limit = query["offset"], query["limit"]
         rows = filtered(AuditEventFilterSet, request, self.audit_model.objects.all())
         total = rows.count()
         items = AuditEventSerializer(rows[offset : offset + limit], many=True).data
@@ -110,7 +86,7 @@ class ExportView(APIView):
             wanted = request.query_params.getlist("export_format")
             fmt = wanted[0] if len(wanted) == 1 else ("json" if wanted else None)
         else:
-            fmt = query_value(request, "export_format")
+            fmt = parse_query(request, ExportQuery)["export_format"]
         if fmt is not None:
             renderers = {r.format: r for r in self.get_renderers()}
             if fmt not in renderers:
@@ -126,8 +102,8 @@ class ExportView(APIView):
         return chosen
 
     @extend_schema(
-        parameters=[EXPORT_FORMAT],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR},
+        parameters=[ExportQuery],
+        responses=EXPORT_RESPONSES,
     )
     def get(self, request: Request) -> Response:
         columns, items, extra = self.export(request)
@@ -138,7 +114,3 @@ class ExportView(APIView):
 
     def export(self, request: Request) -> tuple[list[str], list[dict], dict]:
         raise NotImplementedError
-
-
-def choice(request: Request, name: str, choices) -> str | None:
-    return choice_param(request, name, tuple(str(c) for c in choices))

@@ -7,33 +7,32 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from controltower.api.query import parse_query
+
 from ... import actions, dq, warehouse_reads
-from ...choices import Scope
 from ...kinds import DQ, DQ_FIELDS
 from ...models import DQAuditEvent, DQStandard
+from ..query import DQEffectiveQuery, StandardsQuery
 from ..serializers import DQStandardSerializer, DQUpsertSerializer, ReviewSerializer, TargetSerializer
-from .base import WriteView, attribute_filter, bool_param, choice, paged
+from .base import WriteView, attribute_filter, paged
 from .policies import ExceptionRegisterView, PolicyHistoryView
 
 
 class StandardsView(APIView):
     """The baseline and the active standards. Filters: scope, target_id, include_inactive."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[StandardsQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        rows = (
-            DQStandard.objects.all()
-            if bool_param(request, "include_inactive", False)
-            else DQStandard.objects.active()
-        )
-        if scope := choice(request, "scope", Scope.values):
+        query = parse_query(request, StandardsQuery)
+        rows = DQStandard.objects.all() if query["include_inactive"] else DQStandard.objects.active()
+        if scope := query["scope"]:
             rows = rows.filter(scope=scope)
-        if target := request.query_params.get("target_id"):
+        if target := query["target_id"]:
             rows = rows.filter(target_id=target)
         items = DQStandardSerializer(rows.order_by("scope", "target_id", "-id"), many=True).data
         return Response(
             paged(
-                request,
+                query,
                 list(items),
                 baseline=dq.BASELINE,
                 precedence=["pipeline", "team", "domain", "baseline"],
@@ -101,18 +100,18 @@ class EffectiveView(APIView):
     """Per pipeline: each standard's threshold, live evidence, pass / fail / waived, suggestions and
     links. Filters: pipeline_id, team, domain, criticality, status (pass|fail|waived), standard."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[DQEffectiveQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        status = choice(request, "status", ["pass", "fail", "waived"])
-        standard = choice(request, "standard", dq.STANDARDS)
+        query = parse_query(request, DQEffectiveQuery)
+        status, standard = query["status"], query["standard"]
         now = timezone.now()
-        items = attribute_filter(request, dq.evaluate_all(*warehouse_reads.pipelines_with_evidence(now), now))
+        items = attribute_filter(query, dq.evaluate_all(*warehouse_reads.pipelines_with_evidence(now), now))
         summary = dq.dq_summary(items)
         if status:
             items = [i for i in items if i["status"] == status]
         if standard:
             items = [i for i in items if standard in i["failing_standards"]]
-        return Response(paged(request, items, summary=summary, baseline=dq.BASELINE, generated_at=now))
+        return Response(paged(query, items, summary=summary, baseline=dq.BASELINE, generated_at=now))
 
 
 class DQHistoryView(PolicyHistoryView):

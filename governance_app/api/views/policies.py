@@ -7,15 +7,16 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.api.params import int_param
+from controltower.api.query import filterset_parameters, parse_query
 
 from ... import actions, policies, registers, warehouse_reads
-from ...choices import ExceptionState, ExceptionStatus, Scope
+from ...choices import ExceptionStatus, Scope
 from ...filtersets import AuditEventFilterSet
 from ...kinds import POLICY
 from ...models import PolicyAssignment, PolicyAuditEvent
+from ..query import ExportQuery, PolicyEffectiveQuery, RegisterQuery, ReviewQueueQuery
 from ..serializers import AssignSerializer, PolicyAssignmentSerializer, ReviewSerializer, TargetSerializer
-from .base import ExportView, HistoryView, WriteView, attribute_filter, bool_param, choice, filtered, paged
+from .base import EXPORT_RESPONSES, ExportView, HistoryView, WriteView, attribute_filter, filtered, paged
 
 HISTORY_COLUMNS = [
     "id",
@@ -115,20 +116,20 @@ class EffectiveView(APIView):
     """Per pipeline: recommended, assigned and effective profile, mismatch, exception state.
     Filters: pipeline_id, team, domain, criticality, exception_state, mismatch; offset/limit."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[PolicyEffectiveQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        state = choice(request, "exception_state", ExceptionState.values)
-        mismatch = bool_param(request, "mismatch")
+        query = parse_query(request, PolicyEffectiveQuery)
+        state, mismatch = query["exception_state"], query["mismatch"]
         now = timezone.now()
         items = attribute_filter(
-            request, policies.effective_policies(*warehouse_reads.pipelines_with_evidence(now), now)
+            query, policies.effective_policies(*warehouse_reads.pipelines_with_evidence(now), now)
         )
         summary = policies.policy_summary(items)
         if state:
             items = [i for i in items if i["exception_state"] == state]
         if mismatch is not None:
             items = [i for i in items if i["mismatch"] == mismatch]
-        return Response(paged(request, items, summary=summary, generated_at=now))
+        return Response(paged(query, items, summary=summary, generated_at=now))
 
 
 class PolicyHistoryView(HistoryView):
@@ -141,6 +142,12 @@ class PolicyHistoryExportView(ExportView):
 
     filename = "policy-history"
 
+    @extend_schema(
+        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)], responses=EXPORT_RESPONSES
+    )
+    def get(self, request):
+        return super().get(request)
+
     def export(self, request):
         rows = filtered(AuditEventFilterSet, request, PolicyAuditEvent.objects.all())
         return HISTORY_COLUMNS, [r.as_dict() for r in rows], {"generated_at": timezone.now()}
@@ -151,38 +158,31 @@ class ExceptionRegisterView(APIView):
 
     register_kind = "policy"
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[RegisterQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
+        query = parse_query(request, RegisterQuery)
         now = timezone.now()
-        entries = registers.register(
-            self.register_kind,
-            now,
-            status=choice(
-                request, "status", [s for s in ExceptionStatus.values if s != ExceptionStatus.NONE]
-            ),
-            scope=choice(request, "scope", Scope.values),
-            target_id=request.query_params.get("target_id") or None,
-            include_inactive=bool_param(request, "include_inactive", False),
-        )
+        filters = {k: query[k] for k in ("status", "scope", "target_id", "include_inactive")}
+        entries = registers.register(self.register_kind, now, **filters)
         counts = {
             s: sum(1 for e in entries if e["status"] == s) for s in ExceptionStatus.values if s != "none"
         }
-        return Response(paged(request, entries, counts=counts, generated_at=now))
+        return Response(paged(query, entries, counts=counts, generated_at=now))
 
 
 class ReviewQueueView(APIView):
     """Exceptions needing a person: awaiting review, overdue or due within `within_days` (default 7).
     `kind` = policy, dq or all (default)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ReviewQueueQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
+        query = parse_query(request, ReviewQueueQuery)
         now = timezone.now()
-        within = int_param(request, "within_days", 7, minimum=0, maximum=365)
-        kind = choice(request, "kind", ["policy", "dq", "all"]) or "all"
+        within, kind = query["within_days"], query["kind"]
         kinds = ("policy", "dq") if kind == "all" else (kind,)
         queue = registers.review_queue(now, within_days=within, kinds=kinds)
         counts = {
             s: sum(1 for e in queue if e["due_state"] == s)
             for s in ("overdue", "due_soon", "awaiting_review")
         }
-        return Response(paged(request, queue, counts=counts, within_days=within, generated_at=now))
+        return Response(paged(query, queue, counts=counts, within_days=within, generated_at=now))

@@ -4,23 +4,24 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from controltower.api.params import bounded, int_param
+from controltower.api.query import parse_query
 from pipelines_app.warehouse import WarehouseUnavailable
 
 from ... import posture, reports, snapshot
 from ...scorecards import SCORECARD_COLUMNS, team_scorecards
-from .base import ExportView, choice, paged
+from ..query import ExecutiveReportQuery, PostureTrendQuery, ScorecardExportQuery, ScorecardQuery
+from .base import EXPORT_RESPONSES, ExportView, paged
 
 
-def _cards(request) -> list[dict]:
+def _cards(query: dict) -> list[dict]:
     cards = team_scorecards(snapshot.build())
-    if team := request.query_params.get("team"):
+    if team := query["team"]:
         cards = [c for c in cards if c["team"].lower() == team.lower()]
-    if grade := choice(request, "grade", ["A", "B", "C", "D", "F"]):
+    if grade := query["grade"]:
         cards = [c for c in cards if c["grade"] == grade]
     return cards
 
@@ -29,14 +30,13 @@ class TeamScorecardsView(APIView):
     """Per team: composite score and its parts (see governance_app.scorecards), worst first, each
     with the `score_inputs` counts it was computed from. Filters: team, grade."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ScorecardQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        cards = _cards(request)
+        query = parse_query(request, ScorecardQuery)
+        cards = _cards(query)
         average = round(sum(c["score"] for c in cards) / len(cards), 1) if cards else None
         return Response(
-            paged(
-                request, cards, average_score=average, columns=SCORECARD_COLUMNS, generated_at=timezone.now()
-            )
+            paged(query, cards, average_score=average, columns=SCORECARD_COLUMNS, generated_at=timezone.now())
         )
 
 
@@ -48,8 +48,14 @@ class TeamScorecardsExportView(ExportView):
 
     filename = "team-scorecards"
 
+    @extend_schema(parameters=[ScorecardExportQuery], responses=EXPORT_RESPONSES)
+    def get(self, request):
+        return super().get(request)
+
     def export(self, request):
-        rows = [{k: c[k] for k in SCORECARD_COLUMNS} for c in _cards(request)]
+        rows = [
+            {k: c[k] for k in SCORECARD_COLUMNS} for c in _cards(parse_query(request, ScorecardExportQuery))
+        ]
         return SCORECARD_COLUMNS, rows, {"generated_at": timezone.now()}
 
 
@@ -62,9 +68,9 @@ class PostureView(APIView):
 class PostureTrendView(APIView):
     """Daily points over `days` (1-90, default 30), computed from telemetry and the audit trail."""
 
-    @extend_schema(parameters=[OpenApiParameter("days", bounded(int, 1, 90))], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[PostureTrendQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        days = int_param(request, "days", 30, minimum=1, maximum=90)
+        days = parse_query(request, PostureTrendQuery)["days"]
         now = timezone.now()
         points = posture.posture_trend(days, now)
         return Response({"days": days, "items": points, "total": len(points), "generated_at": now})
@@ -92,15 +98,12 @@ class ExecutiveReportView(APIView):
     """The director's summary over `days` (1-90, default 7): JSON, or `?view=html` for a printable page."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("days", bounded(int, 1, 90)),
-            OpenApiParameter("view", str, enum=["json", "html"]),
-        ],
+        parameters=[ExecutiveReportQuery],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
     )
     def get(self, request):
-        days = int_param(request, "days", 7, minimum=1, maximum=90)
-        view = choice(request, "view", ["json", "html"]) or "json"
+        query = parse_query(request, ExecutiveReportQuery)
+        days, view = query["days"], query["view"]
         report = reports.executive_report(snapshot.build(), days)
         if view == "html":
             return HttpResponse(render_to_string("governance/executive_report.html", {"r": report}, request))

@@ -6,39 +6,43 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from controltower.api.query import PageQuery, filterset_parameters, parse_query
 from controltower.roles import OPERATOR
 
 from ... import actions, runbooks, warehouse_reads
 from ...filtersets import RunbookGovernanceFilterSet
 from ...models import RunbookAuditEvent, RunbookGovernance
+from ..query import RunbookCatalogQuery
 from ..serializers import RunbookGovernanceSerializer, RunbookRemoveSerializer, RunbookUpsertSerializer
-from .base import HistoryView, WriteView, bool_param, filtered, paged
+from .base import HistoryView, WriteView, filtered, paged
 
 
 class CatalogView(APIView):
     """Filters: search, team, domain, criticality, owner, include_missing (default true)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[RunbookCatalogQuery], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        filters = {
-            k: request.query_params.get(k) for k in ("search", "team", "domain", "criticality", "owner")
-        }
-        filters["include_missing"] = bool_param(request, "include_missing", True)
+        query = parse_query(request, RunbookCatalogQuery)
+        filters = {k: v for k, v in query.items() if k not in ("offset", "limit")}
         entries, coverage = runbooks.catalog(warehouse_reads.pipelines(), filters)
-        return Response(paged(request, entries, coverage=coverage))
+        return Response(paged(query, entries, coverage=coverage))
 
 
 class GovernanceListView(APIView):
     """Filters: state, pipeline_id, owner (contains)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[PageQuery, *filterset_parameters(RunbookGovernanceFilterSet)],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request):
+        query = parse_query(request, PageQuery)
         rows = filtered(RunbookGovernanceFilterSet, request, RunbookGovernance.objects.all())
         items = list(RunbookGovernanceSerializer(rows, many=True).data)
         counts = {}
         for item in items:
             counts[item["state"]] = counts.get(item["state"], 0) + 1
-        return Response(paged(request, items, counts_by_state=counts))
+        return Response(paged(query, items, counts_by_state=counts))
 
 
 class GovernanceUpsertView(WriteView):

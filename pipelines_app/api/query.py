@@ -1,0 +1,102 @@
+"""The source API's query strings: one Serializer per endpoint, built from the shared pieces below.
+Each validates the query string (controltower.api.query.parse_query) and is the OpenAPI schema's
+list of that endpoint's query parameters."""
+
+from rest_framework import serializers
+
+from controltower.api.query import (
+    ChoiceQuery,
+    FlagQuery,
+    IdListQuery,
+    IntegerQuery,
+    NumberQuery,
+    PageQuery,
+    TextQuery,
+)
+
+from .. import cost_anomalies, costs, datasets, impact, incidents, pipelines, sla
+
+
+class TeamDomainQuery(serializers.Serializer):
+    team = TextQuery(help_text="exact team")
+    domain = TextQuery(help_text="exact domain")
+
+
+class FilterQuery(TeamDomainQuery):
+    criticality = ChoiceQuery(pipelines.CRITICALITIES, help_text="critical, high, medium or low")
+    search = TextQuery(help_text="case-insensitive substring of the pipeline id or name")
+
+
+class PipelineFilterQuery(FilterQuery):
+    status = ChoiceQuery(pipelines.RUN_STATUSES, help_text="latest run status")
+
+
+class PipelineListQuery(PipelineFilterQuery, PageQuery):
+    pipeline_ids = IdListQuery(pipelines.MAX_IDS, help_text="only these pipelines: comma-separated ids")
+
+
+class StaleDatasetQuery(PageQuery):
+    team = TextQuery(help_text="exact team")
+    kind = ChoiceQuery(datasets.KINDS, help_text="dataset kind")
+    criticality = ChoiceQuery(pipelines.CRITICALITIES, help_text="critical, high, medium or low")
+
+
+class IncidentQuery(TeamDomainQuery, PageQuery):
+    hours = IntegerQuery(1, incidents.MAX_HOURS, default=incidents.DEFAULT_HOURS, help_text="window in hours")
+    severity = ChoiceQuery(incidents.SEVERITIES, help_text="sev1 (worst) to sev4")
+    kind = ChoiceQuery(incidents.KINDS, help_text="run_failed or sla_breach")
+    pipeline_id = TextQuery(help_text="one pipeline's incidents")
+
+
+class SlaDaysQuery(serializers.Serializer):
+    days = IntegerQuery(
+        1, sla.MAX_WINDOW_DAYS, default=sla.DEFAULT_WINDOW_DAYS, help_text="breach-ratio window in days"
+    )
+
+
+class SlaListQuery(FilterQuery, SlaDaysQuery, PageQuery):
+    status = ChoiceQuery(sla.STATUSES, help_text="SLA status")
+
+
+class DepthQuery(serializers.Serializer):
+    depth = IntegerQuery(
+        1,
+        impact.MAX_DEPTH,
+        default=impact.DEFAULT_DEPTH,
+        help_text="lineage edges to follow (the default is the walk incidents, explain-run and the "
+        "summary count with)",
+    )
+
+
+def cost_days(default: int) -> IntegerQuery:
+    """The `days` parameter of the cost views: whole days ending today."""
+    return IntegerQuery(1, costs.MAX_TREND_DAYS, default=default, help_text="days ending today")
+
+
+class CostTrendQuery(TeamDomainQuery):
+    days = cost_days(costs.DEFAULT_TREND_DAYS)
+
+
+class CostRankingQuery(TeamDomainQuery, PageQuery):
+    days = cost_days(costs.DEFAULT_RANKING_DAYS)
+
+
+class PipelineCostQuery(serializers.Serializer):
+    days = cost_days(costs.DEFAULT_TREND_DAYS)
+
+
+class BaselineQuery(serializers.Serializer):
+    baseline_days = IntegerQuery(
+        cost_anomalies.MIN_BASELINE_DAYS,
+        cost_anomalies.MAX_BASELINE_DAYS,
+        default=cost_anomalies.DEFAULT_BASELINE_DAYS,
+        help_text="days before the latest day that form the baseline",
+    )
+
+
+class AnomalyQuery(BaselineQuery, TeamDomainQuery, PageQuery):
+    min_ratio = NumberQuery(0, 1_000_000, help_text="only ratios (latest / baseline median) at or above this")
+    anomaly_only = FlagQuery(default=True, help_text="only flagged anomalies")
+    severity = ChoiceQuery(
+        cost_anomalies.SEVERITIES, help_text="only this band: high (>= 3x), medium (>= 2x), low (>= 1.5x)"
+    )
