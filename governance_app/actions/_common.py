@@ -84,6 +84,16 @@ def record(
     )
 
 
+def record_row(
+    model: type[AuditEvent], action: str, row, *, actor: str, reason: str, old: dict, at: datetime
+) -> AuditEvent:
+    """Append the audit row of a change to an assignment `row` (its target, and its new snapshot)."""
+    return record(
+        model, action, scope=row.scope, target_id=row.target_id, actor=actor, reason=reason,
+        old=old, new=row.snapshot(), at=at,
+    )  # fmt: skip
+
+
 def locked_active(model: type[models.Model], scope: str, target_id: str):
     """The active row for (scope, target), locked for the rest of the transaction, or None."""
     return model.objects.select_for_update().filter(scope=scope, target_id=target_id, is_active=True).first()

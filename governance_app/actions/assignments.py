@@ -12,7 +12,7 @@ from ..kinds import AssignmentKind
 from ..models.base import Assignment
 from ..write_scope import action
 from . import exceptions
-from ._common import Actor, actor_name, clean_target, locked_active, record
+from ._common import Actor, actor_name, clean_target, locked_active, record, record_row
 
 
 @action
@@ -44,16 +44,7 @@ def assign(
     row.reason, row.updated_by, row.updated_at = reason or "", actor, now
     row.save()
     _changed(kind)
-    record(
-        kind.audit_model,
-        verb,
-        scope=scope,
-        target_id=target_id,
-        actor=actor,
-        reason=reason,
-        old=old,
-        new=row.snapshot(),
-    )
+    record_row(kind.audit_model, verb, row, actor=actor, reason=reason, old=old, at=now)
     return row
 
 

@@ -11,7 +11,7 @@ from ..choices import AuditAction, Decision, ExceptionStatus
 from ..errors import Conflict, FourEyesViolation, InvalidInput
 from ..models.audit import AuditEvent
 from ..models.base import Assignment
-from ._common import check_choice, check_future, record
+from ._common import check_choice, check_future, record_row
 
 
 def propose(
@@ -36,17 +36,7 @@ def propose(
     row.waiver_template = waiver_template or ""
     row.updated_by, row.updated_at = actor, now
     row.save()
-    record(
-        audit_model,
-        AuditAction.EXCEPTION_PROPOSE,
-        scope=row.scope,
-        target_id=row.target_id,
-        actor=actor,
-        reason=reason,
-        old=old,
-        new=row.snapshot(),
-        at=now,
-    )
+    record_row(audit_model, AuditAction.EXCEPTION_PROPOSE, row, actor=actor, reason=reason, old=old, at=now)
     return row
 
 
@@ -93,17 +83,7 @@ def review(
     row.updated_by, row.updated_at = actor, now
     row.save()
     action = AuditAction.EXCEPTION_APPROVE if approve else AuditAction.EXCEPTION_REJECT
-    record(
-        audit_model,
-        action,
-        scope=row.scope,
-        target_id=row.target_id,
-        actor=actor,
-        reason=reason,
-        old=old,
-        new=row.snapshot(),
-        at=now,
-    )
+    record_row(audit_model, action, row, actor=actor, reason=reason, old=old, at=now)
     return row
 
 
@@ -134,15 +114,13 @@ def expire_due(model: type[Assignment], audit_model: type[AuditEvent], *, actor:
             if not claimed:
                 continue
             row.refresh_from_db()
-            record(
+            record_row(
                 audit_model,
                 AuditAction.EXCEPTION_EXPIRE,
-                scope=row.scope,
-                target_id=row.target_id,
+                row,
                 actor=actor,
                 reason=f"Approved exception expired at {row.exception_expires_at.isoformat()}.",
                 old=old,
-                new=row.snapshot(),
                 at=now,
             )
             expired += 1

@@ -13,6 +13,7 @@ from controltower.api.fields import (
 )
 
 from ..choices import Decision, ExceptionStatus, Profile, RunbookState, Scope
+from ..kinds import DQ, POLICY
 from ..models import DQStandard, PolicyAssignment, RunbookGovernance
 
 PROPOSABLE_STATUSES = [
@@ -170,6 +171,10 @@ class DQStandardSerializer(AssignmentOutputMixin):
             *EXCEPTION_OUTPUT_FIELDS,
         ]
         read_only_fields = fields
+
+
+# The answer of a write to each kind of assignment (governance_app.kinds).
+ASSIGNMENT_SERIALIZERS = {POLICY.name: PolicyAssignmentSerializer, DQ.name: DQStandardSerializer}
 
 
 class RunbookGovernanceSerializer(serializers.ModelSerializer):

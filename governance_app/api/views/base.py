@@ -2,8 +2,10 @@
 pages and exports (JSON or CSV, chosen by `?export_format=csv|json`, `?format=`, or `Accept`)."""
 
 from django.db import transaction
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,16 +25,25 @@ from ..serializers import AuditEventSerializer
 EXPORT_RESPONSES = {(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR}
 
 
-class WriteView(APIView):
-    """POST: validate with `input_serializer` (400 naming the field), then `perform` the action as
-    the acting user (the caller, or the person a control tier's service account names in
-    X-Acting-User), so audit rows and four eyes concern the real person."""
+class WriteSchema(AutoSchema):
+    """A write's request body is its view's serializer_class; its answer, response_serializer."""
+
+    def get_response_serializers(self):
+        return self.view.response_serializer
+
+
+class WriteView(GenericAPIView):
+    # POST: validate the body with serializer_class (400 naming the field), then `perform` the
+    # action as the acting user (the caller, or the person a control tier's service account names
+    # in X-Acting-User), so audit rows and four eyes concern the real person. The schema reads the
+    # body and the answer from the class (WriteSchema); subclasses' docstrings describe the route.
 
     write_role = GOVERNANCE_ADMIN
-    input_serializer = None
+    response_serializer = OpenApiTypes.OBJECT
+    schema = WriteSchema()
 
     def post(self, request: Request) -> Response:
-        serializer = self.input_serializer(data=request.data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():  # a request that makes several changes makes all or none
             return Response(self.perform(serializer.validated_data, acting_username(request)))

@@ -9,13 +9,13 @@ from rest_framework.views import APIView
 
 from controltower.api.query import parse_query
 
-from ... import actions, dq, warehouse_reads
-from ...kinds import DQ, DQ_FIELDS
-from ...models import DQAuditEvent, DQStandard
+from ... import dq, warehouse_reads
+from ...kinds import DQ
+from ...models import DQStandard
 from ..query import DQEffectiveQuery, StandardsQuery
-from ..serializers import DQStandardSerializer, DQUpsertSerializer, ReviewSerializer, TargetSerializer
-from .base import WriteView, attribute_filter, paged
-from .policies import ExceptionRegisterView, PolicyHistoryView
+from ..serializers import DQStandardSerializer, DQUpsertSerializer
+from . import assignments
+from .base import HistoryView, attribute_filter, paged
 
 
 class StandardsView(APIView):
@@ -40,60 +40,24 @@ class StandardsView(APIView):
         )
 
 
-class UpsertView(WriteView):
+class UpsertView(assignments.AssignView):
     """Set standards on a scope/target (keys left out keep their value, null inherits). With
     `is_exception: true` the target's standards are also proposed as waived (an exception)."""
 
-    input_serializer = DQUpsertSerializer
-
-    @extend_schema(request=DQUpsertSerializer, responses=DQStandardSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        scope, target, reason = data["scope"], data["target_id"], data["reason"]
-        values = {k: data[k] for k in DQ_FIELDS if k in data}
-        row = actions.assign(DQ, scope, target, values, actor=user, reason=reason)
-        if data["proposing"]:
-            row = actions.propose_exception(
-                DQ,
-                scope,
-                target,
-                actor=user,
-                reason=data.get("exception_reason") or reason,
-                expires_at=data["exception_expires_at"],
-                review_due_at=data.get("review_due_at"),
-                waiver_template=data.get("waiver_template", ""),
-            )
-        return DQStandardSerializer(row).data
+    kind, serializer_class = DQ, DQUpsertSerializer
 
 
-class RemoveView(WriteView):
-    input_serializer = TargetSerializer
+class RemoveView(assignments.RemoveView):
+    """Remove the DQ standards set on a pipeline, team or domain (the row stays, inactive, in the
+    history); each value is then inherited from the next level."""
 
-    @extend_schema(request=TargetSerializer, responses=DQStandardSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        row = actions.remove(DQ, data["scope"], data["target_id"], actor=user, reason=data["reason"])
-        return DQStandardSerializer(row).data
+    kind = DQ
 
 
-class ExceptionReviewView(WriteView):
+class ExceptionReviewView(assignments.ExceptionReviewView):
     """Approve or reject a proposed DQ exception (four eyes: not by its proposer)."""
 
-    input_serializer = ReviewSerializer
-
-    @extend_schema(request=ReviewSerializer, responses=DQStandardSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        row = actions.review_exception(
-            DQ, data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
-        )
-        return DQStandardSerializer(row).data
+    kind = DQ
 
 
 class EffectiveView(APIView):
@@ -114,11 +78,11 @@ class EffectiveView(APIView):
         return Response(paged(query, items, summary=summary, baseline=dq.BASELINE, generated_at=now))
 
 
-class DQHistoryView(PolicyHistoryView):
-    audit_model = DQAuditEvent
+class DQHistoryView(HistoryView):
+    audit_model = DQ.audit_model
 
 
-class DQExceptionRegisterView(ExceptionRegisterView):
+class DQExceptionRegisterView(assignments.ExceptionRegisterView):
     """Every DQ exception with its live status. Filters: status, scope, target_id, include_inactive."""
 
-    register_kind = "dq"
+    kind = DQ

@@ -3,20 +3,21 @@ review queue, and exception review."""
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from controltower.api.query import filterset_parameters, parse_query
 
-from ... import actions, policies, registers, warehouse_reads
-from ...choices import ExceptionStatus, Scope
+from ... import policies, registers, warehouse_reads
+from ...choices import Scope
 from ...filtersets import AuditEventFilterSet
 from ...kinds import POLICY
 from ...models import PolicyAssignment, PolicyAuditEvent
-from ..query import ExportQuery, PolicyEffectiveQuery, RegisterQuery, ReviewQueueQuery
-from ..serializers import AssignSerializer, PolicyAssignmentSerializer, ReviewSerializer, TargetSerializer
-from .base import EXPORT_RESPONSES, ExportView, HistoryView, WriteView, attribute_filter, filtered, paged
+from ..query import ExportQuery, PolicyEffectiveQuery, ReviewQueueQuery
+from ..serializers import AssignSerializer, PolicyAssignmentSerializer
+from . import assignments
+from .base import EXPORT_RESPONSES, ExportView, HistoryView, attribute_filter, filtered, paged
 
 HISTORY_COLUMNS = [
     "id",
@@ -53,63 +54,24 @@ class ProfilesView(APIView):
         )
 
 
-class AssignView(WriteView):
+class AssignView(assignments.AssignView):
     """Assign a profile. With `is_exception: true` (or `exception_status: proposed`) the assignment
     is also proposed as an exception; `exception_status: approved|rejected` reviews a proposed one."""
 
-    input_serializer = AssignSerializer
-
-    @extend_schema(request=AssignSerializer, responses=PolicyAssignmentSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        scope, target, reason = data["scope"], data["target_id"], data["reason"]
-        status = data.get("exception_status")
-        row = actions.assign(POLICY, scope, target, {"profile": data["profile"]}, actor=user, reason=reason)
-        if data["proposing"]:
-            row = actions.propose_exception(
-                POLICY,
-                scope,
-                target,
-                actor=user,
-                reason=data.get("exception_reason") or reason,
-                expires_at=data["exception_expires_at"],
-                review_due_at=data.get("review_due_at"),
-                waiver_template=data.get("waiver_template", ""),
-            )
-        elif status in (ExceptionStatus.APPROVED, ExceptionStatus.REJECTED):
-            decision = "approve" if status == ExceptionStatus.APPROVED else "reject"
-            row = actions.review_exception(POLICY, scope, target, decision, actor=user, reason=reason)
-        return PolicyAssignmentSerializer(row).data
+    kind, serializer_class = POLICY, AssignSerializer
 
 
-class RemoveView(WriteView):
-    input_serializer = TargetSerializer
+class RemoveView(assignments.RemoveView):
+    """Remove the profile assigned to a pipeline, team or domain (the row stays, inactive, in the
+    history); the target falls back to the next level."""
 
-    @extend_schema(request=TargetSerializer, responses=PolicyAssignmentSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        row = actions.remove(POLICY, data["scope"], data["target_id"], actor=user, reason=data["reason"])
-        return PolicyAssignmentSerializer(row).data
+    kind = POLICY
 
 
-class ExceptionReviewView(WriteView):
+class ExceptionReviewView(assignments.ExceptionReviewView):
     """Approve or reject a proposed policy exception (four eyes: not by its proposer)."""
 
-    input_serializer = ReviewSerializer
-
-    @extend_schema(request=ReviewSerializer, responses=PolicyAssignmentSerializer)
-    def post(self, request):
-        return super().post(request)
-
-    def perform(self, data, user):
-        row = actions.review_exception(
-            POLICY, data["scope"], data["target_id"], data["decision"], actor=user, reason=data["reason"]
-        )
-        return PolicyAssignmentSerializer(row).data
+    kind = POLICY
 
 
 class EffectiveView(APIView):
@@ -136,38 +98,26 @@ class PolicyHistoryView(HistoryView):
     audit_model = PolicyAuditEvent
 
 
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)], responses=EXPORT_RESPONSES
+    )
+)
 class PolicyHistoryExportView(ExportView):
     """Policy history as JSON or CSV. Columns: id, changed_at, action, scope, target_id, changed_by,
     reason, request_id, old_value, new_value (JSON text in CSV). Same filters as /history."""
 
     filename = "policy-history"
 
-    @extend_schema(
-        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)], responses=EXPORT_RESPONSES
-    )
-    def get(self, request):
-        return super().get(request)
-
     def export(self, request):
         rows = filtered(AuditEventFilterSet, request, PolicyAuditEvent.objects.all())
         return HISTORY_COLUMNS, [r.as_dict() for r in rows], {"generated_at": timezone.now()}
 
 
-class ExceptionRegisterView(APIView):
+class ExceptionRegisterView(assignments.ExceptionRegisterView):
     """Every policy exception with its live status. Filters: status, scope, target_id, include_inactive."""
 
-    register_kind = "policy"
-
-    @extend_schema(parameters=[RegisterQuery], responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        query = parse_query(request, RegisterQuery)
-        now = timezone.now()
-        filters = {k: query[k] for k in ("status", "scope", "target_id", "include_inactive")}
-        entries = registers.register(self.register_kind, now, **filters)
-        counts = {
-            s: sum(1 for e in entries if e["status"] == s) for s in ExceptionStatus.values if s != "none"
-        }
-        return Response(paged(query, entries, counts=counts, generated_at=now))
+    kind = POLICY
 
 
 class ReviewQueueView(APIView):

@@ -46,12 +46,10 @@ class GovernanceListView(APIView):
 
 
 class GovernanceUpsertView(WriteView):
-    write_role = OPERATOR
-    input_serializer = RunbookUpsertSerializer
+    """Set where a pipeline's runbook stands (state, owner, notes); fields left out keep their value."""
 
-    @extend_schema(request=RunbookUpsertSerializer, responses=RunbookGovernanceSerializer)
-    def post(self, request):
-        return super().post(request)
+    write_role = OPERATOR
+    serializer_class, response_serializer = RunbookUpsertSerializer, RunbookGovernanceSerializer
 
     def perform(self, data, user):
         row = actions.upsert_runbook_governance(
@@ -66,12 +64,10 @@ class GovernanceUpsertView(WriteView):
 
 
 class GovernanceRemoveView(WriteView):
-    write_role = OPERATOR
-    input_serializer = RunbookRemoveSerializer
+    """Remove a pipeline's runbook governance (recorded in the history)."""
 
-    @extend_schema(request=RunbookRemoveSerializer, responses=OpenApiTypes.OBJECT)
-    def post(self, request):
-        return super().post(request)
+    write_role = OPERATOR
+    serializer_class = RunbookRemoveSerializer
 
     def perform(self, data, user):
         actions.remove_runbook_governance(data["pipeline_id"], actor=user, reason=data["reason"])
