@@ -137,6 +137,8 @@ class TextQuery(QueryField):
         text = str(raw).strip()
         if len(text) > self.max_length:
             self.refuse(f"is longer than {self.max_length} characters.")
+        if "\x00" in text:  # no id or name holds one, and PostgreSQL refuses it in text
+            self.refuse("contains a NUL character.")
         return text or None
 
 
@@ -150,6 +152,8 @@ class IdListQuery(QueryField):
         super().__init__({"type": "string", "pattern": f"^{one}(,{one}){{0,{max_items - 1}}}$"}, **kw)
 
     def to_internal_value(self, raw):
+        if "\x00" in str(raw):
+            self.refuse("contains a NUL character.")
         ids = list(dict.fromkeys(i.strip() for i in str(raw).split(",") if i.strip()))
         if len(ids) > self.max_items or any(len(i) > self.max_length for i in ids):
             self.refuse(f"takes at most {self.max_items} ids of at most {self.max_length} characters.")

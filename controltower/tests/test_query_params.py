@@ -184,3 +184,10 @@ def test_governance_flags_and_lists_are_in_the_schema(source_schema):
     params = {p["name"]: p for p in source_schema["paths"]["/api/dq/standards"]["get"]["parameters"]}
     assert params["include_inactive"]["schema"]["default"] == "false"
     assert params["include_inactive"]["schema"]["enum"] == ["true", "false", "1", "0"]
+
+
+@pytest.mark.parametrize("query", ["text=team%00x", "ids=a,b%00"])
+def test_a_nul_character_is_refused_before_any_database_sees_it(query):
+    name = query.split("=")[0]
+    error = refusal(query)
+    assert error.message == f"'{name}' contains a NUL character." and error.details == {"parameter": name}
