@@ -46,6 +46,8 @@ def _merge_field(field: str, values: list, freshest: dict) -> Any:
         return freshest.get(field)
     if isinstance(present[0], list) and all(isinstance(v, list) for v in present):
         return union(present)
+    if all(isinstance(v, bool) for v in present):  # a flag raised by any source stays raised,
+        return any(present)  # as in the summary, list and graph merges (combine_scalars)
     if kind == "numbers" and all(is_number(v) for v in present):
         return add_numbers(field, present)
     return present[0]
@@ -53,7 +55,8 @@ def _merge_field(field: str, values: list, freshest: dict) -> Any:
 
 def merge_items(id_key: str, entries: list[tuple[str, dict]]) -> dict:
     """One entity seen by several sources: counts and money add, timestamps take the latest,
-    `last_*` fields come from the freshest source, the rest from the first; `by_source` keeps
+    `last_*` fields come from the freshest source, flags are raised if any source raises them,
+    the rest come from the first; `by_source` keeps
     each source's own row."""
     freshest = _freshest(entries)
     fields = list(

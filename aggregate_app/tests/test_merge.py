@@ -291,3 +291,14 @@ def test_an_entity_takes_its_last_state_from_the_freshest_source():
     assert (body["last_end_ts"], body["last_status"]) == ("2026-11-20T12:00:00Z", "FAILED")  # not the first's
     assert (body["runs_7d"], body["cost_7d_aud"], body["max_duration_minutes"]) == (7, 3.25, 30)
     assert body["by_source"]["aws"]["last_status"] == "SUCCESS"
+
+
+def test_an_entity_is_flagged_when_any_source_flags_it():
+    body = entity("pipeline_id", identity_conflict).merge(
+        {
+            "aws": pipeline("p2", 5, "2026-11-20T12:00:00Z", degraded=False, sla_breached=False),
+            "azure": pipeline("p2", 2, "2026-11-20T11:00:00Z", degraded=True, sla_breached=True),
+        }
+    )
+    assert (body["degraded"], body["sla_breached"]) == (True, True)  # not the first source's False
+    assert body["by_source"]["aws"]["degraded"] is False
