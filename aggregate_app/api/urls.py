@@ -110,9 +110,17 @@ urlpatterns = [
     # policies
     path("api/aggregate/policies/profiles", mirror("/api/policies/profiles", CONSENSUS)),
     path(
+        "api/aggregate/policies/profiles/assign",
+        write("/api/policies/profiles/assign", GOVERNANCE_ADMIN, gov.AssignSerializer),
+    ),
+    path(  # the short form, as on the sources
         "api/aggregate/policies/assign", write("/api/policies/assign", GOVERNANCE_ADMIN, gov.AssignSerializer)
     ),
     path(
+        "api/aggregate/policies/profiles/remove",
+        write("/api/policies/profiles/remove", GOVERNANCE_ADMIN, gov.TargetSerializer),
+    ),
+    path(  # the short form, as on the sources
         "api/aggregate/policies/remove", write("/api/policies/remove", GOVERNANCE_ADMIN, gov.TargetSerializer)
     ),
     path("api/aggregate/policies/effective", mirror("/api/policies/effective", BY_SOURCE)),

@@ -90,7 +90,7 @@ class ReviewForm(TargetForm):
 
 
 FORMS = {
-    "assign": (AssignForm, "/api/aggregate/policies/assign"),
-    "remove": (RemoveForm, "/api/aggregate/policies/remove"),
+    "assign": (AssignForm, "/api/aggregate/policies/profiles/assign"),
+    "remove": (RemoveForm, "/api/aggregate/policies/profiles/remove"),
     "review": (ReviewForm, "/api/aggregate/policies/exceptions/review"),
 }

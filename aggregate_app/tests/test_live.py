@@ -169,8 +169,8 @@ def test_a_hanging_source_beside_a_live_one(live, api, settings, monkeypatch):
 def test_a_write_to_both_reaches_each_live_source(control, client_for, governance_admin):
     admin = client_for(governance_admin)
     target = f"live-{time.monotonic_ns()}"
-    response = admin.post(
-        "/api/aggregate/policies/assign?source=both",
+    response = admin.post(  # the path as the Control Tower document writes it
+        "/api/aggregate/policies/profiles/assign?source=both",
         {"scope": "team", "target_id": target, "profile": "strict", "reason": "aggregate write test"},
         format="json",
     )

@@ -61,6 +61,8 @@ WRITE_ROLES = {
     "api/aggregate/triage/query": VIEWER,
     "api/aggregate/runbooks/governance/upsert": OPERATOR,
     "api/aggregate/runbooks/governance/remove": OPERATOR,
+    "api/aggregate/policies/profiles/assign": GOVERNANCE_ADMIN,
+    "api/aggregate/policies/profiles/remove": GOVERNANCE_ADMIN,
     "api/aggregate/policies/assign": GOVERNANCE_ADMIN,
     "api/aggregate/policies/remove": GOVERNANCE_ADMIN,
     "api/aggregate/policies/exceptions/review": GOVERNANCE_ADMIN,

@@ -1,8 +1,8 @@
 """Governance routes: explicit paths, as published in DESIGN.md's endpoint inventory.
 Additions beyond the inventory: policies/exceptions/review and runbooks/governance/history.
-Canonical write paths: /api/policies/assign|remove and /api/dq/standards/upsert|remove; the other
-reading of the inventory's `…/` shorthand (/api/policies/profiles/assign, /api/dq/upsert, ...)
-answers too."""
+Canonical write paths: /api/policies/profiles/assign|remove (as the Control Tower document writes
+them) and /api/dq/standards/upsert|remove; the short forms (/api/policies/assign, /api/dq/upsert,
+...) answer too: the policy ones listed in the schema as deprecated, the DQ ones unlisted."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema
@@ -10,18 +10,25 @@ from drf_spectacular.utils import extend_schema
 from .views import dq, policies, reports, runbooks
 
 
-def alias(view):
-    """The same view under a second path (DESIGN.md's `…/assign` reads both ways), left out of the schema."""
-    return extend_schema(exclude=True)(type(f"{view.__name__}Alias", (view,), {})).as_view()
+def alias(view, **schema):
+    """The same view under a second path (DESIGN.md's `…/assign` reads both ways): left out of the
+    schema, or with `schema` (e.g. deprecated=True) listed that way."""
+    return extend_schema(**(schema or {"exclude": True}))(
+        type(f"{view.__name__}Alias", (view,), {})
+    ).as_view()
+
+
+def short_form(view, canonical: str):
+    return alias(view, deprecated=True, description=f"The short form of `POST {canonical}`, which see.")
 
 
 urlpatterns = [
     # policies
     path("api/policies/profiles", policies.ProfilesView.as_view(), name="policies-profiles"),
-    path("api/policies/assign", policies.AssignView.as_view(), name="policies-assign"),
-    path("api/policies/remove", policies.RemoveView.as_view(), name="policies-remove"),
-    path("api/policies/profiles/assign", alias(policies.AssignView)),
-    path("api/policies/profiles/remove", alias(policies.RemoveView)),
+    path("api/policies/profiles/assign", policies.AssignView.as_view(), name="policies-assign"),
+    path("api/policies/profiles/remove", policies.RemoveView.as_view(), name="policies-remove"),
+    path("api/policies/assign", short_form(policies.AssignView, "/api/policies/profiles/assign")),
+    path("api/policies/remove", short_form(policies.RemoveView, "/api/policies/profiles/remove")),
     path("api/policies/effective", policies.EffectiveView.as_view(), name="policies-effective"),
     path("api/policies/history", policies.PolicyHistoryView.as_view(), name="policies-history"),
     path(

@@ -195,7 +195,7 @@ def test_effective_dq_filters(telemetry, viewer, client_for):
         assert client.get("/api/dq/effective?standard=runbook_required").json()["total"] == 1
 
 
-@pytest.mark.parametrize("path", ["/api/dq/upsert", "/api/policies/profiles/assign"])
+@pytest.mark.parametrize("path", ["/api/dq/upsert", "/api/policies/assign"])
 def test_alias_write_paths_answer_with_the_same_rules(path, viewer, governance_admin, client_for):
     body = {**UPSERT, "profile": "strict"}
     assert client_for(viewer).post(path, body, format="json").status_code == 403

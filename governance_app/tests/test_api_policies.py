@@ -45,7 +45,7 @@ def proposal(**extra) -> dict:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_assign_per_persona(persona, as_persona):
-    response = as_persona(persona).post("/api/policies/assign", ASSIGN, format="json")
+    response = as_persona(persona).post("/api/policies/profiles/assign", ASSIGN, format="json")
     assert response.status_code == EXPECTED[persona], response.content
     assert PolicyAssignment.objects.active().exists() == (EXPECTED[persona] == 200)
     if response.status_code != 200:
@@ -56,7 +56,7 @@ def test_assign_per_persona(persona, as_persona):
 def test_remove_per_persona(persona, as_persona):
     actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="seed")
     response = as_persona(persona).post(
-        "/api/policies/remove", {"scope": "team", "target_id": "payments"}, format="json"
+        "/api/policies/profiles/remove", {"scope": "team", "target_id": "payments"}, format="json"
     )
     assert response.status_code == EXPECTED[persona]
     assert PolicyAssignment.objects.active().exists() == (EXPECTED[persona] != 200)
@@ -85,7 +85,7 @@ def test_the_audit_row_carries_the_minted_request_id_and_keeps_the_callers_apart
     governance_admin, client_for
 ):
     response = client_for(governance_admin).post(
-        "/api/policies/assign", ASSIGN, format="json", HTTP_X_REQUEST_ID="req-assign-1"
+        "/api/policies/profiles/assign", ASSIGN, format="json", HTTP_X_REQUEST_ID="req-assign-1"
     )
     body = response.json()
     assert (body["scope"], body["target_id"], body["profile"], body["is_active"]) == (
@@ -102,7 +102,7 @@ def test_the_audit_row_carries_the_minted_request_id_and_keeps_the_callers_apart
 
 def test_four_eyes_through_the_api(governance_admin, governance_admin_2, client_for, traveller):
     gina, gus = client_for(governance_admin), client_for(governance_admin_2)
-    proposed = gina.post("/api/policies/assign", proposal(), format="json")
+    proposed = gina.post("/api/policies/profiles/assign", proposal(), format="json")
     assert proposed.status_code == 200 and proposed.json()["exception_status"] == "proposed"
 
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
@@ -111,7 +111,7 @@ def test_four_eyes_through_the_api(governance_admin, governance_admin_2, client_
     assert refused.json()["error"]["code"] == "four_eyes_violation"
     assert "cannot also review it" in refused.json()["error"]["message"]
     via_assign = gina.post(
-        "/api/policies/assign",
+        "/api/policies/profiles/assign",
         {**ASSIGN, "profile": "relaxed", "exception_status": "approved"},
         format="json",
     )
@@ -132,9 +132,9 @@ def test_four_eyes_through_the_api(governance_admin, governance_admin_2, client_
 def test_reviewing_through_assign_by_a_second_admin(
     governance_admin, governance_admin_2, client_for, traveller
 ):
-    client_for(governance_admin).post("/api/policies/assign", proposal(), format="json")
+    client_for(governance_admin).post("/api/policies/profiles/assign", proposal(), format="json")
     response = client_for(governance_admin_2).post(
-        "/api/policies/assign",
+        "/api/policies/profiles/assign",
         {**ASSIGN, "profile": "relaxed", "exception_status": "rejected"},
         format="json",
     )
@@ -159,7 +159,7 @@ def test_reviewing_through_assign_by_a_second_admin(
 def test_invalid_input_is_a_400_naming_the_field_and_writes_nothing(
     body, field, governance_admin, client_for, traveller
 ):
-    response = client_for(governance_admin).post("/api/policies/assign", body, format="json")
+    response = client_for(governance_admin).post("/api/policies/profiles/assign", body, format="json")
     assert response.status_code == 400, response.content
     error = response.json()["error"]
     assert field in error["details"]["fields"] and error["message"].startswith(field)
@@ -171,7 +171,7 @@ def test_review_without_proposal_is_409_and_unknown_target_404(governance_admin_
     actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina")
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     assert client.post("/api/policies/exceptions/review", review, format="json").status_code == 409
-    missing = client.post("/api/policies/remove", {"scope": "team", "target_id": "nobody"}, format="json")
+    missing = client.post("/api/policies/profiles/remove", {"scope": "team", "target_id": "nobody"}, format="json")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     bad = client.post("/api/policies/exceptions/review", {**review, "decision": "shrug"}, format="json")
     assert bad.status_code == 400 and "decision" in bad.json()["error"]["details"]["fields"]
@@ -196,7 +196,7 @@ def test_reads_need_login_unless_public(anon_client, settings):
     assert anon_client.get("/api/policies/profiles").status_code == 401
     settings.CT_PUBLIC_READ = True
     assert anon_client.get("/api/policies/profiles").status_code == 200
-    assert anon_client.post("/api/policies/assign", ASSIGN, format="json").status_code == 401
+    assert anon_client.post("/api/policies/profiles/assign", ASSIGN, format="json").status_code == 401
 
 
 def _seed_history():
@@ -364,7 +364,7 @@ def test_through_a_control_tier_four_eyes_concern_the_acting_people(
     service = make_user("svc-control", "governance_admin")
     service.groups.add(Group.objects.get(name=SERVICE_GROUP))
     tier = client_for(service)
-    proposed = tier.post("/api/policies/assign", proposal(), format="json", HTTP_X_ACTING_USER="gina")
+    proposed = tier.post("/api/policies/profiles/assign", proposal(), format="json", HTTP_X_ACTING_USER="gina")
     assert proposed.json()["proposed_by"] == "gina"
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     refused = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gina")
@@ -374,3 +374,16 @@ def test_through_a_control_tier_four_eyes_concern_the_acting_people(
     approved = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gus")
     assert approved.status_code == 200 and approved.json()["exception_reviewer"] == "gus"
     assert set(PolicyAuditEvent.objects.values_list("changed_by", flat=True)) == {"gina", "gus"}
+
+
+def test_the_schema_lists_the_documented_write_paths_and_the_short_forms_as_deprecated():
+    import yaml
+    from django.conf import settings
+
+    paths = yaml.safe_load((settings.BASE_DIR / "schema.yml").read_text())["paths"]
+    for verb in ("assign", "remove"):
+        documented = paths[f"/api/policies/profiles/{verb}"]["post"]
+        short = paths[f"/api/policies/{verb}"]["post"]
+        assert not documented.get("deprecated") and short["deprecated"] is True
+        assert f"/api/policies/profiles/{verb}" in short["description"]
+        assert documented["requestBody"] == short["requestBody"]
