@@ -121,9 +121,11 @@ def policy_summary(items: list[dict]) -> dict:
         "mismatches": sum(1 for i in items if i["mismatch"]),
         "sla_pressure": sum(1 for i in items if i["sla_pressure"]),
         "unmanaged_exception_count": states.count(ExceptionState.UNMANAGED),
-        "approved_count": states.count(ExceptionState.APPROVED),
-        "expired_count": states.count(ExceptionState.EXPIRED),
-        "rejected_count": states.count(ExceptionState.REJECTED),
-        "proposed_count": sum(1 for i in items if i["exception_status"] == ExceptionStatus.PROPOSED),
+        "approved_exception_count": states.count(ExceptionState.APPROVED),
+        "expired_exception_count": states.count(ExceptionState.EXPIRED),
+        "rejected_exception_count": states.count(ExceptionState.REJECTED),
+        "proposed_exception_count": sum(
+            1 for i in items if i["exception_status"] == ExceptionStatus.PROPOSED
+        ),
         "by_effective_profile": {p: sum(1 for i in items if i["effective_profile"] == p) for p in PROFILES},
     }

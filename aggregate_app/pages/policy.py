@@ -22,7 +22,8 @@ SUMMARY_KEYS = (  # (key, label, definition)
      "Pipelines whose 7-day breach ratio is above their effective profile's allowed ratio."),
     ("unmanaged_exception_count", "Unmanaged exceptions",
      "Mismatches without an approved, unexpired exception."),
-    ("approved_count", "Approved exceptions", "Pipelines covered by an approved, unexpired exception."),
+    ("approved_exception_count", "Approved exceptions",
+     "Pipelines covered by an approved, unexpired exception."),
 )  # fmt: skip
 
 

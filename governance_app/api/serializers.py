@@ -47,7 +47,20 @@ class ExceptionFieldsSerializer(TargetSerializer):
             raise serializers.ValidationError("cannot be set: the expiry job records expired exceptions.")
         return value
 
+    # Set only by a review, by someone other than the proposer: never taken from an assignment body.
+    REVIEW_FIELDS = ("exception_approved", "exception_reviewer", "exception_reviewed_at", "review_note")
+
     def validate(self, data):
+        given = [f for f in self.REVIEW_FIELDS if f in self.initial_data]
+        if given:
+            raise serializers.ValidationError(
+                {
+                    field: "is set by the review, not by an assignment: another governance admin "
+                    "approves or rejects a proposed exception with POST …/exceptions/review "
+                    "(four eyes)."
+                    for field in given
+                }
+            )
         status = data.get("exception_status")
         if data.get("is_exception") is False and status in (
             ExceptionStatus.PROPOSED,

@@ -171,7 +171,9 @@ def test_review_without_proposal_is_409_and_unknown_target_404(governance_admin_
     actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina")
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     assert client.post("/api/policies/exceptions/review", review, format="json").status_code == 409
-    missing = client.post("/api/policies/profiles/remove", {"scope": "team", "target_id": "nobody"}, format="json")
+    missing = client.post(
+        "/api/policies/profiles/remove", {"scope": "team", "target_id": "nobody"}, format="json"
+    )
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
     bad = client.post("/api/policies/exceptions/review", {**review, "decision": "shrug"}, format="json")
     assert bad.status_code == 400 and "decision" in bad.json()["error"]["details"]["fields"]
@@ -364,7 +366,9 @@ def test_through_a_control_tier_four_eyes_concern_the_acting_people(
     service = make_user("svc-control", "governance_admin")
     service.groups.add(Group.objects.get(name=SERVICE_GROUP))
     tier = client_for(service)
-    proposed = tier.post("/api/policies/profiles/assign", proposal(), format="json", HTTP_X_ACTING_USER="gina")
+    proposed = tier.post(
+        "/api/policies/profiles/assign", proposal(), format="json", HTTP_X_ACTING_USER="gina"
+    )
     assert proposed.json()["proposed_by"] == "gina"
     review = {"scope": "team", "target_id": "payments", "decision": "approve"}
     refused = tier.post("/api/policies/exceptions/review", review, format="json", HTTP_X_ACTING_USER="gina")
@@ -387,3 +391,13 @@ def test_the_schema_lists_the_documented_write_paths_and_the_short_forms_as_depr
         assert not documented.get("deprecated") and short["deprecated"] is True
         assert f"/api/policies/profiles/{verb}" in short["description"]
         assert documented["requestBody"] == short["requestBody"]
+
+
+def test_an_assignment_cannot_approve_itself_through_review_fields(governance_admin, client_for):
+    body = {**ASSIGN, "is_exception": True, "exception_approved": True, "exception_reviewer": "gus"}
+    response = client_for(governance_admin).post("/api/policies/profiles/assign", body, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert set(error["details"]["fields"]) == {"exception_approved", "exception_reviewer"}
+    assert "exceptions/review" in str(error["details"]["fields"]) and "four eyes" in error["message"]
+    assert not PolicyAssignment.objects.exists() and not PolicyAuditEvent.objects.exists()

@@ -133,9 +133,9 @@ def test_summary_counts_what_the_list_shows():
         "mismatches": 3,
         "sla_pressure": 1,
         "unmanaged_exception_count": 2,
-        "approved_count": 1,
-        "expired_count": 0,
-        "rejected_count": 0,
-        "proposed_count": 1,
+        "approved_exception_count": 1,
+        "expired_exception_count": 0,
+        "rejected_exception_count": 0,
+        "proposed_exception_count": 1,
         "by_effective_profile": {"strict": 1, "balanced": 0, "relaxed": 3},
     }

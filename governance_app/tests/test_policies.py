@@ -108,10 +108,10 @@ def test_exception_states_and_summary_counts(telemetry, viewer, client_for):
     summary = body["summary"]
     assert (
         summary["unmanaged_exception_count"],
-        summary["approved_count"],
-        summary["expired_count"],
-        summary["rejected_count"],
-        summary["proposed_count"],
+        summary["approved_exception_count"],
+        summary["expired_exception_count"],
+        summary["rejected_exception_count"],
+        summary["proposed_exception_count"],
     ) == (2, 1, 1, 1, 1)
     assert summary["mismatches"] == 5 and summary["pipelines"] == 6
 
