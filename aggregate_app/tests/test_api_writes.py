@@ -140,6 +140,8 @@ def test_every_write_route_has_a_role(two):
         "api/aggregate/runbooks/governance/upsert": "operator",
         "api/aggregate/runbooks/governance/remove": "operator",
         "api/aggregate/policies/exceptions/review": "governance_admin",
+        "api/aggregate/policies/profiles/assign": "governance_admin",
+        "api/aggregate/policies/profiles/remove": "governance_admin",
         "api/aggregate/policies/assign": "governance_admin",
         "api/aggregate/policies/remove": "governance_admin",
         "api/aggregate/dq/standards/upsert": "governance_admin",

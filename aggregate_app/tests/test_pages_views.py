@@ -11,7 +11,7 @@ from .pages_estate import INCIDENT, SLA_INCIDENT, TRIAGE_ANSWER, serve
 
 pytestmark = pytest.mark.django_db
 
-ASSIGN = "/api/policies/assign"
+ASSIGN = "/api/policies/profiles/assign"
 
 
 @pytest.fixture
