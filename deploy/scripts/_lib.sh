@@ -91,6 +91,30 @@ check_endpoints() {
   log "$url/version build_id=$(json_field build.build_id <<<"$body") git_sha=$(json_field build.git_sha <<<"$body")"
 }
 
+# The Azure targets when not named: resource group, Web App names and their default URLs.
+AZURE_RG_DEFAULT=rg-controltower
+AZURE_WEBAPP_API_DEFAULT=controltower-api
+AZURE_WEBAPP_UI_DEFAULT=controltower-ui
+azure_defaults() {
+  RG="${RG:-$AZURE_RG_DEFAULT}"
+  WEBAPP_API="${WEBAPP_API:-$AZURE_WEBAPP_API_DEFAULT}"
+  WEBAPP_UI="${WEBAPP_UI:-$AZURE_WEBAPP_UI_DEFAULT}"
+  API_URL="${API_URL:-https://$WEBAPP_API.azurewebsites.net}"
+  UI_URL="${UI_URL:-https://$WEBAPP_UI.azurewebsites.net}"
+  export RG WEBAPP_API WEBAPP_UI API_URL UI_URL
+}
+
+# Without SMOKE_TOKEN, a deployment whose reads need a login fails every smoke check with the
+# same 401: say it once. URL is a route that needs a login there (e.g. /api/summary).
+require_token_if_auth() {
+  local url="$1" code
+  [ -z "${SMOKE_TOKEN:-}" ] || return 0
+  code="$(curl -sS -o /dev/null -w '%{http_code}' --max-time "${HTTP_TIMEOUT_S:-20}" "$url" 2>/dev/null)" || return 0
+  case "$code" in
+    401 | 403) die "${url%%/api/*} needs authentication (GET ${url#"${url%%/api/*}"} answered $code): set SMOKE_TOKEN to a viewer token (manage.py ct_user NAME --role viewer prints one)" ;;
+  esac
+}
+
 artifact_dir() {
   local dir="${SMOKE_ARTIFACT_DIR:-$ROOT/var/smoke}"
   mkdir -p "$dir"

@@ -8,12 +8,15 @@ maybe_help "${1:-}"
 
 TIER="${TIER:?TIER is api or ui}"
 SCRIPT_NAME="verify_and_deploy_$TIER"
+# A dry run checks endpoints only when their URL is given; a deploy checks the default URL too.
+given_api_url="${API_URL:-}" given_ui_url="${UI_URL:-}"
+azure_defaults
+if is_on "${DRY_RUN:-0}"; then API_URL="$given_api_url" UI_URL="$given_ui_url"; fi
 case "$TIER" in
   api) SRC_DIR="${API_DIR:-$ROOT}"; WEBAPP="${WEBAPP_API:-}"; URL="${API_URL:-}" ;;
   ui) SRC_DIR="${UI_DIR:-$ROOT}"; WEBAPP="${WEBAPP_UI:-}"; URL="${UI_URL:-}" ;;
   *) die "TIER must be api or ui, not '$TIER'" ;;
 esac
-RG="${RG:-}"
 DEPLOY_RETRIES="${DEPLOY_RETRIES:-2}"
 OUT_DIR="${DEPLOY_OUT_DIR:-$ROOT/var/deploy}/$TIER"
 STATE_DIR="${DEPLOY_STATE_DIR:-$ROOT/var/deploy/state}"
@@ -41,23 +44,23 @@ if is_on "${SKIP_DEPLOY:-0}"; then
   exit 0
 fi
 
-need_vars RG
-[ -n "$WEBAPP" ] || die "set WEBAPP_${TIER^^} (the Web App name)"
 is_on "${DRY_RUN:-0}" || need_cmd az "Azure CLI"
 
+# App settings and the startup command are stamped on every run, the package unchanged or not.
+stamps=()
+for var in BUILD_ID GIT_SHA RELEASE_TAG; do
+  [ -n "${!var:-}" ] && stamps+=("$var=${!var}")
+done
+if [ "${#stamps[@]}" -gt 0 ]; then
+  log "stamping ${stamps[*]} into $WEBAPP app settings (resource group $RG)"
+  run az webapp config appsettings set -g "$RG" -n "$WEBAPP" --settings "${stamps[@]}" --output none
+fi
+log "enforcing startup command: $STARTUP_COMMAND"
+run az webapp config set -g "$RG" -n "$WEBAPP" --startup-file "$STARTUP_COMMAND" --output none
+
 if [ "$changed" -eq 0 ] && ! is_on "${FORCE_DEPLOY:-0}"; then
-  log "no file changed since the last deploy to $WEBAPP (FORCE_DEPLOY=1 deploys anyway)"
+  log "no file changed since the last deploy to $WEBAPP: package not redeployed (FORCE_DEPLOY=1 deploys anyway)"
 else
-  stamps=()
-  for var in BUILD_ID GIT_SHA RELEASE_TAG; do
-    [ -n "${!var:-}" ] && stamps+=("$var=${!var}")
-  done
-  if [ "${#stamps[@]}" -gt 0 ]; then
-    log "stamping ${stamps[*]} into $WEBAPP app settings"
-    run az webapp config appsettings set -g "$RG" -n "$WEBAPP" --settings "${stamps[@]}" --output none
-  fi
-  log "enforcing startup command: $STARTUP_COMMAND"
-  run az webapp config set -g "$RG" -n "$WEBAPP" --startup-file "$STARTUP_COMMAND" --output none
   attempt=0
   until run az webapp deploy -g "$RG" -n "$WEBAPP" --src-path "$ZIP" --type zip --track-status false; do
     attempt=$((attempt + 1))

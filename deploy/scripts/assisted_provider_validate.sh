@@ -4,17 +4,21 @@
 # (not a silent fallback to the deterministic rules).
 #
 #   ASSISTED_URL=https://ct-api.example.com SMOKE_TOKEN=... ASSISTED_REQUIRE=1 assisted_provider_validate.sh
+#   EXPECT_AZURE_ASSISTED=1 assisted_provider_validate.sh    # strict: must be Azure OpenAI
 #
-# Environment: ASSISTED_URL (default API_URL), SMOKE_TOKEN, ASSISTED_REQUIRE (1 = fail unless a
-# provider is enabled and configured; default 0 = report), ASSISTED_PROBE_QUERY (1 = send a query),
+# Environment: ASSISTED_URL (default API_URL, default the API Web App's URL), SMOKE_TOKEN, ASSISTED_REQUIRE (1 = fail unless a
+# provider is enabled and configured; default 0 = report), EXPECT_AZURE_ASSISTED (1 = strict: fail
+# unless the selected provider is azure_openai, enabled and configured; same as
+# ASSISTED_EXPECT_PROVIDER=azure_openai), ASSISTED_EXPECT_PROVIDER (fail unless this provider is
+# selected, enabled and configured), ASSISTED_PROBE_QUERY (1 = send a query),
 # ASSISTED_PROBE_SOURCE (the triage query's source, default aws), SMOKE_ARTIFACT_DIR.
 
 set -euo pipefail
 # shellcheck source=_lib.sh
 . "$(dirname "$0")/_lib.sh"
 maybe_help "${1:-}"
-url="${ASSISTED_URL:-${API_URL:-}}"
-[ -n "$url" ] || die "set ASSISTED_URL (or API_URL)"
+[ -n "${ASSISTED_URL:-}" ] || azure_defaults
+url="${ASSISTED_URL:-$API_URL}"
 url="${url%/}"
 dir="$(artifact_dir)"
 
@@ -25,6 +29,14 @@ configured="$(json_field configured <<<"$status")"
 provider="$(json_field selected_provider <<<"$status")"
 policy="$(json_field failure_policy <<<"$status")"
 log "provider '${provider:-none}' enabled=$enabled configured=$configured failure_policy=$policy"
+
+expect_provider="${ASSISTED_EXPECT_PROVIDER:-}"
+is_on "${EXPECT_AZURE_ASSISTED:-0}" && expect_provider=azure_openai
+if [ -n "$expect_provider" ]; then
+  [ "$provider" = "$expect_provider" ] ||
+    die "expected assisted provider $expect_provider, the deployment selects '${provider:-none}' (see $dir/assisted_provider_status.json)"
+  ASSISTED_REQUIRE=1
+fi
 
 if [ "$enabled" != true ] || [ "$configured" != true ]; then
   if is_on "${ASSISTED_REQUIRE:-0}"; then

@@ -7,8 +7,10 @@
 #
 # Environment: PREFLIGHT_SCOPE (comma list of smoke, azure, apprunner, alerts, assisted;
 # default smoke), PREFLIGHT_STRICT (1 = exit 1 on a missing required item; default 0 = warn).
-# "A|B" means either will do. Writes a table to GITHUB_STEP_SUMMARY when set; under GitHub
-# Actions missing items are also annotations.
+# "A|B" means either will do; a "default" item, when unset, takes the scripts' default (the
+# Azure resource group, Web App names and their URLs; the ECR repository and region from
+# SERVICE_ARN). Writes a table to GITHUB_STEP_SUMMARY when set; under GitHub Actions missing
+# items are also annotations.
 
 set -euo pipefail
 # shellcheck source=_lib.sh
@@ -17,19 +19,19 @@ maybe_help "${1:-}"
 
 # scope  kind    need      variable(s)
 REQUIREMENTS="
-smoke     config  required  API_URL
-smoke     config  required  UI_URL
+smoke     config  default   API_URL
+smoke     config  default   UI_URL
 smoke     secret  required  SMOKE_TOKEN
 smoke     config  optional  SEMANTIC_PIPELINE_ID
 smoke     config  optional  ASSERT_RUNS7D_GT
-azure     config  required  RG
-azure     config  required  WEBAPP_API
-azure     config  required  WEBAPP_UI
+azure     config  default   RG
+azure     config  default   WEBAPP_API
+azure     config  default   WEBAPP_UI
 azure     secret  required  AZURE_CREDENTIALS|AZURE_CLIENT_ID
 azure     config  optional  AZURE_SUBSCRIPTION_ID
 apprunner config  required  SERVICE_ARN
-apprunner config  required  ECR_REPOSITORY
-apprunner config  required  AWS_REGION
+apprunner config  default   ECR_REPOSITORY
+apprunner config  default   AWS_REGION
 apprunner secret  required  AWS_ROLE_ARN|AWS_ACCESS_KEY_ID
 alerts    secret  required  SMOKE_ALERT_WEBHOOK|CT_ALERT_WEBHOOK
 assisted  config  required  ASSISTED_TRIAGE_PROVIDER
@@ -41,6 +43,7 @@ scopes=",${PREFLIGHT_SCOPE:-smoke},"
 strict="${PREFLIGHT_STRICT:-0}"
 missing_required=0
 missing_optional=0
+defaulted=0
 rows=()
 
 present() {
@@ -55,6 +58,9 @@ while read -r scope kind need vars; do
   [[ "$scopes" == *",$scope,"* ]] || continue
   if present "$vars"; then
     state=ok
+  elif [ "$need" = default ]; then
+    state=default
+    defaulted=$((defaulted + 1))
   elif [ "$need" = required ]; then
     state=MISSING
     missing_required=$((missing_required + 1))
@@ -64,7 +70,7 @@ while read -r scope kind need vars; do
   fi
   printf '%-8s %-9s %-6s %-8s %s\n' "$state" "$scope" "$kind" "$need" "$vars"
   rows+=("| $state | $scope | $kind | $need | \`$vars\` |")
-  if [ "$state" != ok ] && [ "${GITHUB_ACTIONS:-}" = true ]; then
+  if [ "$state" != ok ] && [ "$state" != default ] && [ "${GITHUB_ACTIONS:-}" = true ]; then
     level=warning
     [ "$state" = MISSING ] && is_on "$strict" && level=error
     echo "::$level title=preflight::$need $kind $vars is not set ($scope)"
@@ -73,7 +79,7 @@ done <<<"$REQUIREMENTS"
 
 mode="warn"
 is_on "$strict" && mode="strict"
-verdict="preflight ($mode, scope ${PREFLIGHT_SCOPE:-smoke}): $missing_required required and $missing_optional optional item(s) missing"
+verdict="preflight ($mode, scope ${PREFLIGHT_SCOPE:-smoke}): $missing_required required and $missing_optional optional item(s) missing, $defaulted left to the scripts' defaults"
 echo "$verdict"
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   {

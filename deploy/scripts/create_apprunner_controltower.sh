@@ -8,7 +8,8 @@
 # Environment: IMAGE_IDENTIFIER (required), SERVICE_NAME (default controltower), ACCESS_ROLE_ARN
 # (ECR pull role), INSTANCE_ROLE_ARN, AWS_REGION, PORT (8000), CPU ("1 vCPU"), MEMORY ("2 GB"),
 # RUNTIME_ENV ("NAME=value,..."), RUNTIME_SECRETS ("NAME=secret-arn,...": values stay in Secrets
-# Manager / SSM), BUILD_ID / GIT_SHA / RELEASE_TAG (passed as environment), DRY_RUN=1 (print the
+# Manager / SSM), every exported SF_* (the Snowflake connection: an arn:... value as a secret
+# reference, any other as a plain variable), BUILD_ID / GIT_SHA / RELEASE_TAG (passed as environment), DRY_RUN=1 (print the
 # request instead of sending it), WAIT_TIMEOUT_S (default 900).
 
 set -euo pipefail
@@ -22,7 +23,7 @@ trap 'rm -f "$request"' EXIT
 "$(python_bin)" "$SCRIPTS/_apprunner.py" create >"$request"
 if is_on "${DRY_RUN:-0}"; then
   log "dry-run: aws apprunner create-service --cli-input-json with:"
-  cat "$request"
+  "$(python_bin)" "$SCRIPTS/_apprunner.py" create --redact 2>/dev/null
   exit 0
 fi
 need_cmd aws "AWS CLI v2"

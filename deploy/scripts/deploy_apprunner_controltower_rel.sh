@@ -1,22 +1,35 @@
 #!/usr/bin/env bash
 # Release to App Runner: build the image (deploy/Dockerfile, build identity baked in), push it to
-# ECR, then update the service by SERVICE_ARN (deploy_apprunner_controltower.sh).
+# ECR, then update the service by SERVICE_ARN (deploy_apprunner_controltower.sh). The image is
+# tagged rel-YYYYMMDD-HHMMSS (UTC) unless RELEASE_TAG or IMAGE_TAG says otherwise.
 #
-#   ECR_REPOSITORY=123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/controltower \
-#   SERVICE_ARN=arn:aws:apprunner:... RELEASE_TAG=v2026.11.1 deploy_apprunner_controltower_rel.sh
+#   SERVICE_ARN=arn:aws:apprunner:ap-southeast-2:123456789012:service/controltower/abc \
+#     deploy_apprunner_controltower_rel.sh
 #
-# Environment: ECR_REPOSITORY and SERVICE_ARN (required), IMAGE_TAG (default RELEASE_TAG, else
-# the short GIT_SHA), BUILD_ID / GIT_SHA / RELEASE_TAG (GIT_SHA defaults to HEAD, BUILD_ID to
-# the tag), AWS_REGION, APP_URL, DRY_RUN=1 (print docker / aws commands instead of running them).
+# Environment: SERVICE_ARN (required), ECR_REPOSITORY (default: repository ECR_REPOSITORY_NAME,
+# default controltower, in the service's account and region), IMAGE_TAG (default RELEASE_TAG,
+# else rel-YYYYMMDD-HHMMSS), BUILD_ID / GIT_SHA / RELEASE_TAG (GIT_SHA defaults to HEAD,
+# BUILD_ID and RELEASE_TAG to the tag), every exported SF_* (set on the service), AWS_REGION
+# (default: the service's region), APP_URL, DRY_RUN=1 (print docker / aws commands instead).
 
 set -euo pipefail
 # shellcheck source=_lib.sh
 . "$(dirname "$0")/_lib.sh"
 maybe_help "${1:-}"
-need_vars ECR_REPOSITORY SERVICE_ARN
+need_vars SERVICE_ARN
+
+# arn:aws:apprunner:<region>:<account>:service/<name>/<id>
+IFS=: read -r _ _ _ arn_region arn_account _ <<<"$SERVICE_ARN"
+[ -n "${AWS_REGION:-}" ] || [ -z "$arn_region" ] || export AWS_REGION="$arn_region"
+if [ -z "${ECR_REPOSITORY:-}" ]; then
+  if [ -z "$arn_region" ] || [ -z "$arn_account" ]; then
+    die "set ECR_REPOSITORY (SERVICE_ARN is not arn:aws:apprunner:<region>:<account>:service/...)"
+  fi
+  ECR_REPOSITORY="$arn_account.dkr.ecr.$arn_region.amazonaws.com/${ECR_REPOSITORY_NAME:-controltower}"
+fi
 
 export GIT_SHA="${GIT_SHA:-$(git -C "$ROOT" rev-parse HEAD)}"
-IMAGE_TAG="${IMAGE_TAG:-${RELEASE_TAG:-${GIT_SHA:0:12}}}"
+IMAGE_TAG="${IMAGE_TAG:-${RELEASE_TAG:-rel-$(date -u +%Y%m%d-%H%M%S)}}"
 export BUILD_ID="${BUILD_ID:-$IMAGE_TAG}"
 export RELEASE_TAG="${RELEASE_TAG:-$IMAGE_TAG}"
 image="$ECR_REPOSITORY:$IMAGE_TAG"

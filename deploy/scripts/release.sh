@@ -8,8 +8,10 @@
 #
 # Environment: RUN_GIT_UPDATE, RUN_DEPLOY_API, RUN_DEPLOY_UI, RUN_SMOKE_API, RUN_SMOKE_UI
 # (each default 1), SKIP_DEPLOY, DRY_RUN, and what the steps read: BASE_BRANCH, TARGET_BRANCH, PUSH
-# (git_update.sh); RG, WEBAPP_API, WEBAPP_UI, API_URL, UI_URL, BUILD_ID, GIT_SHA, RELEASE_TAG
-# (verify_and_deploy_*.sh); SMOKE_TOKEN, SEMANTIC_PIPELINE_ID, ASSERT_RUNS7D_GT (smoke).
+# (git_update.sh); RG, WEBAPP_API, WEBAPP_UI, API_URL, UI_URL (each with its Azure default:
+# rg-controltower, controltower-api, controltower-ui, https://<web app>.azurewebsites.net),
+# BUILD_ID, GIT_SHA, RELEASE_TAG (verify_and_deploy_*.sh); SMOKE_TOKEN, SEMANTIC_PIPELINE_ID,
+# ASSERT_RUNS7D_GT (smoke).
 # The step results go to SMOKE_ARTIFACT_DIR/release_summary.txt.
 
 set -euo pipefail

@@ -3,11 +3,15 @@
 # deployed manifest, and deploy it to the API Azure Web App; then check /health and /version.
 #
 #   SKIP_DEPLOY=1 verify_and_deploy_API.sh           # package and verify only
+#   verify_and_deploy_API.sh                         # deploy to the default Web App
 #   RG=rg-ct WEBAPP_API=ct-api API_URL=https://ct-api.azurewebsites.net verify_and_deploy_API.sh
 #
-# Environment: API_DIR (default: the repository), RG, WEBAPP_API, API_URL (endpoint checks),
-# BUILD_ID / GIT_SHA / RELEASE_TAG (stamped into the app settings when exported, then expected
-# from /version), DEPLOY_RETRIES (default 2), STARTUP_COMMAND (default "bash deploy/startup.sh"),
+# Environment: API_DIR (default: the repository), RG (default rg-controltower), WEBAPP_API
+# (default controltower-api), API_URL (endpoint checks; default https://$WEBAPP_API.azurewebsites.net,
+# a dry run checks only a given URL), BUILD_ID / GIT_SHA / RELEASE_TAG (stamped into the app
+# settings when exported, then expected from /version). App settings and the startup command are
+# set on every run; the zip is deployed only when a file changed since the last deploy.
+# DEPLOY_RETRIES (default 2), STARTUP_COMMAND (default "bash deploy/startup.sh"),
 # SKIP_DEPLOY=1, DRY_RUN=1 (print the az commands), FORCE_DEPLOY=1 (deploy even if unchanged),
 # DEPLOY_OUT_DIR / DEPLOY_STATE_DIR (default var/deploy, var/deploy/state), HEALTH_TIMEOUT_S.
 
