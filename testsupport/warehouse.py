@@ -47,17 +47,7 @@ def warehouse(request, settings, tmp_path):
     else:
         kw = request.getfixturevalue("fakesnow_server")
         settings.CT_WAREHOUSE_BACKEND = "snowflake"
-        settings.SNOWFLAKE = {
-            "account": "",
-            "account_url": f"{kw['protocol']}://{kw['host']}:{kw['port']}",
-            "user": kw["user"],
-            "password": kw["password"],
-            "private_key_pem_b64": "",
-            "role": "",
-            "warehouse": "",
-            "database": f"CT_TEST_{uuid.uuid4().hex[:8].upper()}",
-            "schema": "OBS",
-        }
+        settings.SNOWFLAKE = fakesnow_config(kw, f"CT_TEST_{uuid.uuid4().hex[:8].upper()}")
     wh = get_warehouse()
     wh.create_schema()
     yield wh
@@ -88,3 +78,18 @@ def at_now():
     """Time frozen at the builder's NOW."""
     with time_machine.travel(NOW_UTC, tick=False):
         yield NOW
+
+
+def fakesnow_config(kw: dict, database: str) -> dict:
+    """The SNOWFLAKE setting that points the real connector at the fakesnow server `kw`."""
+    return {
+        "account": "",
+        "account_url": f"{kw['protocol']}://{kw['host']}:{kw['port']}",
+        "user": kw["user"],
+        "password": kw["password"],
+        "private_key_pem_b64": "",
+        "role": "",
+        "warehouse": "",
+        "database": database,
+        "schema": "OBS",
+    }

@@ -13,7 +13,7 @@ from pipelines_app.demo.catalog import CORE
 from pipelines_app.demo.estate import Pipeline, build_estate
 from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
 from pipelines_app.warehouse.snowflake_backend import SnowflakeWarehouse
-from testsupport.warehouse import NOW
+from testsupport.warehouse import NOW, fakesnow_config
 
 SMALL = {"pipelines": 12, "days": 2}  # the Snowflake emulator inserts ~250 rows/s
 FINGERPRINT = [
@@ -33,17 +33,7 @@ def fingerprint(wh) -> list[dict]:
 
 
 def snowflake_wh(kw: dict, database: str) -> SnowflakeWarehouse:
-    config = {
-        "account": "",
-        "account_url": f"{kw['protocol']}://{kw['host']}:{kw['port']}",
-        "user": kw["user"],
-        "password": kw["password"],
-        "private_key_pem_b64": "",
-        "role": "",
-        "warehouse": "",
-        "database": database,
-        "schema": "OBS",
-    }
+    config = fakesnow_config(kw, database)
     return SnowflakeWarehouse(config, timeout_s=30)
 
 
