@@ -175,6 +175,8 @@ SNOWFLAKE = {
 # SLA thresholds assigned in governance (a layer above pipelines_app.sla, so named here, not
 # imported there). Wiring, not an environment variable: "" leaves every pipeline its own columns.
 CT_SLA_THRESHOLDS_PROVIDER = "governance_app.thresholds.assigned"
+# A pipeline's policy and DQ standing, shown with its cost investigation ("" for none).
+CT_PIPELINE_STANDING_PROVIDER = "governance_app.standing.of_pipeline"
 
 # Control tier: the deployments it fans out to.
 CT_SOURCE_NAME = env.str("CT_SOURCE_NAME", default="local")  # this deployment's name, as sources are known

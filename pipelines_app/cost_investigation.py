@@ -3,9 +3,10 @@ deterministic next actions, each stated with the fact behind it.
 
 Bundle: the anomaly row for the latest usage day (cost_anomalies), the daily trend over the
 baseline, the costliest runs that day, related incidents (since the day before), baseline deltas
-(cost, runs/day, cost per run), the change against the previous day, warehouses used, a triage
-prefill and `degraded`/`warnings` when the facts are incomplete (no cost that day, too short a
-baseline).
+(cost, runs/day, cost per run), the change against the previous day, warehouses used, the
+pipeline's policy and DQ standing (asked of the CT_PIPELINE_STANDING_PROVIDER setting: governance
+sits above this module), a triage prefill and `degraded`/`warnings` when the facts are incomplete
+(no cost that day, too short a baseline).
 """
 
 import math
@@ -13,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import incidents
 from . import queries as q
@@ -77,6 +79,16 @@ def _deltas(a: dict | None) -> dict | None:
         "baseline_cost_per_run_aud": base_per_run,
         "cost_per_run_delta_pct": _pct(per_run, base_per_run),
     }
+
+
+def _fraction(part: float | None, whole: float | None) -> float | None:
+    """part / whole (e.g. 0.35 for 35 % over the baseline), or None without a whole."""
+    return round(part / whole, 4) if part is not None and whole else None
+
+
+def _standing(pipeline: dict) -> dict:
+    path = getattr(settings, "CT_PIPELINE_STANDING_PROVIDER", "")
+    return import_string(path)(pipeline) if path else {"policy_pressure": None, "dq_pressure": None}
 
 
 def _day_change(trend: list[dict]) -> dict:
@@ -176,6 +188,7 @@ def investigate(pipeline_id: str, *, baseline_days: int = DEFAULT_BASELINE_DAYS)
     hours = min(incidents.MAX_HOURS, max(1, math.ceil((q.now_naive() - since).total_seconds() / 3600)))
     related = incidents.collect(hours=hours, pipeline_id=pipeline_id)[:RELATED_INCIDENTS]
     deltas = _deltas(anomaly)
+    day_change = _day_change(trend)
     return {
         "pipeline_id": pipeline_id,
         "pipeline": {
@@ -184,11 +197,17 @@ def investigate(pipeline_id: str, *, baseline_days: int = DEFAULT_BASELINE_DAYS)
         "date": day,
         "baseline_days": baseline_days,
         "anomaly": anomaly,
-        "trend": trend,
+        "trend": {"items": trend},
         "top_cost_runs": runs,
         "related_incidents": related,
         "baseline_deltas": deltas,
-        "recent_24h_change": _day_change(trend),
+        "baseline_delta_aud": deltas["delta_aud"] if deltas else None,
+        "baseline_delta_ratio": _fraction(deltas["delta_aud"], deltas["baseline_median_aud"])
+        if deltas
+        else None,
+        "recent_24h_change": day_change,
+        "recent_change_24h_aud": day_change["delta_aud"],
+        **_standing(pipeline),
         "warehouses": warehouses,
         "recommended_next_actions": _actions(pipeline, anomaly, deltas, runs, warehouses, related),
         "triage_prefill": _prefill(pipeline_id, runs, related),

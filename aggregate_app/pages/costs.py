@@ -86,7 +86,9 @@ def _investigation(result, pid: str, source: str) -> dict:
         anomaly=anomaly,
         runs=runs,
         chart=trend_chart(
-            body.get("trend") or [], f"Daily cost of {pid} ({name}), baseline and latest day", today=_today()
+            (body.get("trend") or {}).get("items") or [],
+            f"Daily cost of {pid} ({name}), baseline and latest day",
+            today=_today(),
         ),
     )
     prompt = (

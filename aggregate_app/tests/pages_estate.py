@@ -134,7 +134,7 @@ def serve(stub, name: str) -> None:
     stub.reply("/api/costs/trend", trend(name))
     stub.reply("/api/costs/anomalies", {**page([ANOMALY] if name == "aws" else []), "date": "2026-11-20"})
     stub.reply("/api/costs/anomalies/investigate/p2", {"pipeline_id": "p2", "anomaly": ANOMALY,
-                                                        "pipeline": {"team": "ore"}, "trend": trend(name)["series"],
+                                                        "pipeline": {"team": "ore"}, "trend": {"items": trend(name)["series"]},
                                                         "top_cost_runs": [{"run_id": "aws-p2-0001", "cost_aud": 90.0}]})  # fmt: skip
     sla = [
         {

@@ -413,17 +413,52 @@ class InvestigatedPipelineSerializer(s.Serializer):
     runbook_url = s.CharField(allow_null=True)
 
 
+class InvestigationTrendSerializer(s.Serializer):
+    items = CostPointSerializer(many=True, help_text="daily cost over the baseline and the latest day")
+
+
+class StandingLinksSerializer(s.Serializer):
+    api = s.CharField()
+    page = s.CharField()
+
+
+class PolicyPressureSerializer(s.Serializer):
+    pressure = s.BooleanField(help_text="SLA breaches past the profile's limit, or an unmanaged exception")
+    effective_profile = s.CharField()
+    recommended_profile = s.CharField()
+    mismatch = s.BooleanField()
+    exception_state = s.CharField()
+    breach_ratio_7d = s.FloatField(allow_null=True)
+    sla_pressure = s.BooleanField()
+    links = StandingLinksSerializer()
+
+
+class DQPressureSerializer(s.Serializer):
+    pressure = s.BooleanField(help_text="a DQ standard fails (not waived)")
+    status = s.ChoiceField(choices=["pass", "fail", "waived"])
+    failing_standards = s.ListField(child=s.CharField())
+    exception_status = s.CharField()
+    links = StandingLinksSerializer()
+
+
 class InvestigationSerializer(s.Serializer):
     pipeline_id = s.CharField()
     pipeline = InvestigatedPipelineSerializer()
     date = s.DateField(help_text="the usage day investigated (the latest with cost)")
     baseline_days = s.IntegerField()
     anomaly = AnomalySerializer(allow_null=True)
-    trend = CostPointSerializer(many=True)
+    trend = InvestigationTrendSerializer()
     top_cost_runs = TopCostRunSerializer(many=True)
     related_incidents = IncidentSerializer(many=True)
     baseline_deltas = BaselineDeltasSerializer(allow_null=True)
+    baseline_delta_aud = s.FloatField(allow_null=True, help_text="latest day minus the baseline median, AUD")
+    baseline_delta_ratio = s.FloatField(
+        allow_null=True, help_text="baseline_delta_aud over the baseline median (0.35 = 35 % above)"
+    )
     recent_24h_change = DayChangeSerializer()
+    recent_change_24h_aud = s.FloatField(help_text="latest day minus the day before, AUD")
+    policy_pressure = PolicyPressureSerializer(allow_null=True, help_text="null without governance")
+    dq_pressure = DQPressureSerializer(allow_null=True, help_text="null without governance")
     warehouses = WarehouseUseSerializer(many=True)
     recommended_next_actions = NextActionSerializer(many=True)
     triage_prefill = TriagePrefillSerializer()

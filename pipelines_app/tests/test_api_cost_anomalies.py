@@ -118,11 +118,17 @@ def test_investigate_bundle(api, cost_anomaly_estate, settings):
         ("s-bad", 33.0, "FAILED"),
         ("s-ok", 12.0, "SUCCESS"),
     ]
-    assert [p["cost_aud"] for p in body["trend"]] == [*reversed(SPIKY_BASELINE), 45.0]
+    assert [p["cost_aud"] for p in body["trend"]["items"]] == [*reversed(SPIKY_BASELINE), 45.0]
     assert body["recent_24h_change"] == {
         "date": str(TODAY), "previous_date": str(day(1)), "cost_aud": 45.0,
         "previous_cost_aud": 10.0, "delta_aud": 35.0, "delta_pct": 350.0,
     }  # fmt: skip
+    # the document's names: 45 AUD against a 10 AUD median, 35 AUD more than the day before
+    assert (body["baseline_delta_aud"], body["baseline_delta_ratio"], body["recent_change_24h_aud"]) == (
+        35.0,
+        3.5,
+        35.0,
+    )
     deltas = body["baseline_deltas"]
     assert (deltas["latest_runs"], deltas["baseline_runs_per_day"], deltas["runs_delta_pct"]) == (
         2,
@@ -145,6 +151,31 @@ def test_investigate_bundle(api, cost_anomaly_estate, settings):
     actions = " ".join(a["action"] for a in body["recommended_next_actions"])
     for expected in ("retries", "run s-bad", "XL_WH", "Triage failed run s-bad", "ana@example.com"):
         assert expected in actions
+
+
+def test_investigate_shows_the_policy_and_dq_standing_governance_shows(api, cost_anomaly_estate):
+    body = api.get("/api/costs/anomalies/investigate/spiky").json()
+    policy = api.get("/api/policies/effective?pipeline_id=spiky").json()["items"][0]
+    dq = api.get("/api/dq/effective?pipeline_id=spiky").json()["items"][0]
+    pressure = body["policy_pressure"]
+    assert (pressure["effective_profile"], pressure["breach_ratio_7d"], pressure["mismatch"]) == (
+        policy["effective_profile"],
+        policy["breach_ratio_7d"],
+        policy["mismatch"],
+    )
+    assert pressure["breach_ratio_7d"] is not None  # the failed run counts
+    assert (body["dq_pressure"]["status"], body["dq_pressure"]["failing_standards"]) == (
+        dq["status"],
+        dq["failing_standards"],
+    )
+    assert body["dq_pressure"]["pressure"] is (dq["status"] == "fail")
+    assert body["policy_pressure"]["links"]["api"] == "/api/policies/effective?pipeline_id=spiky"
+
+
+def test_investigate_without_governance_has_no_standing(api, cost_anomaly_estate, settings):
+    settings.CT_PIPELINE_STANDING_PROVIDER = ""
+    body = api.get("/api/costs/anomalies/investigate/spiky").json()
+    assert (body["policy_pressure"], body["dq_pressure"]) == (None, None)
 
 
 def test_investigate_without_baseline_is_degraded(api, cost_anomaly_estate):
