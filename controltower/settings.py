@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "controltower.api.schema.document_errors",  # the error answers every route shares
+        "aggregate_app.api.schema.document_meta",  # the control tier's _meta on its answers
     ],
 }
 

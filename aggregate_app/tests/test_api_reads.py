@@ -341,3 +341,27 @@ def test_a_dot_segment_id_is_refused_before_anything_is_forwarded(two, api, segm
         )
     assert all(r.path != "/api/runs" for stub in two.values() for r in stub.requests)
     assert not [r for stub in two.values() for r in stub.requests if "/api/pipelines/" in r.path]
+
+
+def test_meta_is_what_the_control_schema_says_it_is(two, api):
+    """schema-control.yml types `_meta` once (AggregateMeta): the answers carry exactly that."""
+    import yaml
+    from django.conf import settings
+
+    schema = yaml.safe_load((settings.BASE_DIR / "schema-control.yml").read_text())
+    declared = schema["components"]["schemas"]["AggregateMeta"]
+    outcome = declared["properties"]["sources"]["additionalProperties"]["properties"]
+    capability = declared["properties"]["capabilities"]["items"]["properties"]
+    two["azure"].stop()
+    meta = api.get("/api/aggregate/summary?source=both").json()["_meta"]
+    assert set(declared["required"]) <= set(meta)
+    extra = set(meta) - set(declared["properties"])
+    assert extra == {"aws_ok", "azure_ok"} and (meta["aws_ok"], meta["azure_ok"]) == (True, False)
+    assert all(set(entry) == set(outcome) for entry in meta["sources"].values())
+    assert meta["capabilities"] and all(set(c) == set(capability) for c in meta["capabilities"])
+    assert {c["status"] for c in meta["capabilities"]} <= set(capability["status"]["enum"])
+    summary = schema["paths"]["/api/aggregate/summary"]["get"]["responses"]["200"]
+    answer = summary["content"]["application/json"]["schema"]
+    assert answer["required"] == ["_meta"] or {"required": ["_meta"]} in [
+        {"required": s.get("required")} for s in answer.get("allOf", [])
+    ]
