@@ -59,8 +59,8 @@ def pct(value, digits: int = 1) -> str:
 
 @register.filter
 def num(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return EMPTY if value is None else str(value)
+    if isinstance(value, bool) or value is None or value == "":
+        return str(value) if isinstance(value, bool) else EMPTY
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):

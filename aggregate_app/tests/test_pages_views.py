@@ -362,3 +362,12 @@ def test_costs_page_labels_today_and_the_last_complete_day(page):
     assert "Today so far (UTC)" in cards and "Last complete day (UTC)" in cards
     chart = html.split('data-testid="trend-chart"')[1].split("</figure>")[0]
     assert "Daily cost (A$)" in chart and ">$" not in chart  # the axis says A$ like the rest of the page
+
+
+def test_governance_scorecards_show_a_dash_for_what_a_source_left_out(page, pages_sources):
+    card = {"team": "sales", "score": 61.5, "grade": "C", "pipelines": 1, "sla_pressure_trend": None}
+    body = {"items": [card], "total": 1, "offset": 0, "limit": 50}
+    pages_sources["aws"].reply("/api/scorecards/teams", body)
+    html = page("?view=governance&gov_source=aws")
+    table = html.split('data-testid="scorecards-table"')[1].split("</table>")[0].split("<tbody>")[1]
+    assert "None" not in table and "<td></td>" not in table and '<td class="num"></td>' not in table
