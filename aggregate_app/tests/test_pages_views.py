@@ -174,7 +174,7 @@ def test_an_sla_breach_is_triaged_by_pipeline(page, pages_sources):
 def test_triage_catalog_and_a_query_from_the_url(page, pages_sources):
     html = page("?view=triage&tri_status=missing&tri_run=1&tri_q_pipeline_id=p1&tri_q_source=aws")
     table = html.split('data-testid="runbooks-table"')[1].split("</table>")[0]
-    assert "ore_clean" in table and "orders_ingest" not in table  # only missing runbooks
+    assert "ore_<wbr>clean" in table and "orders_<wbr>ingest" not in table  # only missing runbooks
     assert 'data-testid="action-panel"' in html
     assert pages_sources["aws"].calls("/api/triage/query")[0].json() == {
         "source": "aws", "pipeline_id": "p1", "mode": "deterministic", "context_days": 7
@@ -223,7 +223,7 @@ def test_policy_shows_the_exception_register(page, pages_sources):
 def test_policy_filters_go_to_the_sources_and_the_table(page, pages_sources):
     html = page("?view=policy&policy_profile=relaxed&policy_audit_action=assign&policy_audit_target=sales")
     table = html.split('data-testid="effective-table"')[1].split("</table>")[0]
-    assert "orders_ingest" in table and "ore_clean" not in table
+    assert "orders_<wbr>ingest" in table and "ore_<wbr>clean" not in table  # names lead, wrapping at `_`
     call = pages_sources["aws"].calls("/api/policies/history")[0]
     assert call.query["action"] == ["assign"] and call.query["target_id"] == ["sales"]
 
