@@ -1,8 +1,10 @@
-"""Public identity endpoints: /health, /version and the source API's root page."""
+"""Public identity endpoints: /health, /version, the source API's root page and the favicon."""
 
 import django
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -23,6 +25,12 @@ def tier() -> str:
 def source_home(request):
     """`/` on a source: what this deployment is, and links to what it serves (public, as /health)."""
     return render(request, "source/home.html", {"source_name": settings.CT_SOURCE_NAME})
+
+
+@require_safe
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for by themselves: the vendored icon (static/ops/)."""
+    return HttpResponsePermanentRedirect(static("ops/favicon.ico"))
 
 
 class HealthView(APIView):

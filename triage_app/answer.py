@@ -71,7 +71,7 @@ def _summary(ctx: Context, match: Match) -> tuple[str, list[str]]:
     elif p:
         head = f"Pipeline {name}" + (f" error {code}" if code else " error")
     else:
-        head = f"Error {code}" if code else "Error"
+        head = f"From the error text alone ({code})" if code else "From the error text alone"
     text = f"{head}. Likely cause ({match.category}): {match.likely_cause}"
     ids = f.ids("run.run_id", "run.status", "pipeline.pipeline_name", "pipeline.criticality", *CODE_IDS)
     if ctx.impact is not None:

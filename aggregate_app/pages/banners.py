@@ -49,6 +49,42 @@ def source_health(results: Iterable[Result]) -> list[dict]:
     return [h for h in health.values() if h["asked"]]
 
 
+# A capability's name for people, by its endpoint's prefix (first match); else the endpoint itself.
+CAPABILITY_NAMES = (
+    ("github:", "GitHub CI"),
+    ("/api/triage", "Triage"),
+    ("/api/runbooks", "Runbook governance"),
+    ("/api/dq", "Data-quality standards"),
+    ("/api/policies", "Policies"),
+    ("/api/scorecards", "Scorecards"),
+    ("/api/posture", "Posture"),
+    ("/api/reports", "Reports"),
+    ("/api/costs", "Costs"),
+    ("/api/impact", "Impact"),
+    ("/api/lineage", "Lineage"),
+    ("/api/incidents", "Incidents"),
+    ("/api/sla", "SLA"),
+    ("/api/datasets", "Datasets"),
+    ("/api/pipelines", "Pipelines"),
+    ("/api/summary", "Summary"),
+    ("/version", "Build identity"),
+)
+STATUS_WORDS = {"not_configured": "not configured", "unsupported": "not offered", "degraded": "degraded"}
+
+
+def capability_line(row: dict) -> str:
+    """ "GitHub CI not configured: set GITHUB_REPOSITORY…": which capability, where, and why."""
+    endpoint = str(row.get("endpoint") or "")
+    names = (n for prefix, n in CAPABILITY_NAMES if endpoint.startswith(prefix))
+    name = next(names, endpoint or "A capability")
+    source = row.get("source")
+    where = f" on {source}" if source and source != "github" else ""
+    status = row.get("status") or "unavailable"
+    line = f"{name}{where} {STATUS_WORDS.get(status, str(status).replace('_', ' '))}"
+    reason = str(row.get("reason") or "").strip()
+    return f"{line}: {reason[:1].lower()}{reason[1:]}" if reason else line
+
+
 def capabilities(results: Iterable[Result]) -> list[dict]:
     rows, seen = [], set()
     for result in results:
@@ -58,7 +94,7 @@ def capabilities(results: Iterable[Result]) -> list[dict]:
             key = (row.get("endpoint"), row.get("source"), row.get("status"))
             if key not in seen:
                 seen.add(key)
-                rows.append(row)
+                rows.append({**row, "line": capability_line(row)})
     return rows
 
 

@@ -46,9 +46,10 @@ def nice_step(span: float, ticks: int = 4) -> float:
 
 
 def money(value: float) -> str:
+    """An axis or peak label, in the pages' one currency label (A$)."""
     if value >= 1000:
-        return f"${value / 1000:,.1f}k".replace(".0k", "k")
-    return f"${value:,.0f}"
+        return f"A${value / 1000:,.1f}k".replace(".0k", "k")
+    return f"A${value:,.0f}"
 
 
 def _path(coords: list[tuple[float, float]]) -> str:
@@ -88,7 +89,7 @@ def trend_chart(
             "total",
             _path(total),
             [
-                {"x": cx, "y": cy, "label": f"{p[date]}: {money(p[value])} (AUD {p[value]:,.2f})"}
+                {"x": cx, "y": cy, "label": f"{p[date]}: A${p[value]:,.2f}"}
                 for (cx, cy), p in zip(total, points, strict=True)
             ],
         )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from .chart import trend_chart
 from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
+from .overview import last_complete_day
 from .state import PageState, goto
 
 BANDS = ("high", "medium", "low")
@@ -17,6 +18,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     scope = {"team": state["cost_team"], "domain": state["cost_domain"]}
     calls = {
         "overview": (f"{AGG}/costs", {"source": source}),
+        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2}),
         "trend": (f"{AGG}/costs/trend", {"source": source, "days": state["cost_days"], **scope}),
         "anomalies": (
             f"{AGG}/costs/anomalies",
@@ -49,10 +51,11 @@ def build(state: PageState, api: Gateway, request) -> dict:
         "source_options": source_options(),
         "bands": BANDS,
         "overview": overview,
+        "last_day": last_complete_day(r["cost_days"]),
         "trend": trend,
         "chart": trend_chart(
             trend.get("series") or [],
-            f"Daily cost (AUD), {label}, last {state['cost_days']} days",
+            f"Daily cost (A$), {label}, last {state['cost_days']} days",
             today=_today(),
         ),
         "anomalies": rows,

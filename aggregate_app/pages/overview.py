@@ -1,6 +1,8 @@
 """Overview: headline numbers, cost cards, top impacted assets, the pipelines table (filter,
 sort, source switch) and, with `pipeline_id`, that pipeline's detail (latest runs, SLA)."""
 
+from django.utils import timezone
+
 from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState, goto
@@ -26,14 +28,16 @@ HEADLINES = (
     ("sla_breaches", "SLA breaches", "Active pipeline deployments whose SLA is breached over 7 days."),
     ("stale_datasets", "Stale datasets", "Datasets whose last update is older than their freshness SLA."),
 )
+# (key, label, detail): costs are booked per UTC usage day, so "today" is a part day and the 7-day
+# window ends today; each card says which days it adds up (pipelines_app/costs.py).
 COSTS = (
-    ("cost_24h_aud", "Cost, last 24 h"),
-    ("cost_7d_aud", "Cost, last 7 days"),
-    ("cost_7d_daily_avg_aud", "Daily average (7 days)"),
+    ("cost_24h_aud", "Today so far (UTC)", "Since 00:00 UTC: a part day."),
+    ("cost_7d_aud", "Last 7 days", "The 7 UTC days ending today, today so far included."),
+    ("cost_7d_daily_avg_aud", "Daily average, last 7 days", "7-day total ÷ 7, today's part day included."),
 )
 COLUMNS = (
-    ("pipeline_id", "Pipeline"),
-    ("pipeline_name", "Name"),
+    ("pipeline_name", "Pipeline"),  # names first; the id, which may be opaque (`ol_…`), second
+    ("pipeline_id", "Id"),
     ("team", "Team"),
     ("domain", "Domain"),
     ("criticality", "Criticality"),
@@ -67,6 +71,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
             },
         ),
         "costs": (f"{AGG}/costs", {"source": source}),
+        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2}),
         "sla_breaches": (
             f"{AGG}/sla/pipelines",
             {"source": source, "status": "breached", **_page(state, "ov_sla_page")},
@@ -80,6 +85,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     r = api.get_many(calls)
     ctx = {"results": list(r.values()), "r": r, "source_options": source_options(), "filters": filters}
     ctx.update(_summary(r["summary"], _links(state)))
+    ctx["cost_cards"].insert(1, last_complete_day(r["cost_days"]))
     ctx.update(_pipelines(state, r["pipelines"]))
     ctx["sla_list"] = _listed(state, r["sla_breaches"], "ov_sla_page")
     ctx["stale_list"] = _listed(state, r["stale"], "ov_stale_page")
@@ -118,12 +124,28 @@ def _summary(result, links: dict) -> dict:
             {
                 "key": k,
                 "label": label,
+                "detail": detail,
                 "value": body.get(k),
                 "by_source": {s: a.get(k) for s, a in per_source.items()},
             }
-            for k, label in COSTS
+            for k, label, detail in COSTS
         ],
         "top_assets": (body.get("top_impacted_downstream_assets") or [])[:10],
+    }
+
+
+def last_complete_day(result) -> dict:
+    """The card for the last whole UTC day (the day before today), from a 2-day cost trend."""
+    series = result.body.get("series") or [] if result.ok else []
+    today = timezone.now().date().isoformat()
+    whole = [p for p in series if p.get("date") and str(p["date"]) < today]
+    day = whole[-1] if whole else {}
+    return {
+        "key": "cost_last_day_aud",
+        "label": "Last complete day (UTC)",
+        "detail": str(day["date"]) if day else "No complete day in the answer.",
+        "value": day.get("cost_aud"),
+        "by_source": {s: (v or {}).get("cost_aud") for s, v in (day.get("by_source") or {}).items()},
     }
 
 

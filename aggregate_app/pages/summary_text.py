@@ -52,7 +52,7 @@ def as_text(p: dict) -> str:
     lines = [f"Incident {_headline(p)}"]
     if incident.get("severity"):
         get = incident.get
-        lines.append(f"Severity: {get('severity')} · kind: {get('kind')} · team: {get('team')}")
+        lines.append(f"Severity: {get('severity')} · kind: {get('kind')} · team: {get('team') or '—'}")
     lines += [f"Summary: {p['summary']}", f"Likely cause: {p['likely_cause']}", f"Impact: {_impact_line(p)}"]
     lines += [f"  - {c}" for c in _consumers(p)]
     lines.append("Next actions:")
@@ -96,7 +96,7 @@ def as_markdown(p: dict) -> str:
     if incident.get("severity"):
         lines.append(
             f"**Severity:** {_md(incident.get('severity'))} · **Kind:** {_md(incident.get('kind'))} · "
-            f"**Team:** {_md(incident.get('team'))}"
+            f"**Team:** {_md(incident.get('team') or '—')}"
         )
     lines += ["", f"**Summary:** {_md(p['summary'])}", "", f"**Likely cause:** {_md(p['likely_cause'])}", ""]
     lines.append(f"**Impact:** {_impact_line(p)}")

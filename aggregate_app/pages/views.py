@@ -48,7 +48,8 @@ def ops(request):
         return redirect_to_login(request.get_full_path(), reverse("ops-login"))
     state = parse(request.GET)
     if not sources.names():
-        return render(request, "ops/unconfigured.html", {"state": state, "nav": _nav(state)}, status=503)
+        context = {"state": state, "nav": _nav(state), "rendered_at": timezone.now(), "render_ms": None}
+        return render(request, "ops/unconfigured.html", context, status=503)
     api = Gateway(request)
     bound, status = None, 200
     if request.method == "POST":

@@ -1,14 +1,21 @@
 """`{% load ops %}`: template helpers for the ops pages: links that keep (or change) the URL state,
 and formats."""
 
+import re
 from datetime import datetime
 
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from aggregate_app.pages.state import goto as goto_url
 from pipelines_app import links
 
 register = template.Library()
+
+EMPTY = "—"  # what every page shows for a missing value (never "None")
+# Where a long identifier may wrap: after a separator, so `duplicate_key` never breaks inside a word.
+BREAK_AFTER = re.compile(r"([_./:\-]+)")
 
 
 @register.simple_tag(takes_context=True)
@@ -38,7 +45,7 @@ def get(mapping, key):
 @register.filter
 def aud(value) -> str:
     if not isinstance(value, int | float):
-        return "–"
+        return EMPTY
     return f"A${value:,.2f}"
 
 
@@ -46,14 +53,14 @@ def aud(value) -> str:
 def pct(value, digits: int = 1) -> str:
     """A ratio (0..1) as a percentage."""
     if not isinstance(value, int | float):
-        return "–"
+        return EMPTY
     return f"{100 * value:.{digits}f}%"
 
 
 @register.filter
 def num(value) -> str:
-    if isinstance(value, bool) or value is None:
-        return "–" if value is None else str(value)
+    if isinstance(value, bool) or value is None or value == "":
+        return str(value) if isinstance(value, bool) else EMPTY
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -67,7 +74,7 @@ def ts(value) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if not value:
-        return "–"
+        return EMPTY
     text = str(value).replace("T", " ").replace("Z", "")
     return text[:16]
 
@@ -113,8 +120,8 @@ def words(value: str) -> list[str]:
 @register.filter
 def plain(value) -> str:
     """Lists joined, booleans as yes/no, None as a dash."""
-    if value is None:
-        return "–"
+    if value is None or value == "":
+        return EMPTY
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
@@ -126,9 +133,35 @@ def plain(value) -> str:
 def minutes(value) -> str:
     """A duration in minutes, in the unit a person reads fastest."""
     if not isinstance(value, int | float):
-        return "–"
+        return EMPTY
     if value < 120:
         return f"{value:.0f} min"
     if value < 48 * 60:
         return f"{value / 60:.1f} h"
     return f"{value / 1440:.1f} d"
+
+
+@register.filter
+def dash(value):
+    """The value, or a dash when it is missing (None or empty): never the word "None"."""
+    return EMPTY if value is None or value == "" else value
+
+
+@register.filter
+def wrap(value) -> str:
+    """An identifier or name that may wrap at its separators (`_ . / : -`) rather than mid-word,
+    or a dash when missing."""
+    if value is None or value == "":
+        return EMPTY
+    parts = BREAK_AFTER.split(str(value))
+    return mark_safe("".join(conditional_escape(t) + ("<wbr>" if i % 2 else "") for i, t in enumerate(parts)))
+
+
+@register.filter
+def without_code(message, code) -> str:
+    """An error message without the error code it starts with (Snowflake writes "002003 (42S02):
+    …" and the code is shown beside it), so the code reads once."""
+    text, code = str(message or ""), str(code or "")
+    if code and text.startswith(code):
+        text = text[len(code) :].lstrip(" :-")
+    return text

@@ -66,7 +66,7 @@ def test_the_chart_maps_values_to_the_plot_area():
     bottom, top = plot["y"] + plot["h"], plot["y"]
     assert total.d == f"M{plot['x']:.1f},{bottom:.1f} L{plot['x'] + plot['w']:.1f},{top:.1f}"
     assert [line.name for line in drawn.lines] == ["total", "aws", "azure"]
-    assert drawn.y_ticks[-1]["label"] == "$100" and drawn.peak["label"] == "$100"
+    assert drawn.y_ticks[-1]["label"] == "A$100" and drawn.peak["label"] == "A$100"  # one currency label
     assert drawn.partial_last is True
     assert chart.trend_chart([], "nothing") is None
 
@@ -195,3 +195,61 @@ def test_an_internal_request_is_what_the_view_would_get_over_http():
     post = internal_request("POST", "/api/aggregate/triage/query", "", user, b'{"question": "why"}')
     assert post.method == "POST" and post.content_type == "application/json"
     assert post.META["CONTENT_LENGTH"] == "19" and post.read() == b'{"question": "why"}'
+
+
+def test_a_capability_banner_says_which_capability_and_why():
+    github = {
+        "endpoint": "github:actions/runs",
+        "source": "github",
+        "status": "not_configured",
+        "reason": "Set GITHUB_REPOSITORY (owner/name) and GITHUB_TOKEN to see CI workflow outcomes.",
+    }
+    assert banners.capability_line(github) == (
+        "GitHub CI not configured: set GITHUB_REPOSITORY (owner/name) and GITHUB_TOKEN to see CI workflow "
+        "outcomes."
+    )
+    dq = {"endpoint": "/api/dq/standards", "source": "azure", "status": "unsupported", "reason": ""}
+    assert banners.capability_line(dq) == "Data-quality standards on azure not offered"
+
+
+def test_missing_values_read_as_a_dash_and_names_wrap_at_separators():
+    from aggregate_app.templatetags import ops
+
+    assert [ops.dash(v) for v in (None, "", "sales", 0)] == ["—", "—", "sales", 0]
+    assert [ops.plain(None), ops.num(None), ops.aud(None), ops.ts(None)] == ["—"] * 4
+    assert ops.wrap("duplicate_key") == "duplicate_<wbr>key"  # a break after `_`, never inside a word
+    assert ops.wrap("a<b>.c") == "a&lt;b&gt;.<wbr>c" and ops.wrap(None) == "—"
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "shown"),
+    [
+        ("002003 (42S02): SQL compilation error: Object 'X' does not exist", "002003",
+         "(42S02): SQL compilation error: Object 'X' does not exist"),
+        ("Statement reached its timeout", "SF_TIMEOUT", "Statement reached its timeout"),
+        (None, "E1", ""),
+    ],
+)  # fmt: skip
+def test_an_error_code_is_shown_once(message, code, shown):
+    from aggregate_app.templatetags import ops
+
+    assert ops.without_code(message, code) == shown
+
+
+def test_the_text_summary_shows_a_missing_team_as_a_dash():
+    panel = action.panel(ANSWER, origin="explain_run", source="aws", incident={**INCIDENT, "team": None})
+    assert "team: —" in panel["text"] and "None" not in panel["text"]
+    assert "**Team:** —" in panel["markdown"]
+
+
+def test_the_last_complete_day_is_the_day_before_today(time_machine):
+    from aggregate_app.pages.overview import last_complete_day
+
+    time_machine.move_to("2026-11-21T08:00:00Z")
+    series = [
+        {"date": "2026-11-20", "cost_aud": 90.0, "by_source": {"aws": {"cost_aud": 90.0}}},
+        {"date": "2026-11-21", "cost_aud": 5.0, "by_source": {"aws": {"cost_aud": 5.0}}},
+    ]
+    card = last_complete_day(Result("/t", 200, {"series": series}))
+    assert (card["label"], card["value"], card["detail"]) == ("Last complete day (UTC)", 90.0, "2026-11-20")
+    assert last_complete_day(Result("/t", 503, {}))["value"] is None

@@ -62,7 +62,8 @@ def test_overview_shows_headlines_costs_assets_and_pipelines(page):
     assert '<span class="count">3</span>' in html  # ...equals the merged list's total
     assert "A$300.00" in html  # cost_24h_aud summed across sources
     assert "Executive Dashboard" in html
-    assert all(pid in html for pid in ("orders_ingest", "ore_clean", "fleet_model"))
+    # names lead (wrapping at their separators), ids second
+    assert all(n in html for n in ("orders_<wbr>ingest", "ore_<wbr>clean", "fleet_<wbr>model"))
     assert "banner" not in html.split("<main")[1].split("<h1")[0]  # healthy: no banner
 
 
@@ -98,7 +99,7 @@ def test_a_stopped_source_shows_the_source_health_banner(page, pages_sources):
     banner = html.split('data-testid="source-banner"')[1].split("</section>")[0]
     assert "azure" in banner and "not reachable" in banner
     assert "come from aws only" in banner
-    assert "orders_ingest" in html  # aws still served
+    assert "orders_<wbr>ingest" in html  # aws still served
 
 
 def test_a_missing_endpoint_shows_in_the_capability_banner(page, pages_sources):
@@ -106,6 +107,8 @@ def test_a_missing_endpoint_shows_in_the_capability_banner(page, pages_sources):
     html = page("?view=costs")
     banner = html.split('data-testid="capability-banner"')[1].split("</details>")[0]
     assert "/api/costs/trend" in banner and "azure" in banner and "unsupported" in banner
+    summary = banner.split("<summary>")[1].split("</summary>")[0]
+    assert summary.startswith("Costs on azure not offered")  # which capability and where, not "1 capability"
 
 
 def test_incident_action_panel_from_explain_run(page):
@@ -171,7 +174,7 @@ def test_an_sla_breach_is_triaged_by_pipeline(page, pages_sources):
 def test_triage_catalog_and_a_query_from_the_url(page, pages_sources):
     html = page("?view=triage&tri_status=missing&tri_run=1&tri_q_pipeline_id=p1&tri_q_source=aws")
     table = html.split('data-testid="runbooks-table"')[1].split("</table>")[0]
-    assert "ore_clean" in table and "orders_ingest" not in table  # only missing runbooks
+    assert "ore_<wbr>clean" in table and "orders_<wbr>ingest" not in table  # only missing runbooks
     assert 'data-testid="action-panel"' in html
     assert pages_sources["aws"].calls("/api/triage/query")[0].json() == {
         "source": "aws", "pipeline_id": "p1", "mode": "deterministic", "context_days": 7
@@ -182,7 +185,7 @@ def test_costs_draw_the_trend_and_investigate(page):
     html = page("?view=costs&cost_investigate=p2&cost_inv_source=aws")
     chart = html.split('data-testid="trend-chart"')[1].split("</figure>")[0]
     assert chart.count('<circle class="dot"') == 7 and 'data-series="aws"' in chart
-    assert "2026-11-20: $190 (AUD 190.00)" in chart  # 120 (aws) + 70 (azure), summed per day
+    assert "2026-11-20: A$190.00" in chart  # 120 (aws) + 70 (azure), summed per day
     assert 'data-testid="investigation"' in html and "9×" in html
     assert "tri_q_pipeline_id=p2" in html  # triage prefill
 
@@ -220,7 +223,7 @@ def test_policy_shows_the_exception_register(page, pages_sources):
 def test_policy_filters_go_to_the_sources_and_the_table(page, pages_sources):
     html = page("?view=policy&policy_profile=relaxed&policy_audit_action=assign&policy_audit_target=sales")
     table = html.split('data-testid="effective-table"')[1].split("</table>")[0]
-    assert "orders_ingest" in table and "ore_clean" not in table
+    assert "orders_<wbr>ingest" in table and "ore_<wbr>clean" not in table  # names lead, wrapping at `_`
     call = pages_sources["aws"].calls("/api/policies/history")[0]
     assert call.query["action"] == ["assign"] and call.query["target_id"] == ["sales"]
 
@@ -316,3 +319,55 @@ def test_a_javascript_runbook_in_the_warehouse_is_shown_as_an_invalid_link(page,
     pages_sources["aws"].reply("/api/pipelines/p1/runs", {"items": [], "total": 0})
     html = page("?view=overview&ov_source=aws&pipeline_id=p1")
     assert "javascript:" not in html.split("<main")[1] and "invalid link" in html
+
+
+OPENLINEAGE_INCIDENT = {
+    **INCIDENT,
+    "incident_id": "run:ol-run-1",
+    "run_id": "ol-run-1",
+    "pipeline_id": "ol_95ff71b9f3e87faa",
+    "pipeline_name": "finance_daily.load_general_ledger_entries_with_currency_revaluation",
+    "team": None,
+    "domain": None,
+    "criticality": None,
+    "error_code": "002003",
+    "error_message": "002003 (42S02): SQL compilation error: Object 'GL.STAGE' does not exist",
+}
+
+
+def test_an_openlineage_incident_reads_name_first_with_dashes_and_its_code_once(page, pages_sources):
+    incidents = pages_sources["aws"].routes["/api/incidents"].body
+    pages_sources["aws"].reply("/api/incidents", {**incidents, "items": [OPENLINEAGE_INCIDENT]})
+    html = page("?view=incidents&inc_source=aws")
+    row = html.split('data-testid="incidents-table"')[1].split("</table>")[0].split("<tbody>")[1]
+    assert "None" not in row and "<td>—" in row  # team and domain unknown: a dash
+    name = row.index("finance_<wbr>daily.<wbr>load_<wbr>general_<wbr>ledger")  # wraps at its separators
+    assert name < row.index("ol_95ff71b9f3e87faa")  # the name leads, the opaque id is secondary
+    assert row.count("002003") == 1 and "<code>002003</code>" in row and "(42S02): SQL compilation" in row
+
+
+def test_overview_cost_cards_say_which_days_they_add_up(page):
+    html = page("?view=overview")
+    costs = html.split('id="costs-title"')[1].split("</section>")[0]
+    assert "Today so far (UTC)" in costs and "Since 00:00 UTC: a part day." in costs
+    assert "Last complete day (UTC)" in costs and "2026-11-20" in costs  # the stub trend's last day
+    assert "A$190.00" in costs  # that day, both sources
+    assert "Daily average, last 7 days" in costs and "today&#x27;s part day included" in costs
+    assert "last 24 h" not in costs and "24 h<" not in costs
+
+
+def test_costs_page_labels_today_and_the_last_complete_day(page):
+    html = page("?view=costs")
+    cards = html.split('<div class="cards">')[1].split("</div>\n</div>")[0]
+    assert "Today so far (UTC)" in cards and "Last complete day (UTC)" in cards
+    chart = html.split('data-testid="trend-chart"')[1].split("</figure>")[0]
+    assert "Daily cost (A$)" in chart and ">$" not in chart  # the axis says A$ like the rest of the page
+
+
+def test_governance_scorecards_show_a_dash_for_what_a_source_left_out(page, pages_sources):
+    card = {"team": "sales", "score": 61.5, "grade": "C", "pipelines": 1, "sla_pressure_trend": None}
+    body = {"items": [card], "total": 1, "offset": 0, "limit": 50}
+    pages_sources["aws"].reply("/api/scorecards/teams", body)
+    html = page("?view=governance&gov_source=aws")
+    table = html.split('data-testid="scorecards-table"')[1].split("</table>")[0].split("<tbody>")[1]
+    assert "None" not in table and "<td></td>" not in table and '<td class="num"></td>' not in table

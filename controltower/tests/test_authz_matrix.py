@@ -74,7 +74,7 @@ LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineag
 PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}
 # Non-DRF routes: the ops pages and their login/logout, with the methods each serves.
 PAGE_METHODS = {"": ("GET", "POST"), "ops/": ("GET", "POST"), "ops/<str:view>/": ("GET",)}
-PUBLIC_PAGES = {"login/": ("GET", "POST"), "logout/": ("POST",)}
+PUBLIC_PAGES = {"login/": ("GET", "POST"), "logout/": ("POST",), "favicon.ico": ("GET",)}
 ADMIN_PUBLIC = {"login/", "logout/"}
 UNDECLARED = "DELETE"  # no route serves it: every persona must be refused
 

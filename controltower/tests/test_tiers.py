@@ -68,6 +68,13 @@ def test_a_source_says_what_it_is_at_its_root(anon_client, settings):
     assert anon_client.post("/").status_code == 405
 
 
+def test_every_tier_answers_favicon_ico_with_the_vendored_icon(anon_client, settings):
+    response = anon_client.get("/favicon.ico")  # what browsers ask for unprompted: no JSON 404
+    assert response.status_code == 301 and response["Location"] == "/static/ops/favicon.ico"
+    page = anon_client.get("/").content.decode()  # and the pages name their icon
+    assert '<link rel="icon" href="/static/ops/favicon.svg"' in page
+
+
 def test_each_tier_reports_the_tier_it_serves_as(each_tier, anon_client):
     assert anon_client.get("/health").json()["tier"] == each_tier
     assert anon_client.get("/version").json()["tier"] == each_tier

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from ..views import HealthView, VersionView
+from ..views import HealthView, VersionView, favicon
 
 
 def identity_routes(schema_settings: dict) -> list:
@@ -24,4 +24,6 @@ def identity_routes(schema_settings: dict) -> list:
         path("api/schema/", SpectacularAPIView.as_view(custom_settings=schema_settings), name="schema"),
         path("api/docs/", swagger_ui, name="swagger-ui"),
         path("admin/", admin.site.urls),
+        # What browsers ask for on their own (API docs, admin, JSON): the vendored icon, not a 404.
+        path("favicon.ico", favicon, name="favicon"),
     ]

@@ -121,6 +121,14 @@ def wire_consumers(rnd: random.Random, estate: Estate, profile: c.Profile) -> No
         add_consumer(rnd, estate, profile, pick(rnd, c.CONSUMER_KINDS), inputs)
 
 
+ACRONYMS = {"kpi": "KPI", "kpis": "KPIs", "sla": "SLA", "ml": "ML", "bi": "BI", "hse": "HSE", "cdc": "CDC"}
+
+
+def title_words(text: str) -> str:
+    """ "shift_kpis overview" → "Shift KPIs Overview": title case that keeps acronyms whole."""
+    return " ".join(ACRONYMS.get(w.lower(), w.capitalize()) for w in text.replace("_", " ").split())
+
+
 def add_consumer(
     rnd, estate: Estate, profile: c.Profile, kind: str, inputs: list[str], *, noun=None, criticality=None
 ):
@@ -129,7 +137,7 @@ def add_consumer(
     level = CRITICALITY_ORDER.index(first.criticality) + (1 if rnd.random() < 0.4 else 0)
     criticality = criticality or CRITICALITY_ORDER[min(level, 3)]
     namespace = f"mlflow://bhp-{estate.source}" if kind == "ml_model" else profile.bi_namespace
-    label = f"{first.subject} {noun}".replace("_", " ").title()
+    label = title_words(f"{first.subject} {noun}")
     sla = 720 if criticality == "critical" and kind == "dashboard" else 1440
     dataset_id = f"{profile.dataset_prefix}{kind}.{first.domain.replace('-', '_')}.{first.subject}_{noun}"
     d = Dataset(dataset_id, label, namespace, kind, first.owner, first.team, criticality, sla, inputs=inputs)

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from pipelines_app.demo import DemoDataExists, load_demo
 from pipelines_app.demo.catalog import CORE
 from pipelines_app.demo.estate import Pipeline, build_estate
+from pipelines_app.demo.lineage import title_words
 from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
 from pipelines_app.warehouse.snowflake_backend import SnowflakeWarehouse
 from testsupport.warehouse import NOW, fakesnow_config
@@ -334,3 +335,8 @@ def test_commands_init_and_load_on_the_configured_warehouse(warehouse, time_mach
         )
     with pytest.raises(CommandError, match="--days"):
         call_command("load_demo", "--source", "aws", "--days", "0", stdout=io.StringIO())
+
+
+def test_consumer_labels_keep_acronyms_whole():
+    assert title_words("drill_logs shift_kpis") == "Drill Logs Shift KPIs"  # not "Shift Kpis"
+    assert title_words("assay_results sla") == "Assay Results SLA"

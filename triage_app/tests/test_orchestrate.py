@@ -275,6 +275,8 @@ def test_error_text_alone_is_triaged_with_lower_confidence(ask):
     assert body["warnings"] == [
         "No run or pipeline given: the answer rests on the error text alone (no impact, runbook or cost)."
     ]
+    # the summary says what it rests on, not a bare "Error."
+    assert body["summary"].startswith("From the error text alone. Likely cause (")
 
 
 def test_an_unreadable_fact_group_degrades_the_answer_instead_of_failing(ask, orders_incident, warehouse):

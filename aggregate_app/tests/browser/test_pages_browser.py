@@ -48,6 +48,8 @@ def test_each_view_renders_with_data(open_page, view):
     expect(page.locator('nav.views a[aria-current="page"]')).to_have_text(view.capitalize())
     no_problems(page)
     assert "state-empty" not in (page.locator(row).get_attribute("class") or "")
+    rendered = re.compile(r"^Rendered \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC in \d+ ms$")
+    expect(page.get_by_test_id("rendered")).to_have_text(rendered)  # the footer's values, filled in
     screenshot(page, view)
 
 
@@ -60,7 +62,7 @@ def test_the_cost_chart_is_drawn_from_the_data(open_page):
     expect(rows).to_have_count(14)
     first_label = dots.first.locator("title").text_content()
     first_date = rows.first.locator("td").first.text_content()
-    assert first_label.startswith(first_date + ": $")
+    assert first_label.startswith(first_date + ": A$")
 
 
 def test_a_deep_link_restores_the_governance_view(open_page):
