@@ -128,6 +128,15 @@ OWNED_ELSEWHERE = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_nam
 FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
 LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id
 WHERE t.pipeline_id <> s.pipeline_id"""
+
+
+def stored_owners(ids: int) -> str:
+    """The stored pipeline (and its job) of `ids` run ids, bound in order."""
+    marks = ", ".join("?" for _ in range(ids))
+    return f"""SELECT t.run_id, t.pipeline_id, p.namespace, p.pipeline_name FROM PIPELINE_RUNS t
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id WHERE t.run_id IN ({marks})"""
+
+
 UPDATE_RUNS = f"""UPDATE PIPELINE_RUNS t SET
   status = CASE WHEN m.win THEN m.status ELSE t.status END,
   event_ts = CASE WHEN m.win THEN m.event_ts ELSE t.event_ts END,

@@ -77,9 +77,10 @@ def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
 ) -> tuple[list[Event], list[tuple]]:
     """The events to write and their runs' staged rows (OL_STAGE_RUNS), after recording in
-    `refused` the events whose run id another job owns: earlier in the group, or stored (one
-    SELECT; restaged only when it finds any)."""
-    refused.update(ownership.conflicts_in_group(events))
+    `refused` the events whose run id another job owns: first the run ids the group holds under
+    several jobs (rare), then, once each run id has one job, those stored under another (one
+    SELECT per group; restaged only when it finds any)."""
+    refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)
     elsewhere = ownership.owned_elsewhere(wh) if runs else {}

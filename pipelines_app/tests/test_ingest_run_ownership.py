@@ -157,3 +157,32 @@ def test_the_openlineage_client_gets_409_and_the_owner_is_listed(live_server, op
     assert details["owner"] == {"pipeline_id": owner, "namespace": NAMESPACE, "job": "extract_ledger"}
     listed = get(live_server, token, "/api/pipelines")["items"]
     assert [(p["pipeline_id"], p["last_status"]) for p in listed] == [(owner, "SUCCESS")]
+
+
+def test_a_batch_holding_the_run_under_two_jobs_leaves_it_with_the_stored_owner(
+    client_for, operator, warehouse
+):
+    client, run_id = client_for(operator), str(uuid.uuid4())
+    start, complete = owner_events(run_id)
+    assert post(client, start).status_code == 200
+    body = post(client, [other_event(run_id), complete], url=BATCH_URL).json()  # the other job first
+    assert body["accepted"] == 1
+    (rejected,) = body["rejected"]
+    assert (rejected["index"], rejected["details"]["owner"]["pipeline_id"]) == (0, OWNER)
+    assert state(warehouse)["runs"] == [{"run_id": run_id, "pipeline_id": OWNER, "status": "SUCCESS"}]
+
+
+def test_a_new_run_id_under_three_jobs_goes_to_the_first(client_for, operator, warehouse):
+    run_id = str(uuid.uuid4())
+    third = run_event("START", run_id=run_id, job="finance_daily.third", when="2026-11-20T09:00:00Z")
+    items = [other_event(run_id), *owner_events(run_id), third]
+    body = post(client_for(operator), items, url=BATCH_URL).json()
+    assert body["accepted"] == 1
+    assert [(r["index"], r["details"]["owner"]["pipeline_id"]) for r in body["rejected"]] == [
+        (1, OTHER),
+        (2, OTHER),
+        (3, OTHER),
+    ]
+    after = state(warehouse)
+    assert after["runs"] == [{"run_id": run_id, "pipeline_id": OTHER, "status": "FAILED"}]
+    assert after["pipelines"] == [OTHER] and len(after["raw"]) == 1
