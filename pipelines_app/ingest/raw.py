@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from pipelines_app.warehouse import Warehouse
+from pipelines_app.warehouse.base import schema_statements
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,20 @@ PURGE_EVERY_SECONDS = 3600.0
 PURGE = "DELETE FROM LINEAGE_EVENTS WHERE received_ts < ?"
 
 _last_purge: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_created: weakref.WeakSet = weakref.WeakSet()
 _lock = threading.Lock()
+
+
+def ensure_table(wh: Warehouse) -> None:
+    """Create LINEAGE_EVENTS if a warehouse set up by an earlier version lacks it (once per
+    warehouse and process; `manage.py warehouse_init` does the same), so an upgrade does not stop
+    ingest until someone runs it."""
+    if wh in _created:
+        return
+    (ddl,) = (s for s in schema_statements() if "LINEAGE_EVENTS" in s.split("(")[0])
+    wh.execute(ddl)
+    with _lock:
+        _created.add(wh)
 
 
 def retention_days() -> int:

@@ -56,6 +56,8 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
         if runs:
             staged["OL_STAGE_RUNS"] = runs
         received = [_raw_row(event, now) for event in kept if event.raw is not None]
+        if received:
+            raw.ensure_table(wh)
         with transaction(wh):
             for table, statements in sql.APPLY.items():
                 for statement in statements if table in staged else ():

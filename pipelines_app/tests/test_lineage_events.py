@@ -161,3 +161,10 @@ def test_ingest_purges_at_most_once_an_hour(settings):
     for _ in range(3):
         raw.purge_now_and_then(wh, now, clock=lambda: next(clock))
     assert calls == [[now - timedelta(days=30)]] * 2
+
+
+def test_a_warehouse_from_an_earlier_version_gets_the_table_on_first_ingest(client_for, operator, warehouse):
+    warehouse.execute("DROP TABLE LINEAGE_EVENTS")
+    raw._created.discard(warehouse)
+    assert post(client_for(operator), run_event("START")).status_code == 200
+    assert warehouse.fetch_one("SELECT COUNT(*) AS n FROM LINEAGE_EVENTS")["n"] == 1
