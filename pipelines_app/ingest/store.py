@@ -55,9 +55,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             _stage(wh, table, rows)
         if runs:
             staged["OL_STAGE_RUNS"] = runs
-        received = [_raw_row(event, now) for event in kept if event.raw is not None]
-        if received:
-            raw.ensure_table(wh)
+        received = _raw_rows(wh, kept, now)
         with transaction(wh):
             for table, statements in sql.APPLY.items():
                 for statement in statements if table in staged else ():
@@ -182,6 +180,14 @@ def _pipeline_row(p: PipelineRecord, now: datetime) -> tuple:
 
 def _dataset_row(d: DatasetRecord) -> tuple:
     return (d.dataset_id, d.name, d.namespace, d.kind, d.owner, d.team, d.written_ts)
+
+
+def _raw_rows(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[tuple]:
+    """LINEAGE_EVENTS rows of `events` (the table made sure of when there are any)."""
+    rows = [_raw_row(event, now) for event in events if event.raw is not None]
+    if rows:
+        raw.ensure_table(wh)
+    return rows
 
 
 def _raw_row(event: Event, now: datetime) -> tuple:

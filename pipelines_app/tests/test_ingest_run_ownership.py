@@ -1,17 +1,14 @@
 """A run id reused by another job: the first job to deliver it owns the run; the other job's events
 are refused (409 run_id_conflict naming the owner, or a batch's rejected item) and nothing of them is
-written, in either delivery order. Through the HTTP API, with events as Airflow writes them, and
-through the real openlineage-python client."""
+written, in either delivery order. Through the HTTP API, with events as Airflow writes them (the
+real openlineage-python client: test_ingest_live)."""
 
 import uuid
 
 import orjson
 import pytest
-import requests
-from openlineage.client.event_v2 import RunState
 
 from pipelines_app.ingest.records import pipeline_id_for
-from pipelines_app.tests.test_ingest_live import NAMESPACE, event, get, ol_client
 from testsupport.ingest_events import dataset, error_facet, run_event
 
 URL = "/api/v1/lineage"
@@ -140,23 +137,6 @@ def test_a_batch_against_a_run_stored_earlier(client_for, operator, warehouse):
     assert body["rejected"][0]["details"]["owner"]["pipeline_id"] == OTHER
     assert {"run_id": run_id, "pipeline_id": OTHER, "status": "FAILED"} in state(warehouse)["runs"]
     assert OWNER not in state(warehouse)["pipelines"]
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.slow
-def test_the_openlineage_client_gets_409_and_the_owner_is_listed(live_server, operator, warehouse):
-    token, run_id = operator.api_key, str(uuid.uuid4())
-    client = ol_client(live_server.url, token)
-    client.emit(event(RunState.START, run_id, "extract_ledger", "2026-11-20T09:00:00Z", outputs=["RAW.L"]))
-    client.emit(event(RunState.COMPLETE, run_id, "extract_ledger", "2026-11-20T09:10:00Z", outputs=["RAW.L"]))
-    with pytest.raises(requests.HTTPError) as refused:
-        client.emit(event(RunState.FAIL, run_id, "load_ledger", "2026-11-20T09:20:00Z", inputs=["RAW.L"]))
-    assert refused.value.response.status_code == 409
-    owner = pipeline_id_for(NAMESPACE, "extract_ledger")
-    details = refused.value.response.json()["error"]["details"]
-    assert details["owner"] == {"pipeline_id": owner, "namespace": NAMESPACE, "job": "extract_ledger"}
-    listed = get(live_server, token, "/api/pipelines")["items"]
-    assert [(p["pipeline_id"], p["last_status"]) for p in listed] == [(owner, "SUCCESS")]
 
 
 def test_a_batch_holding_the_run_under_two_jobs_leaves_it_with_the_stored_owner(
