@@ -115,11 +115,13 @@ class DateTimeQuery(QueryField):
         text = str(raw).strip()
         try:
             value = datetime.fromisoformat(text) if "t" in text.lower() and len(text) <= 40 else None
-        except ValueError:
+            if value is not None:
+                value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: an offset that leaves years 1-9999
             value = None
         if value is None:
             self.refuse(f"must be an ISO 8601 date-time, e.g. 2026-11-20T12:00:00Z; got {text[:40]!r}.")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
 
 class LineageSinceQuery(serializers.Serializer):
