@@ -292,8 +292,10 @@ def warehouse_counts(path: Path) -> dict:
             con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
             for t in ("PIPELINES", "DATASETS", "LINEAGE_EDGES")
         )
+        raw_events = con.execute("SELECT COUNT(*) FROM LINEAGE_EVENTS").fetchone()[0]  # as received
     return {"run_rows": runs, "complete_runs": complete, "distinct_runs": distinct,
-            "pipelines": pipelines, "datasets": datasets, "lineage_edges": edges}  # fmt: skip
+            "pipelines": pipelines, "datasets": datasets, "lineage_edges": edges,
+            "raw_events": raw_events}  # fmt: skip
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -384,7 +386,8 @@ def print_report(r: dict) -> None:
         f"  warehouse: {w['run_rows']} run rows ({w['complete_runs']} complete) "
         f"for {r['runs_sent']} runs sent; "
         f"lost events: {r['lost_events']}; {w['pipelines']} pipelines, {w['datasets']} datasets, "
-        f"{w['lineage_edges']} edges"
+        f"{w['lineage_edges']} edges; {w['raw_events']} events kept as received "
+        f"(of {2 * r['runs_sent']} sent)"
     )
     print(f"  written to {RESULTS.relative_to(ROOT)}")
 

@@ -209,6 +209,8 @@ RELEASE_TAG = env.str("RELEASE_TAG", default="")
 CT_PUBLIC_READ = env.bool("CT_PUBLIC_READ", default=False)
 CT_MAX_BODY_BYTES = env.int("CT_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = CT_MAX_BODY_BYTES
+# OpenLineage events as received (LINEAGE_EVENTS) are kept this many days; 0 keeps them forever.
+CT_LINEAGE_EVENTS_RETENTION_DAYS = env.int("CT_LINEAGE_EVENTS_RETENTION_DAYS", default=30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "controltower.api.auth.TokenOrBearerAuthentication",

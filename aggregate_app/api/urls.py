@@ -84,6 +84,8 @@ urlpatterns = [
         "api/aggregate/v1/lineage/batch",
         write("/api/v1/lineage/batch", OPERATOR, {"application/json": ANY_ITEMS}, LINEAGE_WRITE),
     ),
+    path("api/aggregate/lineage/events", mirror("/api/lineage/events", concat_sorted("event_time"))),
+    path("api/aggregate/lineage/coverage", mirror("/api/lineage/coverage", BY_SOURCE)),
     # triage
     path("api/aggregate/explain/run/<str:run_id>", mirror("/api/explain/run/{run_id}", FIRST_FOUND)),
     path("api/aggregate/triage/query", TriageQueryView.as_view()),

@@ -15,9 +15,17 @@ from rest_framework.views import APIView
 
 from controltower.api.errors import ApiError
 from controltower.roles import LINEAGE_WRITE, OPERATOR
-from pipelines_app.ingest import EventError, NotStored, ingest_batch, ingest_event
+from pipelines_app.ingest import EventError, NotStored, RunIdConflict, ingest_batch, ingest_event
 from pipelines_app.ingest.body import read_json
 
+RUN_OWNER = inline_serializer(
+    "LineageRunOwner",
+    {
+        "pipeline_id": serializers.CharField(),
+        "namespace": serializers.CharField(allow_null=True),
+        "job": serializers.CharField(allow_null=True),
+    },
+)
 ACCEPTED = inline_serializer(
     "LineageAccepted",
     {
@@ -37,7 +45,21 @@ BATCH = inline_serializer(
             {
                 "index": serializers.IntegerField(),
                 "field": serializers.CharField(allow_null=True),
+                "code": serializers.ChoiceField(
+                    ["invalid_request", "run_id_conflict", "not_stored"],
+                    help_text="invalid_request: the event is invalid (`field`); run_id_conflict: its "
+                    "run id belongs to another job (`details.owner`); not_stored: valid, not written",
+                ),
                 "message": serializers.CharField(),
+                "details": inline_serializer(
+                    "LineageRunIdConflict",
+                    {
+                        "field": serializers.CharField(),
+                        "run_id": serializers.CharField(),
+                        "owner": RUN_OWNER,
+                    },
+                    required=False,
+                ),
             },
             many=True,
         ),
@@ -52,6 +74,10 @@ ERRORS = {
     503: OpenApiResponse(description="Warehouse unavailable."),
 }
 
+CONFLICT = OpenApiResponse(
+    description="run_id_conflict: the event's run id belongs to another job, named in details.owner "
+    "(pipeline_id, namespace, job); nothing of the event is written."
+)
 
 MAX_BATCH_EVENTS = 10_000
 # The body as it is accepted: items of a batch are checked one by one and refused by index in
@@ -88,7 +114,7 @@ class LineageView(APIView):
     @extend_schema(
         summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
         request={"application/json": EVENT_OR_BATCH},
-        responses={200: ONE_OR_BATCH, 207: BATCH, **ERRORS},
+        responses={200: ONE_OR_BATCH, 207: BATCH, 409: CONFLICT, **ERRORS},
         tags=["ingest"],
     )
     def post(self, request):
@@ -99,6 +125,8 @@ class LineageView(APIView):
             summary = ingest_event(body)
         except EventError as exc:
             raise ApiError(400, "invalid_request", str(exc), {"field": exc.field})
+        except RunIdConflict as exc:
+            raise ApiError(409, exc.code, str(exc), exc.details())
         except NotStored:
             raise ApiError(500, "internal_error", "The event is valid but could not be stored; retry later.")
         return Response({"accepted": 1, **summary})

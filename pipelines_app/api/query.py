@@ -2,6 +2,8 @@
 Each validates the query string (controltower.api.query.parse_query) and is the OpenAPI schema's
 list of that endpoint's query parameters."""
 
+from datetime import UTC, datetime
+
 from rest_framework import serializers
 
 from controltower.api.query import (
@@ -11,6 +13,7 @@ from controltower.api.query import (
     IntegerQuery,
     NumberQuery,
     PageQuery,
+    QueryField,
     TextQuery,
 )
 
@@ -100,3 +103,37 @@ class AnomalyQuery(BaselineQuery, TeamDomainQuery, PageQuery):
     severity = ChoiceQuery(
         cost_anomalies.SEVERITIES, help_text="only this band: high (>= 3x), medium (>= 2x), low (>= 1.5x)"
     )
+
+
+class DateTimeQuery(QueryField):
+    """An ISO 8601 date-time (without an offset it is taken as UTC) -> an aware UTC datetime."""
+
+    def __init__(self, **kw):
+        super().__init__({"type": "string", "format": "date-time"}, **kw)
+
+    def to_internal_value(self, raw):
+        text = str(raw).strip()
+        try:
+            value = datetime.fromisoformat(text) if "t" in text.lower() and len(text) <= 40 else None
+            if value is not None:
+                value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except (ValueError, OverflowError):  # OverflowError: an offset that leaves years 1-9999
+            value = None
+        if value is None:
+            self.refuse(f"must be an ISO 8601 date-time, e.g. 2026-11-20T12:00:00Z; got {text[:40]!r}.")
+        return value
+
+
+class LineageSinceQuery(serializers.Serializer):
+    since = DateTimeQuery(help_text="only events whose eventTime is at or after this date-time")
+
+
+class LineageEventQuery(LineageSinceQuery, PageQuery):
+    run_id = TextQuery(help_text="one run's events (run.runId)")
+    job = TextQuery(help_text="exact job name (job.name)")
+    namespace = TextQuery(help_text="exact job namespace (job.namespace)")
+    pipeline_id = TextQuery(help_text="one pipeline's events")
+
+
+class LineageCoverageQuery(LineageSinceQuery, PageQuery):
+    pass

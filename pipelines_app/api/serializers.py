@@ -493,3 +493,45 @@ AnomalyPageSerializer = page_of(
     baseline_days=s.IntegerField(),
     generated_at=s.DateTimeField(),
 )
+
+
+class LineageEventSerializer(s.Serializer):
+    event_id = s.CharField(help_text="assigned on receipt")
+    received_ts = s.DateTimeField(help_text="when this source stored it (a replay is kept again)")
+    event_time = s.DateTimeField(help_text="the event's eventTime")
+    event_type = s.CharField(allow_null=True, help_text="START, RUNNING, COMPLETE, ABORT, FAIL, OTHER")
+    kind = s.CharField(help_text="run, job or dataset")  # no enum: one would rename LineageAccepted's
+    producer = s.CharField()
+    run_id = s.CharField(allow_null=True)
+    job_namespace = s.CharField(allow_null=True)
+    job_name = s.CharField(allow_null=True)
+    pipeline_id = s.CharField(allow_null=True)
+    event = s.DictField(help_text="the event as received, every facet included")
+
+
+class FacetCoverageSerializer(s.Serializer):
+    kind = s.CharField(help_text="run, job or dataset (facets, inputFacets, outputFacets)")
+    name = s.CharField()
+    events = s.IntegerField(help_text="events of this producer that carried it")
+    mapped = s.BooleanField(help_text="Control Tower reads it into its tables (else kept raw only)")
+
+
+class ProducerCoverageSerializer(s.Serializer):
+    producer = s.CharField(help_text="the events' `producer` URI")
+    events = s.IntegerField()
+    last_event_time = s.DateTimeField(allow_null=True)
+    facets = FacetCoverageSerializer(many=True)
+    mapped = s.IntegerField(help_text="facet names listed that are mapped")
+    unmapped = s.IntegerField(help_text="facet names listed that are kept raw only")
+
+
+LineageEventPageSerializer = page_of("LineageEventPage", LineageEventSerializer)
+LineageCoveragePageSerializer = page_of(
+    "LineageCoveragePage",
+    ProducerCoverageSerializer,
+    mapped_facets=s.DictField(
+        child=s.ListField(child=s.CharField()),
+        help_text="every facet name Control Tower maps, by kind (run, job, dataset)",
+    ),
+    retention_days=s.IntegerField(help_text="events are kept this many days after receipt; 0: forever"),
+)

@@ -18,11 +18,13 @@ from .. import (
     datasets,
     impact,
     incidents,
+    lineage_events,
     pipelines,
     runs,
     sla,
     summary,
 )
+from ..ingest import raw
 from . import query as q
 from . import serializers as ser
 
@@ -215,3 +217,33 @@ class CostInvestigateView(APIView):
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(cost_investigation.investigate(pipeline_id, **parse_query(request, q.BaselineQuery)))
+
+
+class LineageEventListView(APIView):
+    @extend_schema(
+        operation_id="api_lineage_events_list",
+        parameters=[q.LineageEventQuery],
+        responses={200: ser.LineageEventPageSerializer, **ERRORS},
+        description="The OpenLineage events this source accepted, as received (every facet, mapped "
+        "or not), newest eventTime first; kept CT_LINEAGE_EVENTS_RETENTION_DAYS after receipt.",
+    )
+    def get(self, request: Request) -> Response:
+        query = parse_query(request, q.LineageEventQuery)
+        items, total = lineage_events.list_events(**query)
+        return Response(page(items, total, query["offset"], query["limit"]))
+
+
+class LineageCoverageView(APIView):
+    @extend_schema(
+        operation_id="api_lineage_coverage_list",
+        parameters=[q.LineageCoverageQuery],
+        responses={200: ser.LineageCoveragePageSerializer, **ERRORS},
+        description="Per producer URI, over the events kept: how many, and every run, job and "
+        "dataset facet it sends, each marked mapped (read into Control Tower's tables) or not "
+        "(kept in the raw event only).",
+    )
+    def get(self, request: Request) -> Response:
+        query = parse_query(request, q.LineageCoverageQuery)
+        items, total = lineage_events.coverage(**query)
+        extra = {"mapped_facets": lineage_events.mapped_facets(), "retention_days": raw.retention_days()}
+        return Response(page(items, total, query["offset"], query["limit"], **extra))

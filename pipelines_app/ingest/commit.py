@@ -30,7 +30,10 @@ class _Ticket:
 
 
 class GroupCommitter:
-    def __init__(self, writer: Callable[[Sequence[Event]], None]):
+    def __init__(self, writer: Callable[[Sequence[Event]], list[Exception | None] | None]):
+        """`writer` stores a group atomically and returns one entry per event (None when stored, an
+        exception when that event was refused), or None when all were stored; it raises when it
+        stored nothing."""
         self._writer = writer
         self._pending: list[_Ticket] = []
         self._pending_lock = threading.Lock()
@@ -61,8 +64,7 @@ class GroupCommitter:
 
     def _write(self, events: list[Event]) -> list[Exception | None]:
         try:
-            self._writer(events)
-            return [None] * len(events)
+            return self._writer(events) or [None] * len(events)
         except WarehouseUnavailable as exc:
             return [exc] * len(events)
         except Exception as exc:

@@ -8,8 +8,13 @@ precedence: the `controlTower` custom facet (`{"team", "domain", "owner", "criti
 
 Descriptive facets are read when well-formed and otherwise ignored; the facets that set run fields
 (`errorMessage`, `nominalTime`) and our own `controlTower` facet are validated.
+
+Every reader below names the facet it maps in its `@reads(...)` decorator, which hands it that facet
+and records the name in MAPPED: the facet coverage report (GET /api/lineage/coverage) takes "which
+facets Control Tower maps" from there, so the list cannot drift from the code that reads them.
 """
 
+import functools
 import re
 
 from ..links import web_url
@@ -37,8 +42,29 @@ ERROR_CODE_PATTERNS = (
 )
 
 
-def _facet(facets, name: str) -> dict:
-    value = facets.get(name) if isinstance(facets, dict) else None
+# Facet names this module maps, by where they sit: run facets, job facets, dataset facets (including
+# inputFacets / outputFacets). Filled by @reads.
+MAPPED: dict[str, set[str]] = {"run": set(), "job": set(), "dataset": set()}
+
+
+def reads(name: str, *kinds: str):
+    """Decorate a reader of facet `name` (found under `kinds`): it is called with that facet's value
+    (None when absent) instead of the whole facets object."""
+
+    def decorate(reader):
+        for kind in kinds:
+            MAPPED[kind].add(name)
+
+        @functools.wraps(reader)
+        def read(facets, *args):
+            return reader(facets.get(name) if isinstance(facets, dict) else None, *args)
+
+        return read
+
+    return decorate
+
+
+def _dict(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
@@ -46,9 +72,10 @@ def _str(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _from_ownership(facets: dict) -> dict:
+@reads("ownership", "job", "dataset")
+def _from_ownership(facet) -> dict:
     found: dict = {}
-    owners = _facet(facets, "ownership").get("owners")
+    owners = _dict(facet).get("owners")
     for entry in owners if isinstance(owners, list) else []:
         name = _str(entry.get("name")) if isinstance(entry, dict) else None
         if not name:
@@ -63,9 +90,10 @@ def _from_ownership(facets: dict) -> dict:
     return found
 
 
-def _from_tags(facets: dict) -> tuple[dict, str | None]:
+@reads("tags", "job")
+def _from_tags(facet) -> tuple[dict, str | None]:
     found, labels = {}, []
-    tags = _facet(facets, "tags").get("tags")
+    tags = _dict(facet).get("tags")
     for tag in tags if isinstance(tags, list) else []:
         key = _str(tag.get("key")) if isinstance(tag, dict) else None
         if not key:
@@ -77,8 +105,9 @@ def _from_tags(facets: dict) -> tuple[dict, str | None]:
     return found, ",".join(labels) or None
 
 
-def _from_control_tower(facets: dict) -> dict:
-    facet = obj(facets.get("controlTower"), "job.facets.controlTower", required=False)
+@reads("controlTower", "job")
+def _from_control_tower(value) -> dict:
+    facet = obj(value, "job.facets.controlTower", required=False)
     where = "job.facets.controlTower"
     found = {
         "team": text(facet, "team", f"{where}.team", required=False),
@@ -94,8 +123,9 @@ def _from_control_tower(facets: dict) -> dict:
     return {k: (v.lower() if k == "criticality" else v) for k, v in found.items() if v}
 
 
-def _platform(facets: dict, producer: str) -> str | None:
-    integration = _str(_facet(facets, "jobType").get("integration"))
+@reads("jobType", "job")
+def _platform(facet, producer: str) -> str | None:
+    integration = _str(_dict(facet).get("integration"))
     if integration:
         return integration.lower()
     lowered = producer.lower()
@@ -111,11 +141,15 @@ def pipeline_attributes(job_facets: dict, producer: str) -> dict:
     return {**merged, "platform": _platform(job_facets, producer), "tags": labels}
 
 
+@reads("datasetType", "dataset")
+def _dataset_kind(facet) -> str | None:
+    raw_kind = _str(_dict(facet).get("datasetType"))
+    return DATASET_KINDS.get(raw_kind.upper().replace(" ", "_")) if raw_kind else None
+
+
 def dataset_attributes(facets: dict) -> dict:
     """kind (from datasetType), owner and team (from ownership)."""
-    raw_kind = _str(_facet(facets, "datasetType").get("datasetType"))
-    kind = DATASET_KINDS.get(raw_kind.upper().replace(" ", "_")) if raw_kind else None
-    return {"kind": kind, **_from_ownership(facets)}
+    return {"kind": _dataset_kind(facets), **_from_ownership(facets)}
 
 
 def error_code_for(message: str, stack_trace: str | None = None) -> str | None:
@@ -127,20 +161,22 @@ def error_code_for(message: str, stack_trace: str | None = None) -> str | None:
     return None
 
 
-def run_error(run_facets: dict) -> tuple[str | None, str | None]:
+@reads("errorMessage", "run")
+def run_error(value) -> tuple[str | None, str | None]:
     """(error_message, error_code) from the errorMessage run facet."""
-    if "errorMessage" not in run_facets:
+    if value is None:
         return None, None
-    facet = obj(run_facets["errorMessage"], "run.facets.errorMessage")
+    facet = obj(value, "run.facets.errorMessage")
     message = text(facet, "message", "run.facets.errorMessage.message")
     stack = facet.get("stackTrace") if isinstance(facet.get("stackTrace"), str) else None
     return message[:MAX_ERROR_MESSAGE], error_code_for(message, stack)
 
 
-def nominal_time(run_facets: dict):
-    if "nominalTime" not in run_facets:
+@reads("nominalTime", "run")
+def nominal_time(value):
+    if value is None:
         return None
-    facet = obj(run_facets["nominalTime"], "run.facets.nominalTime")
+    facet = obj(value, "run.facets.nominalTime")
     return timestamp(facet, "nominalStartTime", "run.facets.nominalTime.nominalStartTime")
 
 
@@ -148,8 +184,12 @@ def rows_written(outputs: list) -> int | None:
     """Sum of outputStatistics.rowCount over the outputs that report it."""
     counts = []
     for output in outputs:
-        stats = _facet(output.get("outputFacets"), "outputStatistics") if isinstance(output, dict) else {}
-        count = stats.get("rowCount")
+        count = _row_count(output.get("outputFacets")) if isinstance(output, dict) else None
         if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_ROWS:
             counts.append(count)
     return min(sum(counts), MAX_ROWS) if counts else None
+
+
+@reads("outputStatistics", "dataset")
+def _row_count(facet):
+    return _dict(facet).get("rowCount")

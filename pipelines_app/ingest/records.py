@@ -99,6 +99,20 @@ class RunRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RawRecord:
+    """The event as received (LINEAGE_EVENTS): its JSON text, what it is about, the facet names it
+    carries (comma-separated, sorted) for the coverage report."""
+
+    body: str
+    producer: str
+    event_ts: datetime
+    event_type: str | None
+    run_facets: str | None
+    job_facets: str | None
+    dataset_facets: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """One accepted event: a RunEvent has all parts; a JobEvent no run; a DatasetEvent only datasets."""
 
@@ -108,6 +122,7 @@ class Event:
     inputs: tuple[DatasetRecord, ...] = ()
     outputs: tuple[DatasetRecord, ...] = ()
     datasets: tuple[DatasetRecord, ...] = field(default=())
+    raw: RawRecord | None = None
 
     def all_datasets(self) -> tuple[DatasetRecord, ...]:
         return self.inputs + self.outputs + self.datasets

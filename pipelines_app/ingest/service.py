@@ -11,14 +11,15 @@ from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
 from .commit import GroupCommitter
 from .fields import EventError
+from .ownership import RunIdConflict
 from .records import Event
 from .store import write_events
 from .validate import parse_event
 
 
-def _write(events: Sequence[Event]) -> None:
+def _write(events: Sequence[Event]) -> list[Exception | None]:
     now = timezone.now().astimezone(UTC).replace(tzinfo=None)
-    write_events(get_warehouse(), events, now)
+    return write_events(get_warehouse(), events, now)
 
 
 committer = GroupCommitter(_write)
@@ -39,11 +40,12 @@ class BatchResult:
 
 
 def ingest_event(body: Any) -> dict:
-    """Validate and store one event; EventError when invalid, WarehouseUnavailable / NotStored when
-    it could not be written. Returns what the event refers to (kind, pipeline_id, run_id)."""
+    """Validate and store one event; EventError when invalid, RunIdConflict when its run id belongs to
+    another job, WarehouseUnavailable / NotStored when it could not be written. Returns what the
+    event refers to (kind, pipeline_id, run_id)."""
     event = parse_event(body)
     (error,) = committer.submit([event])
-    if isinstance(error, WarehouseUnavailable):
+    if isinstance(error, WarehouseUnavailable | RunIdConflict):
         raise error
     if error is not None:
         raise NotStored(str(error)) from error
@@ -59,16 +61,33 @@ def ingest_batch(items: list) -> BatchResult:
         try:
             valid.append((index, parse_event(item)))
         except EventError as exc:
-            result.rejected.append({"index": index, "field": exc.field, "message": exc.message})
+            result.rejected.append(
+                {"index": index, "field": exc.field, "code": "invalid_request", "message": exc.message}
+            )
     errors = committer.submit([event for _, event in valid]) if valid else []
     if errors and all(isinstance(e, WarehouseUnavailable) for e in errors):
         raise errors[0]
     for (index, _), error in zip(valid, errors, strict=True):
         if error is None:
             result.accepted += 1
+        elif isinstance(error, RunIdConflict):
+            result.rejected.append(
+                {
+                    "index": index,
+                    "field": "run.runId",
+                    "code": error.code,
+                    "message": str(error),
+                    "details": error.details(),
+                }
+            )
         else:
             result.rejected.append(
-                {"index": index, "field": None, "message": "Valid, but could not be stored."}
+                {
+                    "index": index,
+                    "field": None,
+                    "code": "not_stored",
+                    "message": "Valid, but could not be stored.",
+                }
             )
     result.rejected.sort(key=lambda r: r["index"])
     return result

@@ -67,6 +67,24 @@ STAGES = {
     "OL_STAGE_DATASETS": STAGE_DATASETS,
     "OL_STAGE_EDGES": STAGE_EDGES,
 }
+# Appended as they are (no staging): the events as received.
+LINEAGE_EVENTS = (
+    ("event_id", "VARCHAR"),
+    ("received_ts", "TIMESTAMP_NTZ"),
+    ("event_ts", "TIMESTAMP_NTZ"),
+    ("event_type", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("producer", "VARCHAR"),
+    ("run_id", "VARCHAR"),
+    ("job_namespace", "VARCHAR"),
+    ("job_name", "VARCHAR"),
+    ("pipeline_id", "VARCHAR"),
+    ("run_facets", "VARCHAR"),
+    ("job_facets", "VARCHAR"),
+    ("dataset_facets", "VARCHAR"),
+    ("event", "VARCHAR"),
+)
+COLUMNS = {**STAGES, "LINEAGE_EVENTS": LINEAGE_EVENTS}
 
 
 def create_stage(table: str) -> str:
@@ -76,7 +94,7 @@ def create_stage(table: str) -> str:
 
 @lru_cache(maxsize=128)
 def insert_stage(table: str, rows: int) -> str:
-    names = [name for name, _ in STAGES[table]]
+    names = [name for name, _ in COLUMNS[table]]
     row = f"({', '.join('?' for _ in names)})"
     return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)}"
 
@@ -99,7 +117,26 @@ def _least(column: str, op: str = "<") -> str:
 # Stored runs this group touches, each with `win`: whether the staged event beats the stored status.
 # (Joining here, with the small staged table as the build side, lets DuckDB prune the scan of
 # PIPELINE_RUNS; computing `win` once also keeps the UPDATE's expressions small.)
-MATCHED_RUNS = f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id"
+# A run is only ever updated by events of the job that owns it (ownership.py refuses the others
+# before they get here; the pipeline_id condition keeps that true against a concurrent writer too).
+MATCHED_RUNS = (
+    f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s "
+    "JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id"
+)
+# Staged runs whose run id is stored under another pipeline: that pipeline owns the run id.
+OWNED_ELSEWHERE = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
+FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id
+WHERE t.pipeline_id <> s.pipeline_id"""
+
+
+def stored_owners(ids: int) -> str:
+    """The stored pipeline (and its job) of `ids` run ids, bound in order."""
+    marks = ", ".join("?" for _ in range(ids))
+    return f"""SELECT t.run_id, t.pipeline_id, p.namespace, p.pipeline_name FROM PIPELINE_RUNS t
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id WHERE t.run_id IN ({marks})"""
+
+
 UPDATE_RUNS = f"""UPDATE PIPELINE_RUNS t SET
   status = CASE WHEN m.win THEN m.status ELSE t.status END,
   event_ts = CASE WHEN m.win THEN m.event_ts ELSE t.event_ts END,

@@ -1,7 +1,10 @@
 """Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
-in temporary tables, apply them in one transaction with set-based statements (sql.py). Pipelines,
-datasets and edges this process stored unchanged a moment ago are not staged again (seen.py)."""
+in temporary tables, apply them in one transaction with set-based statements (sql.py), and append
+the events as received to LINEAGE_EVENTS in the same transaction (one statement per group). Events
+whose run id another job owns are refused first (ownership.py). Pipelines, datasets and edges this
+process stored unchanged a moment ago are not staged again (seen.py)."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -11,7 +14,7 @@ import pyarrow as pa
 from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
-from . import sql
+from . import ownership, raw, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .seen import SeenRows, first, whole
 from .tx import transaction
@@ -33,38 +36,78 @@ ARROW_TYPES = {
 }
 
 
-def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> None:
-    """Apply `events` atomically: all of them are stored, or none (the exception propagates)."""
-    runs = fold_runs(events)
-    staged = {
-        "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(events)],
-        "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(events)],
-        "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in events for edge in event.edges())),
-        "OL_STAGE_RUNS": [_run_row(r) for r in runs],
-    }
-    for table, (ident, value) in REMEMBERED.items():
-        staged[table] = recent.unseen(wh, staged[table], ident, value)
-    staged = {table: rows for table, rows in staged.items() if rows}
+def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[Exception | None]:
+    """Apply `events` atomically, except those whose run id another job owns (ownership.py): one
+    entry per event, None when stored, RunIdConflict when refused. Any other failure raises and
+    nothing is stored."""
+    refused: dict[int, Exception] = {}
     try:
+        kept, runs = _stage_owned_runs(wh, events, refused)
+        staged = {
+            "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(kept)],
+            "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(kept)],
+            "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in kept for edge in event.edges())),
+        }
+        for table, (ident, value) in REMEMBERED.items():
+            staged[table] = recent.unseen(wh, staged[table], ident, value)
+        staged = {table: rows for table, rows in staged.items() if rows}
         for table, rows in staged.items():  # scratch space of this connection: outside the transaction
             _stage(wh, table, rows)
+        if runs:
+            staged["OL_STAGE_RUNS"] = runs
+        received = _raw_rows(wh, kept, now)
         with transaction(wh):
             for table, statements in sql.APPLY.items():
-                if table in staged:
-                    for statement in statements:
-                        wh.execute(statement)
+                for statement in statements if table in staged else ():
+                    wh.execute(statement)
+            if received:
+                _append(wh, "LINEAGE_EVENTS", received)
             if runs:
-                run_state.refresh(wh, {r.pipeline_id for r in runs})
+                run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
     except BaseException:
         recent.forget(wh)
         raise
     for table, (ident, value) in REMEMBERED.items():
         recent.remember(wh, staged.get(table, []), ident, value)
+    raw.purge_now_and_then(wh, now)
+    return [refused.get(i) for i in range(len(events))]
+
+
+def _stage_owned_runs(
+    wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
+) -> tuple[list[Event], list[tuple]]:
+    """The events to write and their runs' staged rows (OL_STAGE_RUNS), after recording in
+    `refused` the events whose run id another job owns: first the run ids the group holds under
+    several jobs (rare), then, once each run id has one job, those stored under another (one
+    SELECT per group; restaged only when it finds any)."""
+    refused.update(ownership.conflicts_in_group(wh, events))
+    kept = [event for i, event in enumerate(events) if i not in refused]
+    runs = _stage_runs(wh, kept)
+    elsewhere = ownership.owned_elsewhere(wh) if runs else {}
+    if not elsewhere:
+        return kept, runs
+    for i, event in enumerate(events):
+        if i not in refused and event.run is not None and event.run.run_id in elsewhere:
+            refused[i] = elsewhere[event.run.run_id]
+    kept = [event for i, event in enumerate(events) if i not in refused]
+    return kept, _stage_runs(wh, kept)
+
+
+def _stage_runs(wh: Warehouse, events: Sequence[Event]) -> list[tuple]:
+    rows = [_run_row(r) for r in fold_runs(events)]
+    if rows:
+        _stage(wh, "OL_STAGE_RUNS", rows)
+    return rows
 
 
 def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
     wh.execute(sql.create_stage(table))
     wh.execute(f"DELETE FROM {table}")
+    _append(wh, table, rows)
+
+
+def _append(wh: Warehouse, table: str, rows: list[tuple]) -> None:
+    """One statement whatever the number of rows: bound VALUES for a few, an Arrow hand-off for more."""
     if len(rows) < SMALL_STAGE:
         wh.execute(sql.insert_stage(table, len(rows)), [value for row in rows for value in row])
     else:
@@ -72,7 +115,7 @@ def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
 
 
 def _arrow(table: str, rows: list[tuple]) -> pa.Table:
-    columns = sql.STAGES[table]
+    columns = sql.COLUMNS[table]
     values = list(zip(*rows, strict=True))
     arrays = [pa.array(column, ARROW_TYPES[kind]) for column, (_, kind) in zip(values, columns, strict=True)]
     return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
@@ -137,6 +180,23 @@ def _pipeline_row(p: PipelineRecord, now: datetime) -> tuple:
 
 def _dataset_row(d: DatasetRecord) -> tuple:
     return (d.dataset_id, d.name, d.namespace, d.kind, d.owner, d.team, d.written_ts)
+
+
+def _raw_rows(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[tuple]:
+    """LINEAGE_EVENTS rows of `events` (the table made sure of when there are any)."""
+    rows = [_raw_row(event, now) for event in events if event.raw is not None]
+    if rows:
+        raw.ensure_table(wh)
+    return rows
+
+
+def _raw_row(event: Event, now: datetime) -> tuple:
+    r, run, p = event.raw, event.run, event.pipeline
+    return (
+        uuid.uuid4().hex, now, r.event_ts, r.event_type, event.kind, r.producer, run.run_id if run else None,
+        p.namespace if p else None, p.name if p else None, p.pipeline_id if p else None,
+        r.run_facets, r.job_facets, r.dataset_facets, r.body,
+    )  # fmt: skip
 
 
 def _run_row(r: RunRecord) -> tuple:

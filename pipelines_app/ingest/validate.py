@@ -7,9 +7,13 @@ START, RUNNING, COMPLETE, ABORT, FAIL, OTHER. JobEvents and DatasetEvents are ac
 comes from the schemaURL (`…#/$defs/RunEvent`), else from the fields present.
 """
 
+import json
 import re
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from .facets import dataset_attributes, nominal_time, pipeline_attributes, rows_written, run_error
 from .fields import EventError, array, obj, shown, text, timestamp
@@ -18,6 +22,7 @@ from .records import (
     DatasetRecord,
     Event,
     PipelineRecord,
+    RawRecord,
     RunRecord,
     dataset_id_for,
     pipeline_id_for,
@@ -28,7 +33,13 @@ KINDS_BY_SCHEMA = {"RunEvent": "run", "JobEvent": "job", "DatasetEvent": "datase
 
 
 def parse_event(body: Any) -> Event:
-    """The event as records, or EventError naming the first field that is wrong."""
+    """The event as records (with the event itself, as received, in `raw`), or EventError naming
+    the first field that is wrong."""
+    event, event_time = _records(body)
+    return replace(event, raw=_raw(body, event, event_time))
+
+
+def _records(body: Any) -> tuple[Event, datetime]:
     if not isinstance(body, dict):
         raise EventError("event", f"must be a JSON object (an OpenLineage event); got {shown(body)}.")
     event_time = timestamp(body, "eventTime", "eventTime")
@@ -36,7 +47,7 @@ def parse_event(body: Any) -> Event:
     schema_url = text(body, "schemaURL", "schemaURL")
     kind = _kind(body, schema_url)
     if kind == "dataset":
-        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),))
+        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),)), event_time
     pipeline = _pipeline(obj(body.get("job"), "job"), producer)
     event_type = _event_type(body) if kind == "run" else None
     written = event_time if event_type == "COMPLETE" else None
@@ -46,9 +57,9 @@ def parse_event(body: Any) -> Event:
     outputs_raw = array(body.get("outputs"), "outputs")
     outputs = tuple(_dataset(d, f"outputs[{i}]", written) for i, d in enumerate(outputs_raw))
     if kind == "job":
-        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs)
+        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs), event_time
     run = _run(obj(body.get("run"), "run"), pipeline.pipeline_id, event_type, event_time, outputs_raw)
-    return Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs)
+    return Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs), event_time
 
 
 def _kind(body: dict, schema_url: str) -> str:
@@ -107,4 +118,37 @@ def _run(run: dict, pipeline_id: str, event_type: str, event_time: datetime, out
         error_code=code,
         nominal_ts=nominal_time(facets),
         rows_processed=rows_written(outputs),
+    )
+
+
+def _json(body: dict) -> str:
+    try:
+        return orjson.dumps(body).decode()
+    except TypeError:  # an integer beyond 64 bits (the standard library's parser keeps those)
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _names(facets: Any) -> set[str]:
+    return set(facets) if isinstance(facets, dict) else set()
+
+
+def _listed(names: set[str]) -> str | None:
+    return ",".join(sorted(names)) or None
+
+
+def _raw(body: dict, event: Event, event_time: datetime) -> RawRecord:
+    datasets = [d for key in ("inputs", "outputs") for d in body.get(key) or ()]
+    if isinstance(body.get("dataset"), dict):
+        datasets.append(body["dataset"])
+    dataset_facets = set().union(
+        *(_names(d.get(part)) for d in datasets for part in ("facets", "inputFacets", "outputFacets"))
+    )
+    return RawRecord(
+        body=_json(body),
+        producer=body["producer"],
+        event_ts=event_time,
+        event_type=body.get("eventType") if event.kind == "run" else None,
+        run_facets=_listed(_names((body.get("run") or {}).get("facets"))) if event.run else None,
+        job_facets=_listed(_names((body.get("job") or {}).get("facets"))) if event.pipeline else None,
+        dataset_facets=_listed(dataset_facets),
     )

@@ -618,3 +618,33 @@ WHERE pipeline_id = :pipeline_id AND start_ts >= :since AND start_ts <= :until;
 SELECT SUM(cost_aud) AS cost_aud, SUM(credits_used) AS credits_used, COUNT(*) AS cost_rows
 FROM RUN_COSTS
 WHERE run_id = :run_id;
+
+
+-- ===================================================================== OpenLineage events as received
+
+-- name: lineage_events
+-- Events as received (LINEAGE_EVENTS), newest eventTime first; the page is chosen on the narrow
+-- columns, then joined back for the event text.
+WITH page AS (
+    SELECT event_id, event_ts, received_ts, COUNT(*) OVER () AS total_rows
+    FROM LINEAGE_EVENTS
+    WHERE (:run_id IS NULL OR run_id = :run_id)
+      AND (:job IS NULL OR job_name = :job)
+      AND (:namespace IS NULL OR job_namespace = :namespace)
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+      AND (:since IS NULL OR event_ts >= :since)
+    ORDER BY event_ts DESC, received_ts DESC, event_id DESC
+    LIMIT :limit OFFSET :offset
+)
+SELECT e.event_id, e.received_ts, e.event_ts, e.event_type, e.kind, e.producer, e.run_id,
+       e.job_namespace, e.job_name, e.pipeline_id, e.event, page.total_rows
+FROM page JOIN LINEAGE_EVENTS e ON e.event_id = page.event_id
+ORDER BY page.event_ts DESC, page.received_ts DESC, page.event_id DESC;
+
+-- name: lineage_coverage
+-- Events per producer and facet-name combination (few distinct ones); lineage_events.py sums them.
+SELECT producer, run_facets, job_facets, dataset_facets, COUNT(*) AS events, MAX(event_ts) AS last_event_ts
+FROM LINEAGE_EVENTS
+WHERE (:since IS NULL OR event_ts >= :since)
+GROUP BY producer, run_facets, job_facets, dataset_facets
+ORDER BY producer, events DESC;

@@ -96,3 +96,23 @@ CREATE TABLE IF NOT EXISTS PIPELINE_RUN_DAYS (
     last_long_ts         TIMESTAMP_NTZ,
     max_duration_minutes NUMBER(10, 0)
 );
+
+-- OpenLineage events as received: every accepted event's JSON text (re-serialised compactly: the
+-- same keys, order and values), so what a producer sent is kept even where nothing maps it. Kept
+-- CT_LINEAGE_EVENTS_RETENTION_DAYS (default 30) after received_ts (pipelines_app/ingest/raw.py).
+CREATE TABLE IF NOT EXISTS LINEAGE_EVENTS (
+    event_id       VARCHAR NOT NULL,              -- assigned on receipt (a UUID's hex)
+    received_ts    TIMESTAMP_NTZ NOT NULL,        -- when this source stored it (a replay is kept again)
+    event_ts       TIMESTAMP_NTZ NOT NULL,        -- eventTime
+    event_type     VARCHAR,                       -- START | RUNNING | COMPLETE | ABORT | FAIL | OTHER
+    kind           VARCHAR NOT NULL,              -- run | job | dataset
+    producer       VARCHAR NOT NULL,
+    run_id         VARCHAR,                       -- lower-case, as PIPELINE_RUNS.run_id
+    job_namespace  VARCHAR,
+    job_name       VARCHAR,
+    pipeline_id    VARCHAR,
+    run_facets     VARCHAR,                       -- facet names, comma-separated, sorted
+    job_facets     VARCHAR,
+    dataset_facets VARCHAR,                       -- dataset, inputFacets and outputFacets names
+    event          VARCHAR NOT NULL               -- the event's JSON text
+);

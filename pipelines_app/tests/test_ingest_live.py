@@ -154,3 +154,18 @@ def test_a_producer_token_scoped_to_lineage_posts_events_and_nothing_else(live_s
     assert (
         get(live_server, operator.api_key, "/api/pipelines")["total"] == 1
     )  # the operator's own token reads
+
+
+def test_the_openlineage_client_gets_409_and_the_owner_is_listed(live_server, operator, warehouse):
+    token, run_id = operator.api_key, str(uuid.uuid4())
+    client = ol_client(live_server.url, token)
+    client.emit(event(RunState.START, run_id, "extract_ledger", "2026-11-20T09:00:00Z", outputs=["RAW.L"]))
+    client.emit(event(RunState.COMPLETE, run_id, "extract_ledger", "2026-11-20T09:10:00Z", outputs=["RAW.L"]))
+    with pytest.raises(requests.HTTPError) as refused:
+        client.emit(event(RunState.FAIL, run_id, "load_ledger", "2026-11-20T09:20:00Z", inputs=["RAW.L"]))
+    assert refused.value.response.status_code == 409
+    owner = pipeline_id_for(NAMESPACE, "extract_ledger")
+    details = refused.value.response.json()["error"]["details"]
+    assert details["owner"] == {"pipeline_id": owner, "namespace": NAMESPACE, "job": "extract_ledger"}
+    listed = get(live_server, token, "/api/pipelines")["items"]
+    assert [(p["pipeline_id"], p["last_status"]) for p in listed] == [(owner, "SUCCESS")]

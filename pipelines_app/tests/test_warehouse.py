@@ -95,6 +95,7 @@ def test_create_schema_is_idempotent(warehouse):
         "RUN_COSTS",
         "PIPELINE_RUN_STATE",
         "PIPELINE_RUN_DAYS",
+        "LINEAGE_EVENTS",
     ]
 
 
