@@ -6,7 +6,7 @@ OUTCOME = {
     "properties": {
         "ok": {"type": "boolean", "description": "the source's answer is in the response"},
         "status": {"type": "integer", "nullable": True, "description": "the source's HTTP status"},
-        "latency_ms": {"type": "integer", "nullable": True},
+        "latency_ms": {"type": "number", "nullable": True},
         "error": {
             "type": "string",
             "nullable": True,
@@ -20,7 +20,11 @@ CAPABILITY = {
     "properties": {
         "endpoint": {"type": "string", "description": "the source route asked"},
         "source": {"type": "string"},
-        "status": {"type": "string", "enum": ["unsupported", "not_found", "degraded"]},
+        "status": {
+            "type": "string",
+            "description": "unsupported (the source lacks the route), not_found (it lacks the entity), "
+            "degraded (it failed), or what a control-tier page reports (e.g. not_configured)",
+        },
         "reason": {"type": "string", "nullable": True},
         "error": {"type": "string", "nullable": True},
     },

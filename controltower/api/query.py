@@ -131,7 +131,7 @@ class TextQuery(QueryField):
 
     def __init__(self, max_length: int = MAX_TEXT, **kw):
         self.max_length = max_length
-        super().__init__({"type": "string", "maxLength": max_length}, **kw)
+        super().__init__({"type": "string", "maxLength": max_length, "pattern": r"^[^\x00]*$"}, **kw)
 
     def to_internal_value(self, raw):
         text = str(raw).strip()
@@ -148,7 +148,7 @@ class IdListQuery(QueryField):
 
     def __init__(self, max_items: int, max_length: int = MAX_TEXT, **kw):
         self.max_items, self.max_length = max_items, max_length
-        one = f"[^,]{{0,{max_length}}}"
+        one = rf"[^,\x00]{{0,{max_length}}}"
         super().__init__({"type": "string", "pattern": f"^{one}(,{one}){{0,{max_items - 1}}}$"}, **kw)
 
     def to_internal_value(self, raw):

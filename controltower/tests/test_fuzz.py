@@ -31,7 +31,7 @@ pytestmark = [
     pytest.mark.skipif(os.environ.get("CT_TEST_DB") == "postgres", reason="fuzzed in the SQLite pass"),
 ]
 CROSS_FIELD_RULES = (
-    r"^/api/(aggregate/)?(policies/assign|dq/standards/upsert|triage/query|v1/lineage(/batch)?)$"
+    r"^/api/(aggregate/)?(policies/(profiles/)?assign|dq/standards/upsert|triage/query|v1/lineage(/batch)?)$"
 )
 
 

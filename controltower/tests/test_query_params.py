@@ -168,7 +168,7 @@ def test_a_serializers_defaults_and_bounds_are_the_schemas(source_schema):
     assert by_name["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
     assert by_name["anomaly_only"]["schema"]["default"] == "true"
     assert by_name["severity"]["schema"]["enum"] == ["high", "low", "medium"]
-    assert by_name["team"]["schema"] == {"type": "string", "maxLength": 200}
+    assert by_name["team"]["schema"] == {"type": "string", "maxLength": 200, "pattern": r"^[^\x00]*$"}
     assert not any(p.get("required") for p in params)
 
 
