@@ -4,6 +4,7 @@ tier's sources."""
 import pytest
 
 from aggregate_app import breaker
+from testsupport.live_servers import live_estate
 from testsupport.stubs import TOKENS, StubSource
 
 
@@ -30,3 +31,14 @@ def stub_sources(settings, monkeypatch, control_tier):
     for stub in started:
         stub.stop()
     breaker.reset()
+
+
+@pytest.fixture
+def live_tiers_as_sources(settings, monkeypatch):
+    """The shared live estate's two sources as this control tier's sources (their service token
+    also for a configured-but-absent gcp)."""
+    estate = live_estate()
+    settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
+    for name in ("AWS", "AZURE", "GCP"):
+        monkeypatch.setenv(f"CT_SOURCE_{name}_TOKEN", estate.token)
+    return estate

@@ -9,21 +9,16 @@ from django.utils import timezone
 from aggregate_app.jobs import anomaly_records
 from aggregate_app.jobs.windows import COST_WINDOW, window_start
 from aggregate_app.models import AlertState, CostAnomalyRecord
-from testsupport.live_servers import free_port, live_estate
+from testsupport.live_servers import free_port
 from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 Status = CostAnomalyRecord.Status
 
 
-@pytest.fixture
-def live_tiers_as_sources(settings, monkeypatch):
-    estate = live_estate()
-    settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
+@pytest.fixture(autouse=True)
+def no_smoke_alerts(settings):
     settings.SMOKE_ALERT_WEBHOOK = ""
-    for name in ("AWS", "AZURE", "GCP"):
-        monkeypatch.setenv(f"CT_SOURCE_{name}_TOKEN", estate.token)
-    return estate
 
 
 @pytest.fixture

@@ -9,22 +9,17 @@ from django.utils import timezone
 from aggregate_app.jobs import notify, smoke
 from aggregate_app.jobs.windows import SMOKE_WINDOW, window_start
 from aggregate_app.models import AlertState, SmokeCheck, SmokeRun
-from testsupport.live_servers import free_port, live_estate
+from testsupport.live_servers import free_port
 from testsupport.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
-@pytest.fixture
-def live_tiers_as_sources(settings, monkeypatch):
-    estate = live_estate()
-    settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
-    settings.SMOKE_TOKEN = estate.token
+@pytest.fixture(autouse=True)
+def smoke_settings(settings, live_tiers_as_sources):
+    settings.SMOKE_TOKEN = live_tiers_as_sources.token
     settings.SMOKE_API_URL = settings.SMOKE_UI_URL = ""
     settings.CT_ALERT_WEBHOOK = ""
-    for name in ("AWS", "AZURE"):
-        monkeypatch.setenv(f"CT_SOURCE_{name}_TOKEN", estate.token)
-    return estate
 
 
 @pytest.fixture
