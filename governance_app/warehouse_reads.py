@@ -35,13 +35,16 @@ def pipelines() -> list[dict]:
     return list(seen.values())
 
 
-def failures(now: datetime | None = None, days: int = WINDOW_DAYS) -> dict[str, int]:
-    """FAILED runs per pipeline that started in the last `days` days."""
+def failures(
+    now: datetime | None = None, days: int = WINDOW_DAYS, pipeline_id: str | None = None
+) -> dict[str, int]:
+    """FAILED runs per pipeline (or of one) that started in the last `days` days."""
     end = naive_utc(now)
+    one = " AND pipeline_id = ?" if pipeline_id is not None else ""
     rows = get_warehouse().fetch_all(
-        """SELECT pipeline_id, COUNT(*) AS failures FROM PIPELINE_RUNS
-           WHERE status = 'FAILED' AND start_ts >= ? AND start_ts <= ? GROUP BY pipeline_id""",
-        [end - timedelta(days=days), end],
+        f"""SELECT pipeline_id, COUNT(*) AS failures FROM PIPELINE_RUNS
+           WHERE status = 'FAILED' AND start_ts >= ? AND start_ts <= ?{one} GROUP BY pipeline_id""",
+        [end - timedelta(days=days), end, *([pipeline_id] if one else [])],
     )
     return {r["pipeline_id"]: int(r["failures"]) for r in rows}
 
@@ -52,7 +55,8 @@ def run_evidence(pipelines: list[dict], now: datetime | None = None) -> dict[str
     and this week's failures."""
     this_week = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=WINDOW_DAYS)}
     two_weeks = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=2 * WINDOW_DAYS)}
-    failed = failures(now)
+    only = pipelines[0]["pipeline_id"] if len(pipelines) == 1 else None  # one pipeline: count its own
+    failed = failures(now, pipeline_id=only)
     evidence = {}
     for pid, row in this_week.items():
         both = two_weeks[pid]
