@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "governance_app.apps.GovernanceConfig",
     "triage_app.apps.TriageConfig",
     "aggregate_app.apps.AggregateConfig",
+    "alerting_app.apps.AlertingConfig",
 ]
 
 MIDDLEWARE = [
