@@ -1,5 +1,6 @@
 """deploy/compose.yaml, the production topology in a file: valid against the Compose
-Specification's own JSON schema (vendored in testsupport/vendor), and wired so that it can work —
+Specification's own JSON schema (testsupport/vendor/compose-spec.json, from the
+compose-spec/compose-spec repository, Apache-2.0), and wired so that it can work —
 every name it uses is a setting the project reads, every secret it mounts is declared, and the
 control tier points at the source services in the file."""
 
