@@ -60,7 +60,8 @@ class SmtpReceiver:
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Session)
         self.server.daemon_threads = True
         self.server.receiver = self
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, which every test pays.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def port(self) -> int:

@@ -8,6 +8,7 @@ webhook URL's path is its secret, and requests' own exception text carries the w
 none of it is chained onto the DeliveryError."""
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 import requests
@@ -17,6 +18,7 @@ from alerting_app.channels.base import Delivery, DeliveryError
 
 log = logging.getLogger(__name__)
 RETRYABLE_4XX = frozenset({408, 425, 429})
+SECRET_SEGMENT = 12  # a URL segment this long may be a token: scrubbed from the receiver's answer
 SNIPPET = 200  # characters of the receiver's answer kept in Delivery.detail / DeliveryError.detail
 USER_AGENT = "ControlTower-Alerts/1"
 
@@ -32,10 +34,17 @@ def is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def url_secrets(url: str) -> tuple[str, ...]:
+    """The parts of a URL that may be its secret: the whole, its path and query, and each long
+    segment or value in them (Slack's and Teams' tokens, a signature parameter)."""
+    parts = urlsplit(url)
+    segments = re.split(r"[/?&=]", f"{parts.path}?{parts.query}")
+    return (url, parts.path, parts.query, *(s for s in segments if len(s) >= SECRET_SEGMENT))
+
+
 def redact(text: str, secrets) -> str:
-    for value in secrets:
-        if value:
-            text = text.replace(value, "[redacted]")
+    for value in sorted((v for v in secrets if v and v != "/"), key=len, reverse=True):
+        text = text.replace(value, "[redacted]")
     return text
 
 
@@ -63,7 +72,7 @@ def post(
     if error is not None:  # raised outside the except block, so requests' text is not its context
         log.warning("alert channel %s (%s): %s", channel.name, channel.kind, error.detail)
         raise error
-    said = redact(" ".join(resp.text.split())[:SNIPPET], (url, *secrets))
+    said = redact(" ".join(resp.text.split()), (*url_secrets(url), *secrets))[:SNIPPET]
     code = resp.status_code
     if 200 <= code < 300:
         log.info("alert channel %s (%s): delivered, HTTP %s", channel.name, channel.kind, code)

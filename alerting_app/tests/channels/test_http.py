@@ -15,8 +15,19 @@ SECRET = "s3cr3t0000111122223333444455556666"
 
 @pytest.mark.parametrize(
     ("status", "retryable"),
-    [(500, True), (502, True), (503, True), (429, True), (408, True), (400, False), (401, False), (403, False), (404, False), (410, False)],
-)  # fmt: skip
+    [
+        (500, True),
+        (502, True),
+        (503, True),
+        (429, True),
+        (408, True),
+        (400, False),
+        (401, False),
+        (403, False),
+        (404, False),
+        (410, False),
+    ],
+)
 def test_an_error_answer_is_retryable_only_when_it_may_pass(http_channel, status, retryable):
     with Receiver(status=status) as hook:
         with pytest.raises(DeliveryError) as caught:

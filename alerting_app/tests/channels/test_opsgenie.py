@@ -8,7 +8,11 @@ from alerting_app.tests.channels.conftest import assert_matches, make_message, t
 from testsupport.webhook_receiver import Receiver
 
 API_KEY = "0psg3n1e-key-0000-1111-222233334444"
-ACCEPTED = {"result": "Request will be processed", "took": 0.01, "requestId": "43a29c5c-3dbf-4fa4-9c26-f4f71023e120"}
+ACCEPTED = {
+    "result": "Request will be processed",
+    "took": 0.01,
+    "requestId": "43a29c5c-3dbf-4fa4-9c26-f4f71023e120",
+}
 CREATE = {  # https://docs.opsgenie.com/docs/alert-api#create-alert
     "type": "object",
     "required": ["message"],
@@ -53,9 +57,18 @@ def test_an_alert_carries_priority_tags_details_and_the_link(message):
         OpsgenieChannel("ops-genie", API_KEY, url=og.base).deliver(message)
     alert = og.bodies[0]
     assert (alert["priority"], alert["entity"], alert["source"]) == ("P1", "p2", "Control Tower")
-    assert alert["tags"] == ["controltower", "source:aws", "kind:failed_run", "severity:critical", "team:data-eng"]
+    assert alert["tags"] == [
+        "controltower",
+        "source:aws",
+        "kind:failed_run",
+        "severity:critical",
+        "team:data-eng",
+    ]
     assert alert["details"]["fingerprint"] == "aws:p2:failed_run" and alert["details"]["url"] == message.url
-    assert message.summary in alert["description"] and "stale dataset: analytics.orders (aws)" in alert["description"]
+    assert (
+        message.summary in alert["description"]
+        and "stale dataset: analytics.orders (aws)" in alert["description"]
+    )
 
 
 def test_limits_hold_for_long_text_and_many_facts():

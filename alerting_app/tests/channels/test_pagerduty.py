@@ -34,7 +34,10 @@ EVENT = {  # https://developer.pagerduty.com/docs/events-api-v2/trigger-events/ 
                 "client_url": {"type": "string", "pattern": "^https?://"},
                 "links": {
                     "type": "array",
-                    "items": {"required": ["href"], "properties": {"href": {"type": "string"}, "text": {"type": "string"}}},
+                    "items": {
+                        "required": ["href"],
+                        "properties": {"href": {"type": "string"}, "text": {"type": "string"}},
+                    },
                 },
             },
             "additionalProperties": False,
@@ -81,7 +84,9 @@ def test_a_trigger_carries_what_the_responder_needs(message):
 def test_an_update_retriggers_the_same_alert_and_limits_hold():
     fingerprint = "aws:" + "very/long/dataset/" * 20 + ":stale_dataset"
     messages = [
-        make_message(transition=Transition.UPDATE, fingerprint=fingerprint, title="t" * 2000, severity="fatal"),
+        make_message(
+            transition=Transition.UPDATE, fingerprint=fingerprint, title="t" * 2000, severity="fatal"
+        ),
         make_message(transition=Transition.RESOLVE, fingerprint=fingerprint),
     ]
     with Receiver(status=202, reply=ACCEPTED) as pd:

@@ -8,7 +8,11 @@ from testsupport.webhook_receiver import Receiver
 TEXT_OBJECT = {
     "type": "object",
     "required": ["type", "text"],
-    "properties": {"type": {"enum": ["plain_text", "mrkdwn"]}, "text": text(3000), "emoji": {"type": "boolean"}},
+    "properties": {
+        "type": {"enum": ["plain_text", "mrkdwn"]},
+        "text": text(3000),
+        "emoji": {"type": "boolean"},
+    },
     "additionalProperties": False,
 }
 PLAIN = {**TEXT_OBJECT, "properties": {**TEXT_OBJECT["properties"], "type": {"const": "plain_text"}}}
@@ -41,7 +45,10 @@ BLOCK_KIT = {  # https://api.slack.com/reference/block-kit/blocks and .../compos
                                 "type": "array",
                                 "minItems": 1,
                                 "maxItems": 10,
-                                "items": {**TEXT_OBJECT, "properties": {**TEXT_OBJECT["properties"], "text": text(2000)}},
+                                "items": {
+                                    **TEXT_OBJECT,
+                                    "properties": {**TEXT_OBJECT["properties"], "text": text(2000)},
+                                },
                             },
                         },
                         "additionalProperties": False,
@@ -57,7 +64,10 @@ BLOCK_KIT = {  # https://api.slack.com/reference/block-kit/blocks and .../compos
                                     "required": ["type", "text"],
                                     "properties": {
                                         "type": {"const": "button"},
-                                        "text": {**PLAIN, "properties": {**PLAIN["properties"], "text": text(75)}},
+                                        "text": {
+                                            **PLAIN,
+                                            "properties": {**PLAIN["properties"], "text": text(75)},
+                                        },
                                         "url": {"type": "string", "maxLength": 3000, "pattern": "^https?://"},
                                     },
                                     "additionalProperties": False,
@@ -70,7 +80,12 @@ BLOCK_KIT = {  # https://api.slack.com/reference/block-kit/blocks and .../compos
                         "required": ["type", "elements"],
                         "properties": {
                             "type": {"const": "context"},
-                            "elements": {"type": "array", "minItems": 1, "maxItems": 10, "items": TEXT_OBJECT},
+                            "elements": {
+                                "type": "array",
+                                "minItems": 1,
+                                "maxItems": 10,
+                                "items": TEXT_OBJECT,
+                            },
                         },
                         "additionalProperties": False,
                     },

@@ -24,7 +24,10 @@ FACT_SET = {  # https://adaptivecards.io/explorer/FactSet.html
         "type": {"const": "FactSet"},
         "facts": {
             "type": "array",
-            "items": {"required": ["title", "value"], "properties": {"title": text(200), "value": text(5000)}},
+            "items": {
+                "required": ["title", "value"],
+                "properties": {"title": text(200), "value": text(5000)},
+            },
         },
     },
     "additionalProperties": False,
@@ -49,7 +52,11 @@ TEAMS_MESSAGE = {  # learn.microsoft.com: send an Adaptive Card through a Workfl
                             "type": {"const": "AdaptiveCard"},
                             "version": {"type": "string", "pattern": r"^1\.([4-9]|[1-9]\d)$"},
                             "msteams": {"type": "object"},
-                            "body": {"type": "array", "minItems": 1, "items": {"oneOf": [TEXT_BLOCK, FACT_SET]}},
+                            "body": {
+                                "type": "array",
+                                "minItems": 1,
+                                "items": {"oneOf": [TEXT_BLOCK, FACT_SET]},
+                            },
                             "actions": {
                                 "type": "array",
                                 "items": {
@@ -92,7 +99,9 @@ def test_a_trigger_posts_an_adaptive_card_with_facts_hits_and_a_link(message):
     facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
     assert facts["Source"] == "aws" and facts["Error code"] == "SNOWFLAKE_TIMEOUT"
     assert "- stale dataset: analytics.orders (aws)" in card["body"][4]["text"]
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open in Control Tower", "url": message.url}]
+    assert card["actions"] == [
+        {"type": "Action.OpenUrl", "title": "Open in Control Tower", "url": message.url}
+    ]
     assert delivery.status_code == 202
 
 
