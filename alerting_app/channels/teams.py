@@ -10,6 +10,7 @@ from alerting_app.channels import http, text
 from alerting_app.channels.base import Delivery, Message, Transition
 
 CARD_VERSION = "1.4"
+SUMMARY_MAX = 4000  # Teams refuses messages past about 28 KB; members are already capped at 10 lines
 COLOURS = {
     Transition.TRIGGER: "Attention",
     Transition.UPDATE: "Warning",
@@ -28,7 +29,7 @@ def card(message: Message) -> dict:
             "color": COLOURS.get(message.transition, "Default"),
             "wrap": True,
         },
-        {"type": "TextBlock", "text": message.summary, "wrap": True},
+        {"type": "TextBlock", "text": text.cut(message.summary, SUMMARY_MAX), "wrap": True},
         {
             "type": "FactSet",
             "facts": [{"title": label, "value": value} for label, value in text.facts(message)],

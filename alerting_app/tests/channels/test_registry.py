@@ -1,9 +1,12 @@
 """Channels from the environment: names and kinds in CT_ALERT_CHANNELS, each channel's values in
 CT_ALERT_CHANNEL_<NAME>_* or a secret file, mistakes as system checks that name the variable."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.utils.module_loading import import_string
 
 from alerting_app.channels import registry
 from alerting_app.channels.checks import check_alert_channels
@@ -159,3 +162,14 @@ def test_describe_shows_kind_name_and_host_only(channels):
         {"name": "data-pd", "kind": "pagerduty", "target": "events.pagerduty.com"},
         {"name": "ops-mail", "kind": "email", "target": "3 recipient(s) at example.com, example.org"},
     ]
+
+
+def test_the_readme_tells_how_to_connect_every_kind():
+    section = (Path(__file__).resolve().parents[3] / "README.md").read_text().split("## Alerting", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    for kind, path in registry.KINDS.items():
+        if kind == "recording":
+            continue
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{kind}` |"))
+        for suffix in import_string(path).VARIABLES:
+            assert f"`_{suffix}`" in row, (kind, suffix)

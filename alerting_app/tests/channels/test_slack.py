@@ -126,7 +126,8 @@ def test_a_resolve_reads_as_resolved():
 
 def test_mrkdwn_control_characters_are_escaped_and_text_is_cut_to_slacks_limits():
     many = tuple(Member("failed_run", "aws", f"p{i}") for i in range(30))
-    message = make_message(title="x" * 400, summary="<!channel> & " + "y" * 5000, members=many)
+    facts = {f"fact {i}": "v" * 3000 for i in range(15)}
+    message = make_message(title="x" * 400, summary="<!channel> & " + "y" * 5000, members=many, facts=facts)
     with Receiver() as hook:
         SlackChannel("oncall-slack", hook.url).deliver(message)
     body = hook.bodies[0]

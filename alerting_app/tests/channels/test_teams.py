@@ -111,3 +111,11 @@ def test_a_resolve_reads_as_resolved_in_green():
     card = card_of(hook.bodies[0])
     assert_matches(TEAMS_MESSAGE, hook.bodies[0])
     assert card["body"][0]["text"].startswith("Resolved: ") and card["body"][0]["color"] == "Good"
+
+
+def test_a_long_summary_is_cut_to_keep_the_card_under_teams_size_limit():
+    with Receiver(status=202) as hook:
+        TeamsChannel("ops-teams", hook.url).deliver(make_message(summary="s" * 50000))
+    assert_matches(TEAMS_MESSAGE, hook.bodies[0])
+    assert len(card_of(hook.bodies[0])["body"][1]["text"]) == 4000
+    assert len(hook.posts[0]["raw"]) < 28 * 1024
