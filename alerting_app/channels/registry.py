@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.forms import ValidationError
 from django.utils.module_loading import import_string
 
 from alerting_app.channels import http
@@ -57,13 +57,14 @@ def read(var: str) -> str:
 def entries(raw: str) -> tuple[list[tuple[str, str]], list[Problem]]:
     """(name, kind) pairs from CT_ALERT_CHANNELS, plus the mistakes in it."""
     pairs, problems = [], []
-    for item in (p.strip() for p in raw.split(",")):
+    for position, item in enumerate(p.strip() for p in raw.split(",")):
         if not item:
             continue
         name, _, kind = (s.strip().lower() for s in item.partition("="))
         why = _entry_problem(name, kind, [n for n, _ in pairs])
-        if why:
-            problems.append(Problem("ct.E030", f"CT_ALERT_CHANNELS entry {item!r}: {why}.", _ENTRY_HINT))
+        if why:  # the entry itself is not echoed: a URL pasted here by mistake would be a secret
+            message = f"CT_ALERT_CHANNELS entry {position + 1}: {why}."
+            problems.append(Problem("ct.E030", message, _ENTRY_HINT))
         elif name != RECORDING:
             pairs.append((name, kind))
     return pairs, problems
@@ -75,10 +76,12 @@ _ENTRY_HINT = f"Write name=kind, e.g. oncall-slack=slack; kinds: {', '.join(KIND
 def _entry_problem(name: str, kind: str, seen: list[str]) -> str:
     if not NAME.match(name):
         return "a name is lower-case letters, digits, - and _, starting with a letter"
+    if "/" in kind or ":" in kind:
+        return f"channel {name!r} has a URL where its kind belongs (URLs go in {variable(name, 'URL')})"
     if kind not in KINDS:
-        return f"unknown kind {kind[:20]!r}"
+        return f"channel {name!r} has an unknown kind {kind[:20]!r}"
     if name in seen:
-        return "the name is used twice"
+        return f"the name {name!r} is used twice"
     if name == RECORDING and kind != "recording":
         return "'recording' is the built-in recording channel's name"
     return ""

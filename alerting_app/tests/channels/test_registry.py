@@ -95,9 +95,20 @@ def test_recording_is_always_there_and_sends_nothing(channels, message):
 @pytest.mark.parametrize(
     ("listing", "variables", "check_id", "says"),
     [
-        ("pager=pagerdoody", {}, "ct.E030", "unknown kind 'pagerdoody'"),
+        ("pager=pagerdoody", {}, "ct.E030", "entry 1: channel 'pager' has an unknown kind 'pagerdoody'"),
+        (
+            "s=https://hooks.slack.com/services/T0/B0/SECRETPATH",
+            {},
+            "ct.E030",
+            "URLs go in CT_ALERT_CHANNEL_S_URL",
+        ),
         ("Ops Slack=slack", {}, "ct.E030", "a name is lower-case letters"),
-        ("a=slack,a=teams", {"CT_ALERT_CHANNEL_A_URL": "https://x.example.com/h"}, "ct.E030", "used twice"),
+        (
+            "a=slack,a=teams",
+            {"CT_ALERT_CHANNEL_A_URL": "https://x.example.com/h"},
+            "ct.E030",
+            "entry 2: the name 'a' is used twice",
+        ),
         ("recording=slack", {}, "ct.E030", "built-in recording channel"),
         ("data-pd=pagerduty", {}, "ct.E031", "needs CT_ALERT_CHANNEL_DATA_PD_ROUTING_KEY"),
         (
