@@ -371,6 +371,16 @@ CT_ALERT_WEBHOOK = secret(
 )  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
 CT_ALERT_TIMEOUT_S = env.float("CT_ALERT_TIMEOUT_S", default=10.0)
 
+# Alert channels (alerting_app/channels): "name=kind,..." (slack, teams, email, pagerduty, opsgenie,
+# webhook); each channel's URL / key / recipients come from CT_ALERT_CHANNEL_<NAME>_* (or *_FILE),
+# read by alerting_app/channels/registry.py. The channel "recording" is always there.
+CT_ALERT_CHANNELS = env.str("CT_ALERT_CHANNELS", default="")
+# Email for the "email" channel kind: EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (or
+# EMAIL_URL_FILE); unset keeps Django's default, SMTP on localhost:25.
+if secret("EMAIL_URL"):
+    globals().update(env.email_url_config(secret("EMAIL_URL")))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="controltower@localhost")
+
 # Assisted triage (triage_app): an LLM may enrich the deterministic answer. "" = off.
 ASSISTED_TRIAGE_PROVIDER = env.str(
     "ASSISTED_TRIAGE_PROVIDER", default=""

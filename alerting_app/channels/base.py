@@ -72,3 +72,7 @@ class Channel(Protocol):
     kind: str  # slack | teams | email | pagerduty | opsgenie | webhook | recording
 
     def deliver(self, message: Message) -> Delivery: ...
+
+    def describe(self) -> dict:
+        """{"name", "kind", "target"} for diagnostics: the receiver's host at most, never a secret."""
+        ...
