@@ -79,8 +79,9 @@ def test_overview_sorts_naturally_and_by_the_chosen_column(page):
 
 def test_overview_forwards_filters_to_the_sources(page, pages_sources):
     page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
-    # the list's keys carry the filters (applied at the source, before paging); the summary's do not
-    (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query]
+    # the list's keys carry the filters (applied at the source, before paging); the summary's do not,
+    # nor does the lookup of the failing pipelines' names (for the top impacted assets)
+    (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("team")]
     assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
     assert call.query["search"] == ["clean"]
     assert pages_sources["azure"].calls("/api/pipeline-keys") == []
@@ -202,7 +203,8 @@ def test_governance_kpis_drilldown_and_scorecards(page):
     assert 'data-kpi="sla_pressure"' in html and "aws 1, azure 1" in html
     table = html.split('data-testid="drilldown-table"')[1].split("</table>")[0]
     assert "Open in runbooks" in table and "tri_search=p1" in table
-    assert "view=policy&amp;policy_source=aws&amp;policy_team=sales" in html
+    # the team opens in Policy with the governance window as the audit window (policy_days)
+    assert "view=policy&amp;policy_source=aws&amp;policy_days=7&amp;policy_team=sales" in html
 
 
 def test_policy_page_is_read_only_for_a_viewer(page):
@@ -293,13 +295,45 @@ def test_ops_paths_redirect_to_the_view(pages_sources, viewer):
     assert response.status_code == 302 and response["Location"] == "/?cost_days=14&view=costs"
 
 
+def headline(html: str, key: str) -> str:
+    """The headline card `key` (an <a> when it links to its rows)."""
+    return re.search(rf'<(a|div) class="card"[^>]*data-kpi="{key}".*?</\1>', html, re.S).group(0)
+
+
 def test_listed_headlines_link_to_their_rows_with_a_definition(page):
-    html = page("?view=overview")
-    card = html.split('data-kpi="stale_datasets"')[1].split("</div>\n    </div>")[0]
-    assert 'href="#stale-datasets"' in card and "freshness SLA" in card
-    section = html.split('id="stale-datasets"')[1].split("</section>")[0]
+    html = page("?view=overview&ov_source=both&ov_team=ore&ov_stale_page=2")
+    card = headline(html, "stale_datasets")
+    # the whole card is the link; it opens the list's first page, the page's other state kept
+    assert card.startswith('<a class="card" href="?view=overview&amp;ov_team=ore#stale-datasets"')
+    assert "freshness SLA" in card and 'aria-label="Stale datasets: 10, list them"' in card
+    target = page("?view=overview&ov_team=ore")
+    section = target.split('id="stale-datasets"')[1].split("</section>")[0]
     assert '<span class="count">2</span>' in section and section.count("raw.orders") == 2  # one per source
-    assert 'href="#sla-breaches"' in html.split('data-kpi="sla_breaches"')[1].split("</div>\n    </div>")[0]
+    sla = headline(html, "sla_breaches")  # its own list from page 1; the other list stays where it was
+    assert 'href="?view=overview&amp;ov_team=ore&amp;ov_stale_page=2#sla-breaches"' in sla
+    # the pipelines headline counts every pipeline: its link clears the list's filters
+    assert 'href="?view=overview&amp;ov_stale_page=2#pipelines-title"' in headline(html, "pipelines")
+    failed = headline(html, "failures_24h")
+    assert 'href="?view=incidents&amp;inc_kind=run_failed#incidents-title"' in failed
+    assert headline(html, "running").startswith('<div class="card"')  # no list shows what it counts
+
+
+def test_a_headline_link_opens_a_list_with_the_headlines_total(page):
+    overview = page("?view=overview&ov_source=aws")
+    card = headline(overview, "failures_24h")
+    assert '<div class="card-value">4</div>' in card  # aws's summary
+    target = re.search(r'href="\?([^"#]+)', card).group(1).replace("&amp;", "&")
+    listed = page("?" + target)
+    assert "<h1>Incidents</h1>" in listed
+    # the stub's incident list is what the source would list: its total is the page's count
+    assert '<span class="count">2, last 24 h</span>' in listed
+
+
+def test_top_impacted_assets_name_their_failing_pipelines(page):
+    html = page("?view=overview")
+    cell = html.split('data-testid="failing-pipelines">')[1].split("</td>")[0]
+    assert "orders_<wbr>ingest" in cell and '<code class="id sub">p1</code>' in cell  # name first, id second
+    assert cell.index("orders_") < cell.index(">p1<")
 
 
 def test_incident_filters_apply_at_the_sources_before_paging(page, pages_sources):
