@@ -121,7 +121,7 @@ def test_top_impacted_assets_name_each_failing_pipeline(page):
     cells = re.findall(r'data-testid="failing-pipelines">(.*?)</td>', html, re.S)
     assert cells  # the demo's failing pipelines reach dashboards and reports
     for cell in cells:
-        for pid, text, code in re.findall(
-            r'pipeline_id=([^"&]+)">(.*?)</a>(?: <code class="id sub">([^<]+))?', cell
-        ):
+        named = re.findall(r'pipeline_id=([^"&]+)">(.*?)</a>(?: <code class="id sub">([^<]+))?', cell)
+        assert named, cell
+        for pid, text, code in named:
             assert code == pid and text != pid, cell  # the name leads, the id is secondary
