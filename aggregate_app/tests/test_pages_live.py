@@ -91,7 +91,12 @@ def test_scorecard_counts_are_the_sources_numbers_and_open_their_rows(live_contr
     assert unmanaged_mismatch["pipeline_id"] in effective_table(mismatches)
     unmanaged = page(links["unmanaged_exceptions"])
     assert count_in(unmanaged, "effective-title") == shown[team]["unmanaged_exceptions"]
-    assert count_in(page(links["dq_failures"]), "drill-title") == shown[team]["dq_failures"]
+    # a team's DQ failures open the DQ drilldown filtered to it (a team without any shows a plain 0)
+    failing = next(t for t, counts in shown.items() if counts["dq_failures"])
+    row = html.split(f'data-team="{failing}"')[1].split("</tr>")[0]
+    dq = re.search(r'data-col="dq_failures"><a href="([^"]+)"', row).group(1)
+    assert count_in(page(dq), "drill-title") == shown[failing]["dq_failures"]
+    assert re.search(r'data-col="unmanaged_exceptions">0<', html)  # other teams: no link to an empty list
 
 
 def effective_table(html: str) -> str:

@@ -461,7 +461,7 @@ def test_policy_kpis_link_to_the_rows_they_count_and_standards_coverage_adds_up(
         pages_sources[name].reply("/api/dq/effective", {"items": [], "total": failing, "summary": summary})
     html = page("?view=policy&policy_team=sales")
     coverage = html.split('data-kpi="standards_coverage"')[1].split("card-def")[0]
-    assert "70.0%" in coverage and "7 of 10 pipelines meet their DQ standards (2 waived)" in coverage
+    assert "70.0%" in coverage and "7 of 10 meet their DQ standards (2 waived)" in coverage
     link = re.search(r'href="([^"]+)" data-testid="standards-failing">3 failing', coverage).group(1)
     assert link == "?view=governance&amp;gov_drilldown=dq_mismatches&amp;gov_team=sales"
     assert pages_sources["aws"].calls("/api/dq/effective")[-1].query["team"] == ["sales"]
