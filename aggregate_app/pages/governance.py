@@ -58,7 +58,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     page = pager(state, "gov_page", len(rows), PAGE)
     rows = rows[page["slice"]]
     for row in rows:
-        row["links"] = _row_links(chosen, row, source)
+        row["links"] = _row_links(chosen, row, source, state["gov_days"])
     cards = r["scorecards"].body.get("items") or [] if r["scorecards"].ok else []
     for card in cards:
         card["links"] = scorecard_links(state, card, source)
@@ -125,7 +125,7 @@ def _kpi(kind: str, label: str, result, state: PageState) -> dict:
     return {**kpi, "value": body.get("total"), "detail": detail}
 
 
-def _row_links(kind: str, row: dict, source: str) -> dict:
+def _row_links(kind: str, row: dict, source: str, days: str) -> dict:
     src = row.get("source") or source
     pid = row.get("pipeline_id")
     if kind == "runbook_coverage":
@@ -136,7 +136,7 @@ def _row_links(kind: str, row: dict, source: str) -> dict:
                 tri_team=row.get("team") if row.get("team") != UNASSIGNED_TEAM else None,
                 tri_status="missing",
             ),
-            "policy": goto("policy", policy_team=row.get("team")),
+            "policy": goto("policy", policy_source=source, policy_team=row.get("team"), policy_days=days),
         }
     links = {
         "runbooks": goto(
