@@ -3,12 +3,21 @@ included, arranged for a person on call, plus the same as plain text and Markdow
 into a ticket or chat."""
 
 import json
-from urllib.parse import parse_qsl, urlencode, urlsplit
+import re
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from pipelines_app.links import web_url
 
+from .. import sources
 from .common import AGG
+from .state import goto
 from .summary_text import as_markdown, as_text
+
+# The traceability groups, in the order a person reads them (triage_app.facts.KINDS), and the
+# prefix of their fact ids (T1, R1, I1, C1).
+FACT_KINDS = (("telemetry", "Telemetry", "T"), ("runbook", "Runbook", "R"), ("impact", "Impact", "I"),
+              ("cost", "Cost", "C"))  # fmt: skip
+PIPELINE_PATH = re.compile(r"^/api/pipelines/(?P<pid>[^/]+)(?:/(?P<what>[a-z_]+))?$")
 
 
 def aggregate_href(href: str, source: str | None) -> str:
@@ -23,12 +32,44 @@ def aggregate_href(href: str, source: str | None) -> str:
     return path + ("?" + urlencode(query) if query else "")
 
 
-def facts_by_source(facts: list[dict]) -> list[dict]:
-    groups: dict[str, list[dict]] = {}
-    for fact in facts or []:
-        if isinstance(fact, dict):
-            groups.setdefault(str(fact.get("source") or "unknown"), []).append(fact)
-    return [{"source": s, "facts": f} for s, f in sorted(groups.items())]
+def human_href(href: str, source: str | None) -> str | None:
+    """The ops page that shows what a traceability link's API resource holds, for a person: the
+    pipeline (its latest runs) in Overview, its runbook in the Triage catalog, its cost in the
+    Costs investigation; None where no page shows it (the raw JSON is then the only link)."""
+    parts = urlsplit(href or "")
+    path, query = parts.path, dict(parse_qsl(parts.query))
+    if path.startswith(AGG + "/"):
+        path = "/api/" + path[len(AGG) + 1 :]
+    source = source if source in sources.names() else None
+    match = PIPELINE_PATH.match(path)
+    pid, what = (unquote(match["pid"]), match["what"]) if match else (query.get("search"), None)
+    if not pid:
+        return None
+    if (match and what in (None, "runs")) or (path == "/api/pipelines" and not match):
+        return goto("overview", ov_source=source, pipeline_id=pid) + "#focus-title"
+    if match and what == "cost":
+        return goto(
+            "costs", cost_source=source, cost_investigate=pid, cost_inv_source=source, cost_mode="all"
+        )
+    if path == "/api/runbooks":
+        return goto("triage", tri_source=source, tri_search=pid) + "#catalog-title"
+    return None
+
+
+def traceability(answer: dict, links: list[dict]) -> list[dict]:
+    """The facts an answer rests on, grouped as telemetry, runbook, impact and cost, each group with
+    the evidence links (`links`, as the panel holds them) that cite its facts."""
+    trace = answer.get("traceability") or {}
+    used = [f for f in answer.get("facts_used") or [] if isinstance(f, dict)]
+    groups = []
+    for kind, label, prefix in FACT_KINDS:
+        facts = trace.get(f"{kind}_facts")
+        if not isinstance(facts, list):  # an answer without the groups: its fact ids say the kind
+            facts = [f for f in used if str(f.get("id") or "").startswith(prefix)]
+        ids = {f.get("id") for f in facts if isinstance(f, dict)}
+        cited = [link for link in links if ids & set(link.get("fact_ids") or [])]
+        groups.append({"kind": kind, "label": label, "facts": facts, "links": cited})
+    return groups
 
 
 def _impact(answer: dict) -> dict:
@@ -71,6 +112,15 @@ def panel(
     served_by = (evidence.get("source") or {}).get("served_by") or answer.get("source") or source
     trace = answer.get("traceability") or {}
     requested, executed = answer.get("requested_mode"), answer.get("mode")
+    links = [  # each with the raw JSON (`href`, the control tier's mirror) and, where one shows it, a page
+        {
+            **link,
+            "href": aggregate_href(link.get("href", ""), served_by),
+            "page": human_href(link.get("href", ""), served_by),
+        }
+        for link in trace.get("evidence_links") or []
+        if isinstance(link, dict)
+    ]
     data = {
         "origin": origin,
         "source": served_by,
@@ -92,12 +142,9 @@ def panel(
         "impact": _impact(answer),
         "next_actions": answer.get("next_actions") or [],
         "runbook": _runbook(answer, incident),
-        "facts": facts_by_source(answer.get("facts_used") or []),
-        "links": [
-            {**link, "href": aggregate_href(link.get("href", ""), served_by)}
-            for link in trace.get("evidence_links") or []
-            if isinstance(link, dict)
-        ],
+        "links": links,
+        "traceability": traceability(answer, links),
+        "uncited_links": [link for link in links if not link.get("fact_ids")],
         "evidence_cards": _evidence_cards(evidence),
         "raw_evidence": json.dumps(evidence, indent=2, sort_keys=True, default=str),
         "generated_at": answer.get("generated_at"),

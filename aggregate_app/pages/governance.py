@@ -2,6 +2,9 @@
 DQ mismatches), each the total of its drilldown; the selected drilldown's rows with "Open in
 runbooks" (Triage, filters prefilled); team scorecards that click through to Policy."""
 
+from governance_app.runbooks import runbook_status
+from governance_app.scorecards import UNASSIGNED_TEAM
+
 from .common import AGG, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState, goto
@@ -55,13 +58,10 @@ def build(state: PageState, api: Gateway, request) -> dict:
     page = pager(state, "gov_page", len(rows), PAGE)
     rows = rows[page["slice"]]
     for row in rows:
-        row["links"] = _row_links(chosen, row, source)
+        row["links"] = _row_links(chosen, row, source, state["gov_days"])
     cards = r["scorecards"].body.get("items") or [] if r["scorecards"].ok else []
     for card in cards:
-        card["policy_url"] = goto(
-            "policy", policy_source=card.get("source") or source, policy_team=card.get("team")
-        )
-        card["drill_url"] = state.url(gov_team=card.get("team"), gov_page=None)
+        card["links"] = scorecard_links(state, card, source)
     return {
         "results": list(r.values()),
         "r": r,
@@ -74,6 +74,28 @@ def build(state: PageState, api: Gateway, request) -> dict:
         "drill_pager": page,
         "posture": r["posture"].body if r["posture"].ok else {},
         "scorecards": sorted(cards, key=lambda c: (c.get("score") is None, c.get("score") or 0)),
+    }
+
+
+def scorecard_links(state: PageState, card: dict, source: str) -> dict:
+    """Where each of a team's counts is listed, filtered to that team (the same total): its DQ
+    failures in the DQ drilldown here, its policy mismatches and unmanaged exceptions in Policy."""
+    team = card.get("team")
+    if not team or team == UNASSIGNED_TEAM:  # no filter names the pipelines without a team
+        return {}
+    policy = {
+        "policy_source": card.get("source") or source,
+        "policy_team": team,
+        "policy_days": state["gov_days"],
+    }
+    return {
+        "policy": goto("policy", **policy),
+        "drill": state.url(gov_team=team, gov_page=None),
+        "dq_failures": state.url(gov_drilldown="dq_mismatches", gov_team=team, gov_page=None)
+        + "#drill-title",
+        "policy_mismatches": goto("policy", **policy, policy_mismatch="mismatch") + "#effective-title",
+        "unmanaged_exceptions": goto("policy", **policy, policy_exception_state="unmanaged")
+        + "#effective-title",
     }
 
 
@@ -103,13 +125,18 @@ def _kpi(kind: str, label: str, result, state: PageState) -> dict:
     return {**kpi, "value": body.get("total"), "detail": detail}
 
 
-def _row_links(kind: str, row: dict, source: str) -> dict:
+def _row_links(kind: str, row: dict, source: str, days: str) -> dict:
     src = row.get("source") or source
     pid = row.get("pipeline_id")
     if kind == "runbook_coverage":
         return {
-            "runbooks": goto("triage", tri_team=row.get("team"), tri_status="missing"),
-            "policy": goto("policy", policy_team=row.get("team")),
+            "runbooks": goto(
+                "triage",
+                tri_source=source,
+                tri_team=row.get("team") if row.get("team") != UNASSIGNED_TEAM else None,
+                tri_status="missing",
+            ),
+            "policy": goto("policy", policy_source=source, policy_team=row.get("team"), policy_days=days),
         }
     links = {
         "runbooks": goto(
@@ -117,6 +144,8 @@ def _row_links(kind: str, row: dict, source: str) -> dict:
             tri_source=src,
             tri_search=pid,
             tri_team=row.get("team"),
+            tri_domain=row.get("domain"),
+            tri_status=_runbook_status(row),
             tri_criticality=row.get("criticality") if kind == "critical_runbook_gaps" else None,
         ),
         "overview": goto("overview", ov_source=src, pipeline_id=pid),
@@ -126,3 +155,11 @@ def _row_links(kind: str, row: dict, source: str) -> dict:
             "costs", cost_source=src, cost_investigate=pid, cost_inv_source=src, cost_mode="all"
         )
     return links
+
+
+def _runbook_status(row: dict) -> str | None:
+    """The row's runbook status (configured / missing / invalid_format) as the catalog's filter
+    reads it, when the row says it or carries the runbook URL it is judged from."""
+    if row.get("runbook_status"):
+        return row["runbook_status"]
+    return str(runbook_status(row["runbook_url"])) if "runbook_url" in row else None

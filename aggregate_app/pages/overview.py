@@ -8,12 +8,17 @@ from .gateway import Gateway
 from .state import PageState, goto
 
 LIST_SIZE = 20  # rows per page of the SLA breaches and stale datasets sections
-# Headlines whose rows are listed on this page: (section anchor) — each list's total is the number.
+# Headlines whose rows are listed on this page: (section anchor, the list's paging and filters to
+# reset) — each list's total is the number.
 LISTED = {
-    "pipelines": "#pipelines-title",
-    "sla_breaches": "#sla-breaches",
-    "stale_datasets": "#stale-datasets",
-}
+    "pipelines": ("#pipelines-title", ("ov_page", "ov_search", "ov_team", "ov_domain", "ov_criticality",
+                                       "ov_status")),
+    "sla_breaches": ("#sla-breaches", ("ov_sla_page",)),
+    "stale_datasets": ("#stale-datasets", ("ov_stale_page",)),
+}  # fmt: skip
+NAMES_LIMIT = 500  # failing pipelines whose names the top impacted assets show
+SHOWN_PER_ASSET = 4  # failing pipelines named per asset (the rest counted)
+LOOKUPS = 10  # at most this many names looked up one by one (the rest show their id)
 # (key, label, definition): each headline says what it counts; the source's summary computes it.
 HEADLINES = (
     ("pipelines", "Pipelines", "Pipelines in the selected sources, one per identity (id, name, namespace)."),
@@ -77,6 +82,8 @@ def build(state: PageState, api: Gateway, request) -> dict:
             {"source": source, "status": "breached", **_page(state, "ov_sla_page")},
         ),
         "stale": (f"{AGG}/datasets/stale", {"source": source, **_page(state, "ov_stale_page")}),
+        # the names of the pipelines failing now, for the top impacted assets (their ids only)
+        "failing": (f"{AGG}/pipelines", {"source": source, "status": "FAILED", "limit": NAMES_LIMIT}),
     }
     pid = state["pipeline_id"]
     if pid:
@@ -85,6 +92,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     r = api.get_many(calls)
     ctx = {"results": list(r.values()), "r": r, "source_options": source_options(), "filters": filters}
     ctx.update(_summary(r["summary"], _links(state)))
+    ctx["top_assets"] = _named(api, source, ctx["top_assets"], r["failing"])
     ctx["cost_cards"].insert(1, last_complete_day(r["cost_days"]))
     ctx.update(_pipelines(state, r["pipelines"]))
     ctx["sla_list"] = _listed(state, r["sla_breaches"], "ov_sla_page")
@@ -100,9 +108,46 @@ def build(state: PageState, api: Gateway, request) -> dict:
 
 
 def _links(state: PageState) -> dict:
-    """Where each headline's rows are: a section of this page, or the incidents queue."""
+    """Where each headline's rows are: a list on this page (its first page, unfiltered), or the
+    incidents queue."""
+    links = {
+        key: state.url(**{name: None for name in reset}, pipeline_id=None) + anchor
+        for key, (anchor, reset) in LISTED.items()
+    }
     failed = goto("incidents", inc_kind="run_failed", inc_hours="24", inc_source=state["ov_source"])
-    return {**LISTED, "failures_24h": failed}
+    return {**links, "failures_24h": failed + "#incidents-title"}
+
+
+def _named(api: Gateway, source: str, assets: list[dict], failing) -> list[dict]:
+    """Each asset's failing pipelines as {pipeline_id, pipeline_name}: names from the catalogue's
+    failing pipelines; an id not among them (its latest run is running again) is looked up."""
+    names = {}
+    if failing.ok:
+        names = {p.get("pipeline_id"): p.get("pipeline_name") for p in failing.body.get("items") or []}
+    shown = {pid for a in assets for pid in (a.get("failing_pipelines") or [])[:SHOWN_PER_ASSET]}
+    missing = sorted(pid for pid in shown if pid not in names)[:LOOKUPS]
+    if missing:
+        found = api.get_many(
+            {pid: (f"{AGG}/pipelines", {"source": source, "search": pid, "limit": 20}) for pid in missing}
+        )
+        for pid, result in found.items():
+            rows = result.body.get("items") or [] if result.ok else []
+            names[pid] = next((p.get("pipeline_name") for p in rows if p.get("pipeline_id") == pid), None)
+    return [
+        {
+            **a,
+            "pipelines": [
+                {"pipeline_id": pid, "pipeline_name": names.get(pid)}
+                for pid in (a.get("failing_pipelines") or [])[:SHOWN_PER_ASSET]
+            ],
+            "more_pipelines": max(
+                0,
+                (a.get("impacted_by") or len(a.get("failing_pipelines") or []))
+                - len((a.get("failing_pipelines") or [])[:SHOWN_PER_ASSET]),
+            ),
+        }
+        for a in assets
+    ]
 
 
 def _summary(result, links: dict) -> dict:

@@ -26,6 +26,7 @@ class Param:
     choices: tuple | Callable[[], tuple] = ()
     minimum: float | None = None
     maximum: float | None = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (old value, the value it now means)
 
     def allowed(self) -> tuple:
         return self.choices() if callable(self.choices) else self.choices
@@ -37,6 +38,7 @@ class Param:
             return self.default, None
         if self.kind == "choice":
             allowed = self.allowed()
+            raw = dict(self.aliases).get(raw.lower(), raw)
             if raw.lower() in allowed:
                 return raw.lower(), None
             return self.default, f"Ignored {self.name}={raw[:40]!r}: choose one of {', '.join(allowed)}."
@@ -61,6 +63,10 @@ def _source(prefix: str) -> Param:
 
 
 CRITICALITY = ("critical", "high", "medium", "low")
+REGISTER_STATUSES = ("proposed", "approved", "rejected", "expired")
+# A value that moved to another parameter: old links (`policy_exception=proposed`, the exception
+# register's status before `policy_exception` meant all|exception) keep working.
+MOVED = {"policy_exception": ("policy_register", REGISTER_STATUSES)}
 PARAMS: dict[str, tuple[Param, ...]] = {
     "overview": (
         _source("ov"),
@@ -146,8 +152,16 @@ PARAMS: dict[str, tuple[Param, ...]] = {
     "policy": (
         _source("policy"),
         Param("policy_profile", kind="choice", choices=("strict", "balanced", "relaxed")),
-        Param("policy_mismatch", kind="choice", choices=("true", "false")),
-        Param("policy_exception", kind="choice", choices=("proposed", "approved", "rejected", "expired")),
+        Param("policy_days", kind="int", minimum=1, maximum=365),  # the audit history's window
+        Param(
+            "policy_mismatch",
+            "all",
+            "choice",
+            ("all", "mismatch", "aligned"),
+            aliases=(("true", "mismatch"), ("false", "aligned")),
+        ),
+        Param("policy_exception", "all", "choice", ("all", "exception")),
+        Param("policy_register", kind="choice", choices=REGISTER_STATUSES),
         Param(
             "policy_exception_state",
             kind="choice",

@@ -3,28 +3,22 @@ register and review queue, audit history with filters, DQ standards with live ev
 KPIs; for governance admins the assign / remove / review forms (POSTed here, CSRF-protected,
 written through the aggregate write routes so the source audits the signed-in user)."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 
 from controltower.roles import GOVERNANCE_ADMIN, has_role
 
 from .common import AGG, by_source_items, pager, selected_source, sort_rows, source_options
 from .forms import FORMS, AssignForm, RemoveForm, ReviewForm
 from .gateway import Gateway
+from .policy_kpis import kpis, standards_coverage
 from .state import PageState, goto
 
 WINDOW = 500
-SUMMARY_KEYS = (  # (key, label, definition)
-    ("pipelines", "Pipelines", "Pipeline deployments under policy in the selected sources."),
-    ("assigned", "With an assignment", "Pipelines with a profile assigned to them, their team or domain."),
-    ("mismatches", "Mismatches", "Pipelines whose effective profile differs from the recommended one."),
-    ("sla_pressure", "Over their breach limit",
-     "Pipelines whose 7-day breach ratio is above their effective profile's allowed ratio."),
-    ("unmanaged_exception_count", "Unmanaged exceptions",
-     "Mismatches without an approved, unexpired exception."),
-    ("approved_exception_count", "Approved exceptions",
-     "Pipelines covered by an approved, unexpired exception."),
-)  # fmt: skip
+MISMATCH_FLAG = {"all": "", "mismatch": "true", "aligned": "false"}  # policy_mismatch -> the API's flag
 
 
 def build(state: PageState, api: Gateway, request, bound: dict | None = None) -> dict:
@@ -36,7 +30,7 @@ def build(state: PageState, api: Gateway, request, bound: dict | None = None) ->
             {
                 "source": source,
                 "exception_state": state["policy_exception_state"],
-                "mismatch": state["policy_mismatch"],
+                "mismatch": MISMATCH_FLAG[state["policy_mismatch"]],
                 "team": state["policy_team"],
                 "pipeline_id": state["pipeline_id"],
                 "limit": WINDOW,
@@ -49,21 +43,33 @@ def build(state: PageState, api: Gateway, request, bound: dict | None = None) ->
                 "action": state["policy_audit_action"],
                 "scope": state["policy_audit_scope"],
                 "target_id": state["policy_audit_target"],
+                "since": _since(state["policy_days"]),
                 "limit": 50,
             },
         ),
         "register": (
             f"{AGG}/policies/exceptions/register",
-            {"source": source, "status": state["policy_exception"], "limit": 100},
+            {"source": source, "status": state["policy_register"], "limit": 100},
         ),
         "queue": (f"{AGG}/policies/review-queue", {"source": source, "limit": 50}),
         "dq_standards": (f"{AGG}/dq/standards", {"source": source, "limit": 100}),
-        "dq_effective": (f"{AGG}/dq/effective", {"source": source, "status": "fail", "limit": 8}),
+        "dq_effective": (
+            f"{AGG}/dq/effective",
+            {
+                "source": source,
+                "status": "fail",
+                "team": state["policy_team"],
+                "pipeline_id": state["pipeline_id"],
+                "limit": 8,
+            },
+        ),
     }
     r = api.get_many(calls)
     rows = sort_rows(by_source_items(r["effective"].body) if r["effective"].ok else [], "pipeline_id", False)
     if state["policy_profile"]:
         rows = [row for row in rows if row.get("effective_profile") == state["policy_profile"]]
+    if state["policy_exception"] == "exception":
+        rows = [row for row in rows if has_exception(row)]
     for row in rows:
         row["links"] = _row_links(row)
     page = pager(state, "policy_page", len(rows), 25)
@@ -74,7 +80,8 @@ def build(state: PageState, api: Gateway, request, bound: dict | None = None) ->
         "source_options": source_options(),
         "is_admin": admin,
         "profiles": r["profiles"].body if r["profiles"].ok else {},
-        "kpis": _kpis(r["effective"].body if r["effective"].ok else {}),
+        "kpis": kpis(state, r["effective"].body if r["effective"].ok else {}),
+        "standards": standards_coverage(state, r["dq_effective"]),
         "effective_rows": rows[page["slice"]],
         "effective_pager": page,
         "history": r["history"].body.get("items") or [] if r["history"].ok else [],
@@ -83,7 +90,7 @@ def build(state: PageState, api: Gateway, request, bound: dict | None = None) ->
         "dq_standards": r["dq_standards"].body if r["dq_standards"].ok else {},
         "dq_rows": by_source_items(r["dq_effective"].body) if r["dq_effective"].ok else [],
         "audit_actions": [c for c in _choices(state, "policy_audit_action")],
-        "exception_statuses": _choices(state, "policy_exception"),
+        "exception_statuses": _choices(state, "policy_register"),
         "exception_states": _choices(state, "policy_exception_state"),
     }
     if admin:
@@ -100,29 +107,19 @@ def _choices(state: PageState, name: str) -> tuple:
     return next(p.allowed() for p in state.params() if p.name == name)
 
 
-def _kpis(body: dict) -> dict:
-    totals: dict = {k: 0 for k, _, _ in SUMMARY_KEYS}
-    profiles: dict = {}
-    for answer in (body.get("by_source") or {}).values():
-        summary = (answer or {}).get("summary") or {}
-        for key, _, _ in SUMMARY_KEYS:
-            totals[key] += summary.get(key) or 0
-        for profile, n in (summary.get("by_effective_profile") or {}).items():
-            profiles[profile] = profiles.get(profile, 0) + (n or 0)
-    return {
-        "cards": [
-            {"key": k, "label": label, "value": totals[k], "definition": text}
-            for k, label, text in SUMMARY_KEYS
-        ],
-        "by_profile": sorted(
-            profiles.items(),
-            key=lambda kv: (
-                ("strict", "balanced", "relaxed").index(kv[0])
-                if kv[0] in ("strict", "balanced", "relaxed")
-                else 9
-            ),
-        ),
-    }
+def has_exception(row: dict) -> bool:
+    """The pipeline's assignment carries an exception (proposed, approved, rejected or expired)."""
+    status = row.get("exception_status")
+    if status is not None:
+        return status != "none"
+    return row.get("exception_state") in ("approved", "expired", "rejected")
+
+
+def _since(days: str) -> str:
+    """The audit history's lower bound for `policy_days` (empty: all of it)."""
+    if not days:
+        return ""
+    return (timezone.now() - timedelta(days=int(days))).replace(microsecond=0).isoformat()
 
 
 def _row_links(row: dict) -> dict:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from .params import GLOBAL, PARAMS, VIEWS, Param
+from .params import GLOBAL, MOVED, PARAMS, VIEWS, Param
 
 __all__ = ["VIEWS", "PageState", "Param", "goto", "parse"]
 
@@ -52,9 +52,13 @@ def parse(query: QueryDict) -> PageState:
     view = view_raw if view_raw in VIEWS else "overview"
     if view != view_raw:
         notices.append(f"There is no view {view_raw[:40]!r}: showing the overview.")
+    given = {p.name: query.get(p.name, "") for p in PARAMS[view] + GLOBAL}
+    for old, (new, moved_values) in MOVED.items():
+        if old in given and given[old].strip().lower() in moved_values and not given.get(new):
+            given[new], given[old] = given[old], ""
     values = {}
     for p in PARAMS[view] + GLOBAL:
-        values[p.name], notice = p.parse(query.get(p.name, ""))
+        values[p.name], notice = p.parse(given[p.name])
         if notice:
             notices.append(notice)
     return PageState(view, values, notices)

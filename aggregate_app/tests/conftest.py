@@ -42,3 +42,19 @@ def live_tiers_as_sources(settings, monkeypatch):
     for name in ("AWS", "AZURE", "GCP"):
         monkeypatch.setenv(f"CT_SOURCE_{name}_TOKEN", estate.token)
     return estate
+
+
+@pytest.fixture
+def live_control(settings, monkeypatch, control_tier):
+    """This test process as the control tier over the shared live estate's two sources, calling
+    them with the estate's service account (so governance admins may write through it)."""
+    from .live_sources import live_sources
+
+    live = live_sources()
+    settings.CT_SOURCES = ",".join(f"{n}={s.url}" for n, s in live.items())
+    settings.CT_SOURCE_TIMEOUT_S = 10.0
+    for name, source in live.items():
+        monkeypatch.setenv(f"CT_SOURCE_{name.upper()}_TOKEN", source.token)
+    breaker.reset()
+    yield live
+    breaker.reset()

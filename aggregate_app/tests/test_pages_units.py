@@ -118,10 +118,57 @@ def test_the_markdown_summary_is_pasteable():
     assert "Runbook: https://rb.example/p1" in panel["text"]
 
 
-def test_facts_group_by_source_and_links_use_the_mirror():
-    panel = action.panel(ANSWER, origin="explain_run", source="both", incident=INCIDENT)
-    assert [g["source"] for g in panel["facts"]] == ["gov", "telemetry:X"]
-    assert panel["links"][0]["href"] == "/api/aggregate/pipelines/p1/runs?limit=5&source=aws"
+TRACED = {
+    **ANSWER,
+    "traceability": {
+        "telemetry_facts": [
+            {"id": "T1", "field": "run.status", "value": "FAILED", "source": "telemetry:RUNS"}
+        ],
+        "runbook_facts": [
+            {"id": "R1", "field": "runbook.status", "value": "missing", "source": "telemetry:P"}
+        ],
+        "impact_facts": [{"id": "I1", "field": "impact.nodes_count", "value": 3, "source": "telemetry:L"}],
+        "cost_facts": [{"id": "C1", "field": "cost.cost_24h_aud", "value": 9.5, "source": "telemetry:C"}],
+        "evidence_links": [
+            {"rel": "pipeline_runs", "href": "/api/pipelines/p1/runs", "fact_ids": ["T1"]},
+            {"rel": "impact", "href": "/api/pipelines/p1/impact", "fact_ids": ["I1"]},
+            {"rel": "runbooks", "href": "/api/runbooks?search=p1", "fact_ids": ["R1"]},
+            {"rel": "cost", "href": "/api/pipelines/p1/cost?days=7", "fact_ids": ["C1"]},
+        ],
+    },
+}
+
+
+def test_traceability_groups_facts_as_telemetry_runbook_impact_and_cost(two_sources):
+    panel = action.panel(TRACED, origin="explain_run", source="both", incident=INCIDENT)
+    groups = {g["kind"]: g for g in panel["traceability"]}
+    assert list(groups) == ["telemetry", "runbook", "impact", "cost"]
+    assert [f["id"] for g in groups.values() for f in g["facts"]] == ["T1", "R1", "I1", "C1"]
+    # each link opens the page that shows it to a person; its raw JSON is the control tier's mirror
+    (runs,) = groups["telemetry"]["links"]
+    assert runs["page"] == "?view=overview&ov_source=aws&pipeline_id=p1#focus-title"
+    assert runs["href"] == "/api/aggregate/pipelines/p1/runs?source=aws"
+    assert groups["runbook"]["links"][0]["page"] == "?view=triage&tri_source=aws&tri_search=p1#catalog-title"
+    assert groups["cost"]["links"][0]["page"] == (
+        "?view=costs&cost_source=aws&cost_mode=all&cost_investigate=p1&cost_inv_source=aws"
+    )
+    (impact,) = groups["impact"]["links"]
+    assert impact["page"] is None and impact["href"] == "/api/aggregate/pipelines/p1/impact?source=aws"
+
+
+def test_an_answer_without_fact_groups_is_grouped_by_its_fact_ids(two_sources):
+    used = [
+        {"id": "C1", "field": "cost.x", "value": 1, "source": "s"},
+        {"id": "T1", "field": "run.x", "value": 2},
+    ]
+    answer = {**ANSWER, "facts_used": used}
+    groups = action.panel(answer, origin="explain_run", source="aws")["traceability"]
+    assert {g["kind"]: [f["id"] for f in g["facts"]] for g in groups} == {
+        "telemetry": ["T1"], "runbook": [], "impact": [], "cost": ["C1"]
+    }  # fmt: skip
+    assert action.panel(answer, origin="explain_run", source="aws")["uncited_links"][0]["page"] == (
+        "?view=overview&ov_source=aws&pipeline_id=p1#focus-title"
+    )
 
 
 def test_assisted_answers_served_deterministically_are_flagged():

@@ -79,8 +79,9 @@ def test_overview_sorts_naturally_and_by_the_chosen_column(page):
 
 def test_overview_forwards_filters_to_the_sources(page, pages_sources):
     page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
-    # the list's keys carry the filters (applied at the source, before paging); the summary's do not
-    (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query]
+    # the list's keys carry the filters (applied at the source, before paging); the summary's do not,
+    # nor does the lookup of the failing pipelines' names (for the top impacted assets)
+    (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("team")]
     assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
     assert call.query["search"] == ["clean"]
     assert pages_sources["azure"].calls("/api/pipeline-keys") == []
@@ -202,7 +203,8 @@ def test_governance_kpis_drilldown_and_scorecards(page):
     assert 'data-kpi="sla_pressure"' in html and "aws 1, azure 1" in html
     table = html.split('data-testid="drilldown-table"')[1].split("</table>")[0]
     assert "Open in runbooks" in table and "tri_search=p1" in table
-    assert "view=policy&amp;policy_source=aws&amp;policy_team=sales" in html
+    # the team opens in Policy with the governance window as the audit window (policy_days)
+    assert "view=policy&amp;policy_source=aws&amp;policy_days=7&amp;policy_team=sales" in html
 
 
 def test_policy_page_is_read_only_for_a_viewer(page):
@@ -293,13 +295,45 @@ def test_ops_paths_redirect_to_the_view(pages_sources, viewer):
     assert response.status_code == 302 and response["Location"] == "/?cost_days=14&view=costs"
 
 
+def headline(html: str, key: str) -> str:
+    """The headline card `key` (an <a> when it links to its rows)."""
+    return re.search(rf'<(a|div) class="card"[^>]*data-kpi="{key}".*?</\1>', html, re.S).group(0)
+
+
 def test_listed_headlines_link_to_their_rows_with_a_definition(page):
-    html = page("?view=overview")
-    card = html.split('data-kpi="stale_datasets"')[1].split("</div>\n    </div>")[0]
-    assert 'href="#stale-datasets"' in card and "freshness SLA" in card
-    section = html.split('id="stale-datasets"')[1].split("</section>")[0]
+    html = page("?view=overview&ov_source=both&ov_team=ore&ov_stale_page=2")
+    card = headline(html, "stale_datasets")
+    # the whole card is the link; it opens the list's first page, the page's other state kept
+    assert card.startswith('<a class="card" href="?view=overview&amp;ov_team=ore#stale-datasets"')
+    assert "freshness SLA" in card and 'aria-label="Stale datasets: 10, list them"' in card
+    target = page("?view=overview&ov_team=ore")
+    section = target.split('id="stale-datasets"')[1].split("</section>")[0]
     assert '<span class="count">2</span>' in section and section.count("raw.orders") == 2  # one per source
-    assert 'href="#sla-breaches"' in html.split('data-kpi="sla_breaches"')[1].split("</div>\n    </div>")[0]
+    sla = headline(html, "sla_breaches")  # its own list from page 1; the other list stays where it was
+    assert 'href="?view=overview&amp;ov_team=ore&amp;ov_stale_page=2#sla-breaches"' in sla
+    # the pipelines headline counts every pipeline: its link clears the list's filters
+    assert 'href="?view=overview&amp;ov_stale_page=2#pipelines-title"' in headline(html, "pipelines")
+    failed = headline(html, "failures_24h")
+    assert 'href="?view=incidents&amp;inc_kind=run_failed#incidents-title"' in failed
+    assert headline(html, "running").startswith('<div class="card"')  # no list shows what it counts
+
+
+def test_a_headline_link_opens_a_list_with_the_headlines_total(page):
+    overview = page("?view=overview&ov_source=aws")
+    card = headline(overview, "failures_24h")
+    assert '<div class="card-value">4</div>' in card  # aws's summary
+    target = re.search(r'href="\?([^"#]+)', card).group(1).replace("&amp;", "&")
+    listed = page("?" + target)
+    assert "<h1>Incidents</h1>" in listed
+    # the stub's incident list is what the source would list: its total is the page's count
+    assert '<span class="count">2, last 24 h</span>' in listed
+
+
+def test_top_impacted_assets_name_their_failing_pipelines(page):
+    html = page("?view=overview")
+    cell = html.split('data-testid="failing-pipelines">')[1].split("</td>")[0]
+    assert "orders_<wbr>ingest" in cell and '<code class="id sub">p1</code>' in cell  # name first, id second
+    assert cell.index("orders_") < cell.index(">p1<")
 
 
 def test_incident_filters_apply_at_the_sources_before_paging(page, pages_sources):
@@ -371,3 +405,107 @@ def test_governance_scorecards_show_a_dash_for_what_a_source_left_out(page, page
     html = page("?view=governance&gov_source=aws")
     table = html.split('data-testid="scorecards-table"')[1].split("</table>")[0].split("<tbody>")[1]
     assert "None" not in table and "<td></td>" not in table and '<td class="num"></td>' not in table
+
+
+def effective_rows(html: str) -> str:
+    return html.split('data-testid="effective-table"')[1].split("</table>")[0].split("<tbody>")[1]
+
+
+def test_policy_mismatch_filters_with_the_documented_values_and_the_old_ones(page, pages_sources):
+    calls = lambda: pages_sources["aws"].calls("/api/policies/effective")  # noqa: E731
+    page("?view=policy&policy_mismatch=mismatch")
+    assert calls()[-1].query["mismatch"] == ["true"]
+    page("?view=policy&policy_mismatch=all")
+    assert "mismatch" not in calls()[-1].query
+    html = page("?view=policy&policy_mismatch=true")  # an old link: the same filter, no notice
+    assert calls()[-1].query["mismatch"] == ["true"] and "Ignored" not in html
+    assert '<option value="mismatch" selected>mismatch only</option>' in html
+    page("?view=policy&policy_mismatch=false")
+    assert calls()[-1].query["mismatch"] == ["false"]
+
+
+def test_policy_exception_shows_only_pipelines_with_an_exception(page, pages_sources):
+    body = pages_sources["aws"].routes["/api/policies/effective"].body
+    waived = {**body["items"][1], "pipeline_id": "p7", "pipeline_name": "waived_load",
+              "exception_status": "approved", "exception_state": "approved", "mismatch": True}  # fmt: skip
+    pages_sources["aws"].reply("/api/policies/effective", {**body, "items": [*body["items"], waived]})
+    everything = effective_rows(page("?view=policy&policy_source=aws&policy_exception=all"))
+    assert "orders_<wbr>ingest" in everything and "waived_<wbr>load" in everything
+    html = page("?view=policy&policy_source=aws&policy_exception=exception")
+    rows = effective_rows(html)
+    assert "waived_<wbr>load" in rows and "orders_<wbr>ingest" not in rows and "ore_<wbr>clean" not in rows
+    assert '<span class="count">1 pipelines</span>' in html
+
+
+def test_the_old_exception_status_link_filters_the_register(page, pages_sources):
+    page("?view=policy&policy_register=approved")
+    assert pages_sources["aws"].calls("/api/policies/exceptions/register")[-1].query["status"] == ["approved"]
+    html = page("?view=policy&policy_exception=expired")  # before policy_exception meant all|exception
+    assert pages_sources["aws"].calls("/api/policies/exceptions/register")[-1].query["status"] == ["expired"]
+    assert "Ignored" not in html and "<option selected>expired</option>" in html
+
+
+def test_policy_days_is_the_audit_history_window(page, pages_sources, time_machine):
+    time_machine.move_to("2026-11-20T12:00:00Z", tick=False)
+    html = page("?view=policy&policy_days=7")
+    (call,) = pages_sources["aws"].calls("/api/policies/history")
+    assert call.query["since"] == ["2026-11-13T12:00:00+00:00"]
+    assert "newest first, last 7 days" in html and '<option value="7" selected>last 7 days</option>' in html
+    page("?view=policy")
+    assert "since" not in pages_sources["aws"].calls("/api/policies/history")[-1].query  # all of it
+
+
+def test_policy_kpis_link_to_the_rows_they_count_and_standards_coverage_adds_up(page, pages_sources):
+    for name, failing in (("aws", 1), ("azure", 2)):
+        summary = {"pipelines": 5, "passing": 5 - failing - 1, "failing": failing, "waived": 1}
+        pages_sources[name].reply("/api/dq/effective", {"items": [], "total": failing, "summary": summary})
+    html = page("?view=policy&policy_team=sales")
+    coverage = html.split('data-kpi="standards_coverage"')[1].split("card-def")[0]
+    assert "70.0%" in coverage and "7 of 10 meet their DQ standards (2 waived)" in coverage
+    link = re.search(r'href="([^"]+)" data-testid="standards-failing">3 failing', coverage).group(1)
+    assert link == "?view=governance&amp;gov_drilldown=dq_mismatches&amp;gov_team=sales"
+    assert pages_sources["aws"].calls("/api/dq/effective")[-1].query["team"] == ["sales"]
+    card = re.search(r'<a class="card" href="([^"]+)" data-kpi="mismatches"', html).group(1)
+    assert card == "?view=policy&amp;policy_mismatch=mismatch&amp;policy_team=sales#effective-title"
+    assert '<div class="card-value">2</div>' in html.split('data-kpi="mismatches"')[1][:200]  # 1 per source
+
+
+SCORECARD = {"team": "sales", "score": 61.5, "grade": "C", "pipelines": 4, "dq_failures": 2,
+             "dq_pass_ratio": 0.5, "policy_mismatches": 3, "unmanaged_exceptions": 1,
+             "policy_aligned_ratio": 0.75, "runbook_coverage": 1.0, "ownership_ratio": 1.0,
+             "anomaly_count": 0, "breach_ratio": 0.1}  # fmt: skip
+
+
+def test_scorecards_show_the_counts_each_linked_to_its_rows(page, pages_sources):
+    pages_sources["aws"].reply("/api/scorecards/teams", {"items": [SCORECARD], "total": 1})
+    html = page("?view=governance&gov_source=aws&gov_days=14")
+    head = html.split('data-testid="scorecards-table"')[1].split("</thead>")[0]
+    assert head.index("DQ failures") < head.index("Policy mismatches") < head.index("Unmanaged exceptions")
+    row = html.split('data-team="sales"')[1].split("</tr>")[0]
+
+    def cell(key: str) -> tuple[str, str]:
+        found = re.search(rf'data-col="{key}"><a href="([^"]+)" aria-label="(\d+) ', row)
+        return found.group(1).replace("&amp;", "&"), found.group(2)
+
+    assert cell("dq_failures") == (
+        "?view=governance&gov_source=aws&gov_days=14&gov_drilldown=dq_mismatches&gov_team=sales#drill-title",
+        "2",
+    )
+    policy = "?view=policy&policy_source=aws&policy_days=14"
+    assert cell("policy_mismatches") == (
+        f"{policy}&policy_mismatch=mismatch&policy_team=sales#effective-title",
+        "3",
+    )
+    assert cell("unmanaged_exceptions") == (
+        f"{policy}&policy_exception_state=unmanaged&policy_team=sales#effective-title",
+        "1",
+    )
+    assert "50% pass" in row and "75% aligned" in row  # the ratios stay, beside the counts
+
+
+def test_open_in_runbooks_prefills_domain_and_status(page):
+    html = page("?view=governance&gov_source=aws&gov_drilldown=critical_runbook_gaps")
+    table = html.split('data-testid="drilldown-table"')[1].split("</table>")[0]
+    links = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)">Open in runbooks', table)]
+    assert "?view=triage&tri_source=aws&tri_search=p2&tri_team=ore&tri_domain=processing" \
+           "&tri_criticality=high&tri_status=missing" in links  # fmt: skip

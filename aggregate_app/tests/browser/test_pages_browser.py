@@ -180,3 +180,90 @@ def test_a_viewer_gets_no_policy_form(open_page):
     expect(page.get_by_test_id("assign-form")).to_have_count(0)
     expect(page.locator('main form[method="post"]')).to_have_count(0)
     screenshot(page, "policy-viewer")
+
+
+def shown_number(locator) -> int:
+    return int(re.search(r"[\d,]+", locator.inner_text()).group(0).replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    "kpi, heading",
+    [
+        ("stale_datasets", "#stale-datasets"),
+        ("sla_breaches", "#sla-breaches"),
+        ("failures_24h", "#incidents-title"),
+    ],
+)
+def test_a_headline_card_opens_the_list_it_counts(open_page, kpi, heading):
+    page = open_page("/?view=overview")
+    screenshot(page, "overview-headlines", page.locator("section", has=page.locator("#headlines-title")))
+    card = page.locator(f'a.card[data-kpi="{kpi}"]')
+    value = shown_number(card.locator(".card-value"))
+    card.click()
+    page.wait_for_url(re.compile(re.escape(heading) + "$"))
+    expect(page.locator(f"{heading} .count")).to_be_visible()
+    assert shown_number(page.locator(f"{heading} .count")) == value
+    if kpi == "failures_24h":
+        expect(page.get_by_role("heading", level=1)).to_have_text("Incidents")
+        screenshot(page, "incidents-from-headline")
+    else:
+        screenshot(page, f"overview-headline-{kpi}")
+
+
+def test_top_impacted_assets_lead_with_pipeline_names(open_page):
+    page = open_page("/?view=overview")
+    cell = page.get_by_test_id("failing-pipelines").first
+    link = cell.locator("a").first
+    assert link.inner_text() != cell.locator("code.id").first.inner_text()  # a name, its id beside it
+    screenshot(page, "overview-top-assets", page.locator("section", has=page.locator("#assets-title")))
+
+
+def test_a_scorecard_count_opens_the_rows_it_counts(open_page):
+    page = open_page("/?view=governance&gov_source=both&gov_days=7")
+    table = page.get_by_test_id("scorecards-table")
+    for column in ("DQ failures", "Policy mismatches", "Unmanaged exceptions"):
+        expect(table.get_by_role("columnheader", name=column)).to_be_visible()
+    screenshot(page, "governance-scorecards", page.locator("section", has=table))
+    cell = table.locator('td[data-col="dq_failures"] a').first
+    failures = shown_number(cell)
+    cell.click()
+    page.wait_for_url(re.compile(r"gov_drilldown=dq_mismatches.*#drill-title$"))
+    assert shown_number(page.locator("#drill-title .count")) == failures
+    expect(page.locator('[data-testid="drilldown-table"] tbody tr')).to_have_count(min(failures, 25))
+    link = page.get_by_role("link", name="Open in runbooks").first
+    assert "tri_domain=" in link.get_attribute("href") or "tri_status=" in link.get_attribute("href")
+
+
+def test_the_policy_view_filters_by_its_documented_parameters(open_page):
+    page = open_page("/?view=policy&policy_mismatch=mismatch&policy_exception=all&policy_days=7")
+    expect(page.locator('select[name="policy_mismatch"]')).to_have_value("mismatch")
+    expect(page.locator('select[name="policy_days"]')).to_have_value("7")
+    mismatches = shown_number(page.locator('[data-kpi="mismatches"] .card-value'))
+    rows = page.locator('[data-testid="effective-table"] tbody tr')
+    if mismatches:
+        expect(rows.first.locator(".badge", has_text="mismatch")).to_be_visible()
+    coverage = page.locator('[data-kpi="standards_coverage"]')
+    expect(coverage).to_contain_text(re.compile(r"\d+(\.\d)?%"))
+    expect(coverage).to_contain_text("meet their DQ standards")
+    screenshot(page, "policy-filtered")
+    page.locator('select[name="policy_exception"]').select_option("exception")
+    page.get_by_role("button", name="Apply").first.click()
+    page.wait_for_url(re.compile(r"policy_exception=exception"))
+    expect(page.locator('select[name="policy_exception"]')).to_have_value("exception")
+
+
+def test_the_action_panel_groups_traceability_and_links_to_pages(open_page):
+    page = first_incident(open_page)
+    trace = page.get_by_test_id("traceability")
+    kinds = trace.locator(".trace-group").evaluate_all("els => els.map(e => e.dataset.kind)")
+    assert kinds == ["telemetry", "runbook", "impact", "cost"]
+    telemetry = trace.locator('[data-kind="telemetry"]')
+    telemetry.locator("summary").click()  # the facts behind the links
+    expect(telemetry.locator("tbody tr").first).to_contain_text("T1")
+    screenshot(page, "incidents-traceability", trace)
+    runs = telemetry.locator(".trace-links a").first
+    assert runs.get_attribute("href").startswith("?view=overview")
+    json_link = telemetry.locator(".trace-links a", has_text="JSON").first
+    assert json_link.get_attribute("href").startswith("/api/aggregate/")
+    runs.click()
+    expect(page.get_by_test_id("pipeline-focus")).to_be_visible()
