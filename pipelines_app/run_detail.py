@@ -16,7 +16,8 @@ import orjson
 from controltower.api.errors import ApiError
 
 from . import queries as q
-from .ingest.facets import MAPPED, reads
+from .ingest.facets import MAPPED
+from .ingest.run_details import quality_metrics
 
 MAX_STATES = 1000
 RAW_EVENTS = 200  # the newest events of a run read for their unmapped facets
@@ -161,11 +162,6 @@ def _datasets(body: dict):
                 yield dataset
 
 
-@reads("dataQualityMetrics", "dataset")
-def _quality_metrics(facet) -> dict | None:
-    return facet if isinstance(facet, dict) else None
-
-
 def _metrics(events: list[dict]) -> list[dict]:
     """The newest dataQualityMetrics facet of each dataset (in facets or inputFacets)."""
     found: dict[tuple, dict] = {}
@@ -173,7 +169,7 @@ def _metrics(events: list[dict]) -> list[dict]:
         for dataset in _datasets(event["body"]):
             key = (dataset.get("namespace"), dataset.get("name"))
             for part in ("facets", "inputFacets", "outputFacets"):
-                metrics = _quality_metrics(_facets(dataset.get(part)))
+                metrics = quality_metrics(_facets(dataset.get(part)))
                 if metrics is not None and key not in found:
                     found[key] = {
                         "dataset_namespace": key[0],

@@ -271,15 +271,11 @@ def evaluate(
             return _run_counts(histogram[pid], limits[pid])
         return _window_counts(facts.get(pid))
 
-    beats = {
-        r["pipeline_id"]: r["last_event_ts"]
-        for r in q.fetch_all("streaming_heartbeats", pipeline_id=pipeline_id)
-        if r["last_event_ts"] <= now
-    }
     rows = []
     for p in pipelines:
         pid = p["pipeline_id"]
-        assessed = _assess(p, limits[pid], counts(pid), facts.get(pid, {}), now, beats.get(pid))
+        state = facts.get(pid, {})
+        assessed = _assess(p, limits[pid], counts(pid), state, now, state.get("heartbeat_ts"))
         if status is None or assessed["status"] == status:
             rows.append(pid if ids_only else _row(p, limits[pid], assessed, now, days))
     return rows

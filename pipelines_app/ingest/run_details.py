@@ -186,6 +186,12 @@ def _assertions_in(facet) -> list[tuple[str, str | None, bool]]:
     return found
 
 
+@reads("dataQualityMetrics", "dataset")
+def quality_metrics(facet) -> dict | None:
+    """A dataset's dataQualityMetrics facet as sent (kept in LINEAGE_EVENTS, shown on the run)."""
+    return facet if isinstance(facet, dict) else None
+
+
 def assertions_of(datasets: list) -> tuple[AssertionRecord, ...]:
     """The dataQualityAssertions of the event's datasets (in `facets` or `inputFacets`, as
     producers differ)."""

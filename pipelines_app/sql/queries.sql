@@ -236,7 +236,8 @@ FROM PIPELINES;
 -- PIPELINE_RUN_DAYS, the partial days (since, first_day) and [last_day, now] from the runs, each
 -- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
 -- (Snowflake) skip the rest. `stale_limit`: day rows counted against another max duration than
--- the pipeline's now (sla.py scores such a pipeline from its runs).
+-- the pipeline's now (sla.py scores such a pipeline from its runs). `heartbeat_ts`: a streaming
+-- pipeline's newest event (STREAMING_PIPELINES, written by ingest).
 WITH {{run_state_now}},
 days AS (
     SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
@@ -298,12 +299,13 @@ counted AS (
     GROUP BY pipeline_id
 )
 SELECT COALESCE(c.pipeline_id, s.pipeline_id) AS pipeline_id, c.runs, c.failed_runs, c.last_failed_ts,
-       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts
+       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts, s.heartbeat_ts
 FROM counted c
 FULL OUTER JOIN (
-    SELECT pipeline_id, last_success_ts, running_since_ts
-    FROM state
-    WHERE :pipeline_id IS NULL OR pipeline_id = :pipeline_id
+    SELECT t.pipeline_id, t.last_success_ts, t.running_since_ts, h.last_event_ts AS heartbeat_ts
+    FROM state t
+    LEFT JOIN STREAMING_PIPELINES h ON h.pipeline_id = t.pipeline_id AND h.last_event_ts <= :now
+    WHERE :pipeline_id IS NULL OR t.pipeline_id = :pipeline_id
 ) s ON s.pipeline_id = c.pipeline_id;
 
 -- name: sla_run_histogram
@@ -741,9 +743,3 @@ WHERE NOT l.success
   AND (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain)
 ORDER BY l.run_id, l.dataset_name, l.assertion, l.column_name;
-
--- name: streaming_heartbeats
--- Streaming pipelines (ingest's STREAMING_PIPELINES) and the newest eventTime of their events.
-SELECT pipeline_id, last_event_ts
-FROM STREAMING_PIPELINES
-WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id);
