@@ -373,4 +373,4 @@ def test_a_run_answers_from_the_source_that_has_it_with_its_paging(two, api):
     two["azure"].reply("/api/runs/r-1", {"run_id": "r-1", "states": [{"event_type": "START"}], "children": []})
     body = api.get("/api/aggregate/runs/r-1?children_limit=5").json()
     assert (body["run_id"], body["source"], body["states"]) == ("r-1", "azure", [{"event_type": "START"}])
-    assert two["azure"].calls("/api/runs/r-1")[0].query["children_limit"] in ("5", ["5"])
+    assert two["azure"].calls("/api/runs/r-1")[0].query["children_limit"] == ["5"]

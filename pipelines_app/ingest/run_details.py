@@ -8,9 +8,10 @@
 - RUN_ASSERTIONS: the `dataQualityAssertions` of its datasets (one row per assertion).
 
 Each row has a natural key that includes the eventTime, and each table is written with one
-INSERT … SELECT … WHERE NOT EXISTS per group (bound VALUES), so a replay adds nothing and any
-arrival order ends in the same rows; readers pick "the earliest parent" or "the latest assertion"
-(pipelines_app/run_detail.py), which does not depend on order either.
+INSERT … SELECT … WHERE NOT EXISTS per group (from bound VALUES for a few rows, else from a
+temporary stage filled by an Arrow hand-off before the transaction, as store.py does), so a replay
+adds nothing and any arrival order ends in the same rows; readers pick "the earliest parent" or
+"the latest assertion" (pipelines_app/run_detail.py), which does not depend on order either.
 
 An eventTime more than FUTURE_TOLERANCE ahead of this server's clock (a producer whose clock runs
 ahead) is clamped to the time of receipt, so the run is not hidden from today's incidents; the time
@@ -19,8 +20,10 @@ as sent is kept in RUN_STATES.sent_ts and shown on the run as `clock_skew`.
 
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+import pyarrow as pa
 
 from pipelines_app.warehouse import Warehouse
 from pipelines_app.warehouse.base import schema_statements
@@ -30,7 +33,7 @@ from .records import dataset_id_for, pipeline_id_for
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_STACK_TRACE = 16_000
-MAX_BOUND_VALUES = 12_000  # per statement; a group's rows are split above it
+SMALL = 16  # rows: below this bound VALUES cost less than staging (DuckDB binds ~20 µs a value)
 EXCEPTION_FACETS = ("spark.exception", "spark_exception")  # named here for the coverage report
 
 
@@ -264,17 +267,33 @@ _created: weakref.WeakSet = weakref.WeakSet()
 _lock = threading.Lock()
 
 
-def insert_new(table: str, rows: int) -> str:
-    """INSERT of `rows` bound rows of `table`, skipping those whose key is stored."""
+def _type(column: str) -> str:
+    return "TIMESTAMP_NTZ" if column in TIMESTAMPS else "BOOLEAN" if column == "success" else "VARCHAR"
+
+
+ARROW = {"TIMESTAMP_NTZ": pa.timestamp("us"), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
+
+
+def insert_new(table: str, rows: int | None) -> str:
+    """INSERT into `table` of `rows` bound rows (None: of its stage), skipping those whose key is stored."""
     columns, key = TABLES[table]
+    names = ", ".join(columns)
+    chosen = ", ".join(f"CAST(v.{c} AS {_type(c)})" for c in columns)
     row = "(" + ", ".join("?" for _ in columns) + ")"
-    chosen = ", ".join(f"CAST(v.{c} AS TIMESTAMP_NTZ)" if c in TIMESTAMPS else f"v.{c}" for c in columns)
+    source = f"(VALUES {', '.join([row] * rows)}) AS v ({names})" if rows else f"OL_STAGE_{table} v"
     match = " AND ".join(f"x.{c} IS NOT DISTINCT FROM v.{c}" for c in key)
     return (
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {chosen} "
-        f"FROM (VALUES {', '.join([row] * rows)}) AS v ({', '.join(columns)}) "
+        f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {source} "
         f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE {match})"
     )
+
+
+@dataclass
+class Prepared:
+    """The rows of a group, by table; `staged`: the tables whose rows wait in their stage."""
+
+    rows: dict[str, list[tuple]]
+    staged: set[str] = field(default_factory=set)
 
 
 def rows_for(events) -> dict[str, list[tuple]]:
@@ -315,12 +334,29 @@ def _distinct(table: str, rows: list[tuple]) -> list[tuple]:
     return list({tuple(row[i] for i in at): row for row in rows}.values())
 
 
-def prepare(wh: Warehouse, events) -> dict[str, list[tuple]]:
-    """The rows to write for these events (before the transaction: the tables made sure of)."""
-    tables = rows_for(events)
-    if tables:
+def prepare(wh: Warehouse, events) -> Prepared:
+    """The rows to write for these events, before the transaction: the tables made sure of, and
+    the larger sets staged (the connection's scratch space, outside the transaction)."""
+    prepared = Prepared(rows_for(events))
+    if prepared.rows:
         ensure_tables(wh)
-    return tables
+    for table, rows in prepared.rows.items():
+        if table in TABLES and len(rows) >= SMALL:
+            _stage(wh, table, rows)
+            prepared.staged.add(table)
+    return prepared
+
+
+def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
+    columns = TABLES[table][0]
+    stage = f"OL_STAGE_{table}"
+    wh.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ({', '.join(f'{c} {_type(c)}' for c in columns)})"
+    )
+    wh.execute(f"DELETE FROM {stage}")
+    values = list(zip(*rows, strict=True))
+    arrays = [pa.array(v, ARROW[_type(c)]) for v, c in zip(values, columns, strict=True)]
+    wh.bulk_insert(stage, pa.Table.from_arrays(arrays, names=list(columns)))
 
 
 def ensure_tables(wh: Warehouse) -> None:
@@ -335,16 +371,16 @@ def ensure_tables(wh: Warehouse) -> None:
         _created.add(wh)
 
 
-def write(wh: Warehouse, tables: dict[str, list[tuple]]) -> None:
-    """Inside the caller's transaction: one statement per table (more only past MAX_BOUND_VALUES)."""
-    for table, rows in tables.items():
+def write(wh: Warehouse, prepared: Prepared) -> None:
+    """Inside the caller's transaction: one statement per table (two for STREAMING_PIPELINES)."""
+    for table, rows in prepared.rows.items():
         if table == "STREAMING_PIPELINES":
             values = ", ".join("(?, ?)" for _ in rows)
             bound = [value for row in rows for value in row]
             wh.execute(STREAMING_UPDATE.format(rows=values), bound)
             wh.execute(STREAMING_INSERT.format(rows=values), bound)
             continue
-        per = max(1, MAX_BOUND_VALUES // len(TABLES[table][0]))
-        for i in range(0, len(rows), per):
-            chunk = rows[i : i + per]
-            wh.execute(insert_new(table, len(chunk)), [value for row in chunk for value in row])
+        if table in prepared.staged:
+            wh.execute(insert_new(table, None))
+        else:
+            wh.execute(insert_new(table, len(rows)), [value for row in rows for value in row])

@@ -23,6 +23,7 @@ from openlineage.client.facet_v2 import (
     job_type_job,
     parent_run,
 )
+from openlineage.client.serde import Serde
 from openlineage.client.transport.http import HttpConfig, HttpTransport
 
 from pipelines_app.ingest.records import pipeline_id_for
@@ -30,8 +31,10 @@ from pipelines_app.ingest.records import pipeline_id_for
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SNOW = "snowflake://acme.ap-southeast-2"
+TASK = "shop_daily.dbt_build"
 SPARK_TRACE = (
-    "org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table `raw`.`orders` cannot be found\n"
+    "org.apache.spark.sql.AnalysisException: [TABLE_OR_VIEW_NOT_FOUND] The table `raw`.`orders` "
+    "cannot be found\n"
     "\tat org.apache.spark.sql.catalyst.analysis.package$AnalysisErrorAt.tableNotFound(package.scala:87)"
 )
 
@@ -170,11 +173,12 @@ def dbt_events(
 
 
 def airflow_events(dag_run: str, task: str) -> list[RunEvent]:
-    airflow = job_type("AIRFLOW", "DAG")
+    airflow, tf = job_type("AIRFLOW", "DAG"), job_type("AIRFLOW", "TASK")
+    under_dag = parent(dag_run, "airflow-prod", "shop_daily")
     return [
         ev(RunState.START, dag_run, "airflow-prod", "shop_daily", at(60), job_facets=airflow),
-        ev(RunState.START, task, "airflow-prod", "shop_daily.dbt_build", at(55), run_facets=parent(dag_run, "airflow-prod", "shop_daily"), job_facets=job_type("AIRFLOW", "TASK")),
-        ev(RunState.COMPLETE, task, "airflow-prod", "shop_daily.dbt_build", at(25), run_facets=parent(dag_run, "airflow-prod", "shop_daily"), job_facets=job_type("AIRFLOW", "TASK")),
+        ev(RunState.START, task, "airflow-prod", TASK, at(55), run_facets=under_dag, job_facets=tf),
+        ev(RunState.COMPLETE, task, "airflow-prod", TASK, at(25), run_facets=under_dag, job_facets=tf),
         ev(RunState.COMPLETE, dag_run, "airflow-prod", "shop_daily", at(20), job_facets=airflow),
     ]  # fmt: skip
 
@@ -264,7 +268,7 @@ def test_spark_errors_reach_the_run_the_incidents_and_triage(live_server, operat
         "_schemaURL": "https://openlineage.io/spec/facets/1-0-0/SparkException.json",
         "exceptionClass": "org.apache.spark.SparkException",
         "message": "Job aborted due to stage failure: Task 3 in stage 7.0 failed 4 times",
-        "stackTrace": "org.apache.spark.SparkException: Job aborted\n\tat org.apache.spark.scheduler.DAGScheduler",
+        "stackTrace": "org.apache.spark.SparkException: Job aborted\n\tat o.a.s.scheduler.DAGScheduler",
     }
     ol.emit(ev(RunState.START, with_message, "spark-prod", "orders_etl", at(30), job_facets=spark))
     ol.emit(
@@ -278,7 +282,18 @@ def test_spark_errors_reach_the_run_the_incidents_and_triage(live_server, operat
             run_facets={"errorMessage": error},
         )
     )
-    ol.emit(ev(RunState.FAIL, exception_only, "spark-prod", "orders_agg", at(10), job_facets=spark, run_facets={"spark.exception": exception}))  # fmt: skip
+    exception_facets = {"spark.exception": exception}
+    ol.emit(
+        ev(
+            RunState.FAIL,
+            exception_only,
+            "spark-prod",
+            "orders_agg",
+            at(10),
+            job_facets=spark,
+            run_facets=exception_facets,
+        )
+    )
 
     run = get(live_server, viewer, f"/api/runs/{with_message}")
     (reported,) = run["errors"]
@@ -289,10 +304,8 @@ def test_spark_errors_reach_the_run_the_incidents_and_triage(live_server, operat
     )
     assert run["error_code"] == "AnalysisException"
     other = get(live_server, viewer, f"/api/runs/{exception_only}")
-    assert (
-        other["error_message"]
-        == "org.apache.spark.SparkException: Job aborted due to stage failure: Task 3 in stage 7.0 failed 4 times"
-    )
+    aborted = "Job aborted due to stage failure: Task 3 in stage 7.0 failed 4 times"
+    assert other["error_message"] == f"org.apache.spark.SparkException: {aborted}"
     assert other["error_code"] == "SparkException"
     assert other["errors"][0]["facet"] == "spark.exception"
     failed = {i["run_id"]: i for i in get(live_server, viewer, "/api/incidents?kind=run_failed")["items"]}
@@ -386,3 +399,31 @@ def test_an_unknown_run_is_404_and_reading_needs_a_login(live_server, viewer, wa
     assert response.status_code == 401
     bad = get(live_server, viewer, f"/api/runs/{uuid.uuid4()}?children_limit=0", status=400)
     assert bad["error"]["code"] in ("invalid_parameter", "invalid_request")
+
+
+def test_a_batch_of_a_dbt_build_replayed_in_reverse_keeps_one_row_per_state(
+    live_server, operator, viewer, warehouse
+):
+    """Batches write the run details through a stage (16 rows and more): the same rows as events one
+    by one, and a replayed batch adds none."""
+    base, invocation, dag_run = datetime.now(UTC), str(uuid.uuid4()), str(uuid.uuid4())
+    models = [str(uuid.uuid4()) for _ in range(9)]
+    events = [Serde.to_dict(e) for m in models for e in dbt_events(invocation, m, dag_run, base=base)[1:3]]
+    url, auth = f"{live_server.url}/api/v1/lineage/batch", {"Authorization": f"Bearer {operator.api_key}"}
+    for body in (events, events[::-1]):
+        response = requests.post(url, json=body, headers=auth, timeout=60)
+        assert response.status_code == 200 and response.json()["accepted"] == len(events), response.text
+
+    counts = warehouse.fetch_all(
+        "SELECT COUNT(*) AS n FROM RUN_STATES UNION ALL SELECT COUNT(*) FROM RUN_ASSERTIONS "
+        "UNION ALL SELECT COUNT(*) FROM RUN_ERRORS UNION ALL SELECT COUNT(*) FROM RUN_PARENTS"
+    )
+    assert sorted(r["n"] for r in counts) == sorted([18, 18, 9, 18])
+    run = get(live_server, viewer, f"/api/runs/{models[4]}")
+    assert [s["event_type"] for s in run["states"]] == ["START", "COMPLETE"]
+    assert run["parent_run_id"] == invocation and run["root_run_id"] == dag_run
+    assert {(a["assertion"], a["success"]) for a in run["data_quality"]["assertions"]} == {
+        ("not_null", False),
+        ("unique", True),
+    }
+    assert run["errors"][0]["facet"] == "extractionError"
