@@ -95,6 +95,20 @@ class PipelineSerializer(s.Serializer):
     last_start_ts = s.DateTimeField(allow_null=True)
 
 
+class ParentPipelineSerializer(s.Serializer):
+    parent_pipeline_id = s.CharField()
+    parent_namespace = s.CharField(allow_null=True)
+    parent_job = s.CharField(allow_null=True)
+    last_seen_ts = s.DateTimeField(help_text="the newest event of this pipeline's runs that named it")
+
+
+class PipelineDetailSerializer(PipelineSerializer):
+    parent_pipelines = ParentPipelineSerializer(
+        many=True,
+        help_text="the jobs its runs' OpenLineage parent facets name (an Airflow DAG, a dbt invocation)",
+    )
+
+
 class PipelineKeysSerializer(s.Serializer):
     columns = s.ListField(child=s.CharField(), help_text="the name of each value in an item")
     items = s.ListField(child=s.ListField(child=s.JSONField()), help_text="one row per pipeline")

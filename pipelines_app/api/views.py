@@ -78,7 +78,9 @@ class StaleDatasetListView(APIView):
 
 
 class PipelineDetailView(APIView):
-    @extend_schema(operation_id="api_pipelines_retrieve", responses={200: ser.PipelineSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="api_pipelines_retrieve", responses={200: ser.PipelineDetailSerializer, **ERRORS}
+    )
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(pipelines.get_pipeline(pipeline_id))
 

@@ -161,9 +161,11 @@ for _name in EXCEPTION_FACETS:
 def errors_of(run_facets: dict) -> tuple[ErrorRecord, ...]:
     """Every error the run facets report, errorMessage first, then exception facets, then dbt's
     extraction errors."""
+    if not run_facets:
+        return ()
     found = _error_message(run_facets)
     for name, value in sorted(run_facets.items()):
-        if name.lower().replace("_", ".").endswith("exception"):
+        if name[-9:].lower() == "exception":
             found += _exception(name, value)
     return tuple(found + _extraction_errors(run_facets))
 
@@ -201,11 +203,13 @@ def assertions_of(datasets: list) -> tuple[AssertionRecord, ...]:
     found = []
     for dataset in datasets:
         dataset = _dict(dataset)
+        parts = [dataset.get(p) for p in ("facets", "inputFacets", "outputFacets")]
+        parts = [p for p in parts if isinstance(p, dict) and "dataQualityAssertions" in p]
         namespace, name = _str(dataset.get("namespace")), _str(dataset.get("name"))
-        if not (namespace and name):
+        if not (parts and namespace and name):  # most events: no assertions, a cheap test
             continue
-        for part in ("facets", "inputFacets", "outputFacets"):
-            for assertion, column, success in _assertions_in(dataset.get(part)):
+        for part in parts:
+            for assertion, column, success in _assertions_in(part):
                 found.append(
                     AssertionRecord(
                         dataset_id_for(namespace, name), namespace, name, assertion, column, success

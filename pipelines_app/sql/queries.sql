@@ -743,3 +743,13 @@ WHERE NOT l.success
   AND (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain)
 ORDER BY l.run_id, l.dataset_name, l.assertion, l.column_name;
+
+-- name: pipeline_parents
+-- The parent jobs a pipeline's runs named in their `parent` facets (RUN_PARENTS), newest first.
+SELECT parent_pipeline_id, parent_namespace, parent_job, MAX(event_ts) AS last_seen_ts
+FROM RUN_PARENTS
+WHERE pipeline_id = :pipeline_id
+  AND parent_pipeline_id IS NOT NULL
+GROUP BY parent_pipeline_id, parent_namespace, parent_job
+ORDER BY MAX(event_ts) DESC, parent_pipeline_id
+LIMIT 20;

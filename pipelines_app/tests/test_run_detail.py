@@ -215,6 +215,10 @@ def test_a_dbt_build_under_airflow_links_parents_roots_and_children(live_server,
     assert invocation_run["children_total"] == 1
     # no root in the invocation's facet: the top of the stored parent chain is the DAG run
     assert (invocation_run["parent_run_id"], invocation_run["root_run_id"]) == (task, dag_run)
+    pipeline = get(live_server, viewer, f"/api/pipelines/{pipeline_id_for('dbt-prod', 'shop.orders')}")
+    assert [(p["parent_pipeline_id"], p["parent_job"]) for p in pipeline["parent_pipelines"]] == [
+        (pipeline_id_for("dbt-prod", "shop.build"), "shop.build")
+    ]
     dag = get(live_server, viewer, f"/api/runs/{dag_run}")
     assert [c["run_id"] for c in dag["children"]] == [task] and dag["parent_run_id"] is None
 
