@@ -125,7 +125,13 @@ def _reported_facts(ctx: Context, ids: list[str]) -> dict | None:
                 "telemetry:RUN_ASSERTIONS",
             )
         )
-    return errors[0] if errors else None
+    if errors:
+        return errors[0]
+    if failed:  # a completed run whose data-quality checks failed: that is what triage explains
+        first = failed[0]
+        where = f"{first['dataset_name']}.{first['column']}" if first["column"] else first["dataset_name"]
+        return {"message": f"data-quality assertion {first['assertion']} failed on {where}"}
+    return None
 
 
 def _pipeline_facts(ctx: Context) -> None:

@@ -256,6 +256,10 @@ def test_dbt_errors_assertions_metrics_and_unknown_facets_show_on_the_run(
     assert "not_null(order_id)" in incident["error_message"]
     assert all(i["kind"] == "dq_assertion_failed" for i in incidents)
     assert get(live_server, viewer, "/api/incidents?kind=run_failed")["total"] == 0
+    explained = get(live_server, viewer, f"/api/explain/run/{model}")
+    facts = {f["field"]: f["value"] for f in explained["facts_used"]}
+    assert facts["dq.failed_assertion[0]"] == "not_null on SHOP.MART.ORDERS.order_id"
+    assert facts["error.reported[0].facet"] == "extractionError"
 
 
 def test_spark_errors_reach_the_run_the_incidents_and_triage(live_server, operator, viewer, warehouse):
