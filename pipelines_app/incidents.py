@@ -15,6 +15,9 @@ A `run_failed` incident is a FAILED run that ended in the window (`detected_ts` 
 without one). An `sla_breach` incident is an active pipeline whose SLA status is `breached`
 (sla.py): an ongoing freshness breach is listed whatever its start (`detected_ts` = when the
 freshness SLA ran out); a breach-ratio breach when its latest breaching run ended in the window.
+A `dq_assertion_failed` incident is a run that completed (SUCCESS) while data-quality assertions
+of its datasets failed (OpenLineage `dataQualityAssertions`, e.g. dbt tests), reported in the window
+(`detected_ts` = the latest such report); `reasons` names each failed assertion.
 """
 
 from datetime import timedelta
@@ -25,7 +28,8 @@ from . import queries as q
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 DEFAULT_HOURS = 24
 MAX_HOURS = 24 * 30
-KINDS = ("run_failed", "sla_breach")
+KINDS = ("run_failed", "sla_breach", "dq_assertion_failed")
+MAX_REASONS = 20
 
 _SEVERITY = {("critical", True): "sev1", ("critical", False): "sev2", ("high", True): "sev2"}
 _SEVERITY |= {("high", False): "sev3", ("medium", True): "sev3"}
@@ -75,6 +79,49 @@ def _sla_breach(row: dict) -> dict:
     }
 
 
+def _assertion_failures(rows: list[dict]) -> list[dict]:
+    """One dq_assertion_failed incident per run, from its failed assertions' rows."""
+    per_run: dict[str, list[dict]] = {}
+    for row in rows:
+        per_run.setdefault(row["run_id"], []).append(row)
+    items = []
+    for run_id, failed in per_run.items():
+        first = failed[0]
+        names = [
+            f"{r['assertion']}({r['column_name']}) on {r['dataset_name']}"
+            if r["column_name"]
+            else f"{r['assertion']} on {r['dataset_name']}"
+            for r in failed
+        ]
+        items.append(
+            {
+                "incident_id": f"dq:{run_id}",
+                "kind": "dq_assertion_failed",
+                "detected_ts": q.aware(max(r["event_ts"] for r in failed)),
+                "run_id": run_id,
+                "started_ts": q.aware(first["start_ts"]),
+                "ended_ts": q.aware(first["end_ts"]),
+                "attempt": None if first["attempt"] is None else int(first["attempt"]),
+                "error_code": "dq_assertion_failed",
+                "error_message": f"{len(failed)} data-quality assertion(s) failed: " + "; ".join(names[:5]),
+                "reasons": names[:MAX_REASONS],
+                **{
+                    k: first[k]
+                    for k in (
+                        "pipeline_id",
+                        "pipeline_name",
+                        "team",
+                        "domain",
+                        "owner",
+                        "criticality",
+                        "runbook_url",
+                    )
+                },
+            }
+        )
+    return items
+
+
 def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
     """Every incident in the window, newest first, with severity and consumers hit; a failed run
     is its id, pipeline, time and criticality until `_items` reads the rest for the runs shown
@@ -102,6 +149,12 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
         ):
             sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
             entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
+    dq_rows = q.fetch_all(
+        "dq_failed_assertions", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
+    )
+    for item in _assertion_failures(dq_rows):
+        sort_ts = item["detected_ts"].replace(tzinfo=None)
+        entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": item, "item": item})
     reached = impact.consumers_reached(e["row"]["pipeline_id"] for e in entries)
     for e in entries:
         hit = reached[e["row"]["pipeline_id"]]
@@ -170,7 +223,7 @@ def list_incidents(
     """A page of incidents, newest first; `by_severity` counts every severity under the other filters."""
     entries = _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
     if kind:
-        entries = [e for e in entries if (e["item"] is None) == (kind == "run_failed")]
+        entries = [e for e in entries if (e["item"] or {}).get("kind", "run_failed") == kind]
     by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
     if severity:
         entries = [e for e in entries if e["severity"] == severity]

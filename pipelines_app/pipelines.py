@@ -96,7 +96,12 @@ def _plain(value):
 
 
 def get_pipeline(pipeline_id: str) -> dict:
+    """The pipeline's row, with the parent jobs its runs' OpenLineage `parent` facets named."""
     rows, _ = list_pipelines(offset=0, limit=1, pipeline_id=pipeline_id)
     if not rows:
         raise PipelineNotFound(pipeline_id)
-    return rows[0]
+    parents = q.fetch_all("pipeline_parents", pipeline_id=pipeline_id)
+    return {
+        **rows[0],
+        "parent_pipelines": [{**p, "last_seen_ts": q.aware(p["last_seen_ts"])} for p in parents],
+    }

@@ -16,6 +16,10 @@ Status: `breached` when the lag exceeds `freshness_sla_minutes` or the breach ra
 `max_breach_ratio`; `at_risk` when the lag is past 80 % of the SLA, the ratio past half its
 limit, a run has been RUNNING longer than `max_duration_minutes`, or nothing ever succeeded;
 otherwise `ok`. `reasons` lists what decided it. Inactive pipelines are left out of lists.
+
+A streaming job (OpenLineage jobType.processingType STREAMING) runs without end: while it has a
+RUNNING run its freshness counts from its newest event (STREAMING_PIPELINES, kept by ingest), and
+running longer than `max_duration_minutes` is not a risk.
 """
 
 from collections import defaultdict
@@ -161,16 +165,23 @@ def _status(
     return ("breached" if breached else "at_risk" if at_risk else "ok"), breached + at_risk
 
 
-def _assess(pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime) -> dict:
-    """Status, reasons and the facts behind them: what the SLA row shows and a status filter needs."""
+def _assess(
+    pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime, heartbeat=None
+) -> dict:
+    """Status, reasons and the facts behind them: what the SLA row shows and a status filter needs.
+    `heartbeat`: a streaming pipeline's newest event time."""
     finished, breached_runs, last_breach = counts
     ratio = round(breached_runs / finished, 4) if finished else None
     last_success = state.get("last_success_ts")
-    reference = last_success or pipeline.get("created_ts")
-    lag = None if reference is None else round((now - reference).total_seconds() / 60, 1)
     running_since = state.get("running_since_ts")
+    streaming = heartbeat is not None and running_since is not None
+    reference = last_success or pipeline.get("created_ts")
+    if streaming:  # its newest event, or a later success
+        reference = max(last_success or heartbeat, heartbeat)
+    lag = None if reference is None else round((now - reference).total_seconds() / 60, 1)
     running_over = (
         running_since is not None
+        and not streaming
         and limits.max_duration_minutes is not None
         and now - running_since > timedelta(minutes=limits.max_duration_minutes)
     )
@@ -263,7 +274,8 @@ def evaluate(
     rows = []
     for p in pipelines:
         pid = p["pipeline_id"]
-        assessed = _assess(p, limits[pid], counts(pid), facts.get(pid, {}), now)
+        state = facts.get(pid, {})
+        assessed = _assess(p, limits[pid], counts(pid), state, now, state.get("heartbeat_ts"))
         if status is None or assessed["status"] == status:
             rows.append(pid if ids_only else _row(p, limits[pid], assessed, now, days))
     return rows

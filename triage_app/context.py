@@ -80,8 +80,9 @@ def _run_facts(ctx: Context) -> None:
         ids = f.add_many(
             "telemetry", "telemetry:PIPELINE_RUNS", {f"run.{k}": reads.iso(run.get(k)) for k in fields}
         )
+    reported = _reported_facts(ctx, ids) if run else None
     code = req.error_code or (run or {}).get("error_code") or ""
-    message = req.error_message or (run or {}).get("error_message") or ""
+    message = req.error_message or (run or {}).get("error_message") or (reported or {}).get("message") or ""
     for name, value, given in (
         ("error.code", code, req.error_code),
         ("error.message", message, req.error_message),
@@ -93,6 +94,44 @@ def _run_facts(ctx: Context) -> None:
     if run:
         f.link("pipeline_runs", f"{_p(run['pipeline_id'])}/runs", ids)
     ctx.signal = build_signal(code, message, (ctx.pipeline or {}).get("platform"))
+
+
+def _reported_facts(ctx: Context, ids: list[str]) -> dict | None:
+    """Facts from the errors the run's events reported (errorMessage with its stack trace and
+    language, Spark's exception facets, dbt's extractionError) and its failed data-quality
+    assertions; the first error, which gives the message when the run row has none."""
+    f = ctx.facts
+    try:
+        errors, failed = reads.run_reports(ctx.run["run_id"])
+    except ApiError as exc:
+        ctx.degrade("reported_errors", exc)
+        return None
+    for i, e in enumerate(errors[:5]):
+        values = {
+            f"error.reported[{i}].facet": e["facet"],
+            f"error.reported[{i}].message": e["message"][:2000],
+            f"error.reported[{i}].language": e["language"],
+            f"error.reported[{i}].task": e["task"],
+            f"error.reported[{i}].stack_trace": (e["stack_trace"] or "")[:2000] or None,
+        }
+        ids += f.add_many("telemetry", "telemetry:RUN_ERRORS", values)
+    for i, a in enumerate(failed[:10]):
+        where = f"{a['dataset_name']}.{a['column']}" if a["column"] else a["dataset_name"]
+        ids.append(
+            f.add(
+                "telemetry",
+                f"dq.failed_assertion[{i}]",
+                f"{a['assertion']} on {where}",
+                "telemetry:RUN_ASSERTIONS",
+            )
+        )
+    if errors:
+        return errors[0]
+    if failed:  # a completed run whose data-quality checks failed: that is what triage explains
+        first = failed[0]
+        where = f"{first['dataset_name']}.{first['column']}" if first["column"] else first["dataset_name"]
+        return {"message": f"data-quality assertion {first['assertion']} failed on {where}"}
+    return None
 
 
 def _pipeline_facts(ctx: Context) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from controltower.api.errors import ApiError
 from governance_app.models import RunbookGovernance
 from governance_app.runbooks import runbook_status
-from pipelines_app import costs, impact, pipelines, runs
+from pipelines_app import costs, impact, pipelines, run_detail, runs
 from pipelines_app.queries import now_naive
 
 
@@ -29,6 +29,11 @@ def run(run_id: str) -> dict:
             {"parameter": "run_id", "run_id": run_id},
         )
     return row
+
+
+def run_reports(run_id: str) -> tuple[list[dict], list[dict]]:
+    """(the errors the run's OpenLineage events reported, its failed data-quality assertions)."""
+    return run_detail.reported_errors(run_id), run_detail.failed_assertions(run_id)
 
 
 def pipeline(pipeline_id: str) -> dict:

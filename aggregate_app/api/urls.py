@@ -48,6 +48,7 @@ urlpatterns = [
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/runs", mirror("/api/pipelines/{pipeline_id}/runs", SINGLE)
     ),
+    path("api/aggregate/runs/<str:run_id>", mirror("/api/runs/{run_id}", FIRST_FOUND)),
     path("api/aggregate/incidents", mirror("/api/incidents", concat_sorted("detected_ts"))),
     path("api/aggregate/datasets/stale", mirror("/api/datasets/stale", concat_sorted("overdue_minutes"))),
     # SLA

@@ -50,11 +50,14 @@ def build(state: PageState, api: Gateway, request) -> dict:
 
 
 def _incident_from_id(incident_id: str, source: str) -> dict:
-    """An incident that is not in the current list (a shared link): run:<run_id> or sla:<pipeline_id>."""
+    """An incident that is not in the current list (a shared link): run:<run_id>, dq:<run_id> or
+    sla:<pipeline_id>."""
     kind, _, ref = incident_id.partition(":")
     guess = {"incident_id": incident_id, "source": None if source == "both" else source}
     if kind == "run":
         return {**guess, "kind": "run_failed", "run_id": ref}
+    if kind == "dq":
+        return {**guess, "kind": "dq_assertion_failed", "run_id": ref}
     return {**guess, "kind": "sla_breach", "pipeline_id": ref}
 
 

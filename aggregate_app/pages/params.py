@@ -100,7 +100,7 @@ PARAMS: dict[str, tuple[Param, ...]] = {
         _source("inc"),
         Param("inc_hours", "24", "int", minimum=1, maximum=720),
         Param("inc_severity", kind="choice", choices=("sev1", "sev2", "sev3", "sev4")),
-        Param("inc_kind", kind="choice", choices=("run_failed", "sla_breach")),
+        Param("inc_kind", kind="choice", choices=("run_failed", "sla_breach", "dq_assertion_failed")),
         Param("inc_team"),
         Param("inc_domain"),
         Param("inc_page", "1", "int", minimum=1, maximum=10_000),

@@ -365,3 +365,13 @@ def test_meta_is_what_the_control_schema_says_it_is(two, api):
     assert answer["required"] == ["_meta"] or {"required": ["_meta"]} in [
         {"required": s.get("required")} for s in answer.get("allOf", [])
     ]
+
+
+def test_a_run_answers_from_the_source_that_has_it_with_its_paging(two, api):
+    missing = {"error": {"code": "not_found", "message": "run_id: no run 'r-1' in this source."}}
+    two["aws"].reply("/api/runs/r-1", missing, status=404)
+    run = {"run_id": "r-1", "states": [{"event_type": "START"}], "children": []}
+    two["azure"].reply("/api/runs/r-1", run)
+    body = api.get("/api/aggregate/runs/r-1?children_limit=5").json()
+    assert (body["run_id"], body["source"], body["states"]) == ("r-1", "azure", [{"event_type": "START"}])
+    assert two["azure"].calls("/api/runs/r-1")[0].query["children_limit"] == ["5"]

@@ -47,7 +47,7 @@ class StaleDatasetQuery(PageQuery):
 class IncidentQuery(TeamDomainQuery, PageQuery):
     hours = IntegerQuery(1, incidents.MAX_HOURS, default=incidents.DEFAULT_HOURS, help_text="window in hours")
     severity = ChoiceQuery(incidents.SEVERITIES, help_text="sev1 (worst) to sev4")
-    kind = ChoiceQuery(incidents.KINDS, help_text="run_failed or sla_breach")
+    kind = ChoiceQuery(incidents.KINDS, help_text="run_failed, sla_breach or dq_assertion_failed")
     pipeline_id = TextQuery(help_text="one pipeline's incidents")
 
 
@@ -137,3 +137,8 @@ class LineageEventQuery(LineageSinceQuery, PageQuery):
 
 class LineageCoverageQuery(LineageSinceQuery, PageQuery):
     pass
+
+
+class RunDetailQuery(serializers.Serializer):
+    children_offset = IntegerQuery(0, 100_000, default=0, help_text="child runs to skip")
+    children_limit = IntegerQuery(1, 500, default=100, help_text="child runs shown")

@@ -95,6 +95,20 @@ class PipelineSerializer(s.Serializer):
     last_start_ts = s.DateTimeField(allow_null=True)
 
 
+class ParentPipelineSerializer(s.Serializer):
+    parent_pipeline_id = s.CharField()
+    parent_namespace = s.CharField(allow_null=True)
+    parent_job = s.CharField(allow_null=True)
+    last_seen_ts = s.DateTimeField(help_text="the newest event of this pipeline's runs that named it")
+
+
+class PipelineDetailSerializer(PipelineSerializer):
+    parent_pipelines = ParentPipelineSerializer(
+        many=True,
+        help_text="the jobs its runs' OpenLineage parent facets name (an Airflow DAG, a dbt invocation)",
+    )
+
+
 class PipelineKeysSerializer(s.Serializer):
     columns = s.ListField(child=s.CharField(), help_text="the name of each value in an item")
     items = s.ListField(child=s.ListField(child=s.JSONField()), help_text="one row per pipeline")
@@ -138,8 +152,8 @@ class RunSerializer(s.Serializer):
 
 
 class IncidentSerializer(s.Serializer):
-    incident_id = s.CharField(help_text="run:<run_id> or sla:<pipeline_id>")
-    kind = s.ChoiceField(["run_failed", "sla_breach"])
+    incident_id = s.CharField(help_text="run:<run_id>, sla:<pipeline_id> or dq:<run_id>")
+    kind = s.ChoiceField(["run_failed", "sla_breach", "dq_assertion_failed"])
     severity = s.ChoiceField(["sev1", "sev2", "sev3", "sev4"])
     detected_ts = s.DateTimeField()
     pipeline_id = s.CharField()
@@ -535,3 +549,94 @@ LineageCoveragePageSerializer = page_of(
     ),
     retention_days=s.IntegerField(help_text="events are kept this many days after receipt; 0: forever"),
 )
+
+
+class ClockSkewSerializer(s.Serializer):
+    sent_time = s.DateTimeField(help_text="the eventTime the producer sent")
+    ahead_seconds = s.IntegerField(help_text="how far it was ahead of the time it was clamped to")
+
+
+class RunStateSerializer(s.Serializer):
+    event_type = s.CharField(help_text="START, RUNNING, COMPLETE, ABORT, FAIL or OTHER")
+    status = s.CharField(help_text="what it means for the run: RUNNING, SUCCESS, FAILED or ABORTED")
+    event_time = s.DateTimeField(
+        help_text="eventTime; clamped to receipt when it was far ahead of this clock"
+    )
+    clock_skew = ClockSkewSerializer(allow_null=True, help_text="set when the eventTime was clamped")
+
+
+class ParentJobSerializer(s.Serializer):
+    namespace = s.CharField()
+    name = s.CharField()
+
+
+class ChildRunSerializer(s.Serializer):
+    run_id = s.CharField()
+    pipeline_id = s.CharField()
+    pipeline_name = s.CharField(allow_null=True)
+    status = s.CharField()
+    start_ts = s.DateTimeField(allow_null=True)
+    end_ts = s.DateTimeField(allow_null=True)
+
+
+class RunErrorSerializer(s.Serializer):
+    facet = s.CharField(
+        help_text="errorMessage, an exception facet (e.g. spark.exception) or extractionError"
+    )
+    message = s.CharField()
+    language = s.CharField(allow_null=True, help_text="programmingLanguage")
+    stack_trace = s.CharField(allow_null=True)
+    task = s.CharField(allow_null=True, help_text="extractionError: the task that failed")
+    event_ts = s.DateTimeField(help_text="the first event that reported it")
+
+
+class AssertionSerializer(s.Serializer):
+    dataset_id = s.CharField()
+    dataset_namespace = s.CharField()
+    dataset_name = s.CharField()
+    assertion = s.CharField()
+    column = s.CharField(allow_null=True)
+    success = s.BooleanField(help_text="the latest result (a failure wins a tie)")
+    event_ts = s.DateTimeField()
+
+
+class QualityMetricsSerializer(s.Serializer):
+    dataset_namespace = s.CharField()
+    dataset_name = s.CharField()
+    event_ts = s.DateTimeField()
+    metrics = s.DictField(help_text="the newest dataQualityMetrics facet of the dataset, as sent")
+
+
+class DataQualitySerializer(s.Serializer):
+    assertions = AssertionSerializer(many=True)
+    metrics = QualityMetricsSerializer(many=True)
+
+
+class UnmappedFacetSerializer(s.Serializer):
+    facet = s.CharField()
+    where = s.CharField(help_text="run, job, facets, inputFacets or outputFacets")
+    dataset = s.CharField(allow_null=True, help_text="<namespace>/<name> for a dataset facet")
+    event_type = s.CharField(allow_null=True)
+    event_time = s.DateTimeField()
+    value = s.JSONField(allow_null=True, help_text="as sent; null when larger than 20,000 bytes")
+    truncated = s.BooleanField()
+
+
+class RunDetailSerializer(RunSerializer):
+    cost_aud = None
+    pipeline_name = s.CharField(allow_null=True)
+    namespace = s.CharField(allow_null=True)
+    nominal_ts = s.DateTimeField(allow_null=True)
+    states = RunStateSerializer(many=True, help_text="every state change, in eventTime order")
+    parent_run_id = s.CharField(allow_null=True)
+    parent_pipeline_id = s.CharField(allow_null=True)
+    parent_job = ParentJobSerializer(allow_null=True)
+    root_run_id = s.CharField(allow_null=True, help_text="as the parent facet names it, else the top parent")
+    root_pipeline_id = s.CharField(allow_null=True)
+    children = ChildRunSerializer(many=True, help_text="runs whose parent facet names this run")
+    children_total = s.IntegerField()
+    errors = RunErrorSerializer(many=True)
+    data_quality = DataQualitySerializer()
+    unmapped_facets = UnmappedFacetSerializer(
+        many=True, help_text="facets of the run's events Control Tower does not map, as received"
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
         name="pipeline-lineage",
     ),
     path("api/pipelines/<str:pipeline_id>/cost", views.PipelineCostView.as_view(), name="pipeline-cost"),
+    path("api/runs/<str:run_id>", views.RunDetailView.as_view(), name="run"),
     path("api/incidents", views.IncidentListView.as_view(), name="incidents"),
     path("api/datasets/stale", views.StaleDatasetListView.as_view(), name="datasets-stale"),
     path("api/sla/pipelines", views.SlaListView.as_view(), name="sla-pipelines"),

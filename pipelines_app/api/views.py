@@ -20,6 +20,7 @@ from .. import (
     incidents,
     lineage_events,
     pipelines,
+    run_detail,
     runs,
     sla,
     summary,
@@ -77,7 +78,9 @@ class StaleDatasetListView(APIView):
 
 
 class PipelineDetailView(APIView):
-    @extend_schema(operation_id="api_pipelines_retrieve", responses={200: ser.PipelineSerializer, **ERRORS})
+    @extend_schema(
+        operation_id="api_pipelines_retrieve", responses={200: ser.PipelineDetailSerializer, **ERRORS}
+    )
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(pipelines.get_pipeline(pipeline_id))
 
@@ -92,6 +95,19 @@ class PipelineRunsView(APIView):
         query = parse_query(request, PageQuery)
         items, total = runs.list_runs(pipeline_id, **query)
         return Response(page(items, total, query["offset"], query["limit"]))
+
+
+class RunDetailView(APIView):
+    @extend_schema(
+        operation_id="api_runs_retrieve",
+        parameters=[q.RunDetailQuery],
+        responses={200: ser.RunDetailSerializer, **ERRORS},
+        description="One run: its state history, parent, root and child runs, errors from every "
+        "producer facet, data-quality assertions and metrics, and the facets Control Tower does not map.",
+    )
+    def get(self, request: Request, run_id: str) -> Response:
+        query = parse_query(request, q.RunDetailQuery)
+        return Response(run_detail.run_detail(run_id, **query))
 
 
 class IncidentListView(APIView):

@@ -10,6 +10,10 @@ the same way lands on the same row:
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .run_details import RunDetails
 
 # OpenLineage eventType -> PIPELINE_RUNS.status. OTHER (and a missing eventType) carries facets only:
 # it creates the run as RUNNING when it is the first thing seen, and never overrides a status.
@@ -123,6 +127,7 @@ class Event:
     outputs: tuple[DatasetRecord, ...] = ()
     datasets: tuple[DatasetRecord, ...] = field(default=())
     raw: RawRecord | None = None
+    details: "RunDetails | None" = None  # a RunEvent's state, parent, errors, assertions (run_details.py)
 
     def all_datasets(self) -> tuple[DatasetRecord, ...]:
         return self.inputs + self.outputs + self.datasets

@@ -14,7 +14,7 @@ import pyarrow as pa
 from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
-from . import ownership, raw, sql
+from . import ownership, raw, run_details, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .seen import SeenRows, first, whole
 from .tx import transaction
@@ -56,12 +56,14 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
         if runs:
             staged["OL_STAGE_RUNS"] = runs
         received = _raw_rows(wh, kept, now)
+        details = run_details.prepare(wh, kept)
         with transaction(wh):
             for table, statements in sql.APPLY.items():
                 for statement in statements if table in staged else ():
                     wh.execute(statement)
             if received:
                 _append(wh, "LINEAGE_EVENTS", received)
+            run_details.write(wh, details)
             if runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
     except BaseException:

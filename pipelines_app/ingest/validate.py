@@ -15,6 +15,9 @@ from typing import Any
 
 import orjson
 
+from pipelines_app.queries import now_naive
+
+from . import run_details
 from .facets import dataset_attributes, nominal_time, pipeline_attributes, rows_written, run_error
 from .fields import EventError, array, obj, shown, text, timestamp
 from .records import (
@@ -36,18 +39,19 @@ def parse_event(body: Any) -> Event:
     """The event as records (with the event itself, as received, in `raw`), or EventError naming
     the first field that is wrong."""
     event, event_time = _records(body)
-    return replace(event, raw=_raw(body, event, event_time))
+    return replace(event, raw=_raw(body, event, event_time))  # the eventTime as sent, never clamped
 
 
 def _records(body: Any) -> tuple[Event, datetime]:
     if not isinstance(body, dict):
         raise EventError("event", f"must be a JSON object (an OpenLineage event); got {shown(body)}.")
-    event_time = timestamp(body, "eventTime", "eventTime")
+    sent_time = timestamp(body, "eventTime", "eventTime")
+    event_time, clamped_from = run_details.clamp(sent_time, now_naive())
     producer = text(body, "producer", "producer")
     schema_url = text(body, "schemaURL", "schemaURL")
     kind = _kind(body, schema_url)
     if kind == "dataset":
-        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),)), event_time
+        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),)), sent_time
     pipeline = _pipeline(obj(body.get("job"), "job"), producer)
     event_type = _event_type(body) if kind == "run" else None
     written = event_time if event_type == "COMPLETE" else None
@@ -57,9 +61,16 @@ def _records(body: Any) -> tuple[Event, datetime]:
     outputs_raw = array(body.get("outputs"), "outputs")
     outputs = tuple(_dataset(d, f"outputs[{i}]", written) for i, d in enumerate(outputs_raw))
     if kind == "job":
-        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs), event_time
-    run = _run(obj(body.get("run"), "run"), pipeline.pipeline_id, event_type, event_time, outputs_raw)
-    return Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs), event_time
+        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs), sent_time
+    run_body = obj(body.get("run"), "run")
+    run = _run(run_body, pipeline.pipeline_id, event_type, event_time, outputs_raw)
+    facets = run_body.get("facets") if isinstance(run_body.get("facets"), dict) else {}
+    details = run_details.details_of(body, facets, event_type, clamped_from)
+    if run.error_message is None and details.errors:
+        message, code = run_details.fallback_error(details.errors)
+        run = replace(run, error_message=message, error_code=code)
+    event = Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs, details=details)
+    return event, sent_time
 
 
 def _kind(body: dict, schema_url: str) -> str:

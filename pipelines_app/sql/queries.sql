@@ -236,7 +236,8 @@ FROM PIPELINES;
 -- PIPELINE_RUN_DAYS, the partial days (since, first_day) and [last_day, now] from the runs, each
 -- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
 -- (Snowflake) skip the rest. `stale_limit`: day rows counted against another max duration than
--- the pipeline's now (sla.py scores such a pipeline from its runs).
+-- the pipeline's now (sla.py scores such a pipeline from its runs). `heartbeat_ts`: a streaming
+-- pipeline's newest event (STREAMING_PIPELINES, written by ingest).
 WITH {{run_state_now}},
 days AS (
     SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
@@ -298,12 +299,13 @@ counted AS (
     GROUP BY pipeline_id
 )
 SELECT COALESCE(c.pipeline_id, s.pipeline_id) AS pipeline_id, c.runs, c.failed_runs, c.last_failed_ts,
-       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts
+       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts, s.heartbeat_ts
 FROM counted c
 FULL OUTER JOIN (
-    SELECT pipeline_id, last_success_ts, running_since_ts
-    FROM state
-    WHERE :pipeline_id IS NULL OR pipeline_id = :pipeline_id
+    SELECT t.pipeline_id, t.last_success_ts, t.running_since_ts, h.last_event_ts AS heartbeat_ts
+    FROM state t
+    LEFT JOIN STREAMING_PIPELINES h ON h.pipeline_id = t.pipeline_id AND h.last_event_ts <= :now
+    WHERE :pipeline_id IS NULL OR t.pipeline_id = :pipeline_id
 ) s ON s.pipeline_id = c.pipeline_id;
 
 -- name: sla_run_histogram
@@ -648,3 +650,106 @@ FROM LINEAGE_EVENTS
 WHERE (:since IS NULL OR event_ts >= :since)
 GROUP BY producer, run_facets, job_facets, dataset_facets
 ORDER BY producer, events DESC;
+
+-- name: run_detail
+-- One run with its pipeline's name and namespace (GET /api/runs/{run_id}; run_detail.py).
+SELECT r.run_id, r.pipeline_id, p.pipeline_name, p.namespace, r.status, r.start_ts, r.end_ts,
+       r.duration_seconds, r.rows_processed, r.error_code, r.error_message, r.trigger_type, r.attempt,
+       r.nominal_ts
+FROM PIPELINE_RUNS r
+LEFT JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+WHERE r.run_id = :run_id
+ORDER BY r.start_ts DESC NULLS LAST, r.pipeline_id
+LIMIT 1;
+
+-- name: run_states
+-- A run's state changes in eventTime order (START before RUNNING before a terminal state at one time).
+SELECT event_type, status, event_ts, MIN(sent_ts) AS sent_ts
+FROM RUN_STATES
+WHERE run_id = :run_id
+GROUP BY event_type, status, event_ts
+ORDER BY event_ts,
+         CASE event_type WHEN 'START' THEN 0 WHEN 'RUNNING' THEN 1 WHEN 'OTHER' THEN 2 ELSE 3 END,
+         event_type
+LIMIT :limit;
+
+-- name: run_parents
+-- What the `parent` facets of a run's events named, earliest event first (the earliest wins).
+SELECT parent_run_id, parent_pipeline_id, parent_namespace, parent_job, root_run_id,
+       root_pipeline_id, event_ts
+FROM RUN_PARENTS
+WHERE run_id = :run_id
+ORDER BY event_ts, parent_run_id
+LIMIT 100;
+
+-- name: run_children
+-- The runs whose `parent` facet names this run (a dbt invocation's models, a DAG run's tasks).
+WITH kids AS (SELECT DISTINCT run_id FROM RUN_PARENTS WHERE parent_run_id = :run_id)
+SELECT r.run_id, r.pipeline_id, p.pipeline_name, r.status, r.start_ts, r.end_ts,
+       COUNT(*) OVER () AS total_rows
+FROM kids k
+JOIN PIPELINE_RUNS r ON r.run_id = k.run_id
+LEFT JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
+ORDER BY r.start_ts, r.run_id
+LIMIT :limit OFFSET :offset;
+
+-- name: run_errors
+-- The errors a run's events reported, each once (at the first eventTime that carried it).
+SELECT facet, message, language, stack_trace, task, MIN(event_ts) AS event_ts
+FROM RUN_ERRORS
+WHERE run_id = :run_id
+GROUP BY facet, message, language, stack_trace, task
+ORDER BY MIN(event_ts), facet, message
+LIMIT 100;
+
+-- name: run_assertions
+-- A run's data-quality assertions: the latest result of each (a failure wins a tie).
+SELECT dataset_id, dataset_namespace, dataset_name, assertion, column_name, success, event_ts
+FROM RUN_ASSERTIONS
+WHERE run_id = :run_id
+QUALIFY ROW_NUMBER() OVER (PARTITION BY dataset_id, assertion, column_name
+                           ORDER BY event_ts DESC, success) = 1
+ORDER BY dataset_name, assertion, column_name
+LIMIT 500;
+
+-- name: run_raw_events
+-- The events of a run as received, newest first (their facets Control Tower does not map).
+SELECT event_ts, event_type, event
+FROM LINEAGE_EVENTS
+WHERE run_id = :run_id
+ORDER BY event_ts DESC, received_ts DESC
+LIMIT :limit;
+
+-- name: dq_failed_assertions
+-- Failed data-quality assertions (their latest result) of SUCCESS runs, reported inside the
+-- window: the `dq_assertion_failed` incidents (incidents.py), one per run.
+WITH latest AS (
+    SELECT run_id, pipeline_id, dataset_name, assertion, column_name, success, event_ts
+    FROM RUN_ASSERTIONS
+    WHERE event_ts >= :since
+      AND event_ts <= :now
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY run_id, dataset_id, assertion, column_name
+                               ORDER BY event_ts DESC, success) = 1
+)
+SELECT l.run_id, l.pipeline_id, l.dataset_name, l.assertion, l.column_name, l.event_ts,
+       r.start_ts, r.end_ts, r.attempt, p.pipeline_name, p.team, p.domain, p.owner, p.criticality,
+       p.runbook_url
+FROM latest l
+JOIN PIPELINE_RUNS r ON r.run_id = l.run_id AND r.pipeline_id = l.pipeline_id
+JOIN PIPELINES p ON p.pipeline_id = l.pipeline_id
+WHERE NOT l.success
+  AND r.status = 'SUCCESS'
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+ORDER BY l.run_id, l.dataset_name, l.assertion, l.column_name;
+
+-- name: pipeline_parents
+-- The parent jobs a pipeline's runs named in their `parent` facets (RUN_PARENTS), newest first.
+SELECT parent_pipeline_id, parent_namespace, parent_job, MAX(event_ts) AS last_seen_ts
+FROM RUN_PARENTS
+WHERE pipeline_id = :pipeline_id
+  AND parent_pipeline_id IS NOT NULL
+GROUP BY parent_pipeline_id, parent_namespace, parent_job
+ORDER BY MAX(event_ts) DESC, parent_pipeline_id
+LIMIT 20;

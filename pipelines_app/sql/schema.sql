@@ -116,3 +116,60 @@ CREATE TABLE IF NOT EXISTS LINEAGE_EVENTS (
     dataset_facets VARCHAR,                       -- dataset, inputFacets and outputFacets names
     event          VARCHAR NOT NULL               -- the event's JSON text
 );
+
+-- What OpenLineage events say about a run beyond PIPELINE_RUNS (pipelines_app/ingest/run_details.py):
+-- append-only, one row per event and natural key (the eventTime included), so replays add nothing
+-- and arrival order does not matter. Shown by GET /api/runs/{run_id} (pipelines_app/run_detail.py).
+CREATE TABLE IF NOT EXISTS RUN_STATES (
+    run_id       VARCHAR NOT NULL,
+    pipeline_id  VARCHAR NOT NULL,
+    event_type   VARCHAR NOT NULL,                -- START | RUNNING | COMPLETE | ABORT | FAIL | OTHER
+    status       VARCHAR NOT NULL,                -- what it means for PIPELINE_RUNS.status
+    event_ts     TIMESTAMP_NTZ NOT NULL,          -- eventTime (clamped to receipt when far ahead)
+    sent_ts      TIMESTAMP_NTZ                    -- eventTime as sent, when it was clamped
+);
+
+-- The `parent` run facet: the parent run and job, and the root run and job when sent.
+CREATE TABLE IF NOT EXISTS RUN_PARENTS (
+    run_id             VARCHAR NOT NULL,
+    pipeline_id        VARCHAR NOT NULL,
+    parent_run_id      VARCHAR NOT NULL,
+    parent_pipeline_id VARCHAR,                   -- "ol_" + sha256(job.namespace, job.name) of the parent
+    parent_namespace   VARCHAR,
+    parent_job         VARCHAR,
+    root_run_id        VARCHAR,
+    root_pipeline_id   VARCHAR,
+    event_ts           TIMESTAMP_NTZ NOT NULL
+);
+
+-- Errors a run reported: errorMessage, exception facets (Spark's), dbt's extractionError errors.
+CREATE TABLE IF NOT EXISTS RUN_ERRORS (
+    run_id       VARCHAR NOT NULL,
+    pipeline_id  VARCHAR NOT NULL,
+    facet        VARCHAR NOT NULL,                -- the run facet it came from
+    message      VARCHAR NOT NULL,
+    language     VARCHAR,                         -- programmingLanguage
+    stack_trace  VARCHAR,
+    task         VARCHAR,                         -- extractionError: the task that failed
+    event_ts     TIMESTAMP_NTZ NOT NULL
+);
+
+-- dataQualityAssertions of a run's datasets (dbt tests and the like).
+CREATE TABLE IF NOT EXISTS RUN_ASSERTIONS (
+    run_id            VARCHAR NOT NULL,
+    pipeline_id       VARCHAR NOT NULL,
+    dataset_id        VARCHAR NOT NULL,
+    dataset_namespace VARCHAR NOT NULL,
+    dataset_name      VARCHAR NOT NULL,
+    assertion         VARCHAR NOT NULL,
+    column_name       VARCHAR,
+    success           BOOLEAN NOT NULL,
+    event_ts          TIMESTAMP_NTZ NOT NULL
+);
+
+-- Streaming jobs (jobType.processingType STREAMING) and their newest eventTime: a streaming run
+-- never completes, so SLA freshness counts from its latest event (pipelines_app/sla.py).
+CREATE TABLE IF NOT EXISTS STREAMING_PIPELINES (
+    pipeline_id   VARCHAR NOT NULL,
+    last_event_ts TIMESTAMP_NTZ NOT NULL
+);

@@ -121,9 +121,22 @@ def test_coverage_lists_each_producers_facets_and_what_is_mapped(client_for, ope
 
 def test_the_mapped_facets_are_the_ones_ingest_reads():
     assert MAPPED == {
-        "run": {"errorMessage", "nominalTime"},
+        "run": {
+            "errorMessage",
+            "nominalTime",
+            "parent",
+            "extractionError",
+            "spark.exception",
+            "spark_exception",
+        },
         "job": {"controlTower", "tags", "ownership", "jobType"},
-        "dataset": {"datasetType", "ownership", "outputStatistics"},
+        "dataset": {
+            "datasetType",
+            "ownership",
+            "outputStatistics",
+            "dataQualityAssertions",
+            "dataQualityMetrics",
+        },
     }
 
 
