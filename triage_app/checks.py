@@ -1,10 +1,12 @@
-"""Assisted-triage configuration mistakes as system checks (ids triage.E001...)."""
+"""Assisted-triage configuration mistakes as system checks (ids triage.E001...). They read settings
+only: whether AWS credentials exist is the environment's business, reported by the provider status."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 from . import providers
 from .choices import FailurePolicy
+from .providers.bedrock import speaks_anthropic
 
 
 @register()
@@ -15,7 +17,7 @@ def check_assisted(app_configs=None, **kwargs):
         problems.append(
             Error(
                 f"ASSISTED_TRIAGE_PROVIDER={choice!r} is not a provider.",
-                hint=f"Use one of {', '.join(c for c in providers.CHOICES if c)}, or leave it empty (off).",
+                hint=f"Use one of {', '.join(providers.CHOICES)}, or leave it empty (bedrock).",
                 id="triage.E001",
             )
         )
@@ -35,21 +37,46 @@ def check_assisted(app_configs=None, **kwargs):
                 id="triage.E003",
             )
         )
-    if choice in providers.PROVIDERS and (missing := providers.provider_class(choice).missing_settings()):
+    problems += _provider_settings(choice)
+    model = settings.BEDROCK_MODEL_ID
+    if model and not speaks_anthropic(model):
         problems.append(
             Warning(
-                f"ASSISTED_TRIAGE_PROVIDER={choice} but {', '.join(missing)} not set: "
+                f"BEDROCK_MODEL_ID={model!r} is not an Anthropic model: Bedrock calls will fail and "
+                "assisted mode will fall back.",
+                hint="The Bedrock provider speaks the Anthropic messages format: use an anthropic.… model "
+                "id or a cross-region inference profile (us.anthropic.…, eu.anthropic.…, apac.anthropic.…, "
+                "global.anthropic.…). An application inference profile's ARN cannot be told apart: "
+                "silence triage.W003 if it routes to an Anthropic model.",
+                id="triage.W003",
+            )
+        )
+    return problems
+
+
+def _provider_settings(choice: str) -> list:
+    """The selected provider's settings (credentials are the environment's, not configuration)."""
+    name = providers.selected_name()
+    if name is None:
+        return []
+    problems = []
+    if choice == providers.AUTO and name != providers.AUTO_PREFERRED:
+        partial = providers.provider_class(providers.AUTO_PREFERRED).missing_settings()
+        if len(partial) < len(providers.provider_class(providers.AUTO_PREFERRED).required_settings):
+            problems.append(
+                Warning(
+                    f"ASSISTED_TRIAGE_PROVIDER=auto selects {name}: Azure OpenAI lacks {', '.join(partial)}.",
+                    hint="Complete the AZURE_OPENAI_* settings, or unset them to use Bedrock on purpose.",
+                    id="triage.W002",
+                )
+            )
+    if missing := providers.provider_class(name).missing_settings():
+        problems.append(
+            Warning(
+                f"ASSISTED_TRIAGE_PROVIDER={choice} selects {name} but {', '.join(missing)} not set: "
                 "assisted mode will fall back.",
                 hint="Set the provider's settings (deploy/.env.example, assisted triage section).",
                 id="triage.W001",
-            )
-        )
-    elif choice == providers.AUTO and providers.selected_name() is None:
-        problems.append(
-            Warning(
-                "ASSISTED_TRIAGE_PROVIDER=auto but no provider is configured: assisted mode will fall back.",
-                hint="Configure Azure OpenAI, an OpenAI-compatible endpoint or Bedrock.",
-                id="triage.W002",
             )
         )
     return problems

@@ -9,7 +9,7 @@
 # default smoke), PREFLIGHT_STRICT (1 = exit 1 on a missing required item; default 0 = warn).
 # "A|B" means either will do; a "default" item, when unset, takes the scripts' default (the
 # Azure resource group, Web App names and their URLs; the ECR repository and region from
-# SERVICE_ARN). Writes a table to GITHUB_STEP_SUMMARY when set; under GitHub Actions missing
+# SERVICE_ARN; the application's: ASSISTED_TRIAGE_PROVIDER is bedrock). Writes a table to GITHUB_STEP_SUMMARY when set; under GitHub Actions missing
 # items are also annotations.
 
 set -euo pipefail
@@ -34,7 +34,7 @@ apprunner config  default   ECR_REPOSITORY
 apprunner config  default   AWS_REGION
 apprunner secret  required  AWS_ROLE_ARN|AWS_ACCESS_KEY_ID
 alerts    secret  required  SMOKE_ALERT_WEBHOOK|CT_ALERT_WEBHOOK
-assisted  config  required  ASSISTED_TRIAGE_PROVIDER
+assisted  config  default   ASSISTED_TRIAGE_PROVIDER
 assisted  config  optional  BEDROCK_MODEL_ID|AZURE_OPENAI_DEPLOYMENT|OPENAI_MODEL
 assisted  secret  optional  AZURE_OPENAI_API_KEY|OPENAI_API_KEY|AWS_ROLE_ARN
 "

@@ -1,8 +1,8 @@
 """Assisted-triage providers, by name -> dotted path (imported only when used).
 
-`ASSISTED_TRIAGE_PROVIDER`: "" (off), `bedrock`, `azure_openai`, `openai` (any OpenAI-compatible
-endpoint: OpenAI, vLLM, Ollama, llama.cpp server...), or `auto` — the first configured of
-AUTO_ORDER."""
+`ASSISTED_TRIAGE_PROVIDER`: `bedrock` (the default), `azure_openai`, `openai` (any OpenAI-compatible
+endpoint: OpenAI, vLLM, Ollama, llama.cpp server...), or `auto`: Azure OpenAI when its settings are
+complete, else Bedrock. The OpenAI-compatible provider is used only when named."""
 
 from urllib.parse import urlsplit
 
@@ -17,8 +17,8 @@ PROVIDERS = {
     "openai": "triage_app.providers.openai_compat.OpenAICompatibleProvider",
 }
 AUTO = "auto"
-AUTO_ORDER = ("azure_openai", "openai", "bedrock")
-CHOICES = ("", AUTO, *PROVIDERS)
+AUTO_PREFERRED, AUTO_OTHERWISE = "azure_openai", "bedrock"
+CHOICES = (*PROVIDERS, AUTO)
 
 
 def provider_class(name: str) -> type[Provider]:
@@ -30,10 +30,10 @@ def requested() -> str:
 
 
 def selected_name() -> str | None:
-    """The provider assisted mode would use now, or None (off, unknown, or `auto` with none configured)."""
+    """The provider assisted mode uses, or None when ASSISTED_TRIAGE_PROVIDER names none."""
     choice = requested()
     if choice == AUTO:
-        return next((n for n in AUTO_ORDER if not provider_class(n).missing_settings()), None)
+        return AUTO_PREFERRED if not provider_class(AUTO_PREFERRED).missing() else AUTO_OTHERWISE
     return choice if choice in PROVIDERS else None
 
 

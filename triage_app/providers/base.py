@@ -43,6 +43,12 @@ class Provider:
         return [s for s in cls.required_settings if not getattr(settings, s, "")]
 
     @classmethod
+    def missing(cls) -> list[str]:
+        """What keeps the provider from answering now: its missing settings and, for a provider that
+        needs them, credentials the environment lacks. System checks look at settings only."""
+        return cls.missing_settings()
+
+    @classmethod
     def describe(cls) -> dict:
         """Non-secret configuration for the status endpoint."""
         return {}

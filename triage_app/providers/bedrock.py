@@ -1,10 +1,14 @@
 """Amazon Bedrock (boto3 `bedrock-runtime` InvokeModel, Anthropic messages format). Credentials come
-from the usual AWS chain (role, env, profile); region BEDROCK_REGION -> AWS_REGION -> ap-southeast-2."""
+from the usual AWS chain (role, env, profile), looked up once per process (aws_credentials); region
+BEDROCK_REGION -> AWS_REGION -> ap-southeast-2. BEDROCK_MODEL_ID is an Anthropic model id or
+cross-region inference profile (`anthropic.…`, `us.anthropic.…`, `global.anthropic.…`)."""
 
 import json
+import re
 
 from django.conf import settings
 
+from . import aws_credentials
 from .base import Completion, Provider, ProviderError
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
@@ -18,6 +22,18 @@ THROTTLED = {
 SERVER = {"InternalServerException", "ServiceUnavailableException", "ModelErrorException"}
 TIMEOUT = {"ModelTimeoutException", "RequestTimeout", "RequestTimeoutException"}
 AUTH = {"AccessDeniedException", "UnrecognizedClientException", "ExpiredTokenException"}
+CREDENTIALS = "AWS credentials"
+# What speaks the Anthropic messages format: a model id, a geographic or global cross-region
+# inference profile (us., eu., apac., au., jp., us-gov., global.), or the ARN of either.
+ANTHROPIC_MODEL = re.compile(
+    r"^(?:arn:aws[\w-]*:bedrock:[\w-]*:\d*:(?:foundation-model|inference-profile)/)?"  # an ARN, or not
+    r"(?:[a-z]+(?:-[a-z]+)?\.)?"  # a cross-region profile's geography, or none
+    r"anthropic\."
+)
+
+
+def speaks_anthropic(model_id: str) -> bool:
+    return bool(ANTHROPIC_MODEL.match(model_id))
 
 
 def classify_client_error(exc) -> ProviderError:
@@ -42,6 +58,13 @@ class BedrockProvider(Provider):
 
     def __init__(self, client=None):
         self._client = client
+
+    @classmethod
+    def missing(cls) -> list[str]:
+        missing = cls.missing_settings()
+        if not missing and (why := aws_credentials.missing()):
+            missing.append(f"{CREDENTIALS} ({why})")
+        return missing
 
     @classmethod
     def describe(cls) -> dict:

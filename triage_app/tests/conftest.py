@@ -3,6 +3,7 @@ builder's NOW, assisted settings at their documented defaults, and a small incid
 
 from datetime import UTC, timedelta
 
+import boto3
 import pytest
 import time_machine
 
@@ -11,16 +12,17 @@ from governance_app.write_scope import acting
 from testsupport.llm_server import ChatServer
 from testsupport.triage_answers import OPENAI_TEST_KEY, SNOWFLAKE_DENIED
 from testsupport.warehouse import NOW
+from triage_app.providers import aws_credentials
 
 
 @pytest.fixture(autouse=True)
 def _assisted_defaults(settings):
-    settings.ASSISTED_TRIAGE_PROVIDER = ""
+    settings.ASSISTED_TRIAGE_PROVIDER = "bedrock"
     settings.ASSISTED_FAILURE_POLICY = "fallback"
     settings.ASSISTED_RETRY_MAX_ATTEMPTS = 4
     settings.ASSISTED_RETRY_BASE_MS = 1
     settings.ASSISTED_TIMEOUT_S = 5.0
-    settings.BEDROCK_MODEL_ID = ""
+    settings.BEDROCK_MODEL_ID = settings.BEDROCK_DEFAULT_MODEL_ID
     settings.BEDROCK_REGION = "ap-southeast-2"
     settings.AZURE_OPENAI_ENDPOINT = ""
     settings.AZURE_OPENAI_API_KEY = ""
@@ -30,6 +32,18 @@ def _assisted_defaults(settings):
     settings.OPENAI_API_KEY = ""
     settings.OPENAI_MODEL = ""
     settings.CT_SOURCE_NAME = "aws"
+
+
+@pytest.fixture(autouse=True)
+def _aws_credentials_asked_afresh():
+    """Each test asks the AWS credential chain anew (this module's answer and boto3's default
+    session keep theirs per process), in the environment testsupport/testenv.py leaves: no
+    credentials, no instance metadata service."""
+    aws_credentials.missing.cache_clear()
+    boto3.DEFAULT_SESSION = None
+    yield
+    aws_credentials.missing.cache_clear()
+    boto3.DEFAULT_SESSION = None
 
 
 @pytest.fixture

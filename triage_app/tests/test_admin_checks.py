@@ -2,6 +2,10 @@
 mistakes are system checks."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -11,6 +15,7 @@ from triage_app.checks import check_assisted
 from triage_app.models import AssistedAttempt, TriageRule
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MSG = "000630 (57014): Statement reached its statement or warehouse timeout of 3,600 second(s)."
 
 
@@ -82,15 +87,64 @@ def test_attempts_are_read_only_in_the_admin(admin_client):
         ({"ASSISTED_TRIAGE_PROVIDER": "chatgpt"}, ["triage.E001"]),
         ({"ASSISTED_FAILURE_POLICY": "lenient"}, ["triage.E002"]),
         ({"ASSISTED_RETRY_MAX_ATTEMPTS": 0}, ["triage.E003"]),
-        ({"ASSISTED_TRIAGE_PROVIDER": "bedrock"}, ["triage.W001"]),
-        ({"ASSISTED_TRIAGE_PROVIDER": "auto"}, ["triage.W002"]),
-        ({"ASSISTED_TRIAGE_PROVIDER": "bedrock", "BEDROCK_MODEL_ID": "anthropic.claude-3-haiku"}, []),
+        ({"BEDROCK_MODEL_ID": ""}, ["triage.W001"]),
+        ({"ASSISTED_TRIAGE_PROVIDER": "auto"}, []),
+        (
+            {"ASSISTED_TRIAGE_PROVIDER": "auto", "AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com"},
+            ["triage.W002"],
+        ),
+        ({"ASSISTED_TRIAGE_PROVIDER": "auto", "BEDROCK_MODEL_ID": ""}, ["triage.W001"]),
+        ({"ASSISTED_TRIAGE_PROVIDER": "azure_openai"}, ["triage.W001"]),
+        ({"BEDROCK_MODEL_ID": "anthropic.claude-3-haiku-20240307-v1:0"}, []),
+        ({"BEDROCK_MODEL_ID": "us.anthropic.claude-3-5-sonnet-20241022-v2:0"}, []),
+        ({"BEDROCK_MODEL_ID": "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"}, []),
+        ({"BEDROCK_MODEL_ID": "apac.anthropic.claude-sonnet-4-20250514-v1:0"}, []),
+        ({"BEDROCK_MODEL_ID": "us-gov.anthropic.claude-3-5-sonnet-20240620-v1:0"}, []),
+        (
+            {
+                "BEDROCK_MODEL_ID": "arn:aws:bedrock:ap-southeast-2:123456789012:inference-profile/"
+                "au.anthropic.claude-haiku-4-5-20251001-v1:0"
+            },
+            [],
+        ),
+        ({"BEDROCK_MODEL_ID": "amazon.titan-text-express-v1"}, ["triage.W003"]),
+        ({"BEDROCK_MODEL_ID": "meta.llama3-70b-instruct-v1:0"}, ["triage.W003"]),
+        ({"BEDROCK_MODEL_ID": "us.meta.llama3-2-90b-instruct-v1:0"}, ["triage.W003"]),
+        ({"BEDROCK_MODEL_ID": "claude-sonnet-4-5"}, ["triage.W003"]),
+        (
+            {"ASSISTED_TRIAGE_PROVIDER": "openai", "BEDROCK_MODEL_ID": "amazon.nova-pro-v1:0"},
+            ["triage.W001", "triage.W003"],
+        ),
     ],
 )
 def test_system_checks(settings, overrides, ids):
     for name, value in overrides.items():
         setattr(settings, name, value)
     assert [c.id for c in check_assisted()] == ids
+
+
+def manage_check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_manage_check_warns_of_a_bedrock_model_that_is_not_anthropic():
+    """What an operator sees: the default configuration has nothing to say (without AWS credentials
+    too), a Llama model id on Bedrock is named with the fix."""
+    assert manage_check().stdout.strip() == "System check identified no issues (0 silenced)."
+    llama = manage_check(BEDROCK_MODEL_ID="meta.llama3-70b-instruct-v1:0")
+    assert llama.returncode == 0  # a warning, not an error
+    assert "(triage.W003) BEDROCK_MODEL_ID='meta.llama3-70b-instruct-v1:0' is not an Anthropic model" in (
+        llama.stderr
+    )
+    assert "us.anthropic." in llama.stderr
+    profile = manage_check(BEDROCK_MODEL_ID="eu.anthropic.claude-3-7-sonnet-20250219-v1:0")
+    assert "triage.W003" not in profile.stdout + profile.stderr
 
 
 def test_a_rule_edit_is_kept_in_its_history_with_the_person_and_the_values_it_replaced(

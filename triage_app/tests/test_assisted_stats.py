@@ -92,14 +92,14 @@ def test_telemetry_and_status_need_a_login(anon_client):
 
 
 @pytest.mark.django_db
-def test_status_when_off(client_for, viewer):
+def test_status_at_the_defaults_says_bedrock_lacks_credentials(client_for, viewer):
     body = client_for(viewer).get(STATUS).json()
     assert {
         k: body[k] for k in ("requested_provider", "selected_provider", "enabled", "configured", "mode")
     } == {
-        "requested_provider": None,
-        "selected_provider": None,
-        "enabled": False,
+        "requested_provider": "bedrock",
+        "selected_provider": "bedrock",
+        "enabled": True,
         "configured": False,
         "mode": None,
     }
@@ -110,15 +110,18 @@ def test_status_when_off(client_for, viewer):
     )
     assert body["providers"]["bedrock"] == {
         "configured": False,
-        "missing_settings": ["BEDROCK_MODEL_ID"],
-        "model": None,
+        "missing_settings": [
+            "AWS credentials (none found in the environment, shared config files, SSO, web identity, "
+            "container or EC2 instance role)"
+        ],
+        "model": "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
         "region": "ap-southeast-2",
     }
 
 
 @pytest.mark.django_db
 def test_status_never_shows_keys(client_for, viewer, settings):
-    settings.ASSISTED_TRIAGE_PROVIDER = "auto"
+    settings.ASSISTED_TRIAGE_PROVIDER = "openai"
     settings.OPENAI_BASE_URL = "https://svc:pw-SECRET-789@llm.internal:8443/v1?api_key=qs-SECRET-000"
     settings.OPENAI_MODEL = "llama-3.1-70b-instruct"
     settings.OPENAI_API_KEY = "sk-SECRET-123"
