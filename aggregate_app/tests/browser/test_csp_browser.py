@@ -158,7 +158,7 @@ def test_swagger_ui_authorizes_with_a_bare_token(watched, browser_estate):
     scheme.locator("input").fill(browser_estate.token)  # the bare token: no "Token " or "Bearer " typed
     scheme.get_by_role("button", name="Apply credentials").click()
     scheme.get_by_role("button", name="Close").click()
-    operation = page.locator("#operations-api-api_summary_retrieve")
+    operation = page.locator("#operations-pipelines-api_summary_retrieve")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()

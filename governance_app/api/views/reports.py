@@ -60,6 +60,9 @@ class TeamScorecardsExportView(ExportView):
 
 
 class PostureView(APIView):
+    """Governance posture now: score and grade, policy, DQ and runbook coverage, ownership,
+    exceptions, reviews due and SLA breaches over 7 days against the 7 before."""
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(posture.posture(snapshot.build()))
