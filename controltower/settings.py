@@ -296,7 +296,8 @@ SPECTACULAR_SETTINGS = {
         },
         {
             "name": "aggregate",
-            "description": "What only the control tier serves: governance drill-downs and operational diagnostics.",
+            "description": "What only the control tier serves: governance drill-downs and operational "
+            "diagnostics.",
         },
         {"name": "identity", "description": "Liveness and the deployment's version (no login needed)."},
     ],
