@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "controltower.api.schema_areas.document_areas",  # one tag per operation, by path
         "controltower.api.schema.document_errors",  # the error answers every route shares
+        "aggregate_app.api.schema.document_answers",  # merged answers, typed from the sources' schema
         "aggregate_app.api.schema.document_meta",  # the control tier's _meta on its answers
     ],
 }

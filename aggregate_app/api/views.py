@@ -192,6 +192,7 @@ class TriageQueryView(APIView):
     in substance: any logged-in viewer may ask."""
 
     write_role = VIEWER
+    source_path, rule = "/api/triage/query", FIRST_FOUND  # what the schema types its answer from
 
     @property
     def throttle_scope(self) -> str | None:
@@ -209,7 +210,7 @@ class TriageQueryView(APIView):
         call = client.Call(
             path="/api/triage/query", method="POST", body=body, acting_user=acting_user(request)
         )
-        result, _ = respond.merged(call.path, client.fetch(selected, call), FIRST_FOUND, None)
+        result, _ = respond.merged(call.path, client.fetch(selected, call), self.rule, None)
         return Response(result)
 
 

@@ -26,7 +26,11 @@ pytestmark = [
 ]
 SCHEMAS = {tier: schemathesis.openapi.from_path(ROOT / SCHEMA_FILES[tier]) for tier in (SOURCE, CONTROL)}
 # What a read needs beyond its path parameters to answer in full (a JSON export, not the CSV).
-QUERY = {"export": {"export_format": "json"}}
+QUERY = {
+    "/export": {"export_format": "json"},
+    "/api/aggregate/governance/drilldown": {"drilldown": "sla_pressure"},
+    "/api/aggregate/pipelines/{pipeline_id}/runs": {"source": "aws"},
+}
 
 
 def _when(days: int) -> str:
@@ -97,7 +101,8 @@ def check(estate, tier: str, path: str) -> None:
     url = (live.source.url if tier == SOURCE else live.control.url) + path
     for name, value in ids.items():
         url = url.replace(name, value)
-    response = session.get(url, params=QUERY["export"] if path.endswith("/export") else {})
+    params = QUERY.get(path, QUERY["/export"] if path.endswith("/export") else {})
+    response = session.get(url, params=params)
     assert response.status_code == 200, (path, response.text)
     assert response.headers["content-type"].startswith("application/json")
     SCHEMAS[tier][path]["GET"].validate_response(response)
