@@ -4,8 +4,11 @@ optional parts absent. Here the live estate of test_fuzz.py (a source with the d
 control tier over it) first gets governance records of every kind through the API (policy and DQ
 assignments, exceptions proposed and due for review, runbook governance), then every read route
 of both tiers is asked once and its answer validated against the tier's own schema (schema.yml,
-schema-control.yml), as are the writes' answers."""
+schema-control.yml), as are the writes' answers. The estate has one source, so each control-tier
+read is also merged here, by its own rule, from that source's answer and a second one that
+disagrees on every figure: what a control tier over two sources answers."""
 
+import json
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,8 +16,11 @@ from pathlib import Path
 import pytest
 import requests
 import schemathesis
+from django.urls import resolve
+from schemathesis.core.transport import Response
 
-from controltower.tier import CONTROL, SOURCE
+from aggregate_app.merge import Page
+from controltower.tier import CONTROL, SOURCE, URLCONFS
 from testsupport.tiers import SCHEMA_FILES
 
 from .fuzz_estate import fuzz_estate
@@ -116,3 +122,50 @@ def test_each_source_answer_is_what_the_schema_says(estate, path):
 @pytest.mark.parametrize("path", reads(CONTROL))
 def test_each_control_tier_answer_is_what_the_schema_says(estate, path):
     check(estate, CONTROL, path)
+
+
+def _other_source(value):
+    """The same answer as another deployment might give it: every count one more, every other
+    number halved (so figures that cannot add up disagree), the rest as it is."""
+    if isinstance(value, dict):
+        return {k: _other_source(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_other_source(v) for v in value]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return value + 1 if isinstance(value, int) else value / 2
+
+
+def mirrored(path: str) -> bool:
+    view = resolve(path.replace("{", "").replace("}", ""), urlconf=URLCONFS[CONTROL]).func.view_class
+    rule = getattr(view, "rule", None)
+    return bool(getattr(view, "source_path", "")) and rule is not None and rule.merge is not None
+
+
+@pytest.mark.parametrize("path", [p for p in reads(CONTROL) if mirrored(p)])
+def test_answers_merged_from_two_sources_are_what_the_schema_says(estate, path):
+    """What a control tier over two sources would answer: the live source's answer and a second
+    one that disagrees on every figure, merged by the route's own rule (aggregate_app/merge)."""
+    live, session, ids = estate
+    concrete = path
+    for name, value in ids.items():
+        concrete = concrete.replace(name, value)
+    view = resolve(concrete, urlconf=URLCONFS[CONTROL]).func.view_class
+    source_url = live.source.url + view.source_path.format(**{k.strip("{}"): v for k, v in ids.items()})
+    params = QUERY.get(path, QUERY["/export"] if path.endswith("/export") else {})
+    answer = session.get(source_url, params={k: v for k, v in params.items() if k != "source"}).json()
+    meta = session.get(live.control.url + concrete, params=params).json()["_meta"]
+    page = Page(0, 50) if view.rule.paged else None
+    body = {**view.rule.merge({"aws": answer, "gcp": _other_source(answer)}, page), "_meta": meta}
+    SCHEMAS[CONTROL][path]["GET"].validate_response(_json_response(live.control.url + concrete, body))
+
+
+def _json_response(url: str, body: dict) -> Response:
+    return Response(
+        status_code=200,
+        headers={"content-type": ["application/json"]},
+        content=json.dumps(body, default=str).encode(),
+        request=requests.Request("GET", url).prepare(),
+        elapsed=0.0,
+        verify=True,
+    )
