@@ -45,13 +45,28 @@ def area(path: str) -> str:
     return FALLBACK
 
 
+SUMMARY_LENGTH = 110
+
+
+def summary(description: str) -> str | None:
+    """The line Swagger UI shows beside a folded operation: its description's first sentence (or
+    that sentence's first clause), when short enough to read at a glance."""
+    sentence = re.split(r"\.(?:\s|$)", " ".join(description.split()), maxsplit=1)[0]
+    for candidate in (sentence, re.split(r"[:;] ", sentence, maxsplit=1)[0]):
+        if 0 < len(candidate) <= SUMMARY_LENGTH:
+            return candidate
+    return None
+
+
 def document_areas(result: dict, generator, request, public) -> dict:
-    """POSTPROCESSING_HOOKS entry: one tag per operation, by area; the document's tag list is the
-    configured tags it uses, in the configured order."""
+    """POSTPROCESSING_HOOKS entry: one tag per operation, by area, and a summary where the view
+    gives none; the document lists the configured tags (SPECTACULAR_SETTINGS["TAGS"]) it uses."""
     used = set()
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             operation["tags"] = [area(path)]
             used.add(operation["tags"][0])
+            if not operation.get("summary") and (line := summary(operation.get("description", ""))):
+                operation["summary"] = line
     result["tags"] = [tag for tag in result.get("tags", []) if tag["name"] in used]
     return result

@@ -4,7 +4,7 @@ fallback), every section is described, and the Authorize box takes the bare toke
 
 import pytest
 
-from controltower.api.schema_areas import FALLBACK, area
+from controltower.api.schema_areas import FALLBACK, area, summary
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +25,20 @@ def operations(document: dict):
 def test_every_operation_says_what_it_does(document):
     undescribed = [name for name, op in operations(document) if not op.get("description", "").strip()]
     assert undescribed == []
+    # and says it in a line beside the folded operation
+    assert [name for name, op in operations(document) if not op.get("summary")] == []
+
+
+@pytest.mark.parametrize(
+    "description, line",
+    [
+        ("Failed and late runs, newest first. Filters: team.", "Failed and late runs, newest first"),
+        ("Why a run failed: " + "the rules' findings " * 8 + "and more.", "Why a run failed"),
+        ("x" * 200, None),
+    ],
+)
+def test_the_summary_is_the_description_s_first_sentence_or_clause(description, line):
+    assert summary(description) == line
 
 
 def test_every_operation_is_in_one_described_area(document):

@@ -144,6 +144,10 @@ def test_swagger_ui_renders_the_api_offline(watched, browser_estate, tier):
     expect(browser.page.locator(".opblock").first).to_be_visible()
     assert browser.page.locator(".opblock").count() > 20
     expect(browser.page.locator(".opblock-summary-path", has_text="/health").first).to_be_visible()
+    # one section per area, each headed by its description (SPECTACULAR_SETTINGS["TAGS"])
+    assert browser.page.locator(".opblock-tag-section").count() >= 12
+    costs = browser.page.locator("#operations-tag-costs")
+    expect(costs).to_contain_text("Spend: totals, trend, ranking, anomalies")
     screenshot(browser.page, f"api-docs-{tier}")
     browser.assert_clean()
 

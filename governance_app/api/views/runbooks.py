@@ -22,7 +22,8 @@ from .base import HistoryView, WriteView, filtered, paged
 
 
 class CatalogView(APIView):
-    """Filters: search, team, domain, criticality, owner, include_missing (default true)."""
+    """The runbook catalogue: each pipeline's runbook URL, its status and governance, with coverage.
+    Filters: search, team, domain, criticality, owner, include_missing (default true)."""
 
     @extend_schema(parameters=[RunbookCatalogQuery], responses=RunbookCatalogPageSerializer)
     def get(self, request):
@@ -33,7 +34,8 @@ class CatalogView(APIView):
 
 
 class GovernanceListView(APIView):
-    """Filters: state, pipeline_id, owner (contains)."""
+    """Runbook governance per pipeline (state, owner, notes), with counts by state.
+    Filters: state, pipeline_id, owner (contains)."""
 
     @extend_schema(
         parameters=[PageQuery, *filterset_parameters(RunbookGovernanceFilterSet)],
