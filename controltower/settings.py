@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "runs", "description": "A pipeline's runs, newest first."},
         {"name": "sla", "description": "Service levels: each pipeline's target, attainment and breaches."},
         {"name": "incidents", "description": "Failed and late runs as incidents, newest first."},
+        {"name": "alerts", "description": "Alert incidents and their deliveries to the configured channels."},
         {"name": "costs", "description": "Spend: totals, trend, ranking, anomalies and their investigation."},
         {
             "name": "lineage",

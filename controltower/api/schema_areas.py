@@ -20,6 +20,7 @@ AREAS = (
     (r"/api/pipelines/\{[^}]+\}/(impact|lineage)|/api/lineage|/api/v1/lineage", "lineage"),
     (r"/api/summary|/api/pipelines|/api/pipeline-keys|/api/datasets", "pipelines"),
     (r"/api/incidents", "incidents"),
+    (r"/api/alerts", "alerts"),
     (r"/api/(policies|dq|runbooks/governance)/history", "audit"),
     (r"/api/(policies|dq)/exceptions|/api/policies/review-queue", "exceptions"),
     (r"/api/policies", "policies"),

@@ -69,6 +69,7 @@ def test_the_areas_split_the_api_into_sections(document):
         ("/api/aggregate/dq/exceptions/review", "exceptions"),
         ("/api/aggregate/governance/drilldown", "aggregate"),
         ("/api/aggregate/health", "identity"),
+        ("/api/aggregate/alerts", "alerts"),
         ("/api/somewhere/new", FALLBACK),
     ],
 )
