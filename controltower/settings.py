@@ -256,9 +256,57 @@ SPECTACULAR_SETTINGS = {
     # No badge image from the public validator service.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs' sections, in this order; controltower.api.schema_areas tags each operation by path.
+    "TAGS": [
+        {
+            "name": "pipelines",
+            "description": "The pipeline catalogue, one pipeline, the overview summary, stale datasets.",
+        },
+        {"name": "runs", "description": "A pipeline's runs, newest first."},
+        {"name": "sla", "description": "Service levels: each pipeline's target, attainment and breaches."},
+        {"name": "incidents", "description": "Failed and late runs as incidents, newest first."},
+        {"name": "alerts", "description": "Alert incidents and their deliveries to the configured channels."},
+        {"name": "costs", "description": "Spend: totals, trend, ranking, anomalies and their investigation."},
+        {
+            "name": "lineage",
+            "description": "OpenLineage ingest (POST /api/v1/lineage), the events kept, facet coverage, "
+            "and each pipeline's lineage graph and downstream impact.",
+        },
+        {
+            "name": "policies",
+            "description": "Policy profiles, their assignment to scopes, and what is in effect.",
+        },
+        {"name": "data-quality", "description": "Data-quality standards and what is in effect per scope."},
+        {"name": "runbooks", "description": "Runbook coverage and governed runbook links."},
+        {
+            "name": "exceptions",
+            "description": "Policy and DQ exceptions: the register, the review queue, reviews.",
+        },
+        {
+            "name": "audit",
+            "description": "The append-only change history of policies, DQ standards and runbooks.",
+        },
+        {
+            "name": "scorecards",
+            "description": "Governance posture and its trend, team scorecards, the executive report and the "
+            "export bundle.",
+        },
+        {
+            "name": "triage",
+            "description": "Run explanations and triage queries (rules, optionally assisted).",
+        },
+        {
+            "name": "aggregate",
+            "description": "What only the control tier serves: governance drill-downs and operational "
+            "diagnostics.",
+        },
+        {"name": "identity", "description": "Liveness and the deployment's version (no login needed)."},
+    ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "controltower.api.schema_areas.document_areas",  # one tag per operation, by path
         "controltower.api.schema.document_errors",  # the error answers every route shares
+        "aggregate_app.api.schema.document_answers",  # merged answers, typed from the sources' schema
         "aggregate_app.api.schema.document_meta",  # the control tier's _meta on its answers
     ],
 }

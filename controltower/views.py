@@ -34,6 +34,8 @@ def favicon(request):
 
 
 class HealthView(APIView):
+    """Liveness: the database, warehouse and broker each checked, this tier and build. No login."""
+
     public = True
     authentication_classes: list = []
     throttle_classes: list = []  # what load balancers and orchestrators poll: never a 429
@@ -58,6 +60,8 @@ class HealthView(APIView):
 
 
 class VersionView(APIView):
+    """This deployment's build: id, git commit and release tag. No login."""
+
     public = True
     authentication_classes: list = []
     throttle_classes: list = []

@@ -11,7 +11,7 @@ from .. import catalog, client, respond, sources
 from ..merge import SUM, Page, Rule
 from ..meta import capability as meta_capability
 from . import query as q
-from .views import ERRORS, TAG, MirrorView, acting_user, forwarded_params
+from .views import ERRORS, MirrorView, acting_user, forwarded_params
 
 
 class PipelineCatalogView(MirrorView):
@@ -20,7 +20,6 @@ class PipelineCatalogView(MirrorView):
 
     @extend_schema(
         operation_id="aggregate_pipelines",
-        tags=TAG,
         parameters=[q.CatalogQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="One row per pipeline across the selected sources: rows merge only when id, name "
@@ -44,7 +43,6 @@ class SummaryView(MirrorView):
 
     @extend_schema(
         operation_id="aggregate_summary",
-        tags=TAG,
         parameters=[q.SourceQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="The sources' summaries added up; `pipelines` and `active` count merged pipelines "

@@ -22,7 +22,6 @@ from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 from ..segments import segment
 from . import query as q
 
-TAG = ["aggregate"]
 WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
 ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
 
@@ -144,7 +143,6 @@ def mirror(path_template: str, rule: Rule):
 
     @extend_schema(
         operation_id=operation_id("aggregate", path_template),
-        tags=TAG,
         parameters=[query],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description=f"Mirrors `GET {path_template}` on the selected sources; merge rule `{rule.name}`.",
@@ -166,7 +164,6 @@ def write(path_template: str, role: str = OPERATOR, body=OpenApiTypes.OBJECT, to
 
     @extend_schema(
         operation_id=operation_id("aggregate_write", path_template),
-        tags=TAG,
         parameters=[q.WriteSourceQuery],
         request=body,
         responses={200: OpenApiTypes.OBJECT, 207: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT, **ERRORS},
@@ -195,13 +192,13 @@ class TriageQueryView(APIView):
     in substance: any logged-in viewer may ask."""
 
     write_role = VIEWER
+    source_path, rule = "/api/triage/query", FIRST_FOUND  # what the schema types its answer from
 
     @property
     def throttle_scope(self) -> str | None:
         return triage_throttle_scope(self.request)
 
     @extend_schema(
-        tags=TAG,
         request=TriageQueryRequestSerializer,
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
         description="Forwards the triage query to the request's `source` (a name, `both` or `all`); with "
@@ -213,7 +210,7 @@ class TriageQueryView(APIView):
         call = client.Call(
             path="/api/triage/query", method="POST", body=body, acting_user=acting_user(request)
         )
-        result, _ = respond.merged(call.path, client.fetch(selected, call), FIRST_FOUND, None)
+        result, _ = respond.merged(call.path, client.fetch(selected, call), self.rule, None)
         return Response(result)
 
 
@@ -221,7 +218,6 @@ class DrilldownView(APIView):
     """GET /api/aggregate/governance/drilldown: the rows behind a governance number, across sources."""
 
     @extend_schema(
-        tags=TAG,
         parameters=[q.DrilldownQuery],
         responses={200: OpenApiTypes.OBJECT, **ERRORS},
     )
@@ -237,7 +233,6 @@ class DiagnosticsView(APIView):
     triage posture, breakers, CI and smoke outcomes. `?download=1` answers it as a JSON file."""
 
     @extend_schema(
-        tags=TAG,
         parameters=[q.DiagnosticsQuery],
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
     )

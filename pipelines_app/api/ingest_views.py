@@ -113,9 +113,11 @@ class LineageView(APIView):
 
     @extend_schema(
         summary="Ingest an OpenLineage event (spec 2-0-2), or a JSON array of events",
+        description="A producer's run event: validated, kept as received, and read into this source's "
+        "pipelines, runs and datasets. An array is taken as a batch (see /api/v1/lineage/batch). A token "
+        "scoped to `lineage:write` may post here and nowhere else.",
         request={"application/json": EVENT_OR_BATCH},
         responses={200: ONE_OR_BATCH, 207: BATCH, 409: CONFLICT, **ERRORS},
-        tags=["ingest"],
     )
     def post(self, request):
         body = read_json(request)
@@ -139,9 +141,10 @@ class LineageBatchView(APIView):
 
     @extend_schema(
         summary="Ingest a batch of OpenLineage events (a JSON array); invalid items are reported by index",
+        description="Each event is taken or refused on its own: 200 when every item was accepted, 207 when "
+        "some were refused (each refusal names its index and why).",
         request={"application/json": ANY_ITEMS},
         responses={200: BATCH, 207: BATCH, **ERRORS},
-        tags=["ingest"],
     )
     def post(self, request):
         body = read_json(request)

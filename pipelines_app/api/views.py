@@ -33,12 +33,18 @@ ERRORS = {400: ser.ErrorSerializer, 404: ser.ErrorSerializer, 503: ser.ErrorSeri
 
 
 class SummaryView(APIView):
+    """The overview in one answer: pipelines and active ones, runs and failures in the last
+    24 hours, running now, SLA breaches, stale datasets and the most impacted downstream assets."""
+
     @extend_schema(operation_id="api_summary_retrieve", responses={200: ser.SummarySerializer, **ERRORS})
     def get(self, request: Request) -> Response:
         return Response(summary.build_summary())
 
 
 class PipelineListView(APIView):
+    """The pipeline catalogue: filter by team, domain, platform, state or text, sort by any listed
+    column, page with offset and limit."""
+
     @extend_schema(
         operation_id="api_pipelines_list",
         parameters=[q.PipelineListQuery],
@@ -78,6 +84,8 @@ class StaleDatasetListView(APIView):
 
 
 class PipelineDetailView(APIView):
+    """One pipeline: its identity, team and owner, schedule, thresholds, runbook, tags and parent jobs."""
+
     @extend_schema(
         operation_id="api_pipelines_retrieve", responses={200: ser.PipelineDetailSerializer, **ERRORS}
     )
@@ -86,6 +94,8 @@ class PipelineDetailView(APIView):
 
 
 class PipelineRunsView(APIView):
+    """A pipeline's runs, newest first, paged."""
+
     @extend_schema(
         operation_id="api_pipelines_runs_list",
         parameters=[PageQuery],
@@ -111,6 +121,8 @@ class RunDetailView(APIView):
 
 
 class IncidentListView(APIView):
+    """Failed and late runs over the last `hours`, newest first, with counts by severity."""
+
     @extend_schema(
         operation_id="api_incidents_list",
         parameters=[q.IncidentQuery],
@@ -124,6 +136,9 @@ class IncidentListView(APIView):
 
 
 class PipelineSlaView(APIView):
+    """A pipeline's service level over the last `days`: status and reasons, thresholds,
+    runs in the window and breaches."""
+
     @extend_schema(
         operation_id="api_pipelines_sla_retrieve",
         parameters=[q.SlaDaysQuery],
@@ -134,6 +149,8 @@ class PipelineSlaView(APIView):
 
 
 class SlaListView(APIView):
+    """Every pipeline's service level over the last `days`, paged, with counts by status."""
+
     @extend_schema(
         operation_id="api_sla_pipelines_list",
         parameters=[q.SlaListQuery],
@@ -147,6 +164,9 @@ class SlaListView(APIView):
 
 
 class PipelineImpactView(APIView):
+    """What a pipeline feeds, up to `depth` hops downstream: datasets, pipelines and consumers, as nodes
+    and edges."""
+
     @extend_schema(
         operation_id="api_pipelines_impact_retrieve",
         parameters=[q.DepthQuery],
@@ -173,12 +193,16 @@ class PipelineLineageView(APIView):
 
 
 class CostOverviewView(APIView):
+    """Spend in the last 24 hours and 7 days (and its daily average), by team and by domain."""
+
     @extend_schema(operation_id="api_costs_retrieve", responses={200: ser.CostOverviewSerializer, **ERRORS})
     def get(self, request: Request) -> Response:
         return Response(costs.overview())
 
 
 class CostTrendView(APIView):
+    """Daily spend over the last `days`: total, daily average and one point per day."""
+
     @extend_schema(
         operation_id="api_costs_trend_retrieve",
         parameters=[q.CostTrendQuery],
@@ -189,6 +213,8 @@ class CostTrendView(APIView):
 
 
 class CostPipelinesView(APIView):
+    """Pipelines ranked by spend over the last `days`, most expensive first, paged."""
+
     @extend_schema(
         operation_id="api_costs_pipelines_list",
         parameters=[q.CostRankingQuery],
@@ -203,6 +229,9 @@ class CostPipelinesView(APIView):
 
 
 class PipelineCostView(APIView):
+    """One pipeline's spend over the last `days`: total, daily average, the last 24 hours
+    and 7 days, runs, and one point per day."""
+
     @extend_schema(
         operation_id="api_pipelines_cost_retrieve",
         parameters=[q.PipelineCostQuery],
@@ -213,6 +242,9 @@ class PipelineCostView(APIView):
 
 
 class CostAnomaliesView(APIView):
+    """Pipelines whose spend on the latest day exceeds their baseline (`baseline_days`), largest ratio
+    first, paged."""
+
     @extend_schema(
         operation_id="api_costs_anomalies_list",
         parameters=[q.AnomalyQuery],
@@ -226,6 +258,9 @@ class CostAnomaliesView(APIView):
 
 
 class CostInvestigateView(APIView):
+    """Why a pipeline's spend moved: its latest day against its baseline, the trend, its
+    costliest runs and related incidents."""
+
     @extend_schema(
         operation_id="api_costs_anomalies_investigate_retrieve",
         parameters=[q.BaselineQuery],

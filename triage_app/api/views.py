@@ -39,6 +39,9 @@ def triage_throttle_scope(request) -> str | None:
 
 
 class ExplainRunView(APIView):
+    """Why a run failed or ran late: the rules' findings over its facts (optionally assisted),
+    each citing the facts it used."""
+
     @extend_schema(
         parameters=[
             OpenApiParameter("run_id", str, OpenApiParameter.PATH),
@@ -76,6 +79,9 @@ class TriageQueryView(APIView):
 
 
 class AssistedTelemetryView(APIView):
+    """Assisted-triage calls over the last `days`: counts by status, provider and error class,
+    latency, tokens, dropped statements and the most recent calls."""
+
     @extend_schema(
         parameters=[q.AssistedTelemetryQuery],
         responses={200: s.AssistedTelemetrySerializer, 400: ERRORS[400]},
@@ -85,6 +91,9 @@ class AssistedTelemetryView(APIView):
 
 
 class ProviderStatusView(APIView):
+    """The assisted-triage provider: requested and selected, enabled and configured, failure
+    policy, retry and timeout, and each provider's non-secret settings (never a secret)."""
+
     @extend_schema(responses={200: s.ProviderStatusSerializer})
     def get(self, request):
         return Response(assisted_stats.provider_status())

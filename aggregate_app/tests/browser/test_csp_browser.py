@@ -144,6 +144,10 @@ def test_swagger_ui_renders_the_api_offline(watched, browser_estate, tier):
     expect(browser.page.locator(".opblock").first).to_be_visible()
     assert browser.page.locator(".opblock").count() > 20
     expect(browser.page.locator(".opblock-summary-path", has_text="/health").first).to_be_visible()
+    # one section per area, each headed by its description (SPECTACULAR_SETTINGS["TAGS"])
+    assert browser.page.locator(".opblock-tag-section").count() >= 12
+    costs = browser.page.locator("#operations-tag-costs")
+    expect(costs).to_contain_text("Spend: totals, trend, ranking, anomalies")
     screenshot(browser.page, f"api-docs-{tier}")
     browser.assert_clean()
 
@@ -158,7 +162,7 @@ def test_swagger_ui_authorizes_with_a_bare_token(watched, browser_estate):
     scheme.locator("input").fill(browser_estate.token)  # the bare token: no "Token " or "Bearer " typed
     scheme.get_by_role("button", name="Apply credentials").click()
     scheme.get_by_role("button", name="Close").click()
-    operation = page.locator("#operations-api-api_summary_retrieve")
+    operation = page.locator("#operations-pipelines-api_summary_retrieve")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     operation.get_by_role("button", name="Execute").click()

@@ -20,9 +20,13 @@ from ...filtersets import AuditEventFilterSet
 from ...models.audit import AuditEvent
 from ..query import ExportQuery
 from ..renderers import CSVRenderer
+from ..responses import AuditEventPageSerializer
 from ..serializers import AuditEventSerializer
 
-EXPORT_RESPONSES = {(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR}
+
+def export_responses(json_answer) -> dict:
+    """An export's answers: `json_answer` (columns, items, total, ...) as JSON, or the CSV text."""
+    return {(200, "application/json"): json_answer, (200, "text/csv"): OpenApiTypes.STR}
 
 
 class WriteSchema(AutoSchema):
@@ -74,7 +78,7 @@ class HistoryView(APIView):
     audit_model: type[AuditEvent]
 
     @extend_schema(
-        parameters=[PageQuery, *filterset_parameters(AuditEventFilterSet)], responses=OpenApiTypes.OBJECT
+        parameters=[PageQuery, *filterset_parameters(AuditEventFilterSet)], responses=AuditEventPageSerializer
     )
     def get(self, request: Request) -> Response:
         query = parse_query(request, PageQuery)
@@ -114,7 +118,7 @@ class ExportView(APIView):
 
     @extend_schema(
         parameters=[ExportQuery],
-        responses=EXPORT_RESPONSES,
+        responses=export_responses(OpenApiTypes.OBJECT),  # each export states its own
     )
     def get(self, request: Request) -> Response:
         columns, items, extra = self.export(request)

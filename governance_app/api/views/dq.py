@@ -2,8 +2,7 @@
 review (four eyes), history, exceptions register."""
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,6 +12,7 @@ from ... import dq, warehouse_reads
 from ...kinds import DQ
 from ...models import DQStandard
 from ..query import DQEffectiveQuery, StandardsQuery
+from ..responses import DQEffectivePageSerializer, DQExceptionRegisterSerializer, DQStandardsPageSerializer
 from ..serializers import DQStandardSerializer, DQUpsertSerializer
 from . import assignments
 from .base import HistoryView, attribute_filter, paged
@@ -21,7 +21,7 @@ from .base import HistoryView, attribute_filter, paged
 class StandardsView(APIView):
     """The baseline and the active standards. Filters: scope, target_id, include_inactive."""
 
-    @extend_schema(parameters=[StandardsQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[StandardsQuery], responses=DQStandardsPageSerializer)
     def get(self, request):
         query = parse_query(request, StandardsQuery)
         rows = DQStandard.objects.all() if query["include_inactive"] else DQStandard.objects.active()
@@ -64,7 +64,7 @@ class EffectiveView(APIView):
     """Per pipeline: each standard's threshold, live evidence, pass / fail / waived, suggestions and
     links. Filters: pipeline_id, team, domain, criticality, status (pass|fail|waived), standard."""
 
-    @extend_schema(parameters=[DQEffectiveQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[DQEffectiveQuery], responses=DQEffectivePageSerializer)
     def get(self, request):
         query = parse_query(request, DQEffectiveQuery)
         status, standard = query["status"], query["standard"]
@@ -82,6 +82,7 @@ class DQHistoryView(HistoryView):
     audit_model = DQ.audit_model
 
 
+@extend_schema_view(get=extend_schema(responses=DQExceptionRegisterSerializer))
 class DQExceptionRegisterView(assignments.ExceptionRegisterView):
     """Every DQ exception with its live status. Filters: status, scope, target_id, include_inactive."""
 

@@ -2,7 +2,6 @@
 review queue, and exception review."""
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,9 +14,16 @@ from ...filtersets import AuditEventFilterSet
 from ...kinds import POLICY
 from ...models import PolicyAssignment, PolicyAuditEvent
 from ..query import ExportQuery, PolicyEffectiveQuery, ReviewQueueQuery
+from ..responses import (
+    AuditExportSerializer,
+    PolicyEffectivePageSerializer,
+    PolicyExceptionRegisterSerializer,
+    ProfilesSerializer,
+    ReviewQueueSerializer,
+)
 from ..serializers import AssignSerializer, PolicyAssignmentSerializer
 from . import assignments
-from .base import EXPORT_RESPONSES, ExportView, HistoryView, attribute_filter, filtered, paged
+from .base import ExportView, HistoryView, attribute_filter, export_responses, filtered, paged
 
 HISTORY_COLUMNS = [
     "id",
@@ -37,7 +43,7 @@ HISTORY_COLUMNS = [
 class ProfilesView(APIView):
     """The SLA profiles with their thresholds, the recommendation rule, and active assignments."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ProfilesSerializer)
     def get(self, request):
         assignments = PolicyAssignment.objects.active().order_by("scope", "target_id")
         return Response(
@@ -78,7 +84,7 @@ class EffectiveView(APIView):
     """Per pipeline: recommended, assigned and effective profile, mismatch, exception state.
     Filters: pipeline_id, team, domain, criticality, exception_state, mismatch; offset/limit."""
 
-    @extend_schema(parameters=[PolicyEffectiveQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[PolicyEffectiveQuery], responses=PolicyEffectivePageSerializer)
     def get(self, request):
         query = parse_query(request, PolicyEffectiveQuery)
         state, mismatch = query["exception_state"], query["mismatch"]
@@ -100,7 +106,8 @@ class PolicyHistoryView(HistoryView):
 
 @extend_schema_view(
     get=extend_schema(
-        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)], responses=EXPORT_RESPONSES
+        parameters=[ExportQuery, *filterset_parameters(AuditEventFilterSet)],
+        responses=export_responses(AuditExportSerializer),
     )
 )
 class PolicyHistoryExportView(ExportView):
@@ -114,6 +121,7 @@ class PolicyHistoryExportView(ExportView):
         return HISTORY_COLUMNS, [r.as_dict() for r in rows], {"generated_at": timezone.now()}
 
 
+@extend_schema_view(get=extend_schema(responses=PolicyExceptionRegisterSerializer))
 class ExceptionRegisterView(assignments.ExceptionRegisterView):
     """Every policy exception with its live status. Filters: status, scope, target_id, include_inactive."""
 
@@ -124,7 +132,7 @@ class ReviewQueueView(APIView):
     """Exceptions needing a person: awaiting review, overdue or due within `within_days` (default 7).
     `kind` = policy, dq or all (default)."""
 
-    @extend_schema(parameters=[ReviewQueueQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ReviewQueueQuery], responses=ReviewQueueSerializer)
     def get(self, request):
         query = parse_query(request, ReviewQueueQuery)
         now = timezone.now()

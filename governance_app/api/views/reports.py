@@ -14,7 +14,15 @@ from pipelines_app.warehouse import WarehouseUnavailable
 from ... import posture, reports, snapshot
 from ...scorecards import SCORECARD_COLUMNS, team_scorecards
 from ..query import ExecutiveReportQuery, PostureTrendQuery, ScorecardExportQuery, ScorecardQuery
-from .base import EXPORT_RESPONSES, ExportView, paged
+from ..responses import (
+    ExecutiveReportSerializer,
+    ExportBundleSerializer,
+    PostureSerializer,
+    PostureTrendSerializer,
+    ScorecardExportSerializer,
+    ScorecardPageSerializer,
+)
+from .base import ExportView, export_responses, paged
 
 
 def _cards(query: dict) -> list[dict]:
@@ -30,7 +38,7 @@ class TeamScorecardsView(APIView):
     """Per team: composite score and its parts (see governance_app.scorecards), worst first, each
     with the `score_inputs` counts it was computed from. Filters: team, grade."""
 
-    @extend_schema(parameters=[ScorecardQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[ScorecardQuery], responses=ScorecardPageSerializer)
     def get(self, request):
         query = parse_query(request, ScorecardQuery)
         cards = _cards(query)
@@ -48,7 +56,7 @@ class TeamScorecardsExportView(ExportView):
 
     filename = "team-scorecards"
 
-    @extend_schema(parameters=[ScorecardExportQuery], responses=EXPORT_RESPONSES)
+    @extend_schema(parameters=[ScorecardExportQuery], responses=export_responses(ScorecardExportSerializer))
     def get(self, request):
         return super().get(request)
 
@@ -60,7 +68,10 @@ class TeamScorecardsExportView(ExportView):
 
 
 class PostureView(APIView):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    """Governance posture now: score and grade, policy, DQ and runbook coverage, ownership,
+    exceptions, reviews due and SLA breaches over 7 days against the 7 before."""
+
+    @extend_schema(responses=PostureSerializer)
     def get(self, request):
         return Response(posture.posture(snapshot.build()))
 
@@ -68,7 +79,7 @@ class PostureView(APIView):
 class PostureTrendView(APIView):
     """Daily points over `days` (1-90, default 30), computed from telemetry and the audit trail."""
 
-    @extend_schema(parameters=[PostureTrendQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[PostureTrendQuery], responses=PostureTrendSerializer)
     def get(self, request):
         days = parse_query(request, PostureTrendQuery)["days"]
         now = timezone.now()
@@ -80,7 +91,7 @@ class ExportBundleView(APIView):
     """Everything an auditor asks for in one JSON document (served as an attachment). Without a
     warehouse the store's records are still exported and `degraded` is true."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=ExportBundleSerializer)
     def get(self, request):
         now = timezone.now()
         try:
@@ -99,7 +110,10 @@ class ExecutiveReportView(APIView):
 
     @extend_schema(
         parameters=[ExecutiveReportQuery],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/html"): OpenApiTypes.STR},
+        responses={
+            (200, "application/json"): ExecutiveReportSerializer,
+            (200, "text/html"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         query = parse_query(request, ExecutiveReportQuery)

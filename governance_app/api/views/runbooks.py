@@ -1,7 +1,6 @@
 """Runbook endpoints: the catalog (telemetry URLs + governance state, with coverage) and runbook
 governance list / upsert / remove (operators may write)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,14 +12,20 @@ from ... import actions, runbooks, warehouse_reads
 from ...filtersets import RunbookGovernanceFilterSet
 from ...models import RunbookAuditEvent, RunbookGovernance
 from ..query import RunbookCatalogQuery
+from ..responses import (
+    RunbookCatalogPageSerializer,
+    RunbookGovernancePageSerializer,
+    RunbookRemovedSerializer,
+)
 from ..serializers import RunbookGovernanceSerializer, RunbookRemoveSerializer, RunbookUpsertSerializer
 from .base import HistoryView, WriteView, filtered, paged
 
 
 class CatalogView(APIView):
-    """Filters: search, team, domain, criticality, owner, include_missing (default true)."""
+    """The runbook catalogue: each pipeline's runbook URL, its status and governance, with coverage.
+    Filters: search, team, domain, criticality, owner, include_missing (default true)."""
 
-    @extend_schema(parameters=[RunbookCatalogQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[RunbookCatalogQuery], responses=RunbookCatalogPageSerializer)
     def get(self, request):
         query = parse_query(request, RunbookCatalogQuery)
         filters = {k: v for k, v in query.items() if k not in ("offset", "limit")}
@@ -29,11 +34,12 @@ class CatalogView(APIView):
 
 
 class GovernanceListView(APIView):
-    """Filters: state, pipeline_id, owner (contains)."""
+    """Runbook governance per pipeline (state, owner, notes), with counts by state.
+    Filters: state, pipeline_id, owner (contains)."""
 
     @extend_schema(
         parameters=[PageQuery, *filterset_parameters(RunbookGovernanceFilterSet)],
-        responses=OpenApiTypes.OBJECT,
+        responses=RunbookGovernancePageSerializer,
     )
     def get(self, request):
         query = parse_query(request, PageQuery)
@@ -67,7 +73,7 @@ class GovernanceRemoveView(WriteView):
     """Remove a pipeline's runbook governance (recorded in the history)."""
 
     write_role = OPERATOR
-    serializer_class = RunbookRemoveSerializer
+    serializer_class, response_serializer = RunbookRemoveSerializer, RunbookRemovedSerializer
 
     def perform(self, data, user):
         actions.remove_runbook_governance(data["pipeline_id"], actor=user, reason=data["reason"])
