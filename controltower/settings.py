@@ -370,6 +370,17 @@ CT_ALERT_WEBHOOK = secret(
     "CT_ALERT_WEBHOOK"
 )  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
 CT_ALERT_TIMEOUT_S = env.float("CT_ALERT_TIMEOUT_S", default=10.0)
+# Alert incidents (alerting_app): the channel lookup (name -> adapter), the route when no rule
+# and no team channel matches, how long downstream symptoms join a root failure, delivery retries.
+CT_ALERT_CHANNELS_PROVIDER = env.str(
+    "CT_ALERT_CHANNELS_PROVIDER", default="alerting_app.channels.registry.get"
+)
+CT_ALERT_DEFAULT_CHANNELS = env.list("CT_ALERT_DEFAULT_CHANNELS", default=["recording"])
+CT_ALERT_GROUP_WINDOW_S = env.int("CT_ALERT_GROUP_WINDOW_S", default=1800)
+CT_ALERT_MAX_ATTEMPTS = env.int("CT_ALERT_MAX_ATTEMPTS", default=8)
+CT_ALERT_RETRY_BASE_S = env.float("CT_ALERT_RETRY_BASE_S", default=5.0)
+CT_ALERT_CLAIM_TIMEOUT_S = env.int("CT_ALERT_CLAIM_TIMEOUT_S", default=120)
+CT_ALERT_PUBLIC_URL = env.str("CT_ALERT_PUBLIC_URL", default="")  # links in notifications
 
 # Assisted triage (triage_app): an LLM may enrich the deterministic answer. "" = off.
 ASSISTED_TRIAGE_PROVIDER = env.str(
