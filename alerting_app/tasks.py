@@ -7,13 +7,14 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import actions, outbox
+from . import actions, collect, evaluation, outbox
 from .choices import DeliveryStatus
 from .models import Notification
 
 log = logging.getLogger(__name__)
 DELIVER_TASK = "alerting.deliver_notification"
 SWEEP_TASK = "alerting.sweep"
+EVALUATE_TASK = "alerting.evaluate"
 
 
 def enqueue(pk: int, eta: datetime | None = None) -> None:
@@ -38,3 +39,9 @@ def sweep() -> dict:
     woken = actions.expire_snoozes()
     delivered = [outbox.deliver(pk) for pk in outbox.due()]
     return {"snoozes_expired": woken, "delivered": sum(s == DeliveryStatus.DELIVERED for s in delivered)}
+
+
+@shared_task(name=EVALUATE_TASK, acks_late=True, soft_time_limit=300)
+def evaluate() -> dict:
+    """Every minute, and at once after a failed run is reported: sources to incidents."""
+    return evaluation.evaluate(collect.observe(), collect.downstream)
