@@ -104,10 +104,10 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
     try:
         sent = adapter.deliver(message(note))
     except DeliveryError as exc:
-        return _failed(note, token, exc.detail, exc.status_code, exc.retryable)
+        return _failed(note, token, exc.detail, exc.status_code, exc.retryable, now)
     except Exception as exc:  # an adapter bug must not leave the row claimed until the timeout
         log.exception("channel %s raised while delivering notification %s", note.channel, pk)
-        return _failed(note, token, type(exc).__name__, None, True)
+        return _failed(note, token, type(exc).__name__, None, True, now)
     done = timezone.now()
     recorded = _finish(
         pk,
@@ -121,7 +121,9 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
     return S.DELIVERED if recorded else ""
 
 
-def _failed(note: Notification, token: str, detail: str, code: int | None, retryable: bool) -> str:
+def _failed(
+    note: Notification, token: str, detail: str, code: int | None, retryable: bool, now: datetime
+) -> str:
     final = not retryable or note.attempts >= settings.CT_ALERT_MAX_ATTEMPTS
     status = S.GAVE_UP if final else S.FAILED
     log.warning("notification %s to %s failed (attempt %s): %s", note.pk, note.channel, note.attempts, detail)
@@ -131,7 +133,7 @@ def _failed(note: Notification, token: str, detail: str, code: int | None, retry
         status=status,
         last_error=detail[:500],
         status_code=code,
-        next_attempt_at=timezone.now() + backoff(note.attempts),
+        next_attempt_at=now + backoff(note.attempts),
     )
     return status
 

@@ -289,6 +289,8 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
 )
 if CELERY_RESULT_BACKEND.startswith("file://"):
     (CT_DATA_DIR / "results").mkdir(parents=True, exist_ok=True)
+# One deployment (or test) per queue when several share a Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -34,7 +34,7 @@ class Hook:
                 os.environ["CT_TEST_ALERT_HOOK"],
                 json=body,
                 timeout=10,
-                headers={"Idempotency-Key": message.idempotency_key},
+                headers={"Idempotency-Key": message.idempotency_key, "X-Worker-Pid": str(os.getpid())},
             )
         except requests.RequestException as exc:
             raise DeliveryError(type(exc).__name__) from exc

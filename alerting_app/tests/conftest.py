@@ -10,3 +10,15 @@ def _test_channels(settings):
     settings.CT_ALERT_DEFAULT_CHANNELS = ["memory"]
     channels.SENT.clear()
     yield channels.SENT
+
+
+@pytest.fixture
+def demo_sources(settings, monkeypatch):
+    """The shared live estate's two demo sources as this control tier's sources."""
+    from testsupport.live_servers import live_estate
+
+    estate = live_estate()
+    settings.CT_SOURCES = f"aws={estate.aws.url},azure={estate.azure.url}"
+    for name in ("AWS", "AZURE"):
+        monkeypatch.setenv(f"CT_SOURCE_{name}_TOKEN", estate.token)
+    return estate
