@@ -1,6 +1,7 @@
 """Alert incidents kept by the control tier across sources, their audit trail, the notification
 outbox and the routing rules that decide where notifications go."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -151,3 +152,23 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from .routing import channel  # routing reads these models
+
+        names = self.channels
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) and n.strip() for n in names)
+        ):
+            raise ValidationError(
+                {"channels": 'A list of one or more channel names, e.g. ["data-oncall-slack"].'}
+            )
+        unknown = [n for n in names if channel(n) is None]
+        if unknown:
+            raise ValidationError(
+                {"channels": f"No channel is configured with the name {', '.join(unknown)}."}
+            )
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            raise ValidationError({"quiet_end": "Quiet hours need both a start and an end."})
