@@ -256,6 +256,13 @@ SPECTACULAR_SETTINGS = {
     # No badge image from the public validator service.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {  # the names published before alerting's enums arrived stay as they were
+        "StateEnum": "governance_app.choices.RunbookState",
+        "AlertStateEnum": "alerting_app.choices.State",
+        "AlertKindEnum": "alerting_app.choices.Kind",
+        "AlertSeverityEnum": "alerting_app.choices.Severity",
+        "AlertActionEnum": "alerting_app.choices.Action",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "controltower.api.schema.document_errors",  # the error answers every route shares

@@ -69,6 +69,9 @@ WRITE_ROLES = {
     "api/aggregate/dq/standards/upsert": GOVERNANCE_ADMIN,
     "api/aggregate/dq/standards/remove": GOVERNANCE_ADMIN,
     "api/aggregate/dq/exceptions/review": GOVERNANCE_ADMIN,
+    "api/aggregate/alerts/<str:alert_id>/acknowledge": OPERATOR,
+    "api/aggregate/alerts/<str:alert_id>/snooze": OPERATOR,
+    "api/aggregate/alerts/<str:alert_id>/resolve": OPERATOR,
 }
 LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineage/batch"))}
 PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}
