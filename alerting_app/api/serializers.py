@@ -44,6 +44,14 @@ class IncidentSerializer(s.ModelSerializer):
         fields = (*INCIDENT_FIELDS, "members_count")
 
 
+class IncidentPageSerializer(s.Serializer):
+    items = IncidentSerializer(many=True)
+    total = s.IntegerField()
+    offset = s.IntegerField()
+    limit = s.IntegerField()
+    generated_at = s.DateTimeField()
+
+
 class MemberSerializer(s.ModelSerializer):
     class Meta:
         model = AlertIncident

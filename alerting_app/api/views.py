@@ -10,10 +10,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aggregate_app import meta, sources
 from controltower.api.auth import acting_username
 from controltower.api.errors import ApiError
 from controltower.api.query import page, parse_query
 from controltower.roles import OPERATOR
+from pipelines_app.api.serializers import ErrorSerializer
 
 from .. import actions
 from ..choices import LIVE_STATES
@@ -21,6 +23,8 @@ from ..models import AlertIncident
 from . import serializers as ser
 
 TAG = ["alerts"]
+READ_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+WRITE_ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 
 def listed(query: dict):
@@ -41,6 +45,11 @@ def listed(query: dict):
     return rows.order_by("-last_seen_at", "-pk")
 
 
+def answer(body: dict) -> Response:
+    """Alerts are the control tier's own: `_meta` selects no source, and none is degraded."""
+    return Response({**body, "_meta": meta.build("/api/aggregate/alerts", {}, sources.names())})
+
+
 def found(alert_id: str) -> AlertIncident:
     pk = int(alert_id) if alert_id.isascii() and alert_id.isdigit() and len(alert_id) < 19 else None
     incident = (
@@ -52,20 +61,29 @@ def found(alert_id: str) -> AlertIncident:
 
 
 class AlertListView(APIView):
-    @extend_schema(tags=TAG, parameters=[ser.AlertQuery], responses={200: ser.IncidentSerializer(many=True)})
+    @extend_schema(
+        operation_id="api_aggregate_alerts_list",
+        tags=TAG,
+        parameters=[ser.AlertQuery],
+        responses={200: ser.IncidentPageSerializer, **READ_ERRORS},
+    )
     def get(self, request):
         query = parse_query(request, ser.AlertQuery)
         rows = listed(query)
         offset, limit = query["offset"], query["limit"]
         items = ser.IncidentSerializer(rows[offset : offset + limit], many=True).data
-        return Response(page(items, rows.count(), offset, limit, generated_at=timezone.now()))
+        return answer(page(items, rows.count(), offset, limit, generated_at=timezone.now()))
 
 
 class AlertDetailView(APIView):
-    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer})
+    @extend_schema(
+        operation_id="api_aggregate_alerts_retrieve",
+        tags=TAG,
+        responses={200: ser.IncidentDetailSerializer, **READ_ERRORS},
+    )
     def get(self, request, alert_id: str):
         incident = found(alert_id)
-        return Response(ser.IncidentDetailSerializer(incident).data)
+        return answer(ser.IncidentDetailSerializer(incident).data)
 
 
 class AlertWriteView(GenericAPIView):
@@ -83,14 +101,14 @@ class AlertWriteView(GenericAPIView):
             raise ApiError(
                 409, "alert_state_conflict", str(exc), {"id": incident.pk, "state": incident.state}
             ) from exc
-        return Response(ser.IncidentDetailSerializer(found(alert_id)).data)
+        return answer(ser.IncidentDetailSerializer(found(alert_id)).data)
 
 
 class AcknowledgeView(AlertWriteView):
     serializer_class = ser.AcknowledgeSerializer
     act = staticmethod(actions.acknowledge)
 
-    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer})
+    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer, **WRITE_ERRORS})
     def post(self, request, alert_id: str):
         """Acknowledge: someone is on it (notifies the channels that heard of the alert)."""
         return super().post(request, alert_id)
@@ -100,7 +118,7 @@ class SnoozeView(AlertWriteView):
     serializer_class = ser.SnoozeSerializer
     act = staticmethod(actions.snooze)
 
-    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer})
+    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer, **WRITE_ERRORS})
     def post(self, request, alert_id: str):
         """Snooze until a time, with a reason; it wakes by itself."""
         return super().post(request, alert_id)
@@ -110,7 +128,7 @@ class ResolveView(AlertWriteView):
     serializer_class = ser.ResolveSerializer
     act = staticmethod(actions.resolve)
 
-    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer})
+    @extend_schema(tags=TAG, responses={200: ser.IncidentDetailSerializer, **WRITE_ERRORS})
     def post(self, request, alert_id: str):
         """Resolve by hand (with its grouped members), sending the resolve notice."""
         return super().post(request, alert_id)
