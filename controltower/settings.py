@@ -390,6 +390,10 @@ CT_ALERT_MAX_ATTEMPTS = env.int("CT_ALERT_MAX_ATTEMPTS", default=8)
 CT_ALERT_RETRY_BASE_S = env.float("CT_ALERT_RETRY_BASE_S", default=5.0)
 CT_ALERT_CLAIM_TIMEOUT_S = env.int("CT_ALERT_CLAIM_TIMEOUT_S", default=120)
 CT_ALERT_PUBLIC_URL = env.str("CT_ALERT_PUBLIC_URL", default="")  # links in notifications
+# Pages other apps add to the ops pages' navigation, and sections they add to diagnostics
+# (aggregate_app cannot import the apps above it).
+CT_OPS_EXTRA_NAV = [{"label": "Alerts", "url": "/ops/alerts/"}]
+CT_DIAGNOSTICS_SECTIONS_PROVIDER = "alerting_app.diagnostics.sections"
 
 # Assisted triage (triage_app): an LLM may enrich the deterministic answer. "" = off.
 ASSISTED_TRIAGE_PROVIDER = env.str(
