@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
 from .actions import SYSTEM, Occurrence, notify, record, resolve
@@ -98,7 +99,10 @@ def evaluate(seen: Pass, downstream: Downstream, *, now: datetime | None = None)
     for occ in sorted(seen.seen, key=lambda o: root_for[o.fingerprint] is not None):
         top = root_for[occ.fingerprint]
         root = incidents.get((top.source, top.subject)) if top else None
-        incident = record(occ, now=now, root=root)
+        try:
+            incident = record(occ, now=now, root=root)
+        except IntegrityError:  # another evaluation opened it first: count on theirs
+            incident = record(occ, now=now, root=root)
         if occ.kind == Kind.FAILED_RUN and top is None:
             incidents[(occ.source, occ.pipeline_id)] = incident
         counts["updated" if occ.fingerprint in before else "opened"] += 1
