@@ -9,6 +9,7 @@ import contextvars
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
 from . import breaker, client, github, meta, sources
 from .models import SmokeRun
@@ -81,6 +82,13 @@ def _in_context(fn, *args):
     return contextvars.copy_context().run(fn, *args)  # worker threads keep the request id
 
 
+def extra_sections() -> dict:
+    """Sections the apps above this one add (CT_DIAGNOSTICS_SECTIONS_PROVIDER): {key: {title,
+    status, rows}}."""
+    path = settings.CT_DIAGNOSTICS_SECTIONS_PROVIDER
+    return import_string(path)() if path else {}
+
+
 def snapshot(selected: list[Source], user: str = "") -> dict:
     calls = {
         "version": client.Call(path="/version", acting_user=user),
@@ -132,5 +140,6 @@ def snapshot(selected: list[Source], user: str = "") -> dict:
         "breakers": breaker.states(),
         "ci": ci,
         "smoke": recent_smoke(),
+        "sections": extra_sections(),
         "_meta": block,
     }

@@ -302,6 +302,13 @@ SPECTACULAR_SETTINGS = {
         },
         {"name": "identity", "description": "Liveness and the deployment's version (no login needed)."},
     ],
+    "ENUM_NAME_OVERRIDES": {  # the names published before alerting's enums arrived stay as they were
+        "StateEnum": "governance_app.choices.RunbookState",
+        "AlertStateEnum": "alerting_app.choices.State",
+        "AlertKindEnum": "alerting_app.choices.Kind",
+        "AlertSeverityEnum": "alerting_app.choices.Severity",
+        "AlertActionEnum": "alerting_app.choices.Action",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "controltower.api.schema_areas.document_areas",  # one tag per operation, by path
@@ -337,6 +344,8 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or (
 )
 if CELERY_RESULT_BACKEND.startswith("file://"):
     (CT_DATA_DIR / "results").mkdir(parents=True, exist_ok=True)
+# One deployment (or test) per queue when several share a Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -418,6 +427,21 @@ CT_ALERT_WEBHOOK = secret(
     "CT_ALERT_WEBHOOK"
 )  # other alerts (cost anomalies); falls back to SMOKE_ALERT_WEBHOOK
 CT_ALERT_TIMEOUT_S = env.float("CT_ALERT_TIMEOUT_S", default=10.0)
+# Alert incidents (alerting_app): the channel lookup (name -> adapter), the route when no rule
+# and no team channel matches, how long downstream symptoms join a root failure, delivery retries.
+CT_ALERT_CHANNELS_PROVIDER = env.str(
+    "CT_ALERT_CHANNELS_PROVIDER", default="alerting_app.channels.registry.get"
+)
+CT_ALERT_DEFAULT_CHANNELS = env.list("CT_ALERT_DEFAULT_CHANNELS", default=["recording"])
+CT_ALERT_GROUP_WINDOW_S = env.int("CT_ALERT_GROUP_WINDOW_S", default=1800)
+CT_ALERT_MAX_ATTEMPTS = env.int("CT_ALERT_MAX_ATTEMPTS", default=8)
+CT_ALERT_RETRY_BASE_S = env.float("CT_ALERT_RETRY_BASE_S", default=5.0)
+CT_ALERT_CLAIM_TIMEOUT_S = env.int("CT_ALERT_CLAIM_TIMEOUT_S", default=120)
+CT_ALERT_PUBLIC_URL = env.str("CT_ALERT_PUBLIC_URL", default="")  # links in notifications
+# Pages other apps add to the ops pages' navigation, and sections they add to diagnostics
+# (aggregate_app cannot import the apps above it).
+CT_OPS_EXTRA_NAV = [{"label": "Alerts", "url": "/ops/alerts/"}]
+CT_DIAGNOSTICS_SECTIONS_PROVIDER = "alerting_app.diagnostics.sections"
 
 # Alert channels (alerting_app/channels): "name=kind,..." (slack, teams, email, pagerduty, opsgenie,
 # webhook); each channel's URL / key / recipients come from CT_ALERT_CHANNEL_<NAME>_* (or *_FILE),

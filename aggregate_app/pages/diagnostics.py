@@ -45,6 +45,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
         "breakers": sorted((body.get("breakers") or {}).items()),
         "ci": body.get("ci") or {},
         "smoke": body.get("smoke") or {},
+        "sections": list((body.get("sections") or {}).items()),
         "export_url": f"{PATH}?{urlencode({'source': source, 'download': 1})}",
         "snapshot_json": json.dumps(snapshot, indent=2, sort_keys=True, default=str) if body else "",
     }

@@ -6,7 +6,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -77,8 +77,22 @@ def ops(request):
     return render(request, f"ops/{state.view}.html", context, status=status)
 
 
-def _nav(state) -> list[dict]:
-    return [{"view": v, "label": TITLES[v], "url": goto(v), "current": v == state.view} for v in VIEWS]
+def _nav(state, current_url: str = "") -> list[dict]:
+    """The views, then the pages other apps add (CT_OPS_EXTRA_NAV: label and url)."""
+    views = [{"view": v, "label": TITLES[v], "url": goto(v), "current": v == state.view} for v in VIEWS]
+    extra = [{**e, "current": e["url"] == current_url} for e in settings.CT_OPS_EXTRA_NAV]
+    return [{**v, "current": v["current"] and not current_url} for v in views] + extra
+
+
+def page_chrome(request, current_url: str) -> dict:
+    """The ops pages' frame (nav, role, footer) for a page another app serves at `current_url`."""
+    state = parse(QueryDict())
+    return {
+        "state": {"view": "", "url": request.get_full_path(), "notices": []},
+        "nav": _nav(state, current_url),
+        "role": highest_role(request.user),
+        "rendered_at": timezone.now(),
+    }
 
 
 def _source_switch(state) -> dict:

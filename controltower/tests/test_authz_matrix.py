@@ -69,11 +69,16 @@ WRITE_ROLES = {
     "api/aggregate/dq/standards/upsert": GOVERNANCE_ADMIN,
     "api/aggregate/dq/standards/remove": GOVERNANCE_ADMIN,
     "api/aggregate/dq/exceptions/review": GOVERNANCE_ADMIN,
+    "api/aggregate/alerts/<str:alert_id>/acknowledge": OPERATOR,
+    "api/aggregate/alerts/<str:alert_id>/snooze": OPERATOR,
+    "api/aggregate/alerts/<str:alert_id>/resolve": OPERATOR,
 }
 LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineage/batch"))}
 PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}
 # Non-DRF routes: the ops pages and their login/logout, with the methods each serves.
 PAGE_METHODS = {"": ("GET", "POST"), "ops/": ("GET", "POST"), "ops/<str:view>/": ("GET",)}
+PAGE_METHODS |= {"ops/alerts/": ("GET",), "ops/alerts/<int:alert_id>/": ("GET",)}
+PAGE_METHODS["ops/alerts/<int:alert_id>/<str:verb>/"] = ("POST",)  # acknowledge, snooze, resolve: operators
 PUBLIC_PAGES = {"login/": ("GET", "POST"), "logout/": ("POST",), "favicon.ico": ("GET",)}
 ADMIN_PUBLIC = {"login/", "logout/"}
 UNDECLARED = "DELETE"  # no route serves it: every persona must be refused
@@ -163,8 +168,9 @@ def expected_page(route: Route, method: str, persona: str, public_read: bool):
     signed_in = persona in ROLE_OF
     if not signed_in:
         return ALLOW if (public_read and method == "GET") else LOGIN_PAGE if not public_read else REFUSED
-    if method == "POST" and rank(persona) < rank("governance_admin"):
-        return REFUSED  # redirected back with "nothing was changed"
+    needed = "operator" if route.pattern.startswith("ops/alerts/") else "governance_admin"
+    if method == "POST" and rank(persona) < rank(needed):
+        return REFUSED  # redirected back with "nothing was changed", or 403
     return ALLOW
 
 

@@ -15,6 +15,7 @@ SCHEMA = {
 urlpatterns = [
     *identity_routes(SCHEMA),
     path("", include("aggregate_app.api.urls")),
+    path("", include("alerting_app.urls")),  # before the ops pages: /ops/alerts/ is its own page
     path("", include("aggregate_app.pages.urls")),
 ]
 
