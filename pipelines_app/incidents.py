@@ -15,6 +15,8 @@ A `run_failed` incident is a FAILED run that ended in the window (`detected_ts` 
 without one). An `sla_breach` incident is an active pipeline whose SLA status is `breached`
 (sla.py): an ongoing freshness breach is listed whatever its start (`detected_ts` = when the
 freshness SLA ran out); a breach-ratio breach when its latest breaching run ended in the window.
+Its `sla` holds the numbers behind its reasons, as the pipeline's SLA answer gives them (null on a
+failed run).
 """
 
 from datetime import timedelta
@@ -47,6 +49,7 @@ def _failed_run(row: dict) -> dict:
         "error_code": row["error_code"],
         "error_message": row["error_message"],
         "reasons": [],
+        "sla": None,
         **{
             k: row[k]
             for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
@@ -68,10 +71,28 @@ def _sla_breach(row: dict) -> dict:
         "error_code": None,
         "error_message": None,
         "reasons": row["reasons"],
+        "sla": _breach_numbers(row),
         **{
             k: row[k]
             for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
         },
+    }
+
+
+def _breach_numbers(row: dict) -> dict:
+    """The SLA row's figures behind a breach: ratio against its limit, lag against its SLA."""
+    limits = row["thresholds"]
+    return {
+        "window_days": row["window_days"],
+        "runs_in_window": row["runs_in_window"],
+        "breached_runs": row["breached_runs"],
+        "breach_ratio": row["breach_ratio"],
+        "max_breach_ratio": limits["max_breach_ratio"],
+        "freshness_lag_minutes": row["freshness_lag_minutes"],
+        "freshness_sla_minutes": limits["freshness_sla_minutes"],
+        "max_duration_minutes": limits["max_duration_minutes"],
+        "thresholds_source": limits["source"],
+        "last_breached_run_ts": row["last_breached_run_ts"],
     }
 
 

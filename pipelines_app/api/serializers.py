@@ -137,6 +137,19 @@ class RunSerializer(s.Serializer):
     cost_aud = s.FloatField(allow_null=True, **MONEY)
 
 
+class IncidentSlaSerializer(s.Serializer):
+    window_days = s.IntegerField(help_text="the breach-ratio window")
+    runs_in_window = s.IntegerField()
+    breached_runs = s.IntegerField()
+    breach_ratio = s.FloatField(allow_null=True, help_text="breached_runs / runs_in_window (0.14 = 14 %)")
+    max_breach_ratio = s.FloatField(help_text="the ratio allowed; above it the pipeline is breached")
+    freshness_lag_minutes = s.FloatField(allow_null=True)
+    freshness_sla_minutes = s.IntegerField(allow_null=True)
+    max_duration_minutes = s.IntegerField(allow_null=True)
+    thresholds_source = s.CharField(help_text="where the thresholds come from, as the SLA answer's")
+    last_breached_run_ts = s.DateTimeField(allow_null=True, help_text="end of the latest breaching run")
+
+
 class IncidentSerializer(s.Serializer):
     incident_id = s.CharField(help_text="run:<run_id> or sla:<pipeline_id>")
     kind = s.ChoiceField(["run_failed", "sla_breach"])
@@ -164,6 +177,11 @@ class IncidentSerializer(s.Serializer):
     error_code = s.CharField(allow_null=True)
     error_message = s.CharField(allow_null=True)
     reasons = s.ListField(child=s.CharField())
+    sla = IncidentSlaSerializer(
+        allow_null=True,
+        help_text="an sla_breach's figures (its pipeline's SLA answer): the numbers behind `reasons`; "
+        "null on a failed run",
+    )
 
 
 class SlaThresholdsSerializer(s.Serializer):
