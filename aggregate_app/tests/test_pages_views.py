@@ -377,7 +377,8 @@ def test_the_incident_queue_groups_folds_and_shows_its_filters(page, pages_sourc
     ts = "2026-11-20T11:00:00Z"
     numbers = {"window_days": 7, "runs_in_window": 50, "breached_runs": 7, "breach_ratio": 0.14,
                "max_breach_ratio": 0.05, "freshness_lag_minutes": 30.0, "freshness_sla_minutes": 120,
-               "max_duration_minutes": 60, "thresholds_source": "pipeline", "last_breached_run_ts": ts}  # fmt: skip
+               "max_duration_minutes": 60, "thresholds_source": "pipeline",
+               "last_breached_run_ts": ts}  # fmt: skip
     caused = {**SLA_INCIDENT, "incident_id": "sla:p1", "pipeline_id": "p1", "detected_ts": ts,
               "reasons": ["breach_ratio_exceeded"], "sla": numbers, "severity": "sev1"}  # fmt: skip
     earlier = {**INCIDENT, "incident_id": "run:aws-p1-0006", "run_id": "aws-p1-0006",
