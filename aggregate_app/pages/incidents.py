@@ -3,9 +3,7 @@ for the selected incident, the operator action panel from explain-run, with the 
 the fallback when explain-run cannot answer but the incident carries error details (and as the
 path for SLA breaches, which have no run)."""
 
-from controltower.api.query import MAX_LIMIT
-
-from . import action, queue
+from . import action, page_pictures, queue
 from .common import AGG, pager, selected_source, source_options
 from .gateway import Gateway, Result
 from .state import PageState
@@ -14,38 +12,15 @@ SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 HOURS = (("6", "6 hours"), ("24", "24 hours"), ("72", "3 days"), ("168", "7 days"), ("720", "30 days"))
 
 
-QUEUE_PAGES = 4  # pages of MAX_LIMIT read to group: beyond them the queue says what it left out
 FILTERS = (("inc_severity", "Severity"), ("inc_kind", "Kind"), ("inc_team", "Team"))
 FILTERS += (("inc_domain", "Domain"), ("pipeline_id", "Pipeline"))
 
 
 def _listing(api: Gateway, state: PageState, source: str) -> tuple[Result, list[dict]]:
-    """The incidents under the filters (applied at the sources), newest first: every one of them
-    up to QUEUE_PAGES pages of MAX_LIMIT, for the queue to group."""
+    """The incidents under the filters (applied at the sources), for the queue to group."""
     query = {"source": source, "hours": state["inc_hours"], "severity": state["inc_severity"]}
     query |= {"team": state["inc_team"], "domain": state["inc_domain"], "kind": state["inc_kind"]}
-    query |= {"pipeline_id": state["pipeline_id"]}
-    first = api.get(f"{AGG}/incidents", **query, offset=0, limit=MAX_LIMIT)
-    rows = list(first.body.get("items") or []) if first.ok else []
-    page = 1
-    while first.ok and page < QUEUE_PAGES and len(rows) < first.body.get("total", 0):
-        more = api.get(f"{AGG}/incidents", **query, offset=page * MAX_LIMIT, limit=MAX_LIMIT)
-        if not more.ok or not more.body.get("items"):
-            break
-        rows += more.body["items"]
-        page += 1
-    return first, _unique(rows)
-
-
-def _unique(rows: list[dict]) -> list[dict]:
-    """Each incident once: a row read on two pages (the list moved between reads) counts once."""
-    seen, unique = set(), []
-    for row in rows:
-        key = (row.get("source"), row.get("incident_id"))
-        if key not in seen:
-            seen.add(key)
-            unique.append(row)
-    return unique
+    return queue.read_all(api, {**query, "pipeline_id": state["pipeline_id"]})
 
 
 def _chips(state: PageState, listing: Result) -> list[dict]:
@@ -96,6 +71,8 @@ def build(state: PageState, api: Gateway, request) -> dict:
         ctx["selected"] = incident
         ctx["panel"], ctx["panel_error"], used = action_panel(api, incident)
         ctx["results"] += used
+        if incident.get("pipeline_id"):
+            ctx["incident_lineage"] = page_pictures.incident_lineage(api, incident, rows)
     return ctx
 
 

@@ -4,14 +4,22 @@ pipeline and source, worst severity first, then most recently seen.
 A group is one row: how many occurrences, first and last seen, the latest error, and its
 occurrences when expanded. An SLA breach whose latest breaching run is a failed run of the same
 group is folded into that run (one occurrence, "also breached its SLA"): the run caused it. An
-incident of a kind the queue does not know still lists, under its own kind word."""
+incident of a kind the queue does not know still lists, under its own kind word.
+
+`read_all` reads what the queue groups: every incident the filters match, page after page of the
+API's largest page, up to QUEUE_PAGES of them (the page says when it left some out)."""
 
 from dataclasses import dataclass, field
 
+from controltower.api.query import MAX_LIMIT
+
 from ..templatetags.ops import minutes, pct
+from .common import AGG
+from .gateway import Gateway, Result
 
 SEVERITY_RANK = {"sev1": 0, "sev2": 1, "sev3": 2, "sev4": 3}
 KIND_WORDS = {"run_failed": "failed run", "sla_breach": "SLA breach"}
+QUEUE_PAGES = 4  # pages of MAX_LIMIT read to group: beyond them the page says what it left out
 
 
 @dataclass
@@ -165,3 +173,28 @@ def breach_reasons(breach: dict | None) -> list[str]:
         else:
             texts.append(reason.replace("_", " "))
     return texts
+
+
+def read_all(api: Gateway, query: dict) -> tuple[Result, list[dict]]:
+    """(the first answer, every incident it counts up to QUEUE_PAGES pages of MAX_LIMIT), newest first."""
+    first = api.get(f"{AGG}/incidents", **query, offset=0, limit=MAX_LIMIT)
+    rows = list(first.body.get("items") or []) if first.ok else []
+    page = 1
+    while first.ok and page < QUEUE_PAGES and len(rows) < first.body.get("total", 0):
+        more = api.get(f"{AGG}/incidents", **query, offset=page * MAX_LIMIT, limit=MAX_LIMIT)
+        if not more.ok or not more.body.get("items"):
+            break
+        rows += more.body["items"]
+        page += 1
+    return first, _unique(rows)
+
+
+def _unique(rows: list[dict]) -> list[dict]:
+    """Each incident once: a row read on two pages (the list moved between reads) counts once."""
+    seen, unique = set(), []
+    for row in rows:
+        key = (row.get("source"), row.get("incident_id"))
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    return unique
