@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from .svg import CRITICALITY, NEUTRAL, Picture, clip, frame, line, rect, text
 
-COL_W, NODE_W, NODE_H, ROW_H, PAD, TOP = 200, 168, 34, 44, 12, 34
+COL_W, NODE_W, NODE_H, ROW_H, PAD, TOP = 178, 152, 34, 44, 12, 34
 RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 CONSUMER_KINDS = {"dashboard", "report", "ml_model"}
 
@@ -38,7 +38,7 @@ def _node(n: dict, x: float, y: float, failing: bool, origin: bool) -> list[str]
         attrs["stroke_dasharray"] = "5 2"
     out = [rect(x, y, NODE_W, NODE_H, "#fff", tip=tip, **attrs), rect(x, y, 6, NODE_H, colour)]
     weight = "700" if origin else "400"
-    out.append(text(x + 11, y + 14, clip(str(n["name"]), 25), font_weight=weight))
+    out.append(text(x + 11, y + 14, clip(str(n["name"]), 23), font_weight=weight))
     status = f"{kind} · {n.get('criticality') or 'no criticality'}" + (" · FAILING" if failing else "")
     out.append(text(x + 11, y + 27, status, size=9, fill="#a4161a" if failing else "#55606e"))
     return out

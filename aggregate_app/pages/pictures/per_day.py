@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from .svg import SEVERITY, Picture, frame, line, rect, text
 
-W, H, LEFT, TOP, BOTTOM = 560, 160, 34, 12, 34
+W, H, LEFT, TOP, BOTTOM = 560, 170, 34, 22, 34
 SEVERITIES = tuple(SEVERITY)
 
 
@@ -42,6 +42,7 @@ def draw(per_day: list[tuple[str, Counter]], *, earlier: int = 0) -> Picture:
                 y -= h
                 body.append(rect(x, y, step - 4, h, SEVERITY.get(sev, "#999"), tip=f"{day}: {n} {sev}"))
         body.append(text(x + (step - 4) / 2, TOP + plot_h + 11, day[5:], size=9, anchor="middle"))
+        body.append(text(x + (step - 4) / 2, y - 3, str(totals[i]), size=9, anchor="middle"))
     for i, sev in enumerate(SEVERITIES):
         body += [
             rect(LEFT + i * 60, H - 11, 9, 9, SEVERITY[sev]),

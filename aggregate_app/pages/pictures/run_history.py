@@ -43,7 +43,9 @@ def draw(runs: list[dict], *, pipeline: str, max_duration_minutes: int | None, l
     body.append(text(LEFT - 4, TOP + plot_h, "0", size=9, anchor="end"))
     for i, r in enumerate(runs):
         seconds = r.get("duration_seconds")
-        h = plot_h * (seconds / top) if isinstance(seconds, int | float) else 3
+        h = (
+            max(plot_h * (seconds / top), 4) if isinstance(seconds, int | float) else 3
+        )  # a fast failure shows
         status = str(r.get("status") or "")
         tip = f"{r.get('run_id')}: {status.lower()}, " + (
             _minutes(seconds) if isinstance(seconds, int | float) else "no duration"
