@@ -397,3 +397,26 @@ def test_the_incident_queue_groups_folds_and_shows_its_filters(page, pages_sourc
     chips = html.split('data-testid="filter-chips"')[1].split("</p>")[0]
     assert "Team: <strong>sales</strong>" in chips and "4 incidents match" in chips
     assert 'href="?view=incidents&amp;inc_source=aws"' in chips  # removing the team filter
+
+
+def test_the_action_panel_draws_the_incident_lineage_with_its_text(page, pages_sources):
+    impact = {"pipeline_id": "p1", "nodes": [
+        {"id": "p1", "kind": "pipeline", "name": "orders_ingest", "criticality": "critical", "depth": 0},
+        {"id": "raw.orders", "kind": "table", "name": "raw.orders", "criticality": "high", "depth": 1},
+        {"id": "dash.exec", "kind": "dashboard", "name": "Executive Dashboard", "criticality": "critical",
+         "depth": 2}],
+        "edges": [{"src": "p1", "src_kind": "pipeline", "dst": "raw.orders", "dst_kind": "dataset"},
+                  {"src": "raw.orders", "src_kind": "dataset", "dst": "dash.exec", "dst_kind": "dataset"}],
+        "truncated": False, "truncated_reason": None}  # fmt: skip
+    pages_sources["aws"].reply("/api/pipelines/p1/impact", impact)
+    html = page("?view=incidents&inc_source=aws&incident=run:aws-p1-0007")
+    panel = html.split('data-testid="action-panel"')[1]
+    figure = panel.split('data-testid="picture-lineage-figure"')[1].split("</figure>")[0]
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="picture" data-testid="picture-lineage" role="img"'
+        in figure
+    )
+    said = ("Downstream lineage of p1: 3 nodes over 2 levels, 2 edges; 1 consumer assets: "
+            "Executive Dashboard (critical). Failing: p1.")  # fmt: skip
+    assert f"<desc>{said}</desc>" in figure and f'data-testid="picture-lineage-text">{said}</p>' in figure
+    assert ">Executive Dashboard</text>" in figure and "pipeline · critical · FAILING" in figure
