@@ -53,14 +53,23 @@ def pipeline_pictures(api: Gateway, focus: dict) -> dict:
     }
 
 
-def incidents_per_day(api: Gateway, source: str) -> dict:
-    """Incidents per day by severity over the last PER_DAY_DAYS days, from the incidents list."""
-    first, rows = queue.read_all(api, {"source": source, "hours": 24 * PER_DAY_DAYS})
+def incidents_per_day(api: Gateway, source: str, *, team: str = "", domain: str = "") -> dict:
+    """Incidents per day by severity over the last PER_DAY_DAYS days, from the incidents list (the
+    queue's reader), for the team and domain the Overview is filtered to."""
+    query = {"source": source, "hours": 24 * PER_DAY_DAYS, "team": team, "domain": domain}
+    first, rows = queue.read_all(api, query)
     if not first.ok:
-        return {"result": first, "picture": None}
+        return {"result": first, "picture": None, "heading": "Incidents per day by severity"}
     days, earlier = per_day.count(rows, PER_DAY_DAYS, datetime.now(UTC).date())
     partial = len(rows) < first.body.get("total", 0)
-    return {"result": first, "picture": per_day.draw(days, earlier=earlier), "partial": partial}
+    scope = "".join(f", {k} {v}" for k, v in (("team", team), ("domain", domain)) if v)
+    heading = f"Incidents per day by severity, last {PER_DAY_DAYS} days (UTC){scope}"
+    return {
+        "result": first,
+        "picture": per_day.draw(days, earlier=earlier),
+        "partial": partial,
+        "heading": heading,
+    }
 
 
 def governance_trend(api: Gateway, source: str) -> dict:

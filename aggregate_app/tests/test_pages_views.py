@@ -420,3 +420,12 @@ def test_the_action_panel_draws_the_incident_lineage_with_its_text(page, pages_s
             "Executive Dashboard (critical). Failing: p1.")  # fmt: skip
     assert f"<desc>{said}</desc>" in figure and f'data-testid="picture-lineage-text">{said}</p>' in figure
     assert ">Executive Dashboard</text>" in figure and "pipeline · critical · FAILING" in figure
+
+
+def test_the_overview_counts_incidents_per_day_for_its_team(page, pages_sources):
+    html = page("?view=overview&ov_source=aws&ov_team=sales")
+    calls = [c for c in pages_sources["aws"].calls("/api/incidents") if c.query.get("hours") == ["168"]]
+    assert [c.query["team"] for c in calls] == [["sales"]]
+    figure = html.split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Incidents per day by severity, last 7 days (UTC), team sales</figcaption>" in figure
+    assert "<desc>Incidents per day by severity, last 7 days (UTC): " in figure
