@@ -15,10 +15,15 @@ TREND_DAYS = 14
 
 
 def lineage_of(api: Gateway, pipeline_id: str, source: str, failing: set[str]) -> dict:
-    """{"result", "picture"}: the lineage picture of the pipeline's impact walk in `source`."""
-    result = api.get(f"{AGG}/pipelines/{pipeline_id}/impact", source=source or "both")
-    picture = lineage.draw(result.body, failing=failing) if result.ok else None
-    return {"result": result, "picture": picture}
+    """{"result", "picture"}: the lineage picture of the pipeline's impact walk in `source`, with
+    what feeds it when the source answers that too."""
+    base, where = f"{AGG}/pipelines/{pipeline_id}", {"source": source or "both"}
+    r = api.get_many({"down": (f"{base}/impact", where), "up": (f"{base}/upstream", where)})
+    down, up = r["down"], r["up"]
+    picture = (
+        lineage.draw(down.body, upstream=up.body if up.ok else None, failing=failing) if down.ok else None
+    )
+    return {"result": down, "picture": picture}
 
 
 def incident_lineage(api: Gateway, incident: dict, rows: list[dict]) -> dict:

@@ -105,3 +105,18 @@ def test_sparkline_says_its_latest_and_range():
     assert picture.text == ("Breach ratio, 2026-12-01 to 2026-12-03: latest 25.0%, first 10.0%, low 10.0%, "
                             "high 25.0% over 2 days with a value.")  # fmt: skip
     assert "no values" in sparkline.draw([("d", None)], title="x").text
+
+
+def test_lineage_draws_what_feeds_the_pipeline_on_its_left():
+    nodes = [node("p1", "pipeline", 0, "critical", "orders_ingest"), node("src.erp", "table", 1, "low")]
+    edges = [{"src": "src.erp", "src_kind": "dataset", "dst": "p1", "dst_kind": "pipeline"}]
+    upstream = {"pipeline_id": "p1", "truncated": False, "nodes": nodes, "edges": edges}
+    picture = lineage.draw(IMPACT, upstream=upstream)
+    svg = parsed(picture)
+    labels = [t.text for t in svg.iter(f"{SVG}text")]
+    assert labels[:2] == ["1 upstream", "src.erp"] and labels.count("orders_ingest") == 1
+    assert len(list(svg.iter(f"{SVG}line"))) == 4
+    assert (
+        "3 edges; 1 consumer assets: Exec <board> (critical). Upstream: 1 nodes over 1 levels."
+        in picture.text
+    )

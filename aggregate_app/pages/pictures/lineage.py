@@ -44,8 +44,20 @@ def _node(n: dict, x: float, y: float, failing: bool, origin: bool) -> list[str]
     return out
 
 
-def _describe(impact: dict, nodes: list[dict], failing: set[str], left_out: int) -> str:
+def _upstream_words(upstream: dict | None) -> str:
+    if upstream is None:
+        return ""
+    nodes = [n for n in upstream.get("nodes") or [] if (n.get("depth") or 0) > 0]
+    if not nodes:
+        return " Upstream: nothing feeds it."
+    levels = max(n["depth"] for n in nodes)
+    cut = " (walk truncated: more upstream)" if upstream.get("truncated") else ""
+    return f" Upstream: {len(nodes)} nodes over {levels} levels{cut}."
+
+
+def _describe(impact: dict, nodes: list[dict], failing: set[str], left_out: int, upstream=None) -> str:
     origin = impact.get("pipeline_id")
+    nodes = [n for n in nodes if (n.get("depth") or 0) >= 0]
     consumers = [n for n in nodes if n.get("kind") in CONSUMER_KINDS]
     named = ", ".join(f"{c['name']} ({c.get('criticality') or 'no criticality'})" for c in consumers[:5])
     levels = max((n.get("depth") or 0 for n in nodes), default=0)
@@ -55,6 +67,7 @@ def _describe(impact: dict, nodes: list[dict], failing: set[str], left_out: int)
         + (f": {named}{' and more' if len(consumers) > 5 else ''}" if consumers else "")
         + "."
     ]
+    parts[-1] += _upstream_words(upstream)
     if failing:
         parts.append(f"Failing: {', '.join(sorted(failing))}.")
     if left_out:
@@ -65,9 +78,21 @@ def _describe(impact: dict, nodes: list[dict], failing: set[str], left_out: int)
     return " ".join(parts)
 
 
-def draw(impact: dict, *, failing: set[str] | frozenset = frozenset(), per_column: int = 8) -> Picture:
-    """The lineage of an impact answer (nodes with depth, edges)."""
+def draw(
+    impact: dict,
+    *,
+    upstream: dict | None = None,
+    failing: set[str] | frozenset = frozenset(),
+    per_column: int = 8,
+) -> Picture:
+    """The lineage of an impact answer (nodes with depth, edges), and left of the pipeline what
+    feeds it (an upstream answer: its depths drawn negative)."""
     nodes = [n for n in impact.get("nodes") or [] if n.get("id") is not None]
+    up = [
+        {**n, "depth": -n["depth"]} for n in (upstream or {}).get("nodes") or [] if (n.get("depth") or 0) > 0
+    ]
+    nodes += [n for n in up if n.get("id") is not None]
+    edges = list(impact.get("edges") or []) + list((upstream or {}).get("edges") or [])
     failing = {f for f in failing if any(n["id"] == f for n in nodes)}
     shown, hidden = _columns(nodes, failing, per_column)
     depths = sorted(shown)
@@ -98,7 +123,7 @@ def draw(impact: dict, *, failing: set[str] | frozenset = frozenset(), per_colum
                 )
             )
     lines = []
-    for e in impact.get("edges") or []:
+    for e in edges:
         a, b = where.get((e.get("src"), e.get("src_kind"))), where.get((e.get("dst"), e.get("dst_kind")))
         if a and b:
             lines.append(
@@ -124,13 +149,13 @@ def draw(impact: dict, *, failing: set[str] | frozenset = frozenset(), per_colum
             text(PAD + 74 + i * 70, foot, name, size=9),
         ]
     legend.append(text(PAD + 62 + 4 * 70, foot, "dashed red border: failing", size=9, fill="#a4161a"))
-    if impact.get("truncated"):
+    if impact.get("truncated") or (upstream or {}).get("truncated"):
         legend.append(
             text(
                 width - PAD, foot, "walk truncated: more lineage exists", size=9, fill="#a4161a", anchor="end"
             )
         )
     left_out = sum(hidden.values())
-    desc = _describe(impact, nodes, failing, left_out)
+    desc = _describe(impact, nodes, failing, left_out, upstream)
     title = f"Lineage of {impact.get('pipeline_id')}"
     return frame("picture-lineage", max(width, 560), height, title, desc, [arrow, *lines, *body, *legend])
