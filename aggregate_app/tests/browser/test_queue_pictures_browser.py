@@ -95,7 +95,9 @@ def test_the_pipeline_panel_draws_run_history_and_lineage(open_page):
     bars = pictures.locator('svg[data-testid="picture-run-history"] rect title')
     expect(bars).to_have_count(30)
     lineage = has_text_alternative(page, "picture-lineage")
-    assert lineage.startswith("Downstream lineage of p2:")
+    assert lineage.startswith("Downstream lineage of p2:") and "Upstream: " in lineage
+    columns = pictures.locator('svg[data-testid="picture-lineage"] text', has_text="1 upstream")
+    expect(columns).to_have_count(1)
     screenshot(page, "pipeline-pictures", pictures)
 
 
