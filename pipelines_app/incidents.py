@@ -18,6 +18,8 @@ freshness SLA ran out); a breach-ratio breach when its latest breaching run ende
 A `dq_assertion_failed` incident is a run that completed (SUCCESS) while data-quality assertions
 of its datasets failed (OpenLineage `dataQualityAssertions`, e.g. dbt tests), reported in the window
 (`detected_ts` = the latest such report); `reasons` names each failed assertion.
+An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SLA answer gives them
+(null on the other kinds).
 """
 
 from datetime import timedelta
@@ -51,6 +53,7 @@ def _failed_run(row: dict) -> dict:
         "error_code": row["error_code"],
         "error_message": row["error_message"],
         "reasons": [],
+        "sla": None,
         **{
             k: row[k]
             for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
@@ -72,6 +75,7 @@ def _sla_breach(row: dict) -> dict:
         "error_code": None,
         "error_message": None,
         "reasons": row["reasons"],
+        "sla": _breach_numbers(row),
         **{
             k: row[k]
             for k in ("pipeline_id", "pipeline_name", "team", "domain", "owner", "criticality", "runbook_url")
@@ -105,6 +109,7 @@ def _assertion_failures(rows: list[dict]) -> list[dict]:
                 "error_code": "dq_assertion_failed",
                 "error_message": f"{len(failed)} data-quality assertion(s) failed: " + "; ".join(names[:5]),
                 "reasons": names[:MAX_REASONS],
+                "sla": None,
                 **{
                     k: first[k]
                     for k in (
@@ -120,6 +125,23 @@ def _assertion_failures(rows: list[dict]) -> list[dict]:
             }
         )
     return items
+
+
+def _breach_numbers(row: dict) -> dict:
+    """The SLA row's figures behind a breach: ratio against its limit, lag against its SLA."""
+    limits = row["thresholds"]
+    return {
+        "window_days": row["window_days"],
+        "runs_in_window": row["runs_in_window"],
+        "breached_runs": row["breached_runs"],
+        "breach_ratio": row["breach_ratio"],
+        "max_breach_ratio": limits["max_breach_ratio"],
+        "freshness_lag_minutes": row["freshness_lag_minutes"],
+        "freshness_sla_minutes": limits["freshness_sla_minutes"],
+        "max_duration_minutes": limits["max_duration_minutes"],
+        "thresholds_source": limits["source"],
+        "last_breached_run_ts": row["last_breached_run_ts"],
+    }
 
 
 def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:

@@ -5,6 +5,7 @@ runbooks" (Triage, filters prefilled); team scorecards that click through to Pol
 from governance_app.runbooks import runbook_status
 from governance_app.scorecards import UNASSIGNED_TEAM
 
+from . import page_pictures
 from .common import AGG, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState, goto
@@ -73,6 +74,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
         "drill_rows": rows,
         "drill_pager": page,
         "posture": r["posture"].body if r["posture"].ok else {},
+        "posture_trend": page_pictures.governance_trend(api, source),
         "scorecards": sorted(cards, key=lambda c: (c.get("score") is None, c.get("score") or 0)),
     }
 

@@ -1,9 +1,10 @@
-"""Incidents: the list (filters in the URL) and, for the selected incident, the operator action
-panel from explain-run, with the triage query as the fallback when explain-run cannot
-answer but the incident carries error details (and as the path for SLA breaches, which have no run)."""
+"""Incidents: the queue (queue.py groups it by pipeline, worst first; filters in the URL) and,
+for the selected incident, the operator action panel from explain-run, with the triage query as
+the fallback when explain-run cannot answer but the incident carries error details (and as the
+path for SLA breaches, which have no run)."""
 
-from . import action
-from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
+from . import action, page_pictures, queue
+from .common import AGG, pager, selected_source, source_options
 from .gateway import Gateway, Result
 from .state import PageState
 
@@ -11,28 +12,52 @@ SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 HOURS = (("6", "6 hours"), ("24", "24 hours"), ("72", "3 days"), ("168", "7 days"), ("720", "30 days"))
 
 
+FILTERS = (("inc_severity", "Severity"), ("inc_kind", "Kind"), ("inc_team", "Team"))
+FILTERS += (("inc_domain", "Domain"), ("pipeline_id", "Pipeline"))
+
+
+def _listing(api: Gateway, state: PageState, source: str) -> tuple[Result, list[dict]]:
+    """The incidents under the filters (applied at the sources), for the queue to group."""
+    query = {"source": source, "hours": state["inc_hours"], "severity": state["inc_severity"]}
+    query |= {"team": state["inc_team"], "domain": state["inc_domain"], "kind": state["inc_kind"]}
+    return queue.read_all(api, {**query, "pipeline_id": state["pipeline_id"]})
+
+
+def _chips(state: PageState, listing: Result) -> list[dict]:
+    """The active filters, each with the link that removes it; severity with its exact count."""
+    counts = listing.body.get("by_severity") or {} if listing.ok else {}
+    chips = []
+    for name, text in FILTERS:
+        value = state[name]
+        if value:
+            shown = queue.kind_word(value) if name == "inc_kind" else value
+            count = counts.get(value) if name == "inc_severity" else None
+            chips.append(
+                {
+                    "label": text,
+                    "value": shown,
+                    "count": count,
+                    "remove": state.url(**{name: None, "inc_page": None}),
+                }
+            )
+    return chips
+
+
 def build(state: PageState, api: Gateway, request) -> dict:
     source = selected_source(state, "inc_source")
-    listing = api.get(  # every filter applies at the sources, before the merged page is cut
-        f"{AGG}/incidents",
-        source=source,
-        hours=state["inc_hours"],
-        severity=state["inc_severity"],
-        team=state["inc_team"],
-        domain=state["inc_domain"],
-        kind=state["inc_kind"],
-        pipeline_id=state["pipeline_id"],
-        offset=(state.int("inc_page") - 1) * PAGE_SIZE,
-        limit=PAGE_SIZE,
-    )
-    rows = listing.body.get("items") or [] if listing.ok else []
+    listing, rows = _listing(api, state, source)
     total = listing.body.get("total", 0) if listing.ok else 0
+    groups = queue.group(rows)
+    groups_pager = pager(state, "inc_page", len(groups))
     ctx = {
         "results": [listing],
         "listing": listing,
-        "incidents": rows,
-        "incidents_pager": pager(state, "inc_page", total),
+        "groups": groups[groups_pager["slice"]],
+        "groups_total": len(groups),
+        "incidents_pager": groups_pager,
         "incidents_total": total if listing.ok else None,
+        "incidents_grouped": len(rows),
+        "chips": _chips(state, listing),
         "by_severity": [(s, (listing.body.get("by_severity") or {}).get(s, 0)) for s in SEVERITIES]
         if listing.ok
         else [],
@@ -46,6 +71,8 @@ def build(state: PageState, api: Gateway, request) -> dict:
         ctx["selected"] = incident
         ctx["panel"], ctx["panel_error"], used = action_panel(api, incident)
         ctx["results"] += used
+        if incident.get("pipeline_id"):
+            ctx["incident_lineage"] = page_pictures.incident_lineage(api, incident, rows)
     return ctx
 
 

@@ -3,6 +3,7 @@ sort, source switch) and, with `pipeline_id`, that pipeline's detail (latest run
 
 from django.utils import timezone
 
+from . import page_pictures
 from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
 from .state import PageState, goto
@@ -104,6 +105,10 @@ def build(state: PageState, api: Gateway, request) -> dict:
     if pid:
         ctx["focus"] = _focus(api, pid, r["detail"], r["sla"])
         ctx["results"] += [ctx["focus"].get("runs_result")]
+        ctx["focus"]["pictures"] = page_pictures.pipeline_pictures(api, ctx["focus"])
+    ctx["per_day"] = page_pictures.incidents_per_day(
+        api, source, team=filters["team"], domain=filters["domain"]
+    )
     return ctx
 
 

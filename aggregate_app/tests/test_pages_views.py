@@ -336,11 +336,11 @@ def test_top_impacted_assets_name_their_failing_pipelines(page):
     assert cell.index("orders_") < cell.index(">p1<")
 
 
-def test_incident_filters_apply_at_the_sources_before_paging(page, pages_sources):
+def test_incident_filters_apply_at_the_sources_before_grouping(page, pages_sources):
     page("?view=incidents&inc_source=aws&inc_kind=sla_breach&pipeline_id=p1&inc_page=2")
     (call,) = pages_sources["aws"].calls("/api/incidents")
     assert call.query["kind"] == ["sla_breach"] and call.query["pipeline_id"] == ["p1"]
-    assert (call.query["offset"], call.query["limit"]) == (["50"], ["50"])
+    assert (call.query["offset"], call.query["limit"]) == (["0"], ["500"])  # the queue groups them all
 
 
 def test_a_javascript_runbook_in_the_warehouse_is_shown_as_an_invalid_link(page, pages_sources):
@@ -373,8 +373,8 @@ def test_an_openlineage_incident_reads_name_first_with_dashes_and_its_code_once(
     incidents = pages_sources["aws"].routes["/api/incidents"].body
     pages_sources["aws"].reply("/api/incidents", {**incidents, "items": [OPENLINEAGE_INCIDENT]})
     html = page("?view=incidents&inc_source=aws")
-    row = html.split('data-testid="incidents-table"')[1].split("</table>")[0].split("<tbody>")[1]
-    assert "None" not in row and "<td>—" in row  # team and domain unknown: a dash
+    row = html.split('data-testid="queue-group"')[1].split("</tbody>")[0].split(">", 1)[1]
+    assert "None" not in row and "— / —" in row  # team and domain unknown: a dash
     name = row.index("finance_<wbr>daily.<wbr>load_<wbr>general_<wbr>ledger")  # wraps at its separators
     assert name < row.index("ol_95ff71b9f3e87faa")  # the name leads, the opaque id is secondary
     assert row.count("002003") == 1 and "<code>002003</code>" in row and "(42S02): SQL compilation" in row
@@ -509,3 +509,61 @@ def test_open_in_runbooks_prefills_domain_and_status(page):
     links = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)">Open in runbooks', table)]
     assert "?view=triage&tri_source=aws&tri_search=p2&tri_team=ore&tri_domain=processing" \
            "&tri_criticality=high&tri_status=missing" in links  # fmt: skip
+
+
+def test_the_incident_queue_groups_folds_and_shows_its_filters(page, pages_sources):
+    ts = "2026-11-20T11:00:00Z"
+    numbers = {"window_days": 7, "runs_in_window": 50, "breached_runs": 7, "breach_ratio": 0.14,
+               "max_breach_ratio": 0.05, "freshness_lag_minutes": 30.0, "freshness_sla_minutes": 120,
+               "max_duration_minutes": 60, "thresholds_source": "pipeline",
+               "last_breached_run_ts": ts}  # fmt: skip
+    caused = {**SLA_INCIDENT, "incident_id": "sla:p1", "pipeline_id": "p1", "detected_ts": ts,
+              "reasons": ["breach_ratio_exceeded"], "sla": numbers, "severity": "sev1"}  # fmt: skip
+    earlier = {**INCIDENT, "incident_id": "run:aws-p1-0006", "run_id": "aws-p1-0006",
+               "detected_ts": "2026-11-20T08:00:00Z", "ended_ts": "2026-11-20T08:00:00Z"}  # fmt: skip
+    items = [{**INCIDENT, "ended_ts": ts}, caused, SLA_INCIDENT, earlier]
+    body = {"items": items, "total": 4, "offset": 0, "limit": 500, "hours": 24,
+            "by_severity": {"sev1": 3, "sev2": 0, "sev3": 1, "sev4": 0}}  # fmt: skip
+    pages_sources["aws"].reply("/api/incidents", body)
+    html = page("?view=incidents&inc_source=aws&inc_team=sales")
+    groups = html.split('data-testid="queue-group"')[1:]
+    first, second = groups
+    assert first.startswith(' data-pipeline="p1"') and second.startswith(' data-pipeline="p2"')  # sev1 first
+    assert 'aria-label="Show the 2 incidents of p1"' in first  # 3 incidents, the breach folded into its run
+    assert "2026-11-20 08:00" in first and "failed run + SLA breach" in first
+    assert "SLA: 14.0% of runs breached (7 of 50 in 7 days), 5% allowed" in first
+    chips = html.split('data-testid="filter-chips"')[1].split("</p>")[0]
+    assert "Team: <strong>sales</strong>" in chips and "4 incidents match" in chips
+    assert 'href="?view=incidents&amp;inc_source=aws"' in chips  # removing the team filter
+
+
+def test_the_action_panel_draws_the_incident_lineage_with_its_text(page, pages_sources):
+    impact = {"pipeline_id": "p1", "nodes": [
+        {"id": "p1", "kind": "pipeline", "name": "orders_ingest", "criticality": "critical", "depth": 0},
+        {"id": "raw.orders", "kind": "table", "name": "raw.orders", "criticality": "high", "depth": 1},
+        {"id": "dash.exec", "kind": "dashboard", "name": "Executive Dashboard", "criticality": "critical",
+         "depth": 2}],
+        "edges": [{"src": "p1", "src_kind": "pipeline", "dst": "raw.orders", "dst_kind": "dataset"},
+                  {"src": "raw.orders", "src_kind": "dataset", "dst": "dash.exec", "dst_kind": "dataset"}],
+        "truncated": False, "truncated_reason": None}  # fmt: skip
+    pages_sources["aws"].reply("/api/pipelines/p1/impact", impact)
+    html = page("?view=incidents&inc_source=aws&incident=run:aws-p1-0007")
+    panel = html.split('data-testid="action-panel"')[1]
+    figure = panel.split('data-testid="picture-lineage-figure"')[1].split("</figure>")[0]
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="picture" data-testid="picture-lineage" role="img"'
+        in figure
+    )
+    said = ("Downstream lineage of p1: 3 nodes over 2 levels, 2 edges; 1 consumer assets: "
+            "Executive Dashboard (critical). Failing: p1.")  # fmt: skip
+    assert f"<desc>{said}</desc>" in figure and f'data-testid="picture-lineage-text">{said}</p>' in figure
+    assert ">Executive Dashboard</text>" in figure and "pipeline · critical · FAILING" in figure
+
+
+def test_the_overview_counts_incidents_per_day_for_its_team(page, pages_sources):
+    html = page("?view=overview&ov_source=aws&ov_team=sales")
+    calls = [c for c in pages_sources["aws"].calls("/api/incidents") if c.query.get("hours") == ["168"]]
+    assert [c.query["team"] for c in calls] == [["sales"]]
+    figure = html.split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
+    assert "<figcaption>Incidents per day by severity, last 7 days (UTC), team sales</figcaption>" in figure
+    assert "<desc>Incidents per day by severity, last 7 days (UTC): " in figure

@@ -151,6 +151,19 @@ class RunSerializer(s.Serializer):
     cost_aud = s.FloatField(allow_null=True, **MONEY)
 
 
+class IncidentSlaSerializer(s.Serializer):
+    window_days = s.IntegerField(help_text="the breach-ratio window")
+    runs_in_window = s.IntegerField()
+    breached_runs = s.IntegerField()
+    breach_ratio = s.FloatField(allow_null=True, help_text="breached_runs / runs_in_window (0.14 = 14 %)")
+    max_breach_ratio = s.FloatField(help_text="the ratio allowed; above it the pipeline is breached")
+    freshness_lag_minutes = s.FloatField(allow_null=True)
+    freshness_sla_minutes = s.IntegerField(allow_null=True)
+    max_duration_minutes = s.IntegerField(allow_null=True)
+    thresholds_source = s.CharField(help_text="where the thresholds come from, as the SLA answer's")
+    last_breached_run_ts = s.DateTimeField(allow_null=True, help_text="end of the latest breaching run")
+
+
 class IncidentSerializer(s.Serializer):
     incident_id = s.CharField(help_text="run:<run_id>, sla:<pipeline_id> or dq:<run_id>")
     kind = s.ChoiceField(["run_failed", "sla_breach", "dq_assertion_failed"])
@@ -178,6 +191,11 @@ class IncidentSerializer(s.Serializer):
     error_code = s.CharField(allow_null=True)
     error_message = s.CharField(allow_null=True)
     reasons = s.ListField(child=s.CharField())
+    sla = IncidentSlaSerializer(
+        allow_null=True,
+        help_text="an sla_breach's figures (its pipeline's SLA answer): the numbers behind `reasons`; "
+        "null on a failed run",
+    )
 
 
 class SlaThresholdsSerializer(s.Serializer):
@@ -256,6 +274,23 @@ class ImpactSerializer(s.Serializer):
         help_text="no_lineage: the pipeline has no outgoing edges; truncated: see truncated_reason; "
         "unknown_datasets: edges name datasets missing from DATASETS",
     )
+    generated_at = s.DateTimeField()
+
+
+class UpstreamSerializer(s.Serializer):
+    pipeline_id = s.CharField()
+    depth = s.IntegerField(
+        help_text=f"edges walked upstream; {impact.DEFAULT_DEPTH} unless `depth` was given"
+    )
+    nodes = ImpactNodeSerializer(
+        many=True, help_text="what feeds the pipeline; `depth` counts edges upstream"
+    )
+    edges = ImpactEdgeSerializer(many=True, help_text="src feeds dst, as in LINEAGE_EDGES")
+    nodes_count = s.IntegerField()
+    edges_count = s.IntegerField()
+    truncated = s.BooleanField(help_text="true when the walk stopped with nodes unreached")
+    truncated_reason = s.CharField(**TRUNCATED_REASON)
+    max_nodes = s.IntegerField(help_text="the walk's node cap, the pipeline included")
     generated_at = s.DateTimeField()
 
 

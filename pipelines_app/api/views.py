@@ -24,6 +24,7 @@ from .. import (
     runs,
     sla,
     summary,
+    upstream,
 )
 from ..ingest import raw
 from . import query as q
@@ -174,6 +175,17 @@ class PipelineImpactView(APIView):
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(impact.pipeline_impact(pipeline_id, parse_query(request, q.DepthQuery)["depth"]))
+
+
+class PipelineUpstreamView(APIView):
+    @extend_schema(
+        operation_id="api_pipelines_upstream_retrieve",
+        parameters=[q.DepthQuery],
+        responses={200: ser.UpstreamSerializer, **ERRORS},
+    )
+    def get(self, request: Request, pipeline_id: str) -> Response:
+        depth = parse_query(request, q.DepthQuery)["depth"]
+        return Response(upstream.pipeline_upstream(pipeline_id, depth))
 
 
 class PipelineLineageView(APIView):

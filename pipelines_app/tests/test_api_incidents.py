@@ -156,3 +156,20 @@ def test_kind_and_pipeline_filters_apply_before_paging(api, incident_estate):
     assert ids("pipeline_id=med") == (["run:f-med"], 1)
     assert ids("pipeline_id=crit_dash&kind=sla_breach") == ([], 0)
     assert api.get("/api/incidents?kind=nope").status_code == 400
+
+
+def test_a_breach_carries_the_numbers_behind_its_reasons(api, telemetry):
+    t = telemetry
+    t.pipeline("flaky", criticality="high", freshness_sla_minutes=600)
+    for i in range(6):
+        t.run("flaky", "SUCCESS", ago=(i + 2) * H, minutes=5)
+    t.run("flaky", "FAILED", ago=H, minutes=5, run_id="f-flaky")
+    t.run("flaky", "SUCCESS", ago=30 * timedelta(minutes=1), minutes=5)
+    items = {i["incident_id"]: i for i in api.get("/api/incidents").json()["items"]}
+    breach, run = items["sla:flaky"], items["run:f-flaky"]
+    assert breach["reasons"] == ["breach_ratio_exceeded"]
+    numbers = breach["sla"]
+    assert (numbers["breached_runs"], numbers["runs_in_window"]) == (1, 8)
+    assert (numbers["breach_ratio"], numbers["max_breach_ratio"]) == (0.125, 0.1)
+    assert numbers["last_breached_run_ts"] == run["ended_ts"] == breach["detected_ts"]
+    assert run["sla"] is None

@@ -32,6 +32,18 @@
     window.location.href = row.getAttribute("data-href");
   });
 
+  // The incident queue: a group's button shows or hides its incidents.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.expand[aria-controls]");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    button.textContent = button.textContent.replace(open ? "▸" : "▾", open ? "▾" : "▸");
+    document.querySelectorAll('tr[data-group="' + button.getAttribute("aria-controls") + '"]').forEach(function (row) {
+      row.hidden = !open;
+    });
+  });
+
   // Copy buttons: navigator.clipboard, else show the text in a selectable textarea.
   function copyFallback(button, text, status) {
     var box = document.getElementById(button.getAttribute("data-fallback"));

@@ -1,0 +1,89 @@
+"""The pictures each page shows, drawn from the aggregate answers the pages read (pictures/ draws
+them): an incident's and a pipeline's lineage (its /impact walk), a pipeline's run history, the
+incidents per day on the Overview and the governance breach-ratio trend."""
+
+from datetime import UTC, datetime
+
+from . import queue
+from .common import AGG
+from .gateway import Gateway, Result
+from .pictures import Picture, lineage, per_day, run_history, sparkline
+
+HISTORY_RUNS = 30
+PER_DAY_DAYS = 7
+TREND_DAYS = 14
+
+
+def lineage_of(api: Gateway, pipeline_id: str, source: str, failing: set[str]) -> dict:
+    """{"result", "picture"}: the lineage picture of the pipeline's impact walk in `source`, with
+    what feeds it when the source answers that too."""
+    base, where = f"{AGG}/pipelines/{pipeline_id}", {"source": source or "both"}
+    r = api.get_many({"down": (f"{base}/impact", where), "up": (f"{base}/upstream", where)})
+    down, up = r["down"], r["up"]
+    picture = (
+        lineage.draw(down.body, upstream=up.body if up.ok else None, failing=failing) if down.ok else None
+    )
+    return {"result": down, "picture": picture}
+
+
+def incident_lineage(api: Gateway, incident: dict, rows: list[dict]) -> dict:
+    """An incident's lineage: its pipeline marked failing, and every pipeline with a failed run
+    among the incidents listed from the same source."""
+    source = incident.get("source")
+    failing = {
+        r.get("pipeline_id") for r in rows if r.get("kind") == "run_failed" and r.get("source") == source
+    }
+    if incident.get("kind") != "sla_breach":
+        failing.add(incident.get("pipeline_id"))
+    return lineage_of(api, incident["pipeline_id"], source, failing - {None})
+
+
+def pipeline_pictures(api: Gateway, focus: dict) -> dict:
+    """The pipeline panel's lineage and run history, from the source its runs are read from."""
+    pid, source = focus["pipeline_id"], focus.get("runs_source")
+    if not source:
+        return {}
+    detail = focus["detail"].body if focus["detail"].ok else {}
+    failing = {pid} if detail.get("last_status") == "FAILED" else set()
+    runs = api.get(f"{AGG}/pipelines/{pid}/runs", source=source, limit=HISTORY_RUNS)
+    sla = next((s for s in focus.get("sla_rows") or [] if s.get("source") == source), {})
+    max_minutes = (sla.get("thresholds") or {}).get("max_duration_minutes")
+    history = None
+    if runs.ok:
+        items = runs.body.get("items") or []
+        history = run_history.draw(items, pipeline=pid, max_duration_minutes=max_minutes, last=HISTORY_RUNS)
+    return {
+        "lineage": lineage_of(api, pid, source, failing),
+        "history": {"result": runs, "picture": history},
+    }
+
+
+def incidents_per_day(api: Gateway, source: str, *, team: str = "", domain: str = "") -> dict:
+    """Incidents per day by severity over the last PER_DAY_DAYS days, from the incidents list (the
+    queue's reader), for the team and domain the Overview is filtered to."""
+    query = {"source": source, "hours": 24 * PER_DAY_DAYS, "team": team, "domain": domain}
+    first, rows = queue.read_all(api, query)
+    if not first.ok:
+        return {"result": first, "picture": None, "heading": "Incidents per day by severity"}
+    days, earlier = per_day.count(rows, PER_DAY_DAYS, datetime.now(UTC).date())
+    partial = len(rows) < first.body.get("total", 0)
+    scope = "".join(f", {k} {v}" for k, v in (("team", team), ("domain", domain)) if v)
+    heading = f"Incidents per day by severity, last {PER_DAY_DAYS} days (UTC){scope}"
+    return {
+        "result": first,
+        "picture": per_day.draw(days, earlier=earlier),
+        "partial": partial,
+        "heading": heading,
+    }
+
+
+def governance_trend(api: Gateway, source: str) -> dict:
+    """One breach-ratio sparkline per source, over the posture trend's last TREND_DAYS days."""
+    result: Result = api.get(f"{AGG}/governance/posture/trend", source=source, days=TREND_DAYS)
+    lines: list[tuple[str, Picture]] = []
+    for name, answer in (result.body.get("by_source") or {}).items() if result.ok else []:
+        points = [(p.get("date"), p.get("breach_ratio")) for p in (answer or {}).get("items") or []]
+        if points:
+            title = f"Breach ratio per day, {name}"
+            lines.append((name, sparkline.draw(points, title=title, percent=True)))
+    return {"result": result, "lines": lines}
