@@ -61,6 +61,9 @@ def found(alert_id: str) -> AlertIncident:
 
 
 class AlertListView(APIView):
+    """Open and recent alert incidents across the sources, roots first with their member counts;
+    filter by state, kind, source, team and pipeline."""
+
     @extend_schema(
         operation_id="api_aggregate_alerts_list",
         tags=TAG,
@@ -76,6 +79,9 @@ class AlertListView(APIView):
 
 
 class AlertDetailView(APIView):
+    """One alert incident: its lifecycle, the members grouped under it, and every notification with
+    its delivery status."""
+
     @extend_schema(
         operation_id="api_aggregate_alerts_retrieve",
         tags=TAG,
