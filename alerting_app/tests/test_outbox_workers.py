@@ -105,7 +105,7 @@ def test_two_workers_and_a_sigkill_deliver_each_notification_once():
         CELERY_RESULT_BACKEND=REDIS_URL,
         CELERY_TASK_DEFAULT_QUEUE=queue,
         CT_WAREHOUSE_BACKEND="none",
-        CT_ALERT_CHANNELS_PROVIDER="alerting_app.tests.channels.get",
+        CT_ALERT_CHANNELS_PROVIDER="alerting_app.tests.stub_channels.get",
         CT_ALERT_DEFAULT_CHANNELS="hook-oncall",
         CT_TEST_ALERT_HOOK=hook.url,
         CT_ALERT_CLAIM_TIMEOUT_S="3",

@@ -37,7 +37,7 @@ def test_every_matching_rule_adds_its_channels_and_blank_matches_anything():
 
 def test_without_a_matching_rule_the_team_is_the_route_when_it_has_a_channel(settings, monkeypatch):
     monkeypatch.setattr(
-        "alerting_app.tests.channels.get", lambda name: object() if name == "payments" else None
+        "alerting_app.tests.stub_channels.get", lambda name: object() if name == "payments" else None
     )
     assert [r.channel for r in routing.routes(incident(), T0)] == ["payments"]
     assert [r.channel for r in routing.routes(incident(team="search"), T0)] == [

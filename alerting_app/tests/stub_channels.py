@@ -1,4 +1,4 @@
-"""Channels for tests, looked up through CT_ALERT_CHANNELS_PROVIDER = "alerting_app.tests.channels.get":
+"""Channels for tests, looked up through CT_ALERT_CHANNELS_PROVIDER = "alerting_app.tests.stub_channels.get":
 `memory` keeps messages in a list; `hook` POSTs the message as JSON to CT_TEST_ALERT_HOOK (a local
 receiver) and turns a non-2xx answer into a DeliveryError, as a vendor adapter does."""
 
