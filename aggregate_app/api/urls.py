@@ -49,7 +49,13 @@ urlpatterns = [
         "api/aggregate/pipelines/<str:pipeline_id>/runs", mirror("/api/pipelines/{pipeline_id}/runs", SINGLE)
     ),
     path("api/aggregate/incidents", mirror("/api/incidents", concat_sorted("detected_ts"))),
+    path("api/aggregate/datasets", mirror("/api/datasets", concat_sorted("name", descending=False))),
     path("api/aggregate/datasets/stale", mirror("/api/datasets/stale", concat_sorted("overdue_minutes"))),
+    path("api/aggregate/datasets/<str:dataset_id>", mirror("/api/datasets/{dataset_id}", FIRST_FOUND)),
+    path(
+        "api/aggregate/datasets/<str:dataset_id>/columns",
+        mirror("/api/datasets/{dataset_id}/columns", FIRST_FOUND),
+    ),
     # SLA
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/sla", mirror("/api/pipelines/{pipeline_id}/sla", BY_SOURCE)
