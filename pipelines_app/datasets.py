@@ -59,7 +59,7 @@ def list_datasets(
     """A page of datasets by name, then namespace, and the total."""
     rows, total = q.fetch_page(
         "datasets_page", offset=offset, limit=limit, namespace=namespace,
-        name=name.lower() if name else None, platform=platform.lower() if platform else None,
+        name_part=name.lower() if name else None, platform=platform.lower() if platform else None,
         kind=kind, deleted=deleted,
     )  # fmt: skip
     return [_row(r) for r in rows], total

@@ -665,7 +665,7 @@ WITH d AS (
 SELECT d.*, COUNT(*) OVER () AS total_rows
 FROM d
 WHERE (:namespace IS NULL OR d.namespace = :namespace)
-  AND (:name IS NULL OR CONTAINS(LOWER(d.name), :name))
+  AND (:name_part IS NULL OR CONTAINS(LOWER(d.name), :name_part))
   AND (:platform IS NULL OR LOWER(SPLIT_PART(COALESCE(d.namespace, ''), '://', 1)) = :platform)
   AND (:kind IS NULL OR d.kind = :kind)
   AND (:deleted IS NULL OR d.deleted = :deleted)
