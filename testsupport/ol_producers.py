@@ -176,24 +176,27 @@ ENRICHED_OUT = (
 def events() -> list[RunEvent]:
     """Every event of the estate, in the order a producer would send them."""
     c, s, r = RunState.COMPLETE, RunState.START, RunState.RUNNING
-    load, air = "finance_daily.load_ledger", "airflow-prod"
-    raw = (SNOW, "RAW.LEDGER", RAW_SCHEMA)
+    load, air, flink = "finance_daily.load_ledger", "airflow-prod", "fx_rates_stream"
+    raw, ledger = (SNOW, "RAW.LEDGER", RAW_SCHEMA), (SNOW, "MART.LEDGER", {})
+    spark_job = "ledger_enrich.execute_insert_into_hadoop_fs_relation_command"
     return [
-        run_event(FLINK, s, "flink", "flink-prod", "fx_rates_stream", at("08:00"), "FLINK",
+        run_event(FLINK, s, "flink", "flink-prod", flink, at("08:00"), "FLINK",
                   [(KAFKA, "fx.rates", schema(("currency", "STRING"), ("rate", "DOUBLE")))], [FX]),
-        run_event(FLINK, r, "flink", "flink-prod", "fx_rates_stream", at("08:05"), "FLINK", [], [FX]),
-        run_event(AIRFLOW, s, "load_1", air, load, at("09:00"), "AIRFLOW", [raw], [(SNOW, "MART.LEDGER", {})]),
-        run_event(AIRFLOW, c, "load_1", air, load, at("09:10"), "AIRFLOW", [raw], [(SNOW, "MART.LEDGER", LEDGER_V1)]),
+        run_event(FLINK, r, "flink", "flink-prod", flink, at("08:05"), "FLINK", [], [FX]),
+        run_event(AIRFLOW, s, "load_1", air, load, at("09:00"), "AIRFLOW", [raw], [ledger]),
+        run_event(AIRFLOW, c, "load_1", air, load, at("09:10"), "AIRFLOW", [raw],
+                  [(SNOW, "MART.LEDGER", LEDGER_V1)]),
         run_event(AIRFLOW, c, "legacy", air, "finance_daily.load_ledger_legacy", at("09:30"), "AIRFLOW",
                   [raw], [(SNOW, "MART.LEDGER_OLD", {})]),
         run_event(AIRFLOW, c, "load_us", air, "finance_daily.load_ledger_us", at("10:00"), "AIRFLOW",
                   [], [(SNOW_US, "MART.LEDGER", schema(("id", "NUMBER")))]),
-        run_event(AIRFLOW, s, "load_2", air, load, at("11:00"), "AIRFLOW", [raw], [(SNOW, "MART.LEDGER", {})]),
-        run_event(AIRFLOW, c, "load_2", air, load, at("11:10"), "AIRFLOW", [raw], [(SNOW, "MART.LEDGER", LEDGER_V2)]),
+        run_event(AIRFLOW, s, "load_2", air, load, at("11:00"), "AIRFLOW", [raw], [ledger]),
+        run_event(AIRFLOW, c, "load_2", air, load, at("11:10"), "AIRFLOW", [raw],
+                  [(SNOW, "MART.LEDGER", LEDGER_V2)]),
         run_event(DBT, c, "dbt", "dbt-prod", "analytics.ledger_summary", at("12:00"), "DBT",
-                  [(SNOW, "MART.LEDGER", {})], [(SNOW, "MART.LEDGER_SUMMARY", SUMMARY_FACETS)]),
-        run_event(SPARK, c, "spark", "spark-prod", "ledger_enrich.execute_insert_into_hadoop_fs_relation_command",
-                  at("12:30"), "SPARK", [FX, (SNOW, "MART.LEDGER", {})], [ENRICHED_OUT]),
+                  [ledger], [(SNOW, "MART.LEDGER_SUMMARY", SUMMARY_FACETS)]),
+        run_event(SPARK, c, "spark", "spark-prod", spark_job, at("12:30"), "SPARK",
+                  [FX, ledger], [ENRICHED_OUT]),
         run_event(AIRFLOW, c, "cleanup", air, "finance_daily.cleanup", at("13:00"), "AIRFLOW",
                   [], [(SNOW, "MART.LEDGER_OLD", lifecycle("DROP"))]),
     ]  # fmt: skip

@@ -15,7 +15,12 @@ def chain(t):
     t.dataset("mart", kind="view")
     t.dataset("side")
     t.dataset(
-        "dash", kind="dashboard", name="Revenue", criticality="critical", owner="cfo@example.com", team="fin",
+        "dash",
+        kind="dashboard",
+        name="Revenue",
+        criticality="critical",
+        owner="cfo@example.com",
+        team="fin",
         namespace="tableau://acme",
     )
     t.dataset("churn", kind="ml_model", criticality="high", team="ds")

@@ -124,8 +124,14 @@ def test_the_mapped_facets_are_the_ones_ingest_reads():
         "run": {"errorMessage", "nominalTime"},
         "job": {"controlTower", "tags", "ownership", "jobType"},
         "dataset": {
-            "datasetType", "ownership", "outputStatistics", "schema", "columnLineage", "documentation",
-            "lifecycleStateChange", "symlinks",
+            "datasetType",
+            "ownership",
+            "outputStatistics",
+            "schema",
+            "columnLineage",
+            "documentation",
+            "lifecycleStateChange",
+            "symlinks",
         },  # fmt: skip
     }
 
