@@ -1,8 +1,9 @@
 """Column lineage of one dataset: each column (from its `schema` facet, and any column its
 `columnLineage` facet names) with the upstream columns it is computed from and how (transformation
 type and subtype: DIRECT / INDIRECT, IDENTITY / TRANSFORMATION / AGGREGATION / FILTER / JOIN ...).
-Upstream datasets are named as producers report them; a path whose symlinks name a table
-resolves to that table's dataset id."""
+Upstream datasets are named as producers report them, by (namespace, name): each resolves to the
+stored dataset of that name (whatever its id scheme), else to its OpenLineage id; a path whose
+symlinks name a table resolves to that table's dataset id."""
 
 import orjson
 
@@ -24,7 +25,7 @@ def dataset_columns(dataset_id: str, *, offset: int, limit: int) -> tuple[dict, 
     inputs = ol.column_inputs(values)
     names = [f["name"] for f in fields] + sorted(set(inputs) - {f["name"] for f in fields})
     by_name = {f["name"]: f for f in fields}
-    resolved = _resolved({dataset_id_for(i["namespace"], i["name"]) for ups in inputs.values() for i in ups})
+    resolved = _resolved({(i["namespace"], i["name"]) for ups in inputs.values() for i in ups})
     columns = [
         {
             "name": name,
@@ -49,16 +50,24 @@ def _time(row: dict | None):
     return q.aware(row["event_ts"]) if row else None
 
 
-def _resolved(ids: set[str]) -> dict[str, str]:
-    """{path id: table id} for the ids a symlink resolves."""
-    rows = q.fetch_in_chunks("symlink_targets", "ids", ids) if ids else []
-    return {r["alias_id"]: r["dataset_id"] for r in rows}
+def _resolved(named: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """{(namespace, name): dataset id} for the upstream datasets named."""
+    if not named:
+        return {}
+    stored = q.fetch_in_chunks("datasets_by_name", "names", {name for _, name in named})
+    found = {
+        (r["namespace"], r["name"]): r["dataset_id"]
+        for r in sorted(stored, key=lambda r: r["dataset_id"])[::-1]
+    }
+    ids = {pair: found.get(pair) or dataset_id_for(*pair) for pair in named}
+    links = q.fetch_in_chunks("symlink_targets", "ids", set(ids.values()))
+    table = {r["alias_id"]: r["dataset_id"] for r in links}
+    return {pair: table.get(i, i) for pair, i in ids.items()}
 
 
-def _upstream(source: dict, resolved: dict[str, str]) -> dict:
-    named = dataset_id_for(source["namespace"], source["name"])
+def _upstream(source: dict, resolved: dict[tuple[str, str], str]) -> dict:
     return {
-        "dataset_id": resolved.get(named, named),
+        "dataset_id": resolved[(source["namespace"], source["name"])],
         "namespace": source["namespace"],
         "name": source["name"],
         "field": source["field"],

@@ -711,3 +711,7 @@ WHERE e.src_id = :dataset_id AND LOWER(e.src_kind) = 'dataset' AND LOWER(e.dst_k
 -- name: symlink_targets
 -- The datasets the given path ids resolve to (column lineage names inputs as producers did).
 SELECT alias_id, dataset_id FROM DATASET_SYMLINKS WHERE alias_id IN (:ids);
+
+-- name: datasets_by_name
+-- Stored datasets of the given names (column lineage names its inputs by namespace and name).
+SELECT dataset_id, namespace, name FROM DATASETS WHERE name IN (:names);
