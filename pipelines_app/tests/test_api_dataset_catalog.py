@@ -264,3 +264,18 @@ def test_the_lineage_route_without_direction_keeps_its_contract(api, estate):
 def test_the_coverage_report_counts_the_dataset_facets_as_mapped(api, estate):
     mapped = api.get("/api/lineage/coverage").json()["mapped_facets"]["dataset"]
     assert {"schema", "columnLineage", "symlinks", "lifecycleStateChange", "documentation"} <= set(mapped)
+
+
+def test_column_lineage_names_resolve_to_datasets_stored_under_other_ids(api, telemetry, warehouse):
+    telemetry.dataset("raw_orders", name="RAW.ORDERS", namespace="snowflake://acme")
+    event = ol.run_event(
+        ol.DBT, ol.RunState.COMPLETE, "dbt", "dbt-prod", "orders", ol.at("10:00"), "DBT", [],
+        [("snowflake://acme", "MART.ORDERS",
+          ol.lineage(total=[("snowflake://acme", "RAW.ORDERS", "amount", "DIRECT", "AGGREGATION")]))],
+    )  # fmt: skip
+    ingest_event(ol.as_dicts([event])[0])
+    hashed = ol.dataset_id_for("snowflake://acme", "MART.ORDERS")
+    ours = api.get("/api/datasets?namespace=snowflake://acme").json()["items"]
+    assert {d["dataset_id"] for d in ours} == {"raw_orders", hashed}
+    (total,) = api.get(f"/api/datasets/{hashed}/columns").json()["items"]
+    assert [u["dataset_id"] for u in total["upstream"]] == ["raw_orders"]

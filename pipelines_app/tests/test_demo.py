@@ -177,7 +177,9 @@ def test_tables_carry_a_schema_and_column_lineage_from_their_writers_inputs(demo
     }
     schemas = {r["dataset_id"]: r for r in facets if r["facet"] == "schema"}
     assert set(schemas) == set(tables)
-    assert [f["name"] for f in ol.schema_fields(orjson.loads(next(iter(schemas.values()))["value"]))][:2] == [
+    assert [
+        f["name"] for f in ol.schema_fields({"schema": orjson.loads(next(iter(schemas.values()))["value"])})
+    ][:2] == [
         "id",
         "business_date",
     ]
