@@ -13,7 +13,7 @@ Every run is a START and a COMPLETE event (one input, one output dataset). After
 the DuckDB file is opened and every run whose two events were accepted must be there exactly once,
 SUCCESS, with start_ts < end_ts: "lost" counts the ones that are not.
 
-    .venv/bin/python bench/ingest_bench.py [--quick] [--clients 16] [--threads 16]
+    .venv/bin/python bench/ingest_bench.py [--quick] [--clients 16] [--threads 16] [--dataset-facets]
 
 Prints the figures and writes bench/results/ingest.json.
 """
@@ -44,6 +44,17 @@ PRODUCER = "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python
 SCHEMA = "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
 T0 = datetime(2026, 11, 20, tzinfo=UTC)
 BURST_INTERVAL_S = 0.5
+DATASET_FACETS: dict = {}  # --dataset-facets: the schema and columnLineage every output carries
+
+
+def dataset_facets() -> dict:
+    """An output's facets as dbt or Spark send them: a 12-column schema, each column's lineage."""
+    columns = [f"c{i}" for i in range(12)]
+    schema = {"fields": [{"name": c, "type": "NUMBER", "description": f"column {c}"} for c in columns]}
+    inputs = {c: {"inputFields": [{"namespace": "snowflake://bench", "name": "RAW.T0", "field": c,
+                                   "transformations": [{"type": "DIRECT", "subtype": "IDENTITY"}]}]}
+              for c in columns}  # fmt: skip
+    return {"schema": schema, "columnLineage": {"fields": inputs}}
 
 
 def event(event_type: str, run_id: str, seq: int, seconds: int) -> dict:
@@ -56,7 +67,9 @@ def event(event_type: str, run_id: str, seq: int, seconds: int) -> dict:
         "run": {"runId": run_id},
         "job": {"namespace": "bench", "name": f"job_{seq % 200}"},
         "inputs": [{"namespace": "snowflake://bench", "name": f"RAW.T{seq % 50}"}],
-        "outputs": [{"namespace": "snowflake://bench", "name": f"MART.T{seq % 200}"}],
+        "outputs": [
+            {"namespace": "snowflake://bench", "name": f"MART.T{seq % 200}", "facets": DATASET_FACETS}
+        ],
     }
 
 
@@ -305,7 +318,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16, help="client threads")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn threads")
     parser.add_argument("--batch", type=int, default=200, help="events per batch request (closed loop)")
+    parser.add_argument("--dataset-facets", action="store_true", help="outputs carry schema + columnLineage")
     args = parser.parse_args()
+    DATASET_FACETS.update(dataset_facets() if args.dataset_facets else {})
     steady, burst_s = (4.0, 6.0) if args.quick else (20.0, 60.0)
 
     with tempfile.TemporaryDirectory(prefix="ct-bench-ingest-") as data_dir:
@@ -349,6 +364,7 @@ def main() -> None:
         "server": {"gunicorn_workers": 1, "threads": args.threads, "warehouse": "duckdb (embedded)"},
         "clients": args.clients,
         "mode": "quick" if args.quick else "full",
+        "dataset_facets": args.dataset_facets,
         "phases": phases,
         "warehouse": counts,
         "runs_sent": expected_runs,

@@ -104,55 +104,116 @@ def _consumer_sort_key(c: dict) -> tuple:
     return (c.get("depth", 0), CRITICALITY_RANK.get(c.get("criticality"), 9), c["id"])
 
 
-def pipeline_impact(pipeline_id: str, depth: int | None = None) -> dict:
-    """The impact body (DEFAULT_DEPTH unless `depth` is given): nodes, edges, impacted consumers,
-    and whether it is complete."""
-    depth = DEFAULT_DEPTH if depth is None else depth
-    require_pipeline(pipeline_id)
-    reached = walk(pipeline_id, depth)
-    details = _details(list(reached.depth_of))
+def _node_rows(depth_of: dict[Node, int], direction_of: dict[Node, str] | None = None) -> tuple:
+    """(nodes, consumer assets, datasets unknown to DATASETS) of the nodes a walk reached."""
+    details = _details(list(depth_of))
     nodes, consumers, unknown = [], [], 0
-    for node, node_depth in sorted(reached.depth_of.items(), key=lambda kv: (kv[1], kv[0])):
+    for node, node_depth in sorted(depth_of.items(), key=lambda kv: (kv[1], kv[0])):
         node_id, kind = node
-        meta = details.get(node)
-        unknown += meta is None and kind == "dataset"
-        node_kind = (meta or {}).get("kind") or kind
-        name = (meta or {}).get("name") or node_id
-        crit = (meta or {}).get("criticality")
-        nodes.append(
-            {"id": node_id, "kind": node_kind, "name": name, "criticality": crit, "depth": node_depth}
-        )
-        if kind == "dataset" and node_kind in CONSUMER_KINDS:  # as consumers_reached counts them
+        meta = details.get(node) or {}
+        unknown += not meta and kind == "dataset"
+        node_kind = meta.get("kind") or kind
+        name, namespace, crit = meta.get("name") or node_id, meta.get("namespace"), meta.get("criticality")
+        row = {"id": node_id, "kind": node_kind, "name": name, "namespace": namespace, "criticality": crit,
+               "depth": node_depth}  # fmt: skip
+        nodes.append(row if direction_of is None else {**row, "direction": direction_of[node]})
+        downstream = direction_of is None or direction_of[node] in ("downstream", "both")
+        if kind == "dataset" and node_kind in CONSUMER_KINDS and downstream:  # as consumers_reached counts
             consumers.append(
                 {
                     "id": node_id,
                     "name": name,
+                    "namespace": namespace,
                     "kind": node_kind,
                     "criticality": crit,
                     "owner": meta.get("owner"),
                     "team": meta.get("team"),
                     "depth": node_depth,
-                }
+                }  # fmt: skip
             )
-    edges, truncated = reached.edges, reached.truncated_reason is not None
+    return nodes, sorted(consumers, key=_consumer_sort_key), unknown
+
+
+def _body(pipeline_id: str, depth: int, nodes: list, consumers: list, edges: list, reason, unknown) -> dict:
+    truncated = reason is not None
     flags = (("no_lineage", not edges), ("truncated", truncated), ("unknown_datasets", unknown))
-    reasons = [reason for reason, flag in flags if flag]
+    reasons = [name for name, flag in flags if flag]
     return {
         "pipeline_id": pipeline_id,
         "impact_model": IMPACT_MODEL,
         "depth": depth,
         "nodes": nodes,
         "edges": [{"src": s[0], "src_kind": s[1], "dst": d[0], "dst_kind": d[1]} for s, d in edges],
-        "impacted_consumers": sorted(consumers, key=_consumer_sort_key),
+        "impacted_consumers": consumers,
         "nodes_count": len(nodes),
         "edges_count": len(edges),
         "truncated": truncated,
-        "truncated_reason": reached.truncated_reason,
+        "truncated_reason": reason,
         "max_nodes": MAX_NODES,
         "degraded": bool(reasons),
         "degraded_reasons": reasons,
         "generated_at": timezone.now(),
     }
+
+
+def pipeline_impact(pipeline_id: str, depth: int | None = None) -> dict:
+    """The impact body (DEFAULT_DEPTH unless `depth` is given): nodes, edges, impacted consumers,
+    and whether it is complete."""
+    depth = DEFAULT_DEPTH if depth is None else depth
+    require_pipeline(pipeline_id)
+    reached = walk(pipeline_id, depth)
+    nodes, consumers, unknown = _node_rows(reached.depth_of)
+    return _body(pipeline_id, depth, nodes, consumers, reached.edges, reached.truncated_reason, unknown)
+
+
+DIRECTIONS = ("upstream", "downstream", "both")
+
+
+def pipeline_lineage(pipeline_id: str, direction: str, depth: int | None = None) -> dict:
+    """Lineage upstream (what feeds the pipeline: "where did this data come from"), downstream (its
+    impact) or both: the impact body, each node with its `direction` (origin, upstream, downstream,
+    or both when a cycle puts it on each side) and its shortest depth on either side. Edges keep the
+    direction data flows in. Each side is a walk of its own (depth and node cap apply per side);
+    impacted consumers are the downstream ones."""
+    depth = DEFAULT_DEPTH if depth is None else depth
+    require_pipeline(pipeline_id)
+    forward = _all_edges()
+    sides = {}
+    if direction in ("downstream", "both"):
+        sides["downstream"] = walk(pipeline_id, depth, forward)
+    if direction in ("upstream", "both"):
+        sides["upstream"] = walk(pipeline_id, depth, _reversed(forward))
+    depth_of: dict[Node, int] = {}
+    direction_of: dict[Node, str] = {}
+    edges: dict[tuple[Node, Node], None] = {}
+    for side, reached in sides.items():
+        for node, node_depth in reached.depth_of.items():
+            depth_of[node] = min(node_depth, depth_of.get(node, node_depth))
+            direction_of[node] = side if direction_of.get(node, side) == side else "both"
+        edges.update(dict.fromkeys(e if side == "downstream" else (e[1], e[0]) for e in reached.edges))
+    direction_of[(pipeline_id, "pipeline")] = "origin"
+    nodes, consumers, unknown = _node_rows(depth_of, direction_of)
+    reasons = [r.truncated_reason for r in sides.values() if r.truncated_reason]
+    body = _body(pipeline_id, depth, nodes, consumers, list(edges), (reasons or [None])[0], unknown)
+    return {**body, "direction": direction}
+
+
+_reverse_memo: tuple[dict, dict] | None = None  # (edge map, its reverse): rebuilt with the edge map
+
+
+def _reversed(adjacency: dict[Node, tuple[Node, ...]]) -> dict[Node, tuple[Node, ...]]:
+    """{destination: its distinct sources, sorted} of an edge map, kept while the map is the same."""
+    global _reverse_memo
+    memo = _reverse_memo
+    if memo is not None and memo[0] is adjacency:
+        return memo[1]
+    sources: dict[Node, list[Node]] = defaultdict(list)
+    for src, dsts in adjacency.items():
+        for dst in dsts:
+            sources[dst].append(src)
+    reverse = {dst: tuple(sorted(srcs)) for dst, srcs in sources.items()}
+    _reverse_memo = (adjacency, reverse)
+    return reverse
 
 
 _adjacency: tuple[tuple, dict[Node, tuple[Node, ...]]] | None = None  # (fingerprint, edges by source)

@@ -50,7 +50,13 @@ urlpatterns = [
     ),
     path("api/aggregate/runs/<str:run_id>", mirror("/api/runs/{run_id}", FIRST_FOUND)),
     path("api/aggregate/incidents", mirror("/api/incidents", concat_sorted("detected_ts"))),
+    path("api/aggregate/datasets", mirror("/api/datasets", concat_sorted("name", descending=False))),
     path("api/aggregate/datasets/stale", mirror("/api/datasets/stale", concat_sorted("overdue_minutes"))),
+    path("api/aggregate/datasets/<str:dataset_id>", mirror("/api/datasets/{dataset_id}", FIRST_FOUND)),
+    path(
+        "api/aggregate/datasets/<str:dataset_id>/columns",
+        mirror("/api/datasets/{dataset_id}/columns", FIRST_FOUND),
+    ),
     # SLA
     path(
         "api/aggregate/pipelines/<str:pipeline_id>/sla", mirror("/api/pipelines/{pipeline_id}/sla", BY_SOURCE)

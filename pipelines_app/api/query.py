@@ -44,6 +44,14 @@ class StaleDatasetQuery(PageQuery):
     criticality = ChoiceQuery(pipelines.CRITICALITIES, help_text="critical, high, medium or low")
 
 
+class DatasetListQuery(PageQuery):
+    namespace = TextQuery(help_text="exact namespace, e.g. snowflake://acme.ap-southeast-2")
+    name = TextQuery(help_text="case-insensitive substring of the name")
+    platform = TextQuery(help_text="the namespace's scheme, e.g. snowflake, s3, bigquery, kafka")
+    kind = ChoiceQuery(datasets.KINDS, help_text="dataset kind")
+    deleted = FlagQuery(help_text="only deleted (true) or live (false) datasets; both when absent")
+
+
 class IncidentQuery(TeamDomainQuery, PageQuery):
     hours = IntegerQuery(1, incidents.MAX_HOURS, default=incidents.DEFAULT_HOURS, help_text="window in hours")
     severity = ChoiceQuery(incidents.SEVERITIES, help_text="sev1 (worst) to sev4")
@@ -68,6 +76,14 @@ class DepthQuery(serializers.Serializer):
         default=impact.DEFAULT_DEPTH,
         help_text="lineage edges to follow (the default is the walk incidents, explain-run and the "
         "summary count with)",
+    )
+
+
+class LineageQuery(DepthQuery):
+    direction = ChoiceQuery(
+        impact.DIRECTIONS,
+        help_text="upstream (what feeds the pipeline), downstream (its impact) or both; without it the "
+        "answer is the deprecated alias of /impact",
     )
 
 

@@ -19,7 +19,7 @@ COST_7D = {"help_text": "AUD over the 7 UTC usage days ending today"}
 COST_AVG = {"help_text": "cost_7d_aud / 7"}
 
 
-def page_of(name: str, item, **extra) -> type[s.Serializer]:
+def page_of(name: str, item, /, **extra) -> type[s.Serializer]:
     """The list envelope {items, total, offset, limit, ...extra} around `item`."""
     fields = {"items": item(many=True), "total": s.IntegerField(), "offset": s.IntegerField()}
     fields |= {"limit": s.IntegerField(), **extra}
@@ -229,10 +229,14 @@ class SlaSerializer(s.Serializer):
     evaluated_at = s.DateTimeField()
 
 
+NAMESPACE = {"allow_null": True, "help_text": "the OpenLineage namespace (of the job, or of the dataset)"}
+
+
 class ImpactNodeSerializer(s.Serializer):
     id = s.CharField()
     kind = s.CharField(help_text="pipeline, or the dataset kind (table, view, dashboard, report, ml_model)")
     name = s.CharField()
+    namespace = s.CharField(**NAMESPACE)
     criticality = s.CharField(allow_null=True)
     depth = s.IntegerField()
 
@@ -247,6 +251,7 @@ class ImpactEdgeSerializer(s.Serializer):
 class ImpactConsumerSerializer(s.Serializer):
     id = s.CharField()
     name = s.CharField()
+    namespace = s.CharField(**NAMESPACE)
     kind = s.CharField()
     criticality = s.CharField(allow_null=True)
     owner = s.CharField(allow_null=True)
@@ -294,9 +299,111 @@ class UpstreamSerializer(s.Serializer):
     generated_at = s.DateTimeField()
 
 
+class LineageNodeSerializer(ImpactNodeSerializer):
+    direction = s.ChoiceField(
+        ["origin", "upstream", "downstream", "both"],
+        required=False,
+        help_text="with `direction` only: which side of the pipeline the node is on",
+    )
+
+
 class LineageSerializer(ImpactSerializer):
-    deprecated = s.BooleanField()
-    replacement_endpoint = s.CharField()
+    nodes = LineageNodeSerializer(many=True)
+    direction = s.ChoiceField(
+        list(impact.DIRECTIONS), required=False, help_text="as asked; absent on the deprecated alias"
+    )
+    deprecated = s.BooleanField(help_text="true without `direction` (the alias of /impact)")
+    replacement_endpoint = s.CharField(allow_null=True, help_text="/impact without `direction`; else null")
+
+
+class DatasetSerializer(s.Serializer):
+    dataset_id = s.CharField(help_text="'ds_' + a hash of namespace and name for OpenLineage datasets")
+    name = s.CharField()
+    namespace = s.CharField(allow_null=True)
+    platform = s.CharField(allow_null=True, help_text="the namespace's scheme (snowflake, s3, kafka, ...)")
+    kind = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+    team = s.CharField(allow_null=True)
+    criticality = s.CharField(allow_null=True)
+    freshness_sla_minutes = s.IntegerField(allow_null=True)
+    last_updated_ts = s.DateTimeField(allow_null=True, help_text="eventTime of the newest COMPLETE write")
+    deleted = s.BooleanField(help_text="a lifecycleStateChange DROP no later write has followed")
+    deleted_ts = s.DateTimeField(allow_null=True)
+
+
+DatasetPageSerializer = page_of("DatasetPage", DatasetSerializer)
+
+
+class DatasetFieldSerializer(s.Serializer):
+    name = s.CharField(help_text="nested fields as parent.child")
+    type = s.CharField(allow_null=True)
+    description = s.CharField(allow_null=True)
+
+
+class DatasetNodeSerializer(s.Serializer):
+    id = s.CharField()
+    name = s.CharField(allow_null=True)
+    namespace = s.CharField(allow_null=True)
+    kind = s.CharField(help_text="pipeline, or the dataset kind of a consumer asset")
+    team = s.CharField(allow_null=True)
+    owner = s.CharField(allow_null=True)
+
+
+class DatasetSymlinkSerializer(s.Serializer):
+    dataset_id = s.CharField(help_text="the path's own id, which resolves to this dataset")
+    namespace = s.CharField()
+    name = s.CharField()
+
+
+class DatasetFacetSerializer(s.Serializer):
+    event_time = s.DateTimeField(help_text="eventTime of the event this value came with")
+    value = s.DictField(help_text="the facet as the producer sent it")
+
+
+class DatasetDetailSerializer(DatasetSerializer):
+    resolved_from = s.CharField(allow_null=True, help_text="the path id asked for, when it resolved here")
+    description = s.CharField(allow_null=True, help_text="from the documentation facet")
+    fields = DatasetFieldSerializer(many=True, help_text="from the schema facet")
+    producers = DatasetNodeSerializer(many=True, help_text="pipelines that write it")
+    consumers = DatasetNodeSerializer(many=True, help_text="pipelines that read it, consumer assets it feeds")
+    symlinks = DatasetSymlinkSerializer(many=True, help_text="paths whose symlinks name it")
+    facets = s.DictField(
+        child=DatasetFacetSerializer(), help_text="every dataset facet kept, the newest each"
+    )
+
+
+class UpstreamColumnSerializer(s.Serializer):
+    dataset_id = s.CharField()
+    namespace = s.CharField()
+    name = s.CharField()
+    field = s.CharField()
+    transformation_type = s.CharField(allow_null=True, help_text="DIRECT or INDIRECT (or 1-0's free text)")
+    transformation_subtype = s.CharField(
+        allow_null=True, help_text="IDENTITY, TRANSFORMATION, AGGREGATION, ..."
+    )
+    description = s.CharField(allow_null=True)
+    masking = s.BooleanField(allow_null=True)
+
+
+class DatasetColumnSerializer(s.Serializer):
+    name = s.CharField()
+    type = s.CharField(allow_null=True)
+    description = s.CharField(allow_null=True)
+    in_schema = s.BooleanField(help_text="false: named by columnLineage only")
+    upstream = UpstreamColumnSerializer(many=True)
+
+
+DatasetColumnPageSerializer = page_of(
+    "DatasetColumnPage",
+    DatasetColumnSerializer,
+    **{
+        "dataset_id": s.CharField(),
+        "namespace": s.CharField(allow_null=True),
+        "name": s.CharField(),
+        "schema_event_time": s.DateTimeField(allow_null=True),
+        "lineage_event_time": s.DateTimeField(allow_null=True),
+    },
+)
 
 
 class CostBreakdownTeamSerializer(s.Serializer):

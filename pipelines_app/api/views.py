@@ -15,6 +15,7 @@ from .. import (
     cost_anomalies,
     cost_investigation,
     costs,
+    dataset_columns,
     datasets,
     impact,
     incidents,
@@ -189,19 +190,64 @@ class PipelineUpstreamView(APIView):
 
 
 class PipelineLineageView(APIView):
-    """Deprecated alias of /impact: same body plus `deprecated` and `replacement_endpoint`."""
+    """Upstream / downstream / both with `direction`; without it, the deprecated alias of /impact
+    (same body plus `deprecated` and `replacement_endpoint`)."""
 
     @extend_schema(
         operation_id="api_pipelines_lineage_retrieve",
-        deprecated=True,
-        parameters=[q.DepthQuery],
+        parameters=[q.LineageQuery],
         responses={200: ser.LineageSerializer, **ERRORS},
+        description="With `direction` (upstream, downstream, both): the pipeline's lineage on that "
+        "side, each node with its `direction`. Without it: deprecated, the same body as /impact plus "
+        "`deprecated: true` and `replacement_endpoint`.",
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
+        query = parse_query(request, q.LineageQuery)
+        if query.get("direction"):
+            body = impact.pipeline_lineage(pipeline_id, query["direction"], query["depth"])
+            return Response({**body, "deprecated": False, "replacement_endpoint": None})
         replacement = f"/api/pipelines/{quote(pipeline_id, safe='')}/impact"
-        body = impact.pipeline_impact(pipeline_id, parse_query(request, q.DepthQuery)["depth"])
+        body = impact.pipeline_impact(pipeline_id, query["depth"])
         headers = {"Deprecation": "true", "Link": f'<{replacement}>; rel="successor-version"'}
         return Response({**body, "deprecated": True, "replacement_endpoint": replacement}, headers=headers)
+
+
+class DatasetListView(APIView):
+    @extend_schema(
+        operation_id="api_datasets_list",
+        parameters=[q.DatasetListQuery],
+        responses={200: ser.DatasetPageSerializer, **ERRORS},
+        description="Every dataset, one per (namespace, name), by name then namespace.",
+    )
+    def get(self, request: Request) -> Response:
+        query = parse_query(request, q.DatasetListQuery)
+        items, total = datasets.list_datasets(**query)
+        return Response(page(items, total, query["offset"], query["limit"]))
+
+
+class DatasetDetailView(APIView):
+    @extend_schema(
+        operation_id="api_datasets_retrieve",
+        responses={200: ser.DatasetDetailSerializer, **ERRORS},
+        description="One dataset: schema fields, producers, consumers, the facets kept. The id of a path "
+        "whose symlinks name a table answers for that table (`resolved_from`).",
+    )
+    def get(self, request: Request, dataset_id: str) -> Response:
+        return Response(datasets.get_dataset(dataset_id))
+
+
+class DatasetColumnsView(APIView):
+    @extend_schema(
+        operation_id="api_datasets_columns_list",
+        parameters=[PageQuery],
+        responses={200: ser.DatasetColumnPageSerializer, **ERRORS},
+        description="The dataset's columns (schema facet order), each with the upstream columns it is "
+        "computed from and the transformation (columnLineage facet).",
+    )
+    def get(self, request: Request, dataset_id: str) -> Response:
+        query = parse_query(request, PageQuery)
+        head, items, total = dataset_columns.dataset_columns(dataset_id, **query)
+        return Response(page(items, total, query["offset"], query["limit"], **head))
 
 
 class CostOverviewView(APIView):

@@ -13,6 +13,7 @@ from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
 from .catalog import PROFILES
+from .dataset_facets import facet_table
 from .estate import Dataset, Estate, Pipeline, build_estate
 from .lineage import settle_freshness
 from .run_costs import cost_table
@@ -24,6 +25,7 @@ TABLES = (
     "PIPELINE_RUN_STATE",
     "PIPELINE_RUN_DAYS",
     "DATASETS",
+    "DATASET_FACETS",
     "LINEAGE_EDGES",
     "RUN_COSTS",
 )
@@ -90,6 +92,7 @@ def load_demo(
         )
     )
     report.rows["LINEAGE_EDGES"] = write(warehouse, "LINEAGE_EDGES", edges)
+    report.rows["DATASET_FACETS"] = write(warehouse, "DATASET_FACETS", facet_table(estate, now))
     costs, report.anomalies = cost_table(estate, summaries, seed)
     report.rows["RUN_COSTS"] = write(warehouse, "RUN_COSTS", costs)
     report.seconds = time.monotonic() - started

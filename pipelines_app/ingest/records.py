@@ -66,6 +66,9 @@ class DatasetRecord:
     owner: str | None = None
     team: str | None = None
     written_ts: datetime | None = None  # eventTime of a COMPLETE run that wrote it -> last_updated_ts
+    seen_ts: datetime | None = None  # eventTime of the event that named it (its facets' time)
+    facets: tuple[tuple[str, str | None, str], ...] = ()  # (name, state, JSON): DATASET_FACETS (datasets.py)
+    alias: tuple[str, str, str] | None = None  # (id, namespace, name) of the path its symlinks resolve
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ store.fold_runs applies the same rules to the events of one run inside a group.
 
 from functools import lru_cache
 
+from . import datasets
+
 EPOCH = "CAST('1970-01-01' AS TIMESTAMP_NTZ)"
 
 STAGE_RUNS = (
@@ -66,6 +68,7 @@ STAGES = {
     "OL_STAGE_PIPELINES": STAGE_PIPELINES,
     "OL_STAGE_DATASETS": STAGE_DATASETS,
     "OL_STAGE_EDGES": STAGE_EDGES,
+    **datasets.STAGES,
 }
 # Appended as they are (no staging): the events as received.
 LINEAGE_EVENTS = (
@@ -202,4 +205,5 @@ APPLY = {
     "OL_STAGE_DATASETS": (UPDATE_DATASETS, INSERT_DATASETS),
     "OL_STAGE_EDGES": (INSERT_EDGES,),
     "OL_STAGE_RUNS": (UPDATE_RUNS, INSERT_RUNS),
+    **datasets.APPLY,
 }

@@ -14,7 +14,7 @@ import pyarrow as pa
 from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
 
-from . import ownership, raw, run_details, sql
+from . import datasets, ownership, raw, run_details, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .seen import SeenRows, first, whole
 from .tx import transaction
@@ -47,6 +47,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(kept)],
             "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(kept)],
             "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in kept for edge in event.edges())),
+            **datasets.staged(wh, (d for event in kept for d in event.all_datasets())),
         }
         for table, (ident, value) in REMEMBERED.items():
             staged[table] = recent.unseen(wh, staged[table], ident, value)

@@ -17,7 +17,7 @@ import orjson
 
 from pipelines_app.queries import now_naive
 
-from . import run_details
+from . import datasets, run_details
 from .facets import dataset_attributes, nominal_time, pipeline_attributes, rows_written, run_error
 from .fields import EventError, array, obj, shown, text, timestamp
 from .records import (
@@ -51,15 +51,18 @@ def _records(body: Any) -> tuple[Event, datetime]:
     schema_url = text(body, "schemaURL", "schemaURL")
     kind = _kind(body, schema_url)
     if kind == "dataset":
-        return Event("dataset", datasets=(_dataset(body.get("dataset"), "dataset", None),)), sent_time
+        return Event(
+            "dataset", datasets=(_dataset(body.get("dataset"), "dataset", None, event_time),)
+        ), sent_time
     pipeline = _pipeline(obj(body.get("job"), "job"), producer)
     event_type = _event_type(body) if kind == "run" else None
     written = event_time if event_type == "COMPLETE" else None
     inputs = tuple(
-        _dataset(d, f"inputs[{i}]", None) for i, d in enumerate(array(body.get("inputs"), "inputs"))
+        _dataset(d, f"inputs[{i}]", None, event_time)
+        for i, d in enumerate(array(body.get("inputs"), "inputs"))
     )
     outputs_raw = array(body.get("outputs"), "outputs")
-    outputs = tuple(_dataset(d, f"outputs[{i}]", written) for i, d in enumerate(outputs_raw))
+    outputs = tuple(_dataset(d, f"outputs[{i}]", written, event_time) for i, d in enumerate(outputs_raw))
     if kind == "job":
         return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs), sent_time
     run_body = obj(body.get("run"), "run")
@@ -102,14 +105,18 @@ def _pipeline(job: dict, producer: str) -> PipelineRecord:
     return PipelineRecord(pipeline_id_for(namespace, name), name, namespace, **attributes)
 
 
-def _dataset(raw: Any, field: str, written_ts: datetime | None) -> DatasetRecord:
+def _dataset(raw: Any, field: str, written_ts: datetime | None, seen_ts: datetime) -> DatasetRecord:
     dataset = obj(raw, field)
     namespace = text(dataset, "namespace", f"{field}.namespace")
     name = text(dataset, "name", f"{field}.name")
     facets = obj(dataset.get("facets"), f"{field}.facets", required=False)
+    table, alias = datasets.table_of(facets), None
+    if table is not None and table != (namespace, name):  # a path: stored as the table it names
+        alias, (namespace, name) = (dataset_id_for(namespace, name), namespace, name), table
     return DatasetRecord(
-        dataset_id_for(namespace, name), name, namespace, written_ts=written_ts, **dataset_attributes(facets)
-    )
+        dataset_id_for(namespace, name), name, namespace, written_ts=written_ts, seen_ts=seen_ts,
+        facets=datasets.facet_values(facets), alias=alias, **dataset_attributes(facets),
+    )  # fmt: skip
 
 
 def _run(run: dict, pipeline_id: str, event_type: str, event_time: datetime, outputs: list) -> RunRecord:

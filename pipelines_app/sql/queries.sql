@@ -379,12 +379,12 @@ FROM LINEAGE_EDGES;
 
 -- name: lineage_nodes
 -- Names and kinds of the nodes a walk reached: pipelines and datasets in one statement.
-SELECT 'pipeline' AS node_kind, pipeline_id AS id, pipeline_name AS name, 'pipeline' AS kind,
+SELECT 'pipeline' AS node_kind, pipeline_id AS id, pipeline_name AS name, namespace, 'pipeline' AS kind,
        criticality, owner, team
 FROM PIPELINES
 WHERE pipeline_id IN (:pipeline_ids)
 UNION ALL
-SELECT 'dataset' AS node_kind, dataset_id AS id, name, kind, criticality, owner, team
+SELECT 'dataset' AS node_kind, dataset_id AS id, name, namespace, kind, criticality, owner, team
 FROM DATASETS
 WHERE dataset_id IN (:dataset_ids);
 
@@ -753,3 +753,70 @@ WHERE pipeline_id = :pipeline_id
 GROUP BY parent_pipeline_id, parent_namespace, parent_job
 ORDER BY MAX(event_ts) DESC, parent_pipeline_id
 LIMIT 20;
+
+-- name: datasets_page
+-- Datasets by (namespace, name): filters are exact namespace, a case-insensitive substring of the
+-- name, the namespace's scheme (platform: snowflake, s3, bigquery, kafka, tableau, ...), kind and
+-- whether deleted (a lifecycleStateChange DROP newer than the last write). Ordered by name, then
+-- namespace and id (the order the control tier merges in).
+WITH d AS (
+  SELECT d.dataset_id, d.name, d.namespace, d.kind, d.owner, d.team, d.criticality,
+         d.freshness_sla_minutes, d.last_updated_ts, f.event_ts AS dropped_ts,
+         (f.event_ts IS NOT NULL AND (d.last_updated_ts IS NULL OR d.last_updated_ts <= f.event_ts)) AS deleted
+  FROM DATASETS d
+  LEFT JOIN DATASET_FACETS f
+    ON f.dataset_id = d.dataset_id AND f.facet = 'lifecycleStateChange' AND f.state = 'DROP'
+)
+SELECT d.*, COUNT(*) OVER () AS total_rows
+FROM d
+WHERE (:namespace IS NULL OR d.namespace = :namespace)
+  AND (:name_part IS NULL OR CONTAINS(LOWER(d.name), :name_part))
+  AND (:platform IS NULL OR LOWER(SPLIT_PART(COALESCE(d.namespace, ''), '://', 1)) = :platform)
+  AND (:kind IS NULL OR d.kind = :kind)
+  AND (:deleted IS NULL OR d.deleted = :deleted)
+ORDER BY d.name, COALESCE(d.namespace, ''), d.dataset_id
+LIMIT :limit OFFSET :offset;
+
+-- name: dataset_by_id
+-- One dataset (its id, or the id of a path whose symlinks name it), with its DROP if any.
+SELECT d.dataset_id, d.name, d.namespace, d.kind, d.owner, d.team, d.criticality,
+       d.freshness_sla_minutes, d.last_updated_ts, f.event_ts AS dropped_ts
+FROM DATASETS d
+LEFT JOIN DATASET_FACETS f
+  ON f.dataset_id = d.dataset_id AND f.facet = 'lifecycleStateChange' AND f.state = 'DROP'
+WHERE d.dataset_id = COALESCE((SELECT s.dataset_id FROM DATASET_SYMLINKS s WHERE s.alias_id = :dataset_id
+                               AND NOT EXISTS (SELECT 1 FROM DATASETS x WHERE x.dataset_id = :dataset_id)),
+                              :dataset_id);
+
+-- name: dataset_facets
+-- The facets kept for one dataset: the newest value of each.
+SELECT facet, event_ts, value FROM DATASET_FACETS WHERE dataset_id = :dataset_id ORDER BY facet;
+
+-- name: dataset_symlinks
+-- The paths whose symlinks name this dataset.
+SELECT alias_id, alias_namespace, alias_name, event_ts FROM DATASET_SYMLINKS
+WHERE dataset_id = :dataset_id ORDER BY alias_namespace, alias_name;
+
+-- name: dataset_neighbours
+-- Who writes the dataset (producer pipelines) and who reads it (consumer pipelines, and datasets it
+-- feeds directly: dashboards, reports, ML models), one edge each.
+SELECT 'producer' AS role, 'pipeline' AS node_kind, p.pipeline_id AS id, p.pipeline_name AS name,
+       p.namespace, 'pipeline' AS kind, p.team, p.owner
+FROM LINEAGE_EDGES e JOIN PIPELINES p ON p.pipeline_id = e.src_id
+WHERE e.dst_id = :dataset_id AND LOWER(e.dst_kind) = 'dataset' AND LOWER(e.src_kind) = 'pipeline'
+UNION ALL
+SELECT 'consumer', 'pipeline', p.pipeline_id, p.pipeline_name, p.namespace, 'pipeline', p.team, p.owner
+FROM LINEAGE_EDGES e JOIN PIPELINES p ON p.pipeline_id = e.dst_id
+WHERE e.src_id = :dataset_id AND LOWER(e.src_kind) = 'dataset' AND LOWER(e.dst_kind) = 'pipeline'
+UNION ALL
+SELECT 'consumer', 'dataset', d.dataset_id, d.name, d.namespace, d.kind, d.team, d.owner
+FROM LINEAGE_EDGES e JOIN DATASETS d ON d.dataset_id = e.dst_id
+WHERE e.src_id = :dataset_id AND LOWER(e.src_kind) = 'dataset' AND LOWER(e.dst_kind) = 'dataset';
+
+-- name: symlink_targets
+-- The datasets the given path ids resolve to (column lineage names inputs as producers did).
+SELECT alias_id, dataset_id FROM DATASET_SYMLINKS WHERE alias_id IN (:ids);
+
+-- name: datasets_by_name
+-- Stored datasets of the given names (column lineage names its inputs by namespace and name).
+SELECT dataset_id, namespace, name FROM DATASETS WHERE name IN (:names);

@@ -173,3 +173,25 @@ CREATE TABLE IF NOT EXISTS STREAMING_PIPELINES (
     pipeline_id   VARCHAR NOT NULL,
     last_event_ts TIMESTAMP_NTZ NOT NULL
 );
+
+-- OpenLineage dataset facets (the `facets` of a dataset in any event: schema, columnLineage,
+-- documentation, lifecycleStateChange, symlinks, dataSource, storage, ...), the newest by eventTime
+-- per dataset and facet (pipelines_app/ingest/datasets.py). Served by /api/datasets/{id}: schema
+-- fields, column lineage (/columns), `deleted` (a DROP newer than the last write).
+CREATE TABLE IF NOT EXISTS DATASET_FACETS (
+    dataset_id VARCHAR NOT NULL,
+    facet      VARCHAR NOT NULL,                  -- the facet's name, e.g. 'schema'
+    event_ts   TIMESTAMP_NTZ NOT NULL,            -- eventTime of the event that carried this value
+    state      VARCHAR,                           -- lifecycleStateChange: the state (DROP, CREATE, ...)
+    value      VARCHAR NOT NULL                   -- the facet's JSON text
+);
+
+-- A dataset named by a path whose `symlinks` facet names its table (type TABLE): lineage goes to
+-- the table's dataset, and the path's id resolves to it (newest eventTime wins per path).
+CREATE TABLE IF NOT EXISTS DATASET_SYMLINKS (
+    alias_id        VARCHAR NOT NULL,             -- 'ds_' + hash of the path's namespace and name
+    alias_namespace VARCHAR NOT NULL,
+    alias_name      VARCHAR NOT NULL,
+    dataset_id      VARCHAR NOT NULL,             -- the table's dataset
+    event_ts        TIMESTAMP_NTZ NOT NULL
+);

@@ -15,7 +15,13 @@ def chain(t):
     t.dataset("mart", kind="view")
     t.dataset("side")
     t.dataset(
-        "dash", kind="dashboard", name="Revenue", criticality="critical", owner="cfo@example.com", team="fin"
+        "dash",
+        kind="dashboard",
+        name="Revenue",
+        criticality="critical",
+        owner="cfo@example.com",
+        team="fin",
+        namespace="tableau://acme",
     )
     t.dataset("churn", kind="ml_model", criticality="high", team="ds")
     t.edge("p1", "pipeline", "raw", "dataset")
@@ -40,9 +46,9 @@ def test_three_level_chain_reaches_the_dashboard(api, telemetry):
         "churn": ("ml_model", 4),
     }
     assert body["impacted_consumers"] == [
-        {"id": "dash", "name": "Revenue", "kind": "dashboard", "criticality": "critical",
-         "owner": "cfo@example.com", "team": "fin", "depth": 4},
-        {"id": "churn", "name": "churn", "kind": "ml_model", "criticality": "high",
+        {"id": "dash", "name": "Revenue", "namespace": "tableau://acme", "kind": "dashboard",
+         "criticality": "critical", "owner": "cfo@example.com", "team": "fin", "depth": 4},
+        {"id": "churn", "name": "churn", "namespace": "warehouse", "kind": "ml_model", "criticality": "high",
          "owner": "owner@example.com", "team": "ds", "depth": 4},
     ]  # fmt: skip
     assert {(e["src"], e["dst"]) for e in body["edges"]} == {
@@ -119,9 +125,8 @@ def test_unknown_dataset_is_degraded_and_shown_as_dataset(api, telemetry):
     telemetry.pipeline("p1")
     telemetry.edge("p1", "pipeline", "mystery", "dataset")
     body = api.get("/api/pipelines/p1/impact").json()
-    assert {"id": "mystery", "kind": "dataset", "name": "mystery", "criticality": None, "depth": 1} in body[
-        "nodes"
-    ]
+    mystery = {"id": "mystery", "kind": "dataset", "name": "mystery", "namespace": None, "criticality": None}
+    assert {**mystery, "depth": 1} in body["nodes"]
     assert body["degraded_reasons"] == ["unknown_datasets"]
 
 

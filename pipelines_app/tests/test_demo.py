@@ -4,6 +4,7 @@ import io
 from collections import deque
 from datetime import timedelta
 
+import orjson
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -12,6 +13,7 @@ from pipelines_app.demo import DemoDataExists, load_demo
 from pipelines_app.demo.catalog import CORE
 from pipelines_app.demo.estate import Pipeline, build_estate
 from pipelines_app.demo.lineage import title_words
+from pipelines_app.ingest import datasets as ol
 from pipelines_app.warehouse.duckdb_backend import DuckDBWarehouse
 from pipelines_app.warehouse.snowflake_backend import SnowflakeWarehouse
 from testsupport.warehouse import NOW, fakesnow_config
@@ -165,6 +167,33 @@ def test_lineage_is_deep_and_ends_in_consumer_assets(demo):
                 queue.append(nxt)
     dashboards = [n for n in hops if kinds.get(n) == "dashboard"]
     assert dashboards and max(hops[d] for d in dashboards) >= 3
+
+
+def test_tables_carry_a_schema_and_column_lineage_from_their_writers_inputs(demo):
+    wh, _ = demo
+    facets = wh.fetch_all("SELECT dataset_id, facet, value FROM DATASET_FACETS")
+    tables = {
+        r["dataset_id"]: r for r in wh.fetch_all("SELECT * FROM DATASETS WHERE kind IN ('table', 'view')")
+    }
+    schemas = {r["dataset_id"]: r for r in facets if r["facet"] == "schema"}
+    assert set(schemas) == set(tables)
+    assert [
+        f["name"] for f in ol.schema_fields({"schema": orjson.loads(next(iter(schemas.values()))["value"])})
+    ][:2] == [
+        "id",
+        "business_date",
+    ]
+    edges = wh.fetch_all(
+        "SELECT e.src_id AS input, o.dst_id AS output FROM LINEAGE_EDGES e JOIN LINEAGE_EDGES o "
+        "ON o.src_id = e.dst_id AND o.src_kind = 'pipeline' WHERE e.src_kind = 'dataset'"
+    )
+    fed_by = {(e["output"], e["input"]) for e in edges}
+    lineage = [r for r in facets if r["facet"] == "columnLineage"]
+    assert lineage
+    for row in lineage:
+        inputs = ol.column_inputs({"columnLineage": orjson.loads(row["value"])})["amount_aud"]
+        named = {(tables[i]["namespace"], tables[i]["name"]): i for i in tables}
+        assert {(row["dataset_id"], named[(u["namespace"], u["name"])]) for u in inputs} <= fed_by
 
 
 def test_runbooks_missing_and_invalid(demo):

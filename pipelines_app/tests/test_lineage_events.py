@@ -109,11 +109,11 @@ def test_coverage_lists_each_producers_facets_and_what_is_mapped(client_for, ope
         ("run", "processing_engine"): (2, False),
         ("run", "spark_version"): (2, False),
         ("job", "jobType"): (2, True),
-        ("dataset", "schema"): (2, False),
-        ("dataset", "columnLineage"): (2, False),
+        ("dataset", "schema"): (2, True),
+        ("dataset", "columnLineage"): (2, True),
         ("dataset", "outputStatistics"): (2, True),
     }
-    assert (spark["mapped"], spark["unmapped"]) == (2, 4)
+    assert (spark["mapped"], spark["unmapped"]) == (4, 2)
     af = {(f["kind"], f["name"]): f["mapped"] for f in by_producer[PRODUCER]["facets"]}
     assert af == {("run", "errorMessage"): True, ("job", "ownership"): True, ("job", "airflow"): False}
     assert client_for(viewer).get(COVERAGE, {"since": "2026-11-21T00:00:00Z"}).json()["total"] == 0
@@ -136,7 +136,12 @@ def test_the_mapped_facets_are_the_ones_ingest_reads():
             "outputStatistics",
             "dataQualityAssertions",
             "dataQualityMetrics",
-        },
+            "schema",
+            "columnLineage",
+            "documentation",
+            "lifecycleStateChange",
+            "symlinks",
+        },  # fmt: skip
     }
 
 
