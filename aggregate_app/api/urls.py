@@ -68,10 +68,6 @@ urlpatterns = [
         mirror("/api/pipelines/{pipeline_id}/impact", GRAPH),
     ),
     path(
-        "api/aggregate/pipelines/<str:pipeline_id>/upstream",
-        mirror("/api/pipelines/{pipeline_id}/upstream", GRAPH),
-    ),
-    path(
         "api/aggregate/pipelines/<str:pipeline_id>/lineage",
         mirror("/api/pipelines/{pipeline_id}/lineage", GRAPH),
     ),

@@ -18,7 +18,8 @@ def lineage_of(api: Gateway, pipeline_id: str, source: str, failing: set[str]) -
     """{"result", "picture"}: the lineage picture of the pipeline's impact walk in `source`, with
     what feeds it when the source answers that too."""
     base, where = f"{AGG}/pipelines/{pipeline_id}", {"source": source or "both"}
-    r = api.get_many({"down": (f"{base}/impact", where), "up": (f"{base}/upstream", where)})
+    upstream = {**where, "direction": "upstream"}
+    r = api.get_many({"down": (f"{base}/impact", where), "up": (f"{base}/lineage", upstream)})
     down, up = r["down"], r["up"]
     picture = (
         lineage.draw(down.body, upstream=up.body if up.ok else None, failing=failing) if down.ok else None

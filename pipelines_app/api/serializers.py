@@ -282,23 +282,6 @@ class ImpactSerializer(s.Serializer):
     generated_at = s.DateTimeField()
 
 
-class UpstreamSerializer(s.Serializer):
-    pipeline_id = s.CharField()
-    depth = s.IntegerField(
-        help_text=f"edges walked upstream; {impact.DEFAULT_DEPTH} unless `depth` was given"
-    )
-    nodes = ImpactNodeSerializer(
-        many=True, help_text="what feeds the pipeline; `depth` counts edges upstream"
-    )
-    edges = ImpactEdgeSerializer(many=True, help_text="src feeds dst, as in LINEAGE_EDGES")
-    nodes_count = s.IntegerField()
-    edges_count = s.IntegerField()
-    truncated = s.BooleanField(help_text="true when the walk stopped with nodes unreached")
-    truncated_reason = s.CharField(**TRUNCATED_REASON)
-    max_nodes = s.IntegerField(help_text="the walk's node cap, the pipeline included")
-    generated_at = s.DateTimeField()
-
-
 class LineageNodeSerializer(ImpactNodeSerializer):
     direction = s.ChoiceField(
         ["origin", "upstream", "downstream", "both"],

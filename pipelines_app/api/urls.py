@@ -15,11 +15,6 @@ urlpatterns = [
         "api/pipelines/<str:pipeline_id>/impact", views.PipelineImpactView.as_view(), name="pipeline-impact"
     ),
     path(
-        "api/pipelines/<str:pipeline_id>/upstream",
-        views.PipelineUpstreamView.as_view(),
-        name="pipeline-upstream",
-    ),
-    path(
         "api/pipelines/<str:pipeline_id>/lineage",
         views.PipelineLineageView.as_view(),
         name="pipeline-lineage",

@@ -25,7 +25,6 @@ from .. import (
     runs,
     sla,
     summary,
-    upstream,
 )
 from ..ingest import raw
 from . import query as q
@@ -178,17 +177,6 @@ class PipelineImpactView(APIView):
         return Response(impact.pipeline_impact(pipeline_id, parse_query(request, q.DepthQuery)["depth"]))
 
 
-class PipelineUpstreamView(APIView):
-    @extend_schema(
-        operation_id="api_pipelines_upstream_retrieve",
-        parameters=[q.DepthQuery],
-        responses={200: ser.UpstreamSerializer, **ERRORS},
-    )
-    def get(self, request: Request, pipeline_id: str) -> Response:
-        depth = parse_query(request, q.DepthQuery)["depth"]
-        return Response(upstream.pipeline_upstream(pipeline_id, depth))
-
-
 class PipelineLineageView(APIView):
     """Upstream / downstream / both with `direction`; without it, the deprecated alias of /impact
     (same body plus `deprecated` and `replacement_endpoint`)."""
@@ -239,6 +227,7 @@ class DatasetDetailView(APIView):
 class DatasetColumnsView(APIView):
     @extend_schema(
         operation_id="api_datasets_columns_list",
+        summary="A dataset's columns with their upstream columns",
         parameters=[PageQuery],
         responses={200: ser.DatasetColumnPageSerializer, **ERRORS},
         description="The dataset's columns (schema facet order), each with the upstream columns it is "

@@ -96,6 +96,13 @@ def test_create_schema_is_idempotent(warehouse):
         "PIPELINE_RUN_STATE",
         "PIPELINE_RUN_DAYS",
         "LINEAGE_EVENTS",
+        "RUN_STATES",
+        "RUN_PARENTS",
+        "RUN_ERRORS",
+        "RUN_ASSERTIONS",
+        "STREAMING_PIPELINES",
+        "DATASET_FACETS",
+        "DATASET_SYMLINKS",
     ]
 
 
