@@ -2,8 +2,10 @@
 written as Airflow, dbt, Spark and Flink write them (testsupport/ol_producers.py), on both backends."""
 
 import random
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from pipelines_app.ingest import ingest_batch, ingest_event
 from pipelines_app.ingest.store import recent
@@ -24,9 +26,24 @@ TABLES = {
 }
 
 
+# The producers' day is 2026-11-20 (the API's clock stops at its noon): they deliver that evening, so
+# no event is ahead of the receiving clock (which would be clamped to it).
+DELIVERED = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+
+
+def deliver_event(event: dict):
+    with time_machine.travel(DELIVERED, tick=False):
+        return ingest_event(event)
+
+
+def deliver_batch(events: list[dict]):
+    with time_machine.travel(DELIVERED, tick=False):
+        return ingest_batch(events)
+
+
 @pytest.fixture
 def estate(warehouse):
-    result = ingest_batch(ol.as_dicts(ol.events()))
+    result = deliver_batch(ol.as_dicts(ol.events()))
     assert (result.accepted, result.rejected) == (11, [])
     return warehouse
 
@@ -62,9 +79,9 @@ def test_order_and_replays_do_not_change_the_end_state(warehouse, api):
         wipe(warehouse)
         for group in groups:
             if len(group) == 1:
-                ingest_event(group[0])
+                deliver_event(group[0])
             else:
-                assert ingest_batch(group).accepted == len(group)
+                assert deliver_batch(group).accepted == len(group)
         states[name] = state(warehouse)
         ledger = api.get(f"/api/datasets/{ol.LEDGER}").json()
         assert [f["name"] for f in ledger["fields"]] == ["id", "amount_aud", "currency"], (
@@ -152,7 +169,7 @@ def test_a_drop_marks_the_dataset_deleted_until_it_is_written_again(api, estate)
         ol.AIRFLOW, ol.RunState.COMPLETE, "legacy", "airflow-prod", "finance_daily.load_ledger_legacy",
         ol.at("14:00"), "AIRFLOW", [], [(ol.SNOW, "MART.LEDGER_OLD", {})],
     )  # fmt: skip
-    ingest_event(ol.as_dicts([recreated])[0])
+    deliver_event(ol.as_dicts([recreated])[0])
     body = api.get(f"/api/datasets/{ol.LEDGER_OLD}").json()
     assert (body["deleted"], body["deleted_ts"]) == (False, None)
     # an OVERWRITE is no deletion
@@ -273,7 +290,7 @@ def test_column_lineage_names_resolve_to_datasets_stored_under_other_ids(api, te
         [("snowflake://acme", "MART.ORDERS",
           ol.lineage(total=[("snowflake://acme", "RAW.ORDERS", "amount", "DIRECT", "AGGREGATION")]))],
     )  # fmt: skip
-    ingest_event(ol.as_dicts([event])[0])
+    deliver_event(ol.as_dicts([event])[0])
     hashed = ol.dataset_id_for("snowflake://acme", "MART.ORDERS")
     ours = api.get("/api/datasets?namespace=snowflake://acme").json()["items"]
     assert {d["dataset_id"] for d in ours} == {"raw_orders", hashed}
