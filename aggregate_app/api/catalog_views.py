@@ -11,6 +11,7 @@ from .. import catalog, client, respond, sources
 from ..merge import SUM, Page, Rule
 from ..meta import capability as meta_capability
 from . import query as q
+from . import responses
 from .views import ERRORS, MirrorView, acting_user, forwarded_params
 
 
@@ -21,7 +22,7 @@ class PipelineCatalogView(MirrorView):
     @extend_schema(
         operation_id="aggregate_pipelines",
         parameters=[q.CatalogQuery],
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: responses.CatalogPageSerializer, **ERRORS},
         description="One row per pipeline across the selected sources: rows merge only when id, name "
         "and namespace match; the same id with another identity stays a row of its own and is "
         "counted in `_meta.identity_conflicts`. Filters apply at each source; `total` is exact and "

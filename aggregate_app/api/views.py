@@ -21,6 +21,7 @@ from .. import catalog, client, diagnostics, drilldown, respond, sources
 from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 from ..segments import segment
 from . import query as q
+from . import responses
 
 WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
 ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
@@ -219,7 +220,7 @@ class DrilldownView(APIView):
 
     @extend_schema(
         parameters=[q.DrilldownQuery],
-        responses={200: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: responses.DrilldownSerializer, **ERRORS},
     )
     def get(self, request):
         query = parse_query(request, q.DrilldownQuery)
@@ -234,7 +235,7 @@ class DiagnosticsView(APIView):
 
     @extend_schema(
         parameters=[q.DiagnosticsQuery],
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses={200: responses.DiagnosticsSerializer, 400: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         query = parse_query(request, q.DiagnosticsQuery)
