@@ -10,7 +10,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a deployed container runs: the apps, manage.py, gunicorn's config and the deploy scripts.
-RUNTIME = ["controltower", "aggregate_app", "alerting_app", "governance_app", "pipelines_app", "triage_app", "deploy/scripts"]
+RUNTIME = [
+    "controltower",
+    "aggregate_app",
+    "alerting_app",
+    "governance_app",
+    "pipelines_app",
+    "triage_app",
+    "deploy/scripts",
+]
 LOCAL = {p.name for p in ROOT.iterdir() if p.is_dir()} | {p.stem for p in ROOT.glob("*.py")}
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
