@@ -7,14 +7,16 @@ until someone fixes the configuration (retryable=False). Errors name the receive
 webhook URL's path is its secret, and requests' own exception text carries the whole URL, so
 none of it is chained onto the DeliveryError."""
 
+import json
 import logging
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 
-from alerting_app.channels.base import Delivery, DeliveryError
+from alerting_app.channels.base import Delivery, DeliveryError, Message
 
 log = logging.getLogger(__name__)
 RETRYABLE_4XX = frozenset({408, 425, 429})
@@ -81,3 +83,31 @@ def post(
     detail = f"HTTP {code} from {host(url)}" + (f": {said}" if said else "")
     log.warning("alert channel %s (%s): %s (retryable=%s)", channel.name, channel.kind, detail, retryable)
     raise DeliveryError(detail, retryable=retryable, status_code=code)
+
+
+@dataclass(frozen=True)
+class UrlWebhookChannel:
+    """A channel whose whole configuration is one secret URL that takes a JSON POST (Slack's
+    incoming webhooks, Teams' workflow webhooks). A subclass names its `kind` and `render`s the
+    vendor's payload."""
+
+    name: str
+    url: str = field(repr=False)
+
+    kind = ""
+    VARIABLES = ("URL",)
+    REQUIRED = ("URL",)
+
+    @classmethod
+    def from_config(cls, name: str, values: dict):
+        return cls(name=name, url=values["URL"])
+
+    def describe(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "target": host(self.url)}
+
+    def render(self, message: Message) -> dict:
+        raise NotImplementedError
+
+    def deliver(self, message: Message) -> Delivery:
+        body = self.render(message)
+        return post(self, self.url, body=json.dumps(body).encode(), headers={}, payload=body)

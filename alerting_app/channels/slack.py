@@ -5,11 +5,8 @@ Limits from Slack's Block Kit reference: header text 150 characters, section tex
 10 fields of 2000 each, 10 context elements. Configure with CT_ALERT_CHANNEL_<NAME>_URL (the
 webhook URL is the secret: anyone holding it can post)."""
 
-import json
-from dataclasses import dataclass, field
-
 from alerting_app.channels import http, text
-from alerting_app.channels.base import Delivery, Message, Transition
+from alerting_app.channels.base import Message, Transition
 
 ICONS = {
     Transition.TRIGGER: ":red_circle:",
@@ -49,22 +46,8 @@ def payload(message: Message) -> dict:
     return {"text": f"{icon} {escape(text.headline(message))}".strip(), "blocks": blocks}
 
 
-@dataclass(frozen=True)
-class SlackChannel:
-    name: str
-    url: str = field(repr=False)
-    kind: str = "slack"
+class SlackChannel(http.UrlWebhookChannel):
+    kind = "slack"
 
-    VARIABLES = ("URL",)
-    REQUIRED = ("URL",)
-
-    @classmethod
-    def from_config(cls, name: str, values: dict) -> "SlackChannel":
-        return cls(name=name, url=values["URL"])
-
-    def describe(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "target": http.host(self.url)}
-
-    def deliver(self, message: Message) -> Delivery:
-        body = payload(message)
-        return http.post(self, self.url, body=json.dumps(body).encode(), headers={}, payload=body)
+    def render(self, message: Message) -> dict:
+        return payload(message)

@@ -3,11 +3,8 @@ received"): a JSON POST of a message with one Adaptive Card attachment (schema v
 Teams renders). Office 365 connector MessageCards are retired, so only the Adaptive Card form is
 sent. Configure with CT_ALERT_CHANNEL_<NAME>_URL (the workflow URL carries its signature: a secret)."""
 
-import json
-from dataclasses import dataclass, field
-
 from alerting_app.channels import http, text
-from alerting_app.channels.base import Delivery, Message, Transition
+from alerting_app.channels.base import Message, Transition
 
 CARD_VERSION = "1.4"
 SUMMARY_MAX = 4000  # Teams refuses messages past about 28 KB; members are already capped at 10 lines
@@ -61,22 +58,8 @@ def payload(message: Message) -> dict:
     return {"type": "message", "attachments": [{**attachment, "content": card(message)}]}
 
 
-@dataclass(frozen=True)
-class TeamsChannel:
-    name: str
-    url: str = field(repr=False)
-    kind: str = "teams"
+class TeamsChannel(http.UrlWebhookChannel):
+    kind = "teams"
 
-    VARIABLES = ("URL",)
-    REQUIRED = ("URL",)
-
-    @classmethod
-    def from_config(cls, name: str, values: dict) -> "TeamsChannel":
-        return cls(name=name, url=values["URL"])
-
-    def describe(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "target": http.host(self.url)}
-
-    def deliver(self, message: Message) -> Delivery:
-        body = payload(message)
-        return http.post(self, self.url, body=json.dumps(body).encode(), headers={}, payload=body)
+    def render(self, message: Message) -> dict:
+        return payload(message)

@@ -4,6 +4,8 @@ reports) build. Nothing here validates input; serializers.py does that."""
 
 from rest_framework import serializers as s
 
+from pipelines_app.api.serializers import OwnedPipelineRefSerializer, PipelineRefSerializer
+
 from .serializers import (
     AuditEventSerializer,
     DQStandardSerializer,
@@ -70,12 +72,7 @@ class DQEvidenceSerializer(s.Serializer):
     runbook_governance_state = s.CharField()
 
 
-class DQEffectiveSerializer(s.Serializer):
-    pipeline_id = s.CharField()
-    pipeline_name = s.CharField(allow_null=True)
-    team = s.CharField(allow_null=True)
-    domain = s.CharField(allow_null=True)
-    criticality = s.CharField(allow_null=True)
+class DQEffectiveSerializer(PipelineRefSerializer):
     effective_profile = s.CharField()
     standards = DQValuesSerializer(help_text="the values in effect")
     standard_sources = s.DictField(
@@ -199,12 +196,7 @@ class ProfilesSerializer(s.Serializer):
     assignments = PolicyAssignmentSerializer(many=True, help_text="the active assignments")
 
 
-class PolicyEffectiveSerializer(s.Serializer):
-    pipeline_id = s.CharField()
-    pipeline_name = s.CharField(allow_null=True)
-    team = s.CharField(allow_null=True)
-    domain = s.CharField(allow_null=True)
-    criticality = s.CharField(allow_null=True)
+class PolicyEffectiveSerializer(PipelineRefSerializer):
     recommended_profile = s.CharField()
     assigned_profile = s.CharField(allow_null=True)
     assigned_scope = s.CharField(allow_null=True)
@@ -243,13 +235,7 @@ class PolicyEffectivePageSerializer(ListPageSerializer):
 # runbooks
 
 
-class RunbookCatalogEntrySerializer(s.Serializer):
-    pipeline_id = s.CharField()
-    pipeline_name = s.CharField(allow_null=True)
-    team = s.CharField(allow_null=True)
-    domain = s.CharField(allow_null=True)
-    criticality = s.CharField(allow_null=True)
-    owner = s.CharField(allow_null=True)
+class RunbookCatalogEntrySerializer(OwnedPipelineRefSerializer):
     sla_minutes = s.IntegerField(allow_null=True)
     runbook_url = s.CharField(allow_null=True)
     runbook_status = s.CharField(help_text="configured, missing or invalid_format")

@@ -444,26 +444,28 @@ class PipelineCostSerializer(s.Serializer):
     series = CostPointSerializer(many=True)
 
 
-class CostRankingItemSerializer(s.Serializer):
+# The pipeline a row of an answer is about, as its attributes stand (unknown ones null). A comment,
+# not a docstring: drf-spectacular would give it to every answer built on it as its description.
+class PipelineRefSerializer(s.Serializer):
     pipeline_id = s.CharField()
     pipeline_name = s.CharField(allow_null=True)
     team = s.CharField(allow_null=True)
     domain = s.CharField(allow_null=True)
     criticality = s.CharField(allow_null=True)
+
+
+class OwnedPipelineRefSerializer(PipelineRefSerializer):
     owner = s.CharField(allow_null=True)
+
+
+class CostRankingItemSerializer(OwnedPipelineRefSerializer):
     cost_aud = s.FloatField(**MONEY)
     runs = s.IntegerField()
     avg_cost_per_run_aud = s.FloatField(**MONEY)
     share_pct = s.FloatField()
 
 
-class AnomalySerializer(s.Serializer):
-    pipeline_id = s.CharField()
-    pipeline_name = s.CharField(allow_null=True)
-    team = s.CharField(allow_null=True)
-    domain = s.CharField(allow_null=True)
-    criticality = s.CharField(allow_null=True)
-    owner = s.CharField(allow_null=True)
+class AnomalySerializer(OwnedPipelineRefSerializer):
     date = s.DateField()
     latest_cost_aud = s.FloatField(**MONEY)
     latest_runs = s.IntegerField()
