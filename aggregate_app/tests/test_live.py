@@ -194,12 +194,12 @@ def test_the_source_audit_names_the_person_not_the_service_account(control, clie
     assert [r["changed_by"] for r in history["items"] if r["target_id"] == target] == ["gina"]
 
 
-def mirrored_paths(run_id: str) -> list[str]:
+def mirrored_paths(run_id: str, dataset_id: str) -> list[str]:
     from django.urls import get_resolver
 
     from aggregate_app.api.views import MirrorView
 
-    values = {"pipeline_id": "p2", "run_id": run_id}
+    values = {"pipeline_id": "p2", "run_id": run_id, "dataset_id": dataset_id}
     paths = []
     for p in get_resolver("aggregate_app.api.urls").url_patterns:
         view = p.callback.view_class
@@ -215,7 +215,8 @@ def test_every_mirrored_route_answers_over_live_sources_as_the_sources_do(contro
 
     aws = control["aws"]
     run_id = ok(api.get("/api/aggregate/pipelines/p2/runs?source=aws&limit=1"))["items"][0]["run_id"]
-    for path in mirrored_paths(run_id):
+    dataset_id = ok(api.get("/api/aggregate/datasets?source=aws&limit=1"))["items"][0]["dataset_id"]
+    for path in mirrored_paths(run_id, dataset_id):
         direct = requests.get(aws.url + path, headers={"Authorization": f"Token {aws.token}"}, timeout=30)
         single = "/runs" in path
         aggregate_path = "/api/aggregate/" + path.removeprefix("/api/").lstrip("/")

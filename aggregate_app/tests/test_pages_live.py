@@ -4,6 +4,7 @@ rows it counts, with the same total."""
 
 import re
 import time
+from html import unescape
 
 import pytest
 import requests
@@ -57,7 +58,7 @@ def scorecard_counts(html: str) -> dict[str, dict[str, int]]:
     out = {}
     for team, row in re.findall(r'data-team="([^"]+)">(.*?)</tr>', table, re.S):
         cells = dict(re.findall(r'data-col="(\w+)">(?:<a [^>]*>)?([\d,]+)', row))
-        out[team] = {key: number(cells[key]) for key in COUNTS}
+        out[unescape(team)] = {key: number(cells[key]) for key in COUNTS}  # as the page's reader sees it
     return out
 
 

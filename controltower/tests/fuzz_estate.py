@@ -26,6 +26,7 @@ class FuzzEstate:
     token: str  # governance_admin on both tiers
     source: Server
     control: Server
+    control_settings: dict  # what the control tier runs with beyond the defaults (for manage.py)
 
     def stop(self) -> None:
         for server in (self.control, self.source):
@@ -60,15 +61,15 @@ def _start() -> FuzzEstate:
     source_env = base_env(source_dir, CT_SOURCE_NAME="aws", **duck, **NO_RATES)
     source = Server("aws", source_dir, source_env, port=SOURCE_PORT).start()
     shutil.copytree(source_dir, control_dir, ignore=shutil.ignore_patterns("*.duckdb*", "server.log"))
-    control_env = base_env(
-        control_dir,
-        CT_WAREHOUSE_BACKEND="none",
-        CT_SOURCES=f"aws={source.url}",
-        CT_SOURCE_AWS_TOKEN=service.splitlines()[-1],
-        CT_SOURCE_TIMEOUT_S="10",
+    control_settings = {
+        "CT_WAREHOUSE_BACKEND": "none",
+        "CT_SOURCES": f"aws={source.url}",
+        "CT_SOURCE_AWS_TOKEN": service.splitlines()[-1],
+        "CT_SOURCE_TIMEOUT_S": "10",
         **NO_RATES,
-    )
+    }
+    control_env = base_env(control_dir, **control_settings)
     control = Server("control", control_dir, control_env, port=CONTROL_PORT).start()
     source.wait()
     control.wait()
-    return FuzzEstate(base, token, source, control)
+    return FuzzEstate(base, token, source, control, control_settings)

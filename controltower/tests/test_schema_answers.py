@@ -21,6 +21,7 @@ from schemathesis.core.transport import Response
 
 from aggregate_app.merge import Page
 from controltower.tier import CONTROL, SOURCE, URLCONFS
+from testsupport.live_servers import manage
 from testsupport.tiers import SCHEMA_FILES
 
 from .fuzz_estate import fuzz_estate
@@ -37,6 +38,11 @@ QUERY = {
     "/api/aggregate/governance/drilldown": {"drilldown": "sla_pressure"},
     "/api/aggregate/pipelines/{pipeline_id}/runs": {"source": "aws"},
 }
+
+
+EVALUATE = (
+    "from alerting_app import collect, evaluation; evaluation.evaluate(collect.observe(), collect.downstream)"
+)
 
 
 def _when(days: int) -> str:
@@ -91,7 +97,20 @@ def estate():
         assert response.status_code == 200, (path, response.text)
         SCHEMAS[SOURCE][path]["POST"].validate_response(response)
     runs = session.get(f"{live.source.url}/api/pipelines/{first['pipeline_id']}/runs").json()["items"]
-    return live, session, {"{pipeline_id}": first["pipeline_id"], "{run_id}": runs[0]["run_id"]}
+    (dataset,) = session.get(live.source.url + "/api/datasets", params={"limit": 1}).json()["items"]
+    # the control tier's alerts: one real evaluation of what the source reports
+    manage(live.base / "control", "shell", "-c", EVALUATE, **live.control_settings)
+    (alert,) = session.get(live.control.url + "/api/aggregate/alerts", params={"limit": 1}).json()["items"]
+    return (
+        live,
+        session,
+        {
+            "{pipeline_id}": first["pipeline_id"],
+            "{run_id}": runs[0]["run_id"],
+            "{dataset_id}": dataset["dataset_id"],
+            "{alert_id}": str(alert["id"]),
+        },
+    )
 
 
 def reads(tier: str) -> list[str]:
