@@ -29,10 +29,22 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=base * random.uniform(0.5, 1.5))
 
 
+def abandoned(now: datetime) -> Q:
+    """A claim whose worker died (SIGKILL, OOM) before recording the outcome."""
+    return Q(status=S.SENDING, claimed_at__lt=now - timedelta(seconds=settings.CT_ALERT_CLAIM_TIMEOUT_S))
+
+
 def claimable(now: datetime) -> Q:
     waiting = Q(status__in=(S.PENDING, S.FAILED), next_attempt_at__lte=now)
-    abandoned = Q(status=S.SENDING, claimed_at__lt=now - timedelta(seconds=settings.CT_ALERT_CLAIM_TIMEOUT_S))
-    return (waiting | abandoned) & Q(attempts__lt=settings.CT_ALERT_MAX_ATTEMPTS)
+    return (waiting | abandoned(now)) & Q(attempts__lt=settings.CT_ALERT_MAX_ATTEMPTS)
+
+
+def give_up_abandoned(now: datetime | None = None) -> int:
+    """Abandoned on its last allowed attempt: nothing would take it over, so say it gave up."""
+    last = Q(attempts__gte=settings.CT_ALERT_MAX_ATTEMPTS)
+    return Notification.objects.filter(abandoned(now or timezone.now()) & last).update(
+        status=S.GAVE_UP, last_error="The worker delivering it stopped during its last allowed attempt."
+    )
 
 
 def claim(pk: int, now: datetime) -> str | None:

@@ -35,10 +35,15 @@ def deliver_notification(pk: int) -> str:
 
 @shared_task(name=SWEEP_TASK, acks_late=True, soft_time_limit=120)
 def sweep() -> dict:
-    """Every minute: wake expired snoozes, deliver what is due."""
+    """Every minute: wake expired snoozes, deliver what is due, close what a dead worker left on
+    its last attempt."""
     woken = actions.expire_snoozes()
     delivered = [outbox.deliver(pk) for pk in outbox.due()]
-    return {"snoozes_expired": woken, "delivered": sum(s == DeliveryStatus.DELIVERED for s in delivered)}
+    return {
+        "snoozes_expired": woken,
+        "delivered": sum(s == DeliveryStatus.DELIVERED for s in delivered),
+        "gave_up": outbox.give_up_abandoned(),
+    }
 
 
 @shared_task(name=EVALUATE_TASK, acks_late=True, soft_time_limit=300)

@@ -78,6 +78,17 @@ def test_a_notification_is_claimed_once_and_a_dead_claim_is_taken_over(settings)
     assert outbox._finish(note.pk, late, status="delivered")
 
 
+def test_a_dead_claim_on_the_last_attempt_is_given_up_not_left_sending(settings):
+    settings.CT_ALERT_CLAIM_TIMEOUT_S, settings.CT_ALERT_MAX_ATTEMPTS = 60, 1
+    note = opened()
+    assert outbox.claim(note.pk, T0) is not None  # its worker dies before recording anything
+    assert outbox.give_up_abandoned(T0 + timedelta(seconds=30)) == 0  # it may still be working
+    assert outbox.claim(note.pk, T0 + timedelta(seconds=61)) is None  # no attempt left to take over
+    assert outbox.give_up_abandoned(T0 + timedelta(seconds=61)) == 1
+    note.refresh_from_db()
+    assert note.status == DeliveryStatus.GAVE_UP and "last allowed attempt" in note.last_error
+
+
 def test_a_channel_nobody_configured_is_said_so(settings):
     settings.CT_ALERT_DEFAULT_CHANNELS = ["nowhere"]
     note = opened()
