@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 import requests
 from django.test import Client
+from django.utils.html import escape
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 COUNTS = ("dq_failures", "policy_mismatches", "unmanaged_exceptions")
@@ -85,7 +86,7 @@ def test_scorecard_counts_are_the_sources_numbers_and_open_their_rows(live_contr
     team = unmanaged_mismatch["team"]
     assert shown[team]["policy_mismatches"] >= 1 and shown[team]["unmanaged_exceptions"] >= 1
     assert sum(t["dq_failures"] for t in shown.values()) > 0  # the demo's failing pipelines
-    row = html.split(f'data-team="{team}"')[1].split("</tr>")[0]
+    row = html.split(f'data-team="{escape(team)}"')[1].split("</tr>")[0]
     links = dict(re.findall(r'data-col="(\w+)"><a href="([^"]+)"', row))
     mismatches = page(links["policy_mismatches"])
     assert count_in(mismatches, "effective-title") == shown[team]["policy_mismatches"]
@@ -94,7 +95,7 @@ def test_scorecard_counts_are_the_sources_numbers_and_open_their_rows(live_contr
     assert count_in(unmanaged, "effective-title") == shown[team]["unmanaged_exceptions"]
     # a team's DQ failures open the DQ drilldown filtered to it (a team without any shows a plain 0)
     failing = next(t for t, counts in shown.items() if counts["dq_failures"])
-    row = html.split(f'data-team="{failing}"')[1].split("</tr>")[0]
+    row = html.split(f'data-team="{escape(failing)}"')[1].split("</tr>")[0]
     dq = re.search(r'data-col="dq_failures"><a href="([^"]+)"', row).group(1)
     assert count_in(page(dq), "drill-title") == shown[failing]["dq_failures"]
     assert re.search(r'data-col="unmanaged_exceptions">0<', html)  # other teams: no link to an empty list
