@@ -41,15 +41,19 @@ def test_the_validation_can_fail(compose):
     assert len(errors) == 2 and "postgres" in errors[0] + errors[1] and "restrat" in errors[0] + errors[1]
 
 
-def test_each_tier_has_its_web_worker_and_beat_and_the_stores(compose):
+def test_each_tier_serves_and_the_control_tier_runs_the_jobs(compose):
     services = compose["services"]
     for tier in APP_SERVICES:
         assert services[tier]["build"]["dockerfile"] == "deploy/Dockerfile"
-        assert services[f"{tier}-worker"]["environment"]["CT_PROCESS"] == "worker"
-        assert services[f"{tier}-beat"]["environment"]["CT_PROCESS"] == "beat"
+    assert services["control-worker"]["environment"]["CT_PROCESS"] == "worker"
+    assert services["control-beat"]["environment"]["CT_PROCESS"] == "beat"
+    # the beat schedules are the control tier's jobs: a source's beat would run them against itself
+    assert not [name for name in services if name.startswith("source-") and name not in APP_SERVICES]
     assert {"postgres", "redis"} <= set(services)
     brokers = {services[t]["environment"]["CELERY_BROKER_URL"] for t in APP_SERVICES}
-    assert len(brokers) == 3, "each tier has its own Redis database: jobs of one tier never reach another"
+    assert len(brokers) == 3, (
+        "each tier has its own Redis database: one tier's jobs and counts never reach another"
+    )
 
 
 def test_the_control_tier_fans_out_to_the_sources_in_the_file(compose):
