@@ -13,13 +13,16 @@ from .commit import GroupCommitter
 from .fields import EventError
 from .ownership import RunIdConflict
 from .records import Event
+from .signals import stored
 from .store import write_events
 from .validate import parse_event
 
 
 def _write(events: Sequence[Event]) -> list[Exception | None]:
     now = timezone.now().astimezone(UTC).replace(tzinfo=None)
-    return write_events(get_warehouse(), events, now)
+    errors = write_events(get_warehouse(), events, now) or [None] * len(events)
+    stored([event for event, error in zip(events, errors, strict=True) if error is None])
+    return errors
 
 
 committer = GroupCommitter(_write)
