@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Container / Azure Web App startup: migrate the governance store, collect static files, then
-# serve with gunicorn on $PORT (Azure sets it; default 8000). The same image runs the Celery
+# Container / Azure Web App startup: migrate the governance store, create what is missing of the
+# telemetry schema (a source tier: tables a new release added), collect static files, then serve
+# with gunicorn on $PORT (Azure sets it; default 8000). The same image runs the Celery
 # processes with CT_PROCESS=worker or CT_PROCESS=beat.
 #
 # Environment: PORT, CT_PROCESS (web | worker | beat), GUNICORN_WORKERS (default 2),
-# GUNICORN_THREADS (default 4), GUNICORN_TIMEOUT (default 120), SKIP_MIGRATE=1, PYTHON.
+# GUNICORN_THREADS (default 4), GUNICORN_TIMEOUT (default 120), SKIP_MIGRATE=1 (neither the
+# migrations nor the warehouse schema), PYTHON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +17,9 @@ case "${CT_PROCESS:-web}" in
   web)
     if [ "${SKIP_MIGRATE:-0}" != "1" ]; then
       "$PY" manage.py migrate --noinput
+      # A warehouse that cannot be reached now is not a reason to stay down: /ready says so.
+      "$PY" manage.py warehouse_init --source-tier-only \
+        || echo "startup: warehouse_init failed; the API answers 503 for telemetry until it succeeds" >&2
     fi
     "$PY" manage.py collectstatic --noinput -v 0
     exec "$PY" -m gunicorn controltower.wsgi \

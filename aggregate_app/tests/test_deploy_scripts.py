@@ -512,7 +512,7 @@ def test_apprunner_deploy_needs_only_the_image_and_release_only_the_service_arn(
     assert variables["RuntimeEnvironmentVariables"]["SF_USER"] == "ct"
 
 
-def test_startup_sh_migrates_and_serves_on_port(tmp_path):
+def test_startup_sh_migrates_creates_the_warehouse_schema_and_serves_on_port(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
         ["bash", str(ROOT / "deploy" / "startup.sh")],
@@ -531,6 +531,10 @@ def test_startup_sh_migrates_and_serves_on_port(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # The telemetry schema is created before the first request (an upgrade gets the new tables).
+    printed = proc.stdout.read().decode()
+    assert f"telemetry warehouse: duckdb file {tmp_path}" in printed, printed
+    assert "created: PIPELINES" in printed, printed
 
 
 def test_dockerfile_runs_gunicorn_as_a_non_root_user_with_a_healthcheck():

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from controltower.tier import SOURCE
 from pipelines_app import run_state
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 from pipelines_app.warehouse.base import schema_tables
@@ -13,7 +15,17 @@ class Command(BaseCommand):
         "the derived run rollups when runs exist without them. Idempotent."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source-tier-only",
+            action="store_true",
+            help="Do nothing on a control tier (it keeps no telemetry): what deploy/startup.sh runs.",
+        )
+
     def handle(self, **options):
+        if options["source_tier_only"] and settings.CT_TIER != SOURCE:
+            self.stdout.write(f"{settings.CT_TIER} tier: no telemetry warehouse to initialise")
+            return
         try:
             warehouse = get_warehouse()
             try:
