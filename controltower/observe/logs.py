@@ -14,8 +14,12 @@ from . import tracing
 
 class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
-        record.trace_id = tracing.current_trace_id() if tracing.enabled else ""
+        # Django logs a 4xx/5xx answer ("Not Found: /x") after the middleware returned, so outside
+        # the request's context: that record names its request, which kept both ids.
+        request = getattr(record, "request", None)
+        record.request_id = current_request_id.get() or getattr(request, "request_id", "")
+        trace_id = tracing.current_trace_id() if tracing.enabled else ""
+        record.trace_id = trace_id or getattr(request, "trace_id", "")
         return True
 
 

@@ -1,9 +1,11 @@
 """Request count and latency per route. The route is the URL pattern the request resolved to
 (`api/pipelines/<str:pipeline_id>/runs`), never the path itself, so the labels stay few whatever
-the clients ask for; a request that matched no route counts as `<unmatched>`."""
+the clients ask for; a request that matched no route counts as `<unmatched>`. While tracing is on,
+the request keeps its trace id for the log lines Django writes after the middleware returned."""
 
 import time
 
+from . import tracing
 from .metrics import HTTP_DURATION, HTTP_REQUESTS
 
 UNMATCHED = "<unmatched>"
@@ -21,6 +23,8 @@ class MetricsMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
+        if tracing.enabled:
+            request.trace_id = tracing.current_trace_id()
         response = self.get_response(request)
         route = route_of(request)
         method = request.method if request.method in METHODS else "OTHER"
