@@ -5,6 +5,8 @@ the request keeps its trace id for the log lines Django writes after the middlew
 
 import time
 
+from django.urls import Resolver404, resolve
+
 from . import tracing
 from .metrics import HTTP_DURATION, HTTP_REQUESTS
 
@@ -14,7 +16,12 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # any ot
 
 def route_of(request) -> str:
     match = getattr(request, "resolver_match", None)
-    return (match.route or match.view_name or UNMATCHED) if match else UNMATCHED
+    if match is None:  # answered before URL resolution (e.g. from a cache): resolve it here
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return UNMATCHED
+    return match.route or match.view_name or UNMATCHED
 
 
 class MetricsMiddleware:

@@ -3,6 +3,7 @@ path), Celery task runs and failures, open in development and guarded in product
 token or an address allow-list, absent from the OpenAPI schema."""
 
 import pytest
+from django.test import RequestFactory
 
 from controltower.celery import ping
 from controltower.observe import checks
@@ -118,3 +119,18 @@ def test_a_bad_allow_list_entry_is_a_named_error(settings):
 def test_an_unknown_log_format_is_a_named_error(settings):
     settings.LOG_FORMAT = "xml"
     assert [e.id for e in checks.check_log_format()] == ["ct.E041"]
+
+
+def test_an_answer_given_before_url_resolution_still_counts_under_its_route(client):
+    """A middleware that answers early (a response cache) leaves no resolver match behind."""
+    from django.http import HttpResponse
+
+    from controltower.observe.middleware import MetricsMiddleware
+
+    early = MetricsMiddleware(lambda request: HttpResponse("cached"))
+    before = scrape(client).value("ct_http_requests_total", route="version", status="200")
+    early(RequestFactory().get("/version"))
+    early(RequestFactory().get("/no/such/route"))
+    page = scrape(client)
+    assert page.value("ct_http_requests_total", route="version", status="200") == before + 1
+    assert page.value("ct_http_requests_total", route="<unmatched>", status="200") >= 1
