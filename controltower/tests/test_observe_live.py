@@ -1,6 +1,7 @@
 """A real gunicorn with two workers, as the deployment runs it with PROMETHEUS_MULTIPROC_DIR and
-LOG_FORMAT=json: /metrics adds up what every worker counted, and each log line is a JSON object
-that carries the id of the request it was written for (the X-Request-ID the client got)."""
+LOG_FORMAT=json: /metrics adds up what every worker counted, and every log line (gunicorn's own
+too) is a JSON object; the application's carry the id of the request they were written for (the
+X-Request-ID the client got)."""
 
 import json
 import subprocess
@@ -18,6 +19,7 @@ def started(tmp_path, **env) -> tuple[subprocess.Popen, str]:
     port = free_port()
     log = (tmp_path / "server.log").open("wb")
     command = [GUNICORN, "controltower.wsgi", "-b", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"]
+    command += ["--access-logfile", "-"]  # as deploy/startup.sh serves
     proc = subprocess.Popen(
         command, cwd=ROOT, env=tier_env(tmp_path, **env), stdout=log, stderr=subprocess.STDOUT
     )
@@ -51,14 +53,17 @@ def test_two_workers_share_metrics_and_log_json_with_the_request_id(tmp_path):
     assert page.value("ct_http_request_duration_seconds_count", route="<unmatched>") == REQUESTS
     assert len(list(metrics_dir.glob("counter_*.db"))) >= 1
 
-    lines = [line for line in (tmp_path / "server.log").read_text().splitlines() if line.startswith("{")]
-    records = [json.loads(line) for line in lines]
+    records = [json.loads(line) for line in (tmp_path / "server.log").read_text().splitlines()]  # every line
     not_found = {
         r["message"].removeprefix("Not Found: "): r for r in records if r["message"].startswith("Not Found")
     }
     assert set(not_found) == set(request_ids)
+    assert sum(r["message"].startswith("Not Found") for r in records) == REQUESTS  # each once
     for path, record in not_found.items():
         assert record["request_id"] == request_ids[path]
         assert (record["level"], record["logger"]) == ("WARNING", "django.request")
         assert record["timestamp"].endswith("+00:00")
         assert "trace_id" not in record  # tracing is off
+    access = [r for r in records if r["logger"] == "gunicorn.access"]
+    assert sum("GET /no/such/page-0 " in r["message"] for r in access) == 1
+    assert any(r["logger"] == "gunicorn.error" and "Booting worker" in r["message"] for r in records)
