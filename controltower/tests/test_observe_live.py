@@ -29,8 +29,11 @@ def started(tmp_path, **env) -> tuple[subprocess.Popen, str]:
             requests.get(url + "/version", timeout=30)
             return proc, url
         except requests.RequestException:
-            assert proc.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
+            if proc.poll() is not None:
+                raise AssertionError((tmp_path / "server.log").read_text()[-2000:]) from None
             time.sleep(0.2)
+    proc.terminate()
+    proc.wait(timeout=30)
     raise AssertionError("gunicorn did not answer")
 
 
