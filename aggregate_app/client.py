@@ -24,7 +24,7 @@ from tenacity import Retrying, retry_if_result, stop_after_attempt, wait_random_
 
 from controltower.middleware import current_request_id
 
-from . import breaker
+from . import breaker, metrics
 from .outcome import Outcome, classify, failure
 from .sources import Source
 
@@ -211,4 +211,5 @@ def fetch(sources: list[Source], call: Call) -> dict[str, Outcome]:
             failure(source.name, "timeout", f"no answer within {budget:g}s", latency_ms=budget * 1000)
         )
         results[source.name] = settle.outcome
+    metrics.observe(sources, results)
     return results

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from controltower.observe.metrics import ALERT_DELIVERIES
+
 from .channels.base import DeliveryError, Member, Message
 from .choices import DeliveryStatus as S
 from .models import AlertIncident, Notification
@@ -112,6 +114,7 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
         _finish(
             pk, token, status=S.NO_CHANNEL, last_error=f"No channel named {note.channel!r} is configured."
         )
+        ALERT_DELIVERIES.labels(note.channel, S.NO_CHANNEL).inc()
         return S.NO_CHANNEL
     try:
         sent = adapter.deliver(message(note))
@@ -130,6 +133,8 @@ def deliver(pk: int, *, now: datetime | None = None) -> str:
         payload=sent.payload,
         last_error="",
     )
+    if recorded:
+        ALERT_DELIVERIES.labels(note.channel, S.DELIVERED).inc()
     return S.DELIVERED if recorded else ""
 
 
@@ -147,6 +152,7 @@ def _failed(
         status_code=code,
         next_attempt_at=now + backoff(note.attempts),
     )
+    ALERT_DELIVERIES.labels(note.channel, status).inc()
     return status
 
 

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "controltower.middleware.RequestIdMiddleware",
+    "controltower.observe.middleware.MetricsMiddleware",  # request count and latency per route (/metrics)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -371,7 +372,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REDIRECT_EXEMPT = [r"^health$", r"^version$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^version$", r"^metrics$"]
 # Content-Security-Policy on every response (django-csp). Scripts and styles load only from this
 # origin: the ops pages, the admin and Swagger UI have no inline <script>, <style>, style=
 # attribute or on*= handler, so neither directive allows 'unsafe-inline'. A page that needs an
@@ -396,11 +397,27 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_AGE = env.int("CT_SESSION_AGE_S", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=PRODUCTION)
 
+# Operating it (controltower/observe, README "Operating it"): /metrics, JSON logs, tracing.
+# /metrics is open outside production; in production it needs the bearer token or an allowed address.
+CT_METRICS_TOKEN = secret("CT_METRICS_TOKEN")
+CT_METRICS_ALLOW = env.list("CT_METRICS_ALLOW", default=[])  # CIDRs, e.g. 10.0.0.0/8
+CT_WORKER_METRICS_PORT = env.int("CT_WORKER_METRICS_PORT", default=0)  # a Celery worker's /metrics; 0 = none
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")  # plain | json (ct.E041 names anything else)
+_LOG_FORMATTERS = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "json": {"()": "controltower.observe.logs.JsonFormatter"},
+}
+# Tracing (controltower/observe/tracing.py) is on when OTEL_EXPORTER_OTLP_ENDPOINT is set; the
+# exporter reads the OTEL_* variables itself.
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "controltower.observe.logs.ContextFilter"}},  # request and trace ids
+    "formatters": {"default": _LOG_FORMATTERS.get(LOG_FORMAT, _LOG_FORMATTERS["plain"])},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

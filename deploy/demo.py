@@ -15,6 +15,7 @@ CT_DEMO_DAYS make a smaller estate (load_demo's --pipelines / --days) for a quic
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -140,8 +141,14 @@ def serve(name: str) -> None:
     if os.getpgid(0) == os.getpid():  # its own process group, as under supervisord
         marker.write_text(str(os.getpid()))
     argv = program_argv(name)
+    env = tier_env(name if name in PORTS else "control")
+    if name in PORTS:  # /metrics adds up the workers' counts; a new start counts from zero
+        metrics = RUN / "metrics" / name
+        shutil.rmtree(metrics, ignore_errors=True)
+        metrics.mkdir(parents=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
     os.chdir(ROOT)
-    os.execve(argv[0], argv, tier_env(name if name in PORTS else "control"))
+    os.execve(argv[0], argv, env)
 
 
 def announce() -> None:

@@ -6,12 +6,18 @@
 #
 # Environment: PORT, CT_PROCESS (web | worker | beat), GUNICORN_WORKERS (default 2),
 # GUNICORN_THREADS (default 4), GUNICORN_TIMEOUT (default 120), SKIP_MIGRATE=1 (neither the
-# migrations nor the warehouse schema), PYTHON.
+# migrations nor the warehouse schema), PYTHON, PROMETHEUS_MULTIPROC_DIR (emptied here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY="${PYTHON:-python}"
 command -v "$PY" >/dev/null 2>&1 || PY=python3
+
+# Several processes (gunicorn workers, Celery's pool) add up their metrics in this folder; each
+# start begins from zero (README "Operating it").
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+  rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
 
 case "${CT_PROCESS:-web}" in
   web)

@@ -11,5 +11,8 @@ class PipelinesConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .health import check_warehouse
+        from .ingest.metrics import on_events_stored
+        from .ingest.signals import events_stored
 
         register_probe("warehouse", check_warehouse)
+        events_stored.connect(on_events_stored, dispatch_uid="ct-ingest-metrics")

@@ -80,6 +80,7 @@ PAGE_METHODS = {"": ("GET", "POST"), "ops/": ("GET", "POST"), "ops/<str:view>/":
 PAGE_METHODS |= {"ops/alerts/": ("GET",), "ops/alerts/<int:alert_id>/": ("GET",)}
 PAGE_METHODS["ops/alerts/<int:alert_id>/<str:verb>/"] = ("POST",)  # acknowledge, snooze, resolve: operators
 PUBLIC_PAGES = {"login/": ("GET", "POST"), "logout/": ("POST",), "favicon.ico": ("GET",)}
+PUBLIC_PAGES["metrics"] = ("GET",)  # open outside production (test_observe_metrics: token, allow-list)
 ADMIN_PUBLIC = {"login/", "logout/"}
 UNDECLARED = "DELETE"  # no route serves it: every persona must be refused
 

@@ -1,6 +1,7 @@
-"""What every tier mounts: /health, /version, the tier's own OpenAPI schema and Swagger UI, and
-the admin. The schema view documents the URLconf it is mounted in, so each tier publishes the
-routes it serves (`make schema` writes the same documents to schema.yml / schema-control.yml).
+"""What every tier mounts: /health, /version, /metrics (controltower/observe), the tier's own
+OpenAPI schema and Swagger UI, and the admin. The schema view documents the URLconf it is mounted
+in, so each tier publishes the routes it serves (`make schema` writes the same documents to
+schema.yml / schema-control.yml).
 
 Swagger UI is drf-spectacular's split view: the page loads its init script from `?script`, as the
 Content-Security-Policy allows no inline script, and its bundle from this deployment's static
@@ -10,6 +11,7 @@ from django.contrib import admin
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from ..observe.exposition import metrics_view
 from ..views import HealthView, VersionView, favicon
 
 
@@ -21,6 +23,7 @@ def identity_routes(schema_settings: dict) -> list:
     return [
         path("health", HealthView.as_view(), name="health"),
         path("version", VersionView.as_view(), name="version"),
+        path("metrics", metrics_view, name="metrics"),  # Prometheus; a plain view, so not in the schema
         path("api/schema/", SpectacularAPIView.as_view(custom_settings=schema_settings), name="schema"),
         path("api/docs/", swagger_ui, name="swagger-ui"),
         path("admin/", admin.site.urls),

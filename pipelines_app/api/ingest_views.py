@@ -17,6 +17,7 @@ from controltower.api.errors import ApiError
 from controltower.roles import LINEAGE_WRITE, OPERATOR
 from pipelines_app.ingest import EventError, NotStored, RunIdConflict, ingest_batch, ingest_event
 from pipelines_app.ingest.body import read_json
+from pipelines_app.ingest.metrics import count_rejections
 
 RUN_OWNER = inline_serializer(
     "LineageRunOwner",
@@ -106,7 +107,15 @@ ONE_OR_BATCH = PolymorphicProxySerializer(
 )
 
 
-class LineageView(APIView):
+class CountedIngestView(APIView):
+    """Counts the events each answer refuses (ct_ingest_events_total{outcome="rejected"})."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        count_rejections(response)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class LineageView(CountedIngestView):
     write_role = OPERATOR
     token_scope = LINEAGE_WRITE  # a producer's scoped token may post here, and nowhere else
     throttle_scope = "ingest"  # producers send bursts: their own rate, not the writes'
@@ -134,7 +143,7 @@ class LineageView(APIView):
         return Response({"accepted": 1, **summary})
 
 
-class LineageBatchView(APIView):
+class LineageBatchView(CountedIngestView):
     write_role = OPERATOR
     token_scope = LINEAGE_WRITE
     throttle_scope = "ingest"

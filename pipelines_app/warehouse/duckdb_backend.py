@@ -15,6 +15,7 @@ import pyarrow as pa
 import sqlglot
 
 from .base import Warehouse, WarehouseUnavailable
+from .timing import timed
 
 FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
 _arrow_names = itertools.count()
@@ -100,6 +101,7 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as exc:
             raise (self._unavailable(exc) or exc) from exc
 
+    @timed
     def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
         cur = self._run(sql, params)
         names = [d[0].lower() for d in cur.description]
@@ -109,15 +111,18 @@ class DuckDBWarehouse(Warehouse):
             return [dict(zip(names, row, strict=True)) for row in rows]
         return [dict(zip(names, _converted(row, converters), strict=True)) for row in rows]
 
+    @timed
     def execute(self, sql: str, params: Sequence = ()) -> None:
         self._run(sql, params)
 
+    @timed
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         try:
             self._cursor().executemany(to_duckdb(sql), [list(r) for r in rows])
         except duckdb.Error as exc:
             raise (self._unavailable(exc) or exc) from exc
 
+    @timed
     def bulk_insert(self, table: str, batch: pa.Table) -> None:
         """Columnar append: DuckDB scans the Arrow table in place (no per-row binding)."""
         if not batch.num_rows:

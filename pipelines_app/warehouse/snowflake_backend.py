@@ -17,6 +17,7 @@ from snowflake.connector import errors as sf_errors
 
 from .base import Warehouse, WarehouseUnavailable, schema_statements, to_dicts
 from .snowflake_config import connect_kwargs, quote_ident
+from .timing import timed
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ class SnowflakeWarehouse(Warehouse):
             )
         return None
 
+    @timed
     def fetch_all(self, sql: str, params: Sequence = ()) -> list[dict]:
         def action(cur):
             cur.execute(sql, list(params), timeout=self.timeout_s)
@@ -137,9 +139,11 @@ class SnowflakeWarehouse(Warehouse):
 
         return self._run(action, retry=True)
 
+    @timed
     def execute(self, sql: str, params: Sequence = ()) -> None:
         self._run(lambda cur: cur.execute(sql, list(params), timeout=self.timeout_s), retry=False)
 
+    @timed
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
         rows = [[_array_bind(v) for v in r] for r in rows]
         if rows:
