@@ -11,5 +11,8 @@ class PipelinesConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the system checks)
         from .health import check_warehouse
+        from .ingest import nudge, signals
+
+        signals.events_stored.connect(nudge.on_events_stored, dispatch_uid="alert-nudge")
 
         register_probe("warehouse", check_warehouse)
