@@ -205,14 +205,31 @@ def storm(parts: dict) -> dict:
     seen = wait_for_incidents(parts, ids)
     time.sleep(2 * DEBOUNCE_S + 5)  # the last evaluation's notifications, if any, arrive
     storm_posts = [body for _, body in receiver.posts[before:] if body.get("pipeline_id") in ids]
+    # A retried delivery repeats its idempotency key: a receiver drops the repeat (README), so it
+    # counts once here, and the posts are reported beside.
+    notes = {b.get("idempotency_key"): f"{b.get('event')} {names[b['pipeline_id']]}" for b in storm_posts}
     return {
         "failures": len(ids),
-        "notifications": len(storm_posts),
-        "events": [f"{b.get('event')} {names[b['pipeline_id']]}" for b in storm_posts],
-        "ratio": round(len(storm_posts) / len(ids), 3),
+        "notifications": len(notes),
+        "posts": len(storm_posts),
+        "events": sorted(notes.values()),
+        "ratio": round(len(notes) / len(ids), 3),
         "incidents_seen": seen,
+        "histories": histories(parts, {k.split("-")[2] for k in notes if k and k.startswith("ct-alert-")}),
         "root_trigger_s": None if first is None else round(first - started, 3),
     }
+
+
+def histories(parts: dict, pks: set) -> dict:
+    """Each notified incident's history, to tell why a failure notified twice."""
+    client = Client(parts["control"].url, parts["control_token"])
+    found = {}
+    for pk in sorted(pks):
+        status, body, _ = client.get(f"/api/aggregate/alerts/{pk}")
+        if status == 200:
+            detail = orjson.loads(body)
+            found[pk] = [f"{e.get('action')} {e.get('reason', '')[:60]}" for e in detail.get("history", [])]
+    return found
 
 
 def wait_for_incidents(parts: dict, ids: set) -> int:
@@ -248,7 +265,8 @@ def main() -> None:
     print(
         f"failed run -> notification: median {lat['median_s']} s, p95 {lat['p95_s']} s over "
         f"{lat['trials']} trials ({lat['missed']} missed)\nstorm of {st['failures']} failures: "
-        f"{st['notifications']} notifications ({st['events']}), ratio {st['ratio']}; root trigger after "
+        f"{st['notifications']} notifications ({st['events']}; {st['posts']} posts), ratio {st['ratio']}; "
+        f"root trigger after "
         f"{st['root_trigger_s']} s"
     )
 
