@@ -207,7 +207,10 @@ def storm(parts: dict) -> dict:
     storm_posts = [body for _, body in receiver.posts[before:] if body.get("pipeline_id") in ids]
     # A retried delivery repeats its idempotency key: a receiver drops the repeat (README), so it
     # counts once here, and the posts are reported beside.
-    notes = {b.get("idempotency_key"): f"{b.get('event')} {names[b['pipeline_id']]}" for b in storm_posts}
+    notes = {
+        b.get("idempotency_key"): f"{b.get('event')} {b.get('kind')} {names[b['pipeline_id']]}"
+        for b in storm_posts
+    }
     return {
         "failures": len(ids),
         "notifications": len(notes),
@@ -228,7 +231,7 @@ def histories(parts: dict, pks: set) -> dict:
         status, body, _ = client.get(f"/api/aggregate/alerts/{pk}")
         if status == 200:
             detail = orjson.loads(body)
-            found[pk] = [f"{e.get('action')} {e.get('reason', '')[:60]}" for e in detail.get("history", [])]
+            found[pk] = [f"{e.get('action')} {e.get('reason', '')[:60]}" for e in detail.get("events", [])]
     return found
 
 
