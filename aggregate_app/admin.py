@@ -40,7 +40,7 @@ class SmokeCheckInline(admin.TabularInline):
 @admin.register(SmokeRun)
 class SmokeRunAdmin(ReadOnly):
     list_display = ("started_at", "contract", "target_name", "status", "checks_summary", "alert_kind")
-    list_filter = ("status", "contract", "target_name", "alert_kind", "alert_state")
+    list_filter = ("status", "contract", "target_name", "alert_kind")
     search_fields = ("target_name", "target_url", "checks__name", "checks__reason")
     date_hierarchy = "started_at"
     inlines = [SmokeCheckInline]
@@ -55,9 +55,9 @@ class SmokeRunAdmin(ReadOnly):
 class CostAnomalyRecordAdmin(ReadOnly):
     list_display = (
         "source", "pipeline_id", "pipeline_name", "team", "severity", "ratio", "latest_cost_aud",
-        "usage_date", "status", "first_seen_at", "last_seen_at", "alert_state",
+        "usage_date", "status", "first_seen_at", "last_seen_at",
     )  # fmt: skip
-    list_filter = ("status", "severity", "source", "team", "alert_state")
+    list_filter = ("status", "severity", "source", "team")
     search_fields = ("pipeline_id", "pipeline_name", "team", "domain")
     date_hierarchy = "first_seen_at"
     actions = ["acknowledge"]

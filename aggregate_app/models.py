@@ -6,29 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 
-class AlertState(models.TextChoices):
-    """Delivery of the one alert a record may carry (claimed with a conditional UPDATE)."""
-
-    NONE = "none", "No alert"
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    NO_WEBHOOK = "no_webhook", "No webhook configured"
-
-
-class Alertable(models.Model):
-    alert_state = models.CharField(max_length=12, choices=AlertState.choices, default=AlertState.NONE)
-    alert_attempts = models.PositiveSmallIntegerField(default=0)
-    alert_claimed_at = models.DateTimeField(null=True, blank=True)
-    alert_sent_at = models.DateTimeField(null=True, blank=True)
-    alert_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        abstract = True
-
-
-class SmokeRun(Alertable):
+class SmokeRun(models.Model):
     """One run of a smoke contract against one target. Scheduled runs are unique per
     (contract, target, window): a rerun in the same window records nothing new."""
 
@@ -92,7 +70,7 @@ class SmokeCheck(models.Model):
         return f"{self.status} {self.name}"
 
 
-class CostAnomalyRecord(Alertable):
+class CostAnomalyRecord(models.Model):
     """A pipeline's cost anomaly in one source, from first sighting until it is gone. At most one
     record per (source, pipeline) is not resolved; a later reappearance opens a new record."""
 

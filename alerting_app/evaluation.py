@@ -55,12 +55,16 @@ def _key(occ: Occurrence) -> str:
 
 
 def _root_of(
-    key: str, source: str, at: datetime, roots: list[_Root], reach, window: timedelta
+    key: str, source: str, at: datetime, roots: list[_Root], reach, window: timedelta, own: bool = False
 ) -> _Root | None:
-    """The most upstream root whose reach holds `key` within the window (walks up the chain)."""
+    """The most upstream root whose reach holds `key` within the window (walks up the chain); with
+    `own`, a failed run of `key` itself is a root too (a pipeline's SLA breach joins its failure)."""
     found = None
     for r in roots:
-        if r.source == source and r.subject != key and key in reach(r.source, r.subject):
+        if r.source != source:
+            continue
+        itself = own and r.subject == key
+        if itself or (r.subject != key and key in reach(r.source, r.subject)):
             if abs(at - r.at) <= window:
                 found = r
                 break
@@ -85,7 +89,9 @@ def evaluate(seen: Pass, downstream: Downstream, *, now: datetime | None = None)
     root_for = {}
     for occ in seen.seen:
         top = (
-            _root_of(_key(occ), occ.source, occ.observed_at, roots, reach, window)
+            _root_of(
+                _key(occ), occ.source, occ.observed_at, roots, reach, window, occ.kind == Kind.SLA_BREACH
+            )
             if occ.kind in GROUPABLE
             else None
         )

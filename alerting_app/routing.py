@@ -1,6 +1,7 @@
 """Where an incident's notifications go: every enabled routing rule that matches adds its
 channels; with no match, the pipeline's team is the route (a channel named like the team), else
-CT_ALERT_DEFAULT_CHANNELS. A rule's quiet hours hold its notifications until they end."""
+CT_ALERT_DEFAULT_CHANNELS. A rule's quiet hours hold its notifications until they end. Smoke failures
+and cost anomalies also go to the deprecated SMOKE_ALERT_WEBHOOK / CT_ALERT_WEBHOOK when set."""
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -8,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .channels import deprecated
 from .channels.base import Channel
 from .models import AlertIncident, RoutingRule
 
@@ -59,4 +61,7 @@ def routes(incident: AlertIncident, now: datetime) -> list[Route]:
             earliest[name] = min(earliest.get(name, when), when)
     if not earliest:
         earliest = dict.fromkeys(default_channels(incident), now)
+    heard_before = deprecated.route(incident.kind)  # SMOKE_ALERT_WEBHOOK / CT_ALERT_WEBHOOK
+    if heard_before:
+        earliest.setdefault(heard_before, now)
     return [Route(name, when) for name, when in sorted(earliest.items())]

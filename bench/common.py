@@ -109,9 +109,9 @@ class Server:
     """A source API (gunicorn, one gthread worker) on a data directory, with an access log of
     server-side request times."""
 
-    def __init__(self, data_dir: Path, threads: int = SERVER_THREADS, **env: str):
+    def __init__(self, data_dir: Path, threads: int = SERVER_THREADS, port: int | None = None, **env: str):
         self.data_dir = data_dir
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = data_dir / f"access-{self.port}.log"
         cmd = [GUNICORN, "controltower.wsgi", "--workers", "1", "--worker-class", "gthread",

@@ -11,7 +11,10 @@ Scenarios (issue 10; aims for 2 cores):
   5. aggregator overhead over the slowest source p95 <= 20 ms; a hung source costs its timeout,
      nothing once its breaker opens (bench/aggregate_bench.py);
   6. requests/s of a read endpoint under concurrent load at p95 <= 200 ms, errors 0 (wrk, else Python);
-  7. peak RSS of the source API worker while serving scenario 1.
+  7. peak RSS of the source API worker while serving scenario 1;
+  8. alerting: a failed run's ingest to its notification at a webhook, p95 <= 10 s; notifications
+     for a storm of 31 failures (a root and 30 downstream) against one per failure, ratio <= 0.1
+     (bench/alert_bench.py).
 
 Every latency is a median and a p95 over sequential requests after warm-up; each has a baseline
 measured in the same run (bare SQL for 1-3, the slowest direct source for 5, GET /version for 4),
@@ -260,6 +263,37 @@ def aggregate(args, results: dict, figures: list) -> None:
     )
 
 
+# -- scenario 8: alerting -------------------------------------------------------------------------
+def alerting(args, results: dict, figures: list) -> None:
+    r = script("alert_bench.py", args.quick)
+    results["scenarios"]["alerting"] = r
+    lat, storm = r["latency"], r["storm"]
+    figures.append(
+        figure(
+            f"failed run ingest -> notification ({lat['trials']} runs)",
+            8,
+            lat["median_s"] * 1000,
+            lat["p95_s"] * 1000,
+            aim="p95 <= 10 s, none missed",
+            ok=lat["p95_s"] <= 10 and lat["missed"] == 0,
+            errors=lat["missed"],
+        )
+    )
+    figures.append(
+        figure(
+            f"storm of {storm['failures']} failures: {storm['notifications']} notifications",
+            8,
+            None,
+            None,
+            aim="notifications / failures <= 0.1",
+            ratio=storm["ratio"],
+            ok=storm["ratio"] <= 0.1 and storm["incidents_seen"] == storm["failures"],
+            baseline="one per failure",
+            baseline_median=storm["failures"],
+        )
+    )
+
+
 # -- output ---------------------------------------------------------------------------------------
 def fmt(value, unit="ms") -> str:
     if value is None:
@@ -282,7 +316,7 @@ def table(figures: list) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a CI smoke run of a few minutes")
-    parser.add_argument("--only", default="1,2,3,4,5,6,7", help="scenarios to run, e.g. 1,7")
+    parser.add_argument("--only", default="1,2,3,4,5,6,7,8", help="scenarios to run, e.g. 1,7")
     parser.add_argument("--reuse-data", action="store_true", help="keep data sets built by an earlier run")
     parser.add_argument("--iterations", type=int, help="requests per figure (default: by size)")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when an aim is missed")
@@ -308,6 +342,7 @@ def main() -> int:
         ({3}, lambda: lineage(size, args, results, figures)),
         ({4}, lambda: ingest(args, results, figures)),
         ({5}, lambda: aggregate(args, results, figures)),
+        ({8}, lambda: alerting(args, results, figures)),
     ]
     for scenarios, step in steps:
         if scenarios & only:

@@ -455,6 +455,13 @@ CT_ALERT_MAX_ATTEMPTS = env.int("CT_ALERT_MAX_ATTEMPTS", default=8)
 CT_ALERT_RETRY_BASE_S = env.float("CT_ALERT_RETRY_BASE_S", default=5.0)
 CT_ALERT_CLAIM_TIMEOUT_S = env.int("CT_ALERT_CLAIM_TIMEOUT_S", default=120)
 CT_ALERT_PUBLIC_URL = env.str("CT_ALERT_PUBLIC_URL", default="")  # links in notifications
+# A failed run's ingest nudges the control tier to evaluate at once (pipelines_app/ingest/nudge.py):
+# on a source, the control tier's URL (unset = no nudge; the minute schedule still evaluates) and
+# the shared token; on the control tier, the same token, and the window that debounces nudges.
+CT_ALERT_NUDGE_URL = env.str("CT_ALERT_NUDGE_URL", default="")
+CT_ALERT_NUDGE_TOKEN = secret("CT_ALERT_NUDGE_TOKEN")
+CT_ALERT_NUDGE_TIMEOUT_S = env.float("CT_ALERT_NUDGE_TIMEOUT_S", default=3.0)
+CT_ALERT_NUDGE_DEBOUNCE_S = env.float("CT_ALERT_NUDGE_DEBOUNCE_S", default=3.0)
 # Pages other apps add to the ops pages' navigation, and sections they add to diagnostics
 # (aggregate_app cannot import the apps above it).
 CT_OPS_EXTRA_NAV = [{"label": "Alerts", "url": "/ops/alerts/"}]

@@ -1,7 +1,7 @@
 """Cost-anomaly refresh: ask every source for its cost anomalies (GET /api/costs/anomalies) and
-keep one record per live anomaly. New anomalies open a record and alert once; known ones update
-in place (last seen moves at most once per hourly window); anomalies a source no longer reports
-are resolved — only when that source answered in full, never because it was down."""
+keep one record per live anomaly (alerting_app alerts on the open ones). New anomalies open a
+record; known ones update in place (last seen moves at most once per hourly window); anomalies a
+source no longer reports are resolved — only when that source answered in full, never because it was down."""
 
 from collections import Counter
 from datetime import date, datetime
@@ -11,9 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aggregate_app import client, sources
-from aggregate_app.models import AlertState, CostAnomalyRecord
+from aggregate_app.models import CostAnomalyRecord
 
-from . import notify
 from .windows import COST_WINDOW, window_start
 
 PATH = "/api/costs/anomalies"
@@ -41,7 +40,7 @@ def upsert(source: str, item: dict, now: datetime) -> str:
             values.update(status=Status.OPEN, resolved_at=None, last_seen_at=now)
             CostAnomalyRecord.objects.filter(pk=record.pk).update(**values)
             return "reopened"
-        values.update(first_seen_at=now, last_seen_at=now, alert_state=AlertState.PENDING)
+        values.update(first_seen_at=now, last_seen_at=now)
         CostAnomalyRecord.objects.create(source=source, pipeline_id=pid, **values)
         return "opened"
     changed = {k: v for k, v in values.items() if getattr(record, k) != v}
@@ -81,7 +80,7 @@ def refresh_cost_anomalies(*, now: datetime | None = None) -> dict:
             result[name] = {"status": "degraded", "reason": outcome.reason or outcome.kind}
             continue
         result[name] = apply_source(name, data["items"], bool(data.get("complete", True)), now)
-    return {"sources": result, "alerts": notify.deliver_pending(CostAnomalyRecord, alert)}
+    return {"sources": result}
 
 
 def acknowledge(records, *, actor: str, now: datetime | None = None) -> int:
@@ -89,30 +88,3 @@ def acknowledge(records, *, actor: str, now: datetime | None = None) -> int:
     return records.filter(status=Status.OPEN).update(
         status=Status.ACKNOWLEDGED, acknowledged_at=now or timezone.now(), acknowledged_by=actor[:150]
     )
-
-
-def alert(record: CostAnomalyRecord) -> notify.Alert:
-    name = record.pipeline_name or record.pipeline_id
-    title = f"Cost anomaly in {record.source}: {name} ({record.severity or 'unrated'})"
-    text = (
-        f"{record.pipeline_id} (team {record.team or '?'}) cost {record.latest_cost_aud} AUD on "
-        f"{record.usage_date}, {record.ratio}x its baseline median of {record.baseline_median_aud} AUD."
-    )
-    fields = {
-        "source": record.source,
-        "pipeline_id": record.pipeline_id,
-        "pipeline_name": record.pipeline_name,
-        "team": record.team,
-        "severity": record.severity,
-        "usage_date": record.usage_date.isoformat(),
-        "ratio": record.ratio,
-        "latest_cost_aud": _float(record.latest_cost_aud),
-        "baseline_median_aud": _float(record.baseline_median_aud),
-        "first_seen_at": record.first_seen_at.isoformat(),
-        "record_id": record.pk,
-    }
-    return notify.Alert("cost_anomaly", title, text, fields)
-
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)

@@ -1,6 +1,7 @@
 """Scheduled smoke: the API contract against each source (or SMOKE_API_URL) and the UI contract
 against SMOKE_UI_URL, once per 6-hour window. Each run is stored with its checks; a target whose
-contract starts failing, or recovers, raises one alert."""
+contract starts failing, or recovers, is marked as such (`alert_kind`); alerting_app turns failing
+runs into alert incidents and notifies its channels."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,10 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aggregate_app import sources
-from aggregate_app.models import AlertState, SmokeCheck, SmokeRun
+from aggregate_app.models import SmokeCheck, SmokeRun
 from aggregate_app.smoke import ContractReport, SmokeOptions, run_api, run_ui
 
-from . import notify
 from .windows import SMOKE_WINDOW, window_start
 
 Kind = SmokeRun.AlertKind
@@ -70,7 +70,6 @@ def record(target: Target, report: ContractReport, window: datetime | None) -> S
                 started_at=datetime.fromisoformat(report.started_at),
                 finished_at=datetime.fromisoformat(report.finished_at),
                 alert_kind=kind,
-                alert_state=AlertState.PENDING if kind else AlertState.NONE,
             )
             SmokeCheck.objects.bulk_create(check_rows(run, report))
     except IntegrityError:
@@ -87,7 +86,7 @@ def check_rows(run: SmokeRun, report: ContractReport) -> list[SmokeCheck]:
 
 
 def run_scheduled_smoke(*, now: datetime | None = None) -> dict:
-    """Run every target not yet run in this window, then send the pending alerts."""
+    """Run every target not yet run in this window."""
     window = window_start(now or timezone.now(), SMOKE_WINDOW)
     runs = {}
     for target in targets():
@@ -98,27 +97,4 @@ def run_scheduled_smoke(*, now: datetime | None = None) -> dict:
             continue
         run = record(target, run_contract(target), window)
         runs[key] = run.status if run else "already_ran"
-    alerts = notify.deliver_pending(SmokeRun, alert)
-    return {"window_start": window.isoformat(), "runs": runs, "alerts": alerts}
-
-
-def alert(run: SmokeRun) -> notify.Alert:
-    where = f"{run.contract.upper()} smoke on {run.target_name} ({run.target_url})"
-    fields = {
-        "contract": run.contract,
-        "target": run.target_name,
-        "url": run.target_url,
-        "status": run.status,
-        "failed_checks": run.failed_checks,
-        "checks_total": run.checks_total,
-        "run_id": run.pk,
-        "started_at": run.started_at.isoformat(),
-    }
-    if run.alert_kind == Kind.RECOVERY:
-        text = f"All {run.checks_total} checks pass again."
-        return notify.Alert("smoke_recovered", f"Recovered: {where}", text, fields)
-    failed = run.checks.filter(status=SmokeRun.Status.FAIL)
-    text = f"{run.checks_failed}/{run.checks_total} checks failed: " + "; ".join(
-        f"{c.name}: {c.reason}" for c in failed
-    )
-    return notify.Alert("smoke_failed", f"FAILED: {where}", text[:2000], fields)
+    return {"window_start": window.isoformat(), "runs": runs}

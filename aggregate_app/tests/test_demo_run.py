@@ -170,3 +170,46 @@ def test_a_killed_source_is_a_partial_outage_that_heals_and_ctrl_c_stops_everyth
     assert not [pid for pid in family if alive(pid)], "processes outlived Ctrl-C"
     for tier in demo.ports:
         assert not answers_health(demo.url(tier)), tier
+
+
+def test_a_failed_run_posted_to_a_demo_source_nudges_the_control_tier_into_an_alert(demo):
+    users = json.loads((demo.var / "demo.json").read_text())["users"]
+    token = next(u["token"] for u in users if u["role"] == "operator")
+    headers = {"Authorization": f"Bearer {token}"}
+    event = {
+        "eventType": "FAIL",
+        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "producer": "https://example.com/demo-check",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": "0f6a4f8e-6f43-4b8e-9a51-3c1f0e0d9b11"},
+        "job": {"namespace": "demo-check", "name": "orders_load"},
+    }
+    stored = requests.post(f"{demo.url('aws')}/api/v1/lineage", json=event, headers=headers, timeout=30)
+    assert stored.status_code == 200, stored.text[:500]
+    pipeline = stored.json()["pipeline_id"]
+    # The source's nudge reached the control tier with the token the demo generated...
+    wait_for(lambda: '"POST /api/aggregate/alerts/evaluate HTTP/1.1" 202' in demo.output(), 60,
+             "the control tier never accepted a nudge", demo)  # fmt: skip
+
+    def alerted():
+        answer = requests.get(
+            f"{demo.url('control')}/api/aggregate/alerts",
+            params={"pipeline_id": pipeline, "kind": "failed_run"},
+            headers=headers,
+            timeout=30,
+        )
+        return answer.status_code == 200 and answer.json()["items"]
+
+    # ... and the evaluation it queued opened the alert, delivered to the recording channel.
+    [alert] = wait_for(alerted, 120, f"no alert for {pipeline}", demo)
+    assert alert["source"] == "aws" and alert["state"] == "open"
+
+    def delivered():
+        answer = requests.get(
+            f"{demo.url('control')}/api/aggregate/alerts/{alert['id']}", headers=headers, timeout=30
+        )
+        notes = answer.json()["notifications"] if answer.status_code == 200 else []
+        return [n for n in notes if n["status"] == "delivered"]
+
+    [note] = wait_for(delivered, 120, f"alert {alert['id']} was never delivered", demo)
+    assert (note["transition"], note["channel"]) == ("trigger", "recording")

@@ -106,3 +106,11 @@ class SnoozeSerializer(s.Serializer):
 
 class ResolveSerializer(s.Serializer):
     reason = s.CharField(max_length=500, help_text="what fixed it")
+
+
+class EvaluateAnswerSerializer(s.Serializer):
+    outcome = s.ChoiceField(
+        ["queued", "queued_after_window", "already_queued", "not_queued"],
+        help_text="queued now; queued for the end of the debounce window; already queued; or not "
+        "queued (the broker is down: the minute schedule evaluates anyway)",
+    )

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("api/aggregate/alerts", views.AlertListView.as_view(), name="alerts"),
+    path("api/aggregate/alerts/evaluate", views.EvaluateView.as_view(), name="alerts-evaluate"),
     path("api/aggregate/alerts/<str:alert_id>", views.AlertDetailView.as_view(), name="alert"),
     path(
         "api/aggregate/alerts/<str:alert_id>/acknowledge",

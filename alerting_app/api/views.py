@@ -1,5 +1,6 @@
 """GET /api/aggregate/alerts (paged, filtered), GET /api/aggregate/alerts/{id} (members,
-notifications, history), POST …/acknowledge, …/snooze, …/resolve (operator role)."""
+notifications, history), POST …/acknowledge, …/snooze, …/resolve (operator role), and
+POST /api/aggregate/alerts/evaluate (operator role, or a source's nudge token)."""
 
 from datetime import timedelta
 
@@ -11,13 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aggregate_app import meta, sources
-from controltower.api.auth import acting_username
+from controltower.api.auth import RolePermission, acting_username
 from controltower.api.errors import ApiError
 from controltower.api.query import page, parse_query
 from controltower.roles import OPERATOR
 from pipelines_app.api.serializers import ErrorSerializer
 
-from .. import actions
+from .. import actions, nudge
 from ..choices import LIVE_STATES
 from ..models import AlertIncident
 from . import serializers as ser
@@ -138,3 +139,30 @@ class ResolveView(AlertWriteView):
     def post(self, request, alert_id: str):
         """Resolve by hand (with its grouped members), sending the resolve notice."""
         return super().post(request, alert_id)
+
+
+class NudgeTokenOrRole(RolePermission):
+    """A source's nudge token (header X-Alert-Nudge-Token, CT_ALERT_NUDGE_TOKEN), else the role."""
+
+    def has_permission(self, request, view) -> bool:
+        if nudge.token_matches(request.headers.get("X-Alert-Nudge-Token", "")):
+            return True
+        return super().has_permission(request, view)
+
+
+class EvaluateView(APIView):
+    permission_classes = [NudgeTokenOrRole]
+    write_role = OPERATOR
+
+    @extend_schema(
+        operation_id="api_aggregate_alerts_evaluate",
+        tags=TAG,
+        request=None,
+        responses={202: ser.EvaluateAnswerSerializer, 401: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request):
+        """Evaluate alerts now: a source's nudge (header X-Alert-Nudge-Token) when a run failed, or an
+        operator. Debounced (CT_ALERT_NUDGE_DEBOUNCE_S); answers 202 at once."""
+        response = answer({"outcome": nudge.request_evaluation()})
+        response.status_code = 202
+        return response

@@ -3,7 +3,8 @@
 `CT_ALERT_CHANNELS` lists `name=kind` pairs (`oncall-slack=slack,data-pd=pagerduty,ops-mail=email`);
 each channel reads `CT_ALERT_CHANNEL_<NAME>_<VARIABLE>` (name upper-cased, `-` as `_`), or the file
 that `CT_ALERT_CHANNEL_<NAME>_<VARIABLE>_FILE` names (container secrets). The variables per kind
-are the adapter's VARIABLES. The channel `recording` is always there. A misconfigured channel is
+are the adapter's VARIABLES. The channel `recording` is always there, and the deprecated
+SMOKE_ALERT_WEBHOOK / CT_ALERT_WEBHOOK add theirs (channels/deprecated.py). A misconfigured channel is
 left out here and named by the system check (channels/checks.py), with the variable to set and
 never its value."""
 
@@ -17,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.module_loading import import_string
 
-from alerting_app.channels import http
+from alerting_app.channels import deprecated, http
 from alerting_app.channels.base import Channel
 from alerting_app.channels.recording import NAME as RECORDING
 
@@ -141,6 +142,7 @@ def _all() -> tuple[dict[str, Channel], list[Problem]]:
         problems += found
         if channel is not None:
             channels[name] = channel
+    channels.update(deprecated.channels(taken={name for name, _ in pairs}))
     return channels, problems
 
 

@@ -88,6 +88,21 @@ def test_symptoms_seen_with_their_root_in_one_pass_are_named_in_the_first_notifi
     assert message.subject == "ingest" and {m.name for m in message.members} == {"p3", "d3"}
 
 
+def test_a_pipelines_sla_breach_joins_its_own_failure(_test_channels):
+    breach = Occurrence(
+        "sla_breach", "aws", "p9", T0 + timedelta(minutes=1), "p9 breaches its SLA", pipeline_id="p9"
+    )
+    evaluate(Pass([failed("p9", T0), breach]), downstream, now=T0 + timedelta(minutes=2))
+    deliver_all(T0 + timedelta(minutes=2))
+    root = AlertIncident.objects.get(root__isnull=True)
+    assert (root.kind, root.subject, [m.kind for m in root.members.all()]) == (
+        "failed_run",
+        "p9",
+        ["sla_breach"],
+    )
+    assert [m.transition for m in _test_channels] == ["trigger"]
+
+
 def test_a_symptom_outside_the_window_or_in_another_source_stands_alone(settings):
     settings.CT_ALERT_GROUP_WINDOW_S = 600
     seen = [failed("ingest", T0), failed("p1", T0 + timedelta(minutes=11)), failed("p2", T0, source="azure")]

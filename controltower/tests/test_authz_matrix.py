@@ -72,6 +72,7 @@ WRITE_ROLES = {
     "api/aggregate/alerts/<str:alert_id>/acknowledge": OPERATOR,
     "api/aggregate/alerts/<str:alert_id>/snooze": OPERATOR,
     "api/aggregate/alerts/<str:alert_id>/resolve": OPERATOR,
+    "api/aggregate/alerts/evaluate": OPERATOR,  # or a source's nudge token
 }
 LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineage/batch"))}
 PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}

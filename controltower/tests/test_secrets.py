@@ -10,10 +10,12 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from aggregate_app import breaker
-from aggregate_app.jobs import notify
+from alerting_app import actions, outbox
+from alerting_app.models import Notification
 from controltower.tier import CONTROL, SOURCE
 from pipelines_app.warehouse import get_warehouse, reset_warehouse
 from testsupport.personas import make_user
@@ -120,9 +122,14 @@ def test_no_secret_in_any_answer_or_log(secret_settings, settings, caplog):
     for page in ("diagnostics", "triage", "policy"):
         response = browser.get(f"/?view={page}")
         seen += [f"page {page}: {n}" for n in leaks(_texts(response))]
-    state, error = notify.post(notify.Alert("smoke_failed", "Smoke failed", "aws: 2 checks failed"))
-    assert state == "failed"
-    seen += [f"alert error text: {n}" for n in leaks(error)]
+    smoke = actions.Occurrence(
+        "smoke_failure", "control", "api:aws", timezone.now(), "API smoke fails on aws"
+    )
+    actions.record(smoke)  # to SMOKE_ALERT_WEBHOOK (deprecated), which answers 500
+    note = Notification.objects.get(channel="smoke-webhook")
+    assert outbox.deliver(note.pk) == "failed"
+    note.refresh_from_db()
+    seen += [f"alert error text: {n}" for n in leaks(f"{note.last_error} {note.payload}")]
     seen += [f"log: {n}" for n in leaks(caplog.text)]
     assert answers > 150
     stubs = secret_settings  # the secrets were in use, so a leak would have been there to find

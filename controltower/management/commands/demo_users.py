@@ -36,6 +36,8 @@ def load_or_create_credentials(path: Path) -> dict:
     data.setdefault(
         "service", {"username": SERVICE_USER, "role": "governance_admin", "token": secrets.token_hex(20)}
     )
+    # Sources nudge the control tier with it when a run fails (CT_ALERT_NUDGE_TOKEN).
+    data.setdefault("alert_nudge_token", secrets.token_hex(20))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_private(path, json.dumps(data, indent=2))
     return data
