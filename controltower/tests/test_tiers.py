@@ -15,6 +15,7 @@ from testsupport.tiers import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = {"health", "version", "api/schema/", "api/docs/"}  # besides the admin, on every tier
+SHARED |= {"api/redoc/", "api/redoc/redoc.standalone.js"}
 OPENAPI = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
 
 pytestmark = pytest.mark.django_db
