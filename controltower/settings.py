@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         "controltower.api.schema.document_errors",  # the error answers every route shares
         "aggregate_app.api.schema.document_answers",  # merged answers, typed from the sources' schema
         "aggregate_app.api.schema.document_meta",  # the control tier's _meta on its answers
+        "aggregate_app.api.examples.document_examples",  # the main answers' examples, merged
     ],
 }
 

@@ -64,7 +64,7 @@ def test_a_source_says_what_it_is_at_its_root(anon_client, settings):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "Control Tower source API" in page and 'data-testid="source-name">aws<' in page
-    for link in ("/api/docs/", "/health", "/admin/"):
+    for link in ("/api/docs/", "/api/redoc/", "/health", "/admin/"):
         assert f'href="{link}"' in page
     assert anon_client.post("/").status_code == 405
 

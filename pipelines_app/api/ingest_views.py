@@ -18,6 +18,8 @@ from controltower.roles import LINEAGE_WRITE, OPERATOR
 from pipelines_app.ingest import EventError, NotStored, RunIdConflict, ingest_batch, ingest_event
 from pipelines_app.ingest.body import read_json
 
+from .examples import LINEAGE_EXAMPLES
+
 RUN_OWNER = inline_serializer(
     "LineageRunOwner",
     {
@@ -118,6 +120,7 @@ class LineageView(APIView):
         "scoped to `lineage:write` may post here and nowhere else.",
         request={"application/json": EVENT_OR_BATCH},
         responses={200: ONE_OR_BATCH, 207: BATCH, 409: CONFLICT, **ERRORS},
+        examples=LINEAGE_EXAMPLES,
     )
     def post(self, request):
         body = read_json(request)
