@@ -183,6 +183,7 @@ def test_swagger_ui_authorizes_with_a_bare_token(watched, browser_estate):
     scheme = page.locator(".dialog-ux .auth-container", has_text="tokenAuth")
     expect(scheme).to_contain_text("(http, Bearer)")
     expect(scheme).to_contain_text("An API token (manage.py ct_user)")  # the scheme, explained in the box
+    expect(scheme).to_contain_text("paste the key alone")
     screenshot(page, "api-docs-authorize", page.locator(".dialog-ux .modal-ux"))
     scheme.locator("input").fill(browser_estate.token)  # the bare token: no "Token " or "Bearer " typed
     scheme.get_by_role("button", name="Apply credentials").click()
