@@ -1,8 +1,8 @@
 """Accessibility of the control tier's pages in a real browser: axe-core (testsupport/vendor/axe-core)
 finds no serious or critical violation on any ops view, the incidents page with its action panel
-open, the Alerts page and one alert, or the sign-in page; and a keyboard alone (Tab, Enter, Space,
-Escape) opens an incident's action panel, reaches its buttons with a visible focus ring, and reaches
-an alert's actions."""
+open, the Alerts page and one alert, the source-down banners, or the sign-in page; and a keyboard
+alone (Tab, Enter, Space, Escape) opens an incident's action panel, reaches its buttons with a
+visible focus ring, and reaches an alert's actions."""
 
 import subprocess
 
@@ -71,6 +71,14 @@ def test_no_serious_accessibility_violation(open_page, alert_id, name):
     if name == "incidents-panel":
         page.locator('[data-testid="incidents-table"] tbody tr').first.locator("a").first.click()
         expect(page.get_by_test_id("action-panel")).to_be_visible()
+    violations = axe_violations(page)
+    assert not violations, "axe-core found:\n" + "\n".join(violations)
+
+
+def test_the_source_banners_have_no_serious_accessibility_violation(open_page, browser_estate):
+    page = open_page("/?view=overview", base=browser_estate.degraded.url, bypass_csp=True)
+    expect(page.get_by_test_id("source-banner")).to_be_visible()
+    page.get_by_test_id("capability-banner").locator("summary").click()  # its table, unfolded
     violations = axe_violations(page)
     assert not violations, "axe-core found:\n" + "\n".join(violations)
 
