@@ -248,9 +248,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from drf-spectacular-sidecar's static files: the docs work offline and under the
     # Content-Security-Policy below (no CDN, no inline script: controltower/urls/common.py).
-    # ReDoc is not mounted: its bundle injects <style> elements before it can be given a nonce,
-    # starts its search worker from a blob: URL and always loads Redocly's logo from their CDN.
-    # REDOC_DIST still points at the sidecar, so mounting it would never reach a CDN for the bundle.
+    # ReDoc (/api/redoc/) from the sidecar's bundle too, with what it needs beyond the policy below
+    # allowed on its page only: controltower/api_docs.py.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -316,6 +315,7 @@ SPECTACULAR_SETTINGS = {
         "controltower.api.schema.document_errors",  # the error answers every route shares
         "aggregate_app.api.schema.document_answers",  # merged answers, typed from the sources' schema
         "aggregate_app.api.schema.document_meta",  # the control tier's _meta on its answers
+        "aggregate_app.api.examples.document_examples",  # the main answers' examples, merged
     ],
 }
 

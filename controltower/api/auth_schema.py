@@ -14,6 +14,7 @@ class TokenOrBearerScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "An API token (`manage.py ct_user`): `Authorization: Bearer <key>` or `Token <key>`. "
+                "In Swagger UI's Authorize box, paste the key alone: it adds `Bearer ` itself. "
                 "A token scoped to `lineage:write` may only post OpenLineage events."
             ),
         }

@@ -75,13 +75,14 @@ WRITE_ROLES = {
     "api/aggregate/alerts/evaluate": OPERATOR,  # or a source's nudge token
 }
 LINEAGE_ROUTES = {p for p in WRITE_ROLES if p.endswith(("v1/lineage", "v1/lineage/batch"))}
-PUBLIC_API = {"health", "version", "api/schema/", "api/docs/"}
+PUBLIC_API = {"health", "version", "api/schema/", "api/docs/", "api/redoc/"}
 # Non-DRF routes: the ops pages and their login/logout, with the methods each serves.
 PAGE_METHODS = {"": ("GET", "POST"), "ops/": ("GET", "POST"), "ops/<str:view>/": ("GET",)}
 PAGE_METHODS |= {"ops/alerts/": ("GET",), "ops/alerts/<int:alert_id>/": ("GET",)}
 PAGE_METHODS["ops/alerts/<int:alert_id>/<str:verb>/"] = ("POST",)  # acknowledge, snooze, resolve: operators
 PUBLIC_PAGES = {"login/": ("GET", "POST"), "logout/": ("POST",), "favicon.ico": ("GET",)}
 PUBLIC_PAGES["metrics"] = ("GET",)  # open outside production (test_observe_metrics: token, allow-list)
+PUBLIC_PAGES["api/redoc/redoc.standalone.js"] = ("GET",)  # ReDoc's bundle, as /api/redoc/ loads it
 ADMIN_PUBLIC = {"login/", "logout/"}
 UNDECLARED = "DELETE"  # no route serves it: every persona must be refused
 

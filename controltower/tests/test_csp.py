@@ -1,6 +1,7 @@
 """Every response carries the Content-Security-Policy, and nothing the project renders needs an
 exception to it: no template has an inline script, style attribute or event handler, and Swagger
-UI's page loads its code from this deployment (the browser proof: aggregate_app/tests/browser/
+UI's and ReDoc's pages load their code from this deployment (ReDoc's search worker, a blob: URL, is
+allowed on its page only) (the browser proof: aggregate_app/tests/browser/
 test_csp_browser.py)."""
 
 import re
@@ -67,3 +68,19 @@ def test_swagger_ui_runs_from_this_deployments_files(each_tier, anon_client):
     script = anon_client.get("/api/docs/?script=")
     assert script["Content-Type"] == "application/javascript"
     assert "SwaggerUIBundle(" in script.content.decode() and '"/api/schema/"' in script.content.decode()
+
+
+def test_redoc_runs_from_this_deployments_files(each_tier, anon_client):
+    response = anon_client.get("/api/redoc/")
+    assert response.status_code == 200
+    header = response["Content-Security-Policy"]
+    assert policy(header) == POLICY | {"worker-src": {"blob:"}}
+    page = response.content.decode()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert "/api/redoc/redoc.standalone.js" in urls and all(url.startswith("/") for url in urls), urls
+    nonce = re.search(r"'nonce-([^']+)'", header).group(1)  # the bundle's script carries it, for its styles
+    assert f'<script src="/api/redoc/redoc.standalone.js" nonce="{nonce}">' in page
+    assert 'data-schema-url="/api/schema/"' in page
+    bundle = anon_client.get("/api/redoc/redoc.standalone.js").content
+    assert b"cdn.redoc.ly" not in bundle and b"document.currentScript.nonce" in bundle
+    assert policy(anon_client.get("/api/docs/")["Content-Security-Policy"]) == POLICY  # no worker there

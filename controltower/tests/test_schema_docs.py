@@ -81,3 +81,32 @@ def test_the_token_scheme_takes_the_bare_key(document):
     scheme = document["components"]["securitySchemes"]["tokenAuth"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     assert "Token <key>" in scheme["description"]
+
+
+MAIN_ANSWERS = {
+    "source": [
+        ("get", "/api/summary"),
+        ("get", "/api/pipelines"),
+        ("get", "/api/incidents"),
+        ("get", "/api/pipelines/{pipeline_id}/impact"),
+        ("post", "/api/v1/lineage"),
+    ],
+    "control": [
+        ("get", "/api/aggregate/summary"),
+        ("get", "/api/aggregate/incidents"),
+        ("get", "/api/aggregate/pipelines/{pipeline_id}/impact"),
+    ],
+}
+
+
+def test_the_main_answers_carry_an_example(document, each_tier):
+    for method, path in MAIN_ANSWERS[each_tier]:
+        operation = document["paths"][path][method]
+        answer = operation["responses"]["200"]["content"]["application/json"]
+        example = next(iter(answer["examples"].values()))
+        assert example["summary"] and example["value"], path
+        if each_tier == "control":  # merged by the route's own rule, as two sources answered
+            assert example["value"]["_meta"]["selected"] == ["aws", "azure"], path
+        if method == "post":  # and what to send
+            sent = next(iter(operation["requestBody"]["content"]["application/json"]["examples"].values()))
+            assert sent["value"]["eventType"] == "COMPLETE" and sent["value"]["run"]["runId"]

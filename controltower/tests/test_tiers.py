@@ -15,6 +15,7 @@ from testsupport.tiers import SCHEMA_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = {"health", "version", "api/schema/", "api/docs/"}  # besides the admin, on every tier
+SHARED |= {"api/redoc/", "api/redoc/redoc.standalone.js"}
 OPENAPI = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_a_source_says_what_it_is_at_its_root(anon_client, settings):
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     page = response.content.decode()
     assert "Control Tower source API" in page and 'data-testid="source-name">aws<' in page
-    for link in ("/api/docs/", "/health", "/admin/"):
+    for link in ("/api/docs/", "/api/redoc/", "/health", "/admin/"):
         assert f'href="{link}"' in page
     assert anon_client.post("/").status_code == 405
 

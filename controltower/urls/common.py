@@ -5,12 +5,13 @@ schema.yml / schema-control.yml).
 
 Swagger UI is drf-spectacular's split view: the page loads its init script from `?script`, as the
 Content-Security-Policy allows no inline script, and its bundle from this deployment's static
-files (drf-spectacular-sidecar), so the docs work offline."""
+files (drf-spectacular-sidecar), so the docs work offline. ReDoc (/api/redoc/) likewise."""
 
 from django.contrib import admin
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from ..api_docs import redoc_bundle, redoc_view
 from ..observe.exposition import metrics_view
 from ..views import HealthView, VersionView, favicon
 
@@ -26,6 +27,9 @@ def identity_routes(schema_settings: dict) -> list:
         path("metrics", metrics_view, name="metrics"),  # Prometheus; a plain view, so not in the schema
         path("api/schema/", SpectacularAPIView.as_view(custom_settings=schema_settings), name="schema"),
         path("api/docs/", swagger_ui, name="swagger-ui"),
+        # ReDoc, offline too (controltower/api_docs.py: its worker, its styles' nonce, no CDN logo).
+        path("api/redoc/", redoc_view(schema_settings["TITLE"]), name="redoc"),
+        path("api/redoc/redoc.standalone.js", redoc_bundle, name="redoc-bundle"),
         path("admin/", admin.site.urls),
         # What browsers ask for on their own (API docs, admin, JSON): the vendored icon, not a 404.
         path("favicon.ico", favicon, name="favicon"),

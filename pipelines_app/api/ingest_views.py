@@ -19,6 +19,8 @@ from pipelines_app.ingest import EventError, NotStored, RunIdConflict, ingest_ba
 from pipelines_app.ingest.body import read_json
 from pipelines_app.ingest.metrics import count_rejections
 
+from .examples import LINEAGE_EXAMPLES
+
 RUN_OWNER = inline_serializer(
     "LineageRunOwner",
     {
@@ -127,6 +129,7 @@ class LineageView(CountedIngestView):
         "scoped to `lineage:write` may post here and nowhere else.",
         request={"application/json": EVENT_OR_BATCH},
         responses={200: ONE_OR_BATCH, 207: BATCH, 409: CONFLICT, **ERRORS},
+        examples=LINEAGE_EXAMPLES,
     )
     def post(self, request):
         body = read_json(request)

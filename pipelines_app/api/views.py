@@ -27,6 +27,7 @@ from .. import (
     summary,
 )
 from ..ingest import raw
+from . import examples as ex
 from . import query as q
 from . import serializers as ser
 
@@ -37,7 +38,11 @@ class SummaryView(APIView):
     """The overview in one answer: pipelines and active ones, runs and failures in the last
     24 hours, running now, SLA breaches, stale datasets and the most impacted downstream assets."""
 
-    @extend_schema(operation_id="api_summary_retrieve", responses={200: ser.SummarySerializer, **ERRORS})
+    @extend_schema(
+        operation_id="api_summary_retrieve",
+        responses={200: ser.SummarySerializer, **ERRORS},
+        examples=ex.SUMMARY_EXAMPLES,
+    )
     def get(self, request: Request) -> Response:
         return Response(summary.build_summary())
 
@@ -50,6 +55,7 @@ class PipelineListView(APIView):
         operation_id="api_pipelines_list",
         parameters=[q.PipelineListQuery],
         responses={200: ser.PipelinePageSerializer, **ERRORS},
+        examples=ex.PIPELINES_EXAMPLES,
     )
     def get(self, request: Request) -> Response:
         query = parse_query(request, q.PipelineListQuery)
@@ -128,6 +134,7 @@ class IncidentListView(APIView):
         operation_id="api_incidents_list",
         parameters=[q.IncidentQuery],
         responses={200: ser.IncidentPageSerializer, **ERRORS},
+        examples=ex.INCIDENTS_EXAMPLES,
     )
     def get(self, request: Request) -> Response:
         query = parse_query(request, q.IncidentQuery)
@@ -172,6 +179,7 @@ class PipelineImpactView(APIView):
         operation_id="api_pipelines_impact_retrieve",
         parameters=[q.DepthQuery],
         responses={200: ser.ImpactSerializer, **ERRORS},
+        examples=ex.IMPACT_EXAMPLES,
     )
     def get(self, request: Request, pipeline_id: str) -> Response:
         return Response(impact.pipeline_impact(pipeline_id, parse_query(request, q.DepthQuery)["depth"]))

@@ -70,6 +70,29 @@
     }
   });
 
+  // An action panel opened from the keyboard takes the focus; Escape closes it (its Close link, which
+  // names the row it came from), and that row's link gets the focus back.
+  function focusOnLoad() {
+    var close = document.querySelector("a[data-close-panel]");
+    var title = close && document.getElementById("action-title");
+    if (title) { title.focus(); return; }
+    var row = location.hash && document.getElementById(location.hash.slice(1));
+    if (!row || row.tagName !== "TR") { return; }
+    if (row.hidden) {
+      var expand = document.querySelector('button.expand[aria-controls="' + row.getAttribute("data-group") + '"]');
+      if (expand) { expand.click(); }
+    }
+    var link = row.querySelector("a[href]");
+    if (link) { link.focus(); }
+  }
+  // After "load": the browser's own scroll to the #fragment comes first and would take the focus away.
+  if (document.readyState === "complete") { focusOnLoad(); } else { window.addEventListener("load", focusOnLoad); }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) { return; }
+    var close = document.querySelector("a[data-close-panel]");
+    if (close) { showLoading(); window.location.href = close.href; }
+  });
+
   // Policy: "Use in form" fills the assignment forms from a table row.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-prefill]");

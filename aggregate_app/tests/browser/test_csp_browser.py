@@ -2,9 +2,10 @@
 pages and their sign-in, the admin signed out and in, Swagger UI on the control tier and on a
 source, the printable executive report) carries the policy, breaks none of its rules (no
 `securitypolicyviolation` event, no CSP error in the console) and asks nothing of any host but its
-own. Swagger UI renders the API's operations from the project's own files, and its Authorize box
-takes a bare token."""
+own. Swagger UI and ReDoc render the API's operations from the project's own files, and Swagger
+UI's Authorize box takes a bare token."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from testsupport.browser_estate import PASSWORD, USERS
 from testsupport.csp_policy import POLICY
 
-from .conftest import VIEWPORT, screenshot
+from .conftest import SCREENSHOTS, VIEWPORT, screenshot
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +24,7 @@ window.cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.cspViolations.push(
   `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
 """
+SUMMARY = "This deployment's build: id, git commit and release tag"  # /version's, on both tiers
 OPS_VIEWS = ("overview", "incidents", "triage", "costs", "governance", "policy", "diagnostics")
 # (tier, path, who): who is None (signed out), "viewer" or "admin" (a governance admin, staff).
 PAGES = [
@@ -148,7 +150,28 @@ def test_swagger_ui_renders_the_api_offline(watched, browser_estate, tier):
     assert browser.page.locator(".opblock-tag-section").count() >= 12
     costs = browser.page.locator("#operations-tag-costs")
     expect(costs).to_contain_text("Spend: totals, trend, ranking, anomalies")
+    expect(browser.page.get_by_text(SUMMARY).first).to_be_visible()
     screenshot(browser.page, f"api-docs-{tier}")
+    browser.assert_clean()
+
+
+@pytest.mark.parametrize("tier", ["control", "aws"])
+def test_redoc_renders_the_api_offline(watched, browser_estate, tier):
+    browser = watched(tier, None)
+    response = browser.open(getattr(browser_estate, tier).url + "/api/redoc/")
+    # the policy, with ReDoc's search worker (a blob: URL) allowed on this page only
+    assert policy(response.headers["content-security-policy"]) == POLICY | {"worker-src": {"blob:"}}
+    page = browser.page
+    # ReDoc reads and lays out the whole schema before it shows anything: seconds on a busy machine
+    expect(page.get_by_role("heading", name=SUMMARY).first).to_be_visible(timeout=60_000)
+    assert page.locator("[data-section-id^='operation/']").count() > 20
+    expect(page.get_by_text("API docs by Redocly")).to_be_visible()  # its footer, without the CDN's logo
+    page.get_by_placeholder("Search...").press_sequentially("impact")  # the index runs in its worker
+    results = page.locator("[data-role='search:results'] [role=menuitem]")
+    expect(results.first).to_be_visible(timeout=30_000)
+    expect(results.first).to_have_attribute("data-item-id", re.compile("impact"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"api-redoc-{tier}.png"))  # the first screen: the page is long
     browser.assert_clean()
 
 
@@ -159,6 +182,9 @@ def test_swagger_ui_authorizes_with_a_bare_token(watched, browser_estate):
     page.locator(".auth-wrapper .authorize").click()
     scheme = page.locator(".dialog-ux .auth-container", has_text="tokenAuth")
     expect(scheme).to_contain_text("(http, Bearer)")
+    expect(scheme).to_contain_text("An API token (manage.py ct_user)")  # the scheme, explained in the box
+    expect(scheme).to_contain_text("paste the key alone")
+    screenshot(page, "api-docs-authorize", page.locator(".dialog-ux .modal-ux"))
     scheme.locator("input").fill(browser_estate.token)  # the bare token: no "Token " or "Bearer " typed
     scheme.get_by_role("button", name="Apply credentials").click()
     scheme.get_by_role("button", name="Close").click()
