@@ -10,6 +10,10 @@ class PipelinesConfig(AppConfig):
         from controltower.health import register_probe
 
         from . import checks  # noqa: F401  (registers the system checks)
+        from .data_version import on_events_stored
         from .health import check_warehouse
+        from .ingest.signals import events_stored
+
+        events_stored.connect(on_events_stored, dispatch_uid="ct-data-version")
 
         register_probe("warehouse", check_warehouse)
