@@ -26,8 +26,10 @@ from django.utils import timezone
 from controltower.response_cache import bump_shared, cache_is_shared, shared_version
 
 from .warehouse import Warehouse, WarehouseUnavailable, get_warehouse
+from .warehouse.base import schema_statements
 
 NAME = "warehouse"
+TABLE_DDL = next(s for s in schema_statements() if "CT_DATA_VERSION" in s)
 _lock = threading.Lock()
 _followed: tuple[Warehouse, str] | None = None  # DuckDB: (the open warehouse, its version)
 
@@ -47,6 +49,7 @@ def current() -> str:
     followed = _followed
     if followed is None or followed[0] is not wh:
         with _lock:
+            wh.execute(TABLE_DDL)  # a file from before the table: this process is its only writer
             version = _read(wh) or _write(wh)
             _followed = followed = (wh, version)
     return followed[1]
