@@ -116,3 +116,29 @@ def test_every_loader_run_changes_the_data_version(warehouse):
         call_command(command, stdout=open("/dev/null", "w"))
         seen.add(data_version.current())
     assert len(seen) == 4
+
+
+@duckdb_only
+def test_with_a_shared_cache_the_versions_live_there(
+    monkeypatch, api, ingest, client_for, operator, django_capture_on_commit_callbacks
+):
+    """As with Redis: every process reads the versions from the cache, and every writer bumps them."""
+    for module in (
+        "controltower.response_cache",
+        "pipelines_app.data_version",
+        "governance_app.data_version",
+    ):
+        monkeypatch.setattr(f"{module}.cache_is_shared", lambda: True)
+    pipeline = ingest("START", RUN, "2026-11-20T11:00:00Z")
+    assert api.get(f"/api/pipelines/{pipeline}").json()["last_status"] == "RUNNING"
+    ingest("COMPLETE", RUN, "2026-11-20T11:30:00Z")
+    assert api.get(f"/api/pipelines/{pipeline}").json()["last_status"] == "SUCCESS"
+
+    assert api.get("/api/runbooks/governance").json()["total"] == 0
+    body = {"pipeline_id": "p1", "state": "open", "owner": "ops@example.com", "reason": "no runbook"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client_for(operator).post("/api/runbooks/governance/upsert", body, format="json").status_code
+            == 200
+        )
+    assert api.get("/api/runbooks/governance").json()["total"] == 1
