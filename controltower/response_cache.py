@@ -99,9 +99,18 @@ def etag_of(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
 
 
+def _quietly(operation, *args):
+    """A cache call that cannot take the API down: an unreachable cache is a miss."""
+    try:
+        return operation(*args)
+    except Exception as exc:
+        log.warning("response cache unavailable: %s", type(exc).__name__)
+        return None
+
+
 def _not_modified(request, etag: str) -> bool:
-    wanted = request.headers.get("If-None-Match", "")
-    return etag in (t.strip().removeprefix("W/") for t in wanted.split(","))
+    wanted = {t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")}
+    return etag in wanted or "*" in wanted
 
 
 def _finish(request, response, etag: str):
@@ -123,7 +132,7 @@ class CachedRead:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         self._key = key_for(request, self.response_cache_route)
-        self._hit = cache.get(self._key) if self._key else None
+        self._hit = _quietly(cache.get, self._key) if self._key else None
 
     def get(self, request, *args, **kwargs):
         if self._hit is None:
@@ -145,7 +154,8 @@ class CachedRead:
         etag = etag_of(response.content)
         if self._key:
             headers = [(h, response[h]) for h in _KEPT_HEADERS if h in response]
-            cache.set(self._key, (etag, response.content, headers), settings.CT_RESPONSE_CACHE_SECONDS)
+            entry = (etag, response.content, headers)
+            _quietly(cache.set, self._key, entry, settings.CT_RESPONSE_CACHE_SECONDS)
         return _finish(request, response, etag)
 
 

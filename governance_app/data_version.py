@@ -29,7 +29,7 @@ def current() -> str:
 
 
 def _audit_row_written(sender, **kwargs) -> None:
-    transaction.on_commit(lambda: bump_shared(NAME))
+    transaction.on_commit(lambda: bump_shared(NAME), robust=True)  # a lost cache must not fail the write
 
 
 def connect() -> None:
