@@ -32,3 +32,10 @@ def _documented_defaults(settings):
 def _fresh_throttle_counts():
     """API throttles count in the cache: each test starts with none used."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_response_cache(settings):
+    """Tests build telemetry by writing the warehouse directly, which no data version sees: the
+    response cache is off unless a test turns it on (controltower/tests/test_response_cache.py)."""
+    settings.CT_RESPONSE_CACHE_SECONDS = 0

@@ -7,12 +7,16 @@ PATH, otherwise a Python closed-loop generator (threads, keep-alive) — the res
 BENCH_LOAD_TOOL=python (or wrk) chooses.
 Either runs on the same cores as the server."""
 
+import http.client
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 from common import Client, p95
@@ -102,4 +106,36 @@ def run(url: str, token: str, levels: list[int], seconds: float, aim_p95_ms: flo
         "levels": rows,
         "best": best,
         "errors_total": sum(r["errors"] for r in rows),
+    }
+
+
+def ingest_shows_next(base: str, token: str, writer_token: str, path: str = "/api/summary") -> dict:
+    """After the load (answers kept in the response cache): one OpenLineage event for a new job,
+    then the very next GET of `path` must count one pipeline more, and the job's own page exist."""
+    reader = Client(base, token)
+    before = json.loads(reader.get(path)[1])["pipelines"]
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    event = {
+        "eventType": "START",
+        "eventTime": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+        "producer": "https://example.com/bench",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": str(uuid.uuid4())},
+        "job": {"namespace": "bench", "name": f"freshness-{uuid.uuid4().hex[:8]}"},
+        "inputs": [],
+        "outputs": [],
+    }
+    headers = {"Authorization": f"Token {writer_token}", "Content-Type": "application/json"}
+    conn.request("POST", "/api/v1/lineage", body=json.dumps(event), headers=headers)
+    posted = conn.getresponse()
+    pipeline_id = json.loads(posted.read()).get("pipeline_id", "")
+    after = json.loads(reader.get(path)[1])["pipelines"]
+    status = reader.get(f"/api/pipelines/{pipeline_id}")[0]
+    return {
+        "ingest_status": posted.status,
+        "pipelines_before": before,
+        "pipelines_next_read": after,
+        "new_pipeline_status": status,
+        "ok": posted.status == 200 and after == before + 1 and status == 200,
     }

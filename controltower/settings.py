@@ -362,6 +362,32 @@ CACHES = {
 }
 CACHES["default"]["KEY_PREFIX"] = f"ct:{_COOKIE_TIER}"  # tiers sharing one Redis keep their own counts
 
+# Response cache for the source API's pure reads (controltower/response_cache.py): 200 JSON answers
+# of the routes below, kept in Django's cache (Redis when CACHE_URL or the broker is Redis, else per
+# process) for CT_RESPONSE_CACHE_SECONDS and filed under the data versions, so a change of telemetry
+# or governance shows in the next request; figures relative to now are at most that many seconds
+# old. 0 turns it off. The versions and routes are wiring, not environment variables.
+CT_RESPONSE_CACHE_SECONDS = env.int("CT_RESPONSE_CACHE_SECONDS", default=10)
+CT_RESPONSE_CACHE_VERSIONS = ["pipelines_app.data_version.current", "governance_app.data_version.current"]
+CT_RESPONSE_CACHE_ROUTES = [
+    # telemetry (pipelines_app/api/urls.py): every read of the warehouse
+    *("summary", "pipelines", "pipeline-keys", "pipeline", "pipeline-runs", "pipeline-sla"),
+    *("pipeline-impact", "pipeline-lineage", "pipeline-cost", "run", "incidents", "datasets"),
+    *("datasets-stale", "dataset", "dataset-columns", "sla-pipelines", "lineage-events"),
+    *("lineage-coverage", "costs", "costs-trend", "costs-pipelines", "costs-anomalies"),
+    "costs-anomalies-investigate",
+    # governance (governance_app/api/urls.py): JSON reads; not the CSV/bundle/report exports
+    *("policies-profiles", "policies-effective", "policies-history", "policies-exceptions"),
+    *("policies-review-queue", "runbooks", "runbooks-governance", "runbooks-governance-history"),
+    *("dq-standards", "dq-effective", "dq-history", "dq-exceptions", "scorecards-teams"),
+    *("governance-posture", "governance-posture-trend"),
+    # not triage: explanations follow the triage rules (edited in the admin, no data version)
+]
+MIDDLEWARE.append("controltower.response_cache.ResponseCacheMiddleware")  # after authentication
+# The SQLite governance store keeps its connections between requests too (as PostgreSQL's do above):
+# opening one runs its pragmas, about 1 ms of every API call, a cached answer's largest part.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+
 # Production hardening (python manage.py check --deploy).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)

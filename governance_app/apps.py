@@ -5,3 +5,8 @@ class GovernanceConfig(AppConfig):
     name = "governance_app"
     label = "governance"
     verbose_name = "Governance"
+
+    def ready(self) -> None:
+        from .data_version import connect
+
+        connect()

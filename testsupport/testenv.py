@@ -21,6 +21,8 @@ for var in (
     "DEBUG",
 ):
     os.environ.pop(var, None)
+# Servers a test starts build their telemetry behind the data version's back (conftest.py).
+os.environ["CT_RESPONSE_CACHE_SECONDS"] = "0"
 # Assisted triage at its defaults (bedrock, no provider settings), and no AWS credential the
 # developer's shell or machine holds: no test, and no server a test starts, ever calls Bedrock or
 # waits on an EC2 metadata service. A test that wants credentials sets them itself.

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import Warehouse
 
 from .catalog import PROFILES
@@ -95,6 +95,7 @@ def load_demo(
     report.rows["DATASET_FACETS"] = write(warehouse, "DATASET_FACETS", facet_table(estate, now))
     costs, report.anomalies = cost_table(estate, summaries, seed)
     report.rows["RUN_COSTS"] = write(warehouse, "RUN_COSTS", costs)
+    data_version.bump(warehouse)
     report.seconds = time.monotonic() - started
     return report
 

@@ -195,3 +195,11 @@ CREATE TABLE IF NOT EXISTS DATASET_SYMLINKS (
     dataset_id      VARCHAR NOT NULL,             -- the table's dataset
     event_ts        TIMESTAMP_NTZ NOT NULL
 );
+
+-- The data version: a token every telemetry writer replaces after it commits (ingest, the demo
+-- loader, warehouse_init, ...), one row. The response cache files answers under it
+-- (pipelines_app/data_version.py).
+CREATE TABLE IF NOT EXISTS CT_DATA_VERSION (
+    version    VARCHAR NOT NULL,
+    changed_at TIMESTAMP_NTZ NOT NULL
+);

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pipelines_app import data_version
 from pipelines_app.demo import DemoDataExists, load_demo
 from pipelines_app.demo.catalog import PROFILES
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
@@ -42,9 +43,10 @@ class Command(BaseCommand):
                 f"loading demo telemetry for {source} (seed {seed}) into {warehouse.describe()}"
             )
             size = {"pipelines": pipelines, "days": days, "runs": runs}
-            report = load_demo(
-                warehouse, source, now=now, seed=seed, replace=replace, progress=self.progress, **size
-            )
+            with data_version.bumped():  # a load that stops half-way changed telemetry too
+                report = load_demo(
+                    warehouse, source, now=now, seed=seed, replace=replace, progress=self.progress, **size
+                )
         except (WarehouseUnavailable, DemoDataExists) as exc:
             raise CommandError(getattr(exc, "message", str(exc)))
         counts = ", ".join(f"{table} {n:,}" for table, n in report.rows.items())

@@ -3,6 +3,7 @@ from datetime import UTC
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pipelines_app import data_version
 from pipelines_app.ingest import raw
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, **options):
         try:
             warehouse = get_warehouse()
-            cutoff = raw.purge(warehouse, timezone.now().astimezone(UTC).replace(tzinfo=None))
+            with data_version.bumped():
+                cutoff = raw.purge(warehouse, timezone.now().astimezone(UTC).replace(tzinfo=None))
             left = warehouse.fetch_one("SELECT COUNT(*) AS n FROM LINEAGE_EVENTS")["n"]
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)

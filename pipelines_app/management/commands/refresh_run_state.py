@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         try:
             warehouse = get_warehouse()
             self.stdout.write(f"refreshing run state in {warehouse.describe()}")
-            run_state.refresh(warehouse, pipeline_ids or None)
+            with data_version.bumped():
+                run_state.refresh(warehouse, pipeline_ids or None)
             rows = warehouse.fetch_one("SELECT COUNT(*) AS n FROM PIPELINE_RUN_STATE")["n"]
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)

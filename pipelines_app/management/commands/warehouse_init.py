@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from controltower.tier import SOURCE
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 from pipelines_app.warehouse.base import schema_tables
 
@@ -34,9 +34,10 @@ class Command(BaseCommand):
                 if exc.details.get("setting") not in SCHEMA_MISSING:
                     raise
                 before = set()
-            warehouse.create_schema()
-            after = warehouse.existing_tables()
-            built = run_state.build_if_missing(warehouse, lambda line: self.stdout.write(f"  {line}"))
+            with data_version.bumped():
+                warehouse.create_schema()
+                after = warehouse.existing_tables()
+                built = run_state.build_if_missing(warehouse, lambda line: self.stdout.write(f"  {line}"))
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)
         wanted = schema_tables()

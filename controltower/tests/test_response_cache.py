@@ -1,0 +1,144 @@
+"""The response cache (controltower/response_cache.py) over the real DuckDB / Snowflake-path warehouse:
+a write shows in the very next read, ETags round-trip, callers never share what they may not see."""
+
+import orjson
+import pytest
+from django.core.management import call_command
+
+from controltower import tokens
+from controltower.roles import LINEAGE_WRITE
+from pipelines_app import data_version
+from testsupport.ingest_events import run_event
+from testsupport.telemetry_api import *  # noqa: F403  (fixtures: api, statements)
+from testsupport.warehouse import duckdb_only
+
+JOB = "finance_daily.load_ledger"
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.CT_RESPONSE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def ingest(client_for, operator, warehouse):
+    client = client_for(operator)
+
+    def post(event_type: str, run_id: str, when: str) -> str:
+        body = orjson.dumps(run_event(event_type, run_id=run_id, when=when, job=JOB))
+        response = client.post("/api/v1/lineage", data=body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return response.json()["pipeline_id"]
+
+    return post
+
+
+RUN = "0190a5c4-0000-7000-8000-000000000001"
+
+
+def test_an_ingest_shows_in_the_next_read_of_the_pipeline_and_the_summary(api, ingest, statements):
+    pipeline = ingest("START", RUN, "2026-11-20T11:00:00Z")
+    url = f"/api/pipelines/{pipeline}"
+    before, summary = api.get(url).json(), api.get("/api/summary").json()
+    assert summary["running"] == 1 and before["last_status"] == "RUNNING"
+
+    statements.clear()
+    assert api.get(url).json() == before and api.get("/api/summary").json() == summary
+    assert not [s for s in statements if "CT_DATA_VERSION" not in s]  # served without the warehouse
+
+    ingest("COMPLETE", RUN, "2026-11-20T11:30:00Z")
+    after = api.get(url).json()
+    assert after["last_status"] == "SUCCESS" and after["last_end_ts"] == "2026-11-20T11:30:00Z"
+    assert api.get("/api/summary").json()["running"] == 0
+
+
+def test_a_governance_write_shows_in_the_next_read(api, client_for, operator, warehouse):
+    assert api.get("/api/runbooks/governance").json()["total"] == 0
+    assert api.get("/api/runbooks/governance").json()["total"] == 0
+    body = {"pipeline_id": "p1", "state": "open", "owner": "ops@example.com", "reason": "no runbook"}
+    written = client_for(operator).post("/api/runbooks/governance/upsert", body, format="json")
+    assert written.status_code == 200
+    assert api.get("/api/runbooks/governance").json()["total"] == 1
+
+
+def test_etag_round_trip(api, ingest, statements):
+    pipeline = ingest("START", RUN, "2026-11-20T11:00:00Z")
+    url = f"/api/pipelines/{pipeline}"
+    first = api.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    assert first["Cache-Control"] == "private, no-cache"
+    assert {"Authorization", "Cookie"} <= {v.strip() for v in first["Vary"].split(",")}
+
+    statements.clear()
+    unchanged = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304 and unchanged["ETag"] == etag and not unchanged.content
+    assert not [s for s in statements if "CT_DATA_VERSION" not in s]
+
+    ingest("COMPLETE", RUN, "2026-11-20T11:30:00Z")
+    changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert changed.json()["last_status"] == "SUCCESS"
+
+
+@duckdb_only
+def test_callers_never_get_an_answer_they_may_not_see(
+    api, viewer, governance_admin, client_for, anon_client, warehouse, statements
+):
+    assert api.get("/api/summary").status_code == 200  # the viewer's answer is now kept
+    assert anon_client.get("/api/summary").status_code == 401
+    bad = anon_client.get("/api/summary", HTTP_AUTHORIZATION="Token not-a-real-token-at-all")
+    assert bad.status_code == 401
+    scoped = tokens.issue(viewer, name="ol", scopes=[LINEAGE_WRITE])[1]
+    assert anon_client.get("/api/summary", HTTP_AUTHORIZATION=f"Token {scoped}").status_code == 403
+    tokens.revoke(viewer.api_tokens.filter(name="default"))
+    assert api.get("/api/summary").status_code == 401
+
+    statements.clear()  # another role's first read is computed for it, not taken from the viewer's
+    assert client_for(governance_admin).get("/api/summary").status_code == 200
+    assert statements
+
+
+@duckdb_only
+def test_cache_off(settings, api, warehouse, statements):
+    settings.CT_RESPONSE_CACHE_SECONDS = 0
+    first = api.get("/api/summary")
+    assert first.status_code == 200 and "ETag" not in first
+    statements.clear()
+    api.get("/api/summary")
+    assert statements
+
+
+@duckdb_only
+def test_every_loader_run_changes_the_data_version(warehouse):
+    seen = {data_version.current()}
+    for command in ("warehouse_init", "refresh_run_state", "purge_lineage_events"):
+        call_command(command, stdout=open("/dev/null", "w"))
+        seen.add(data_version.current())
+    assert len(seen) == 4
+
+
+@duckdb_only
+def test_with_a_shared_cache_the_versions_live_there(
+    monkeypatch, api, ingest, client_for, operator, django_capture_on_commit_callbacks
+):
+    """As with Redis: every process reads the versions from the cache, and every writer bumps them."""
+    for module in (
+        "controltower.response_cache",
+        "pipelines_app.data_version",
+        "governance_app.data_version",
+    ):
+        monkeypatch.setattr(f"{module}.cache_is_shared", lambda: True)
+    pipeline = ingest("START", RUN, "2026-11-20T11:00:00Z")
+    assert api.get(f"/api/pipelines/{pipeline}").json()["last_status"] == "RUNNING"
+    ingest("COMPLETE", RUN, "2026-11-20T11:30:00Z")
+    assert api.get(f"/api/pipelines/{pipeline}").json()["last_status"] == "SUCCESS"
+
+    assert api.get("/api/runbooks/governance").json()["total"] == 0
+    body = {"pipeline_id": "p1", "state": "open", "owner": "ops@example.com", "reason": "no runbook"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client_for(operator).post("/api/runbooks/governance/upsert", body, format="json").status_code
+            == 200
+        )
+    assert api.get("/api/runbooks/governance").json()["total"] == 1
