@@ -42,6 +42,7 @@ def ensure_user(
             raise ValueError(f"That key is already another user's token, not {username}'s.")
         if found:  # the demo's credentials file names this key: it stays (or becomes again) live
             ApiToken.objects.filter(pk=found.pk).update(revoked_at=None, expires_at=None)
+            tokens.forget()
             return user, None
         tokens.revoke(defaults)
         return user, tokens.issue(user, key=token)[1]

@@ -212,6 +212,9 @@ CT_MAX_BODY_BYTES = env.int("CT_MAX_BODY_BYTES", default=5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = CT_MAX_BODY_BYTES
 # OpenLineage events as received (LINEAGE_EVENTS) are kept this many days; 0 keeps them forever.
 CT_LINEAGE_EVENTS_RETENTION_DAYS = env.int("CT_LINEAGE_EVENTS_RETENTION_DAYS", default=30)
+# Seconds a process answers a token it just checked (with its user and groups) from memory; a
+# revocation or role change made in another process takes effect within this. 0: check every request.
+CT_TOKEN_CACHE_SECONDS = env.float("CT_TOKEN_CACHE_SECONDS", default=5.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "controltower.api.auth.TokenOrBearerAuthentication",

@@ -82,7 +82,7 @@ class TokenOrBearerAuthentication(authentication.BaseAuthentication):
         return user, token
 
     def authenticate_credentials(self, key: str):
-        token = tokens.find(key)
+        token = tokens.authenticating(key)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         if token.state != "active":

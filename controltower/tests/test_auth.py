@@ -4,6 +4,7 @@ import hashlib
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -38,11 +39,26 @@ def test_revoked_token_is_refused(client_for, viewer):
 
 def test_an_expired_token_is_refused(client_for, viewer):
     client = client_for(viewer)
+    viewer.api_tokens.update(expires_at=timezone.now() + timedelta(minutes=1))
     assert client.get("/api/_probe").status_code == 200
-    viewer.api_tokens.update(expires_at=timezone.now() - timedelta(seconds=1))
-    response = client.get("/api/_probe")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):  # expires while it is remembered
+        response = client.get("/api/_probe")
     assert response.status_code == 401
     assert response.json()["error"]["message"] == "This token is expired."
+
+
+def test_a_token_changed_in_this_process_is_checked_again_at_once(client_for, viewer, settings):
+    settings.CT_TOKEN_CACHE_SECONDS = 3600
+    client = client_for(viewer)
+    assert client.get("/api/_probe").status_code == 200
+    viewer.is_active = False
+    viewer.save()
+    assert client.get("/api/_probe").status_code == 401
+    viewer.is_active = True
+    viewer.save()
+    assert client.get("/api/_probe").status_code == 200
+    tokens.revoke(viewer.api_tokens.all())
+    assert client.get("/api/_probe").json()["error"]["message"] == "This token is revoked."
 
 
 def test_the_database_holds_no_usable_key(viewer):
