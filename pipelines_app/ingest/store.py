@@ -1,25 +1,24 @@
 """Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
-in temporary tables, apply them in one transaction with set-based statements (sql.py), and append
-the events as received to LINEAGE_EVENTS in the same transaction (one statement per group). Events
-whose run id another job owns are refused first (ownership.py). Pipelines, datasets and edges this
-process stored unchanged a moment ago are not staged again (seen.py)."""
+(Warehouse.stage: an Arrow table scanned in place on DuckDB, a temporary table elsewhere), apply
+them in one transaction with set-based statements (sql.py), and append the events as received to
+LINEAGE_EVENTS in the same transaction (one statement per group). Events whose run id another job
+owns are refused first (ownership.py). Pipelines, datasets and edges this process stored unchanged
+a moment ago are not staged again (seen.py)."""
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-import pyarrow as pa
-
 from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
+from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table
 
 from . import datasets, ownership, raw, run_details, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .seen import SeenRows, first, whole
 from .tx import transaction
 
-SMALL_STAGE = 16  # rows: below this one bound multi-row INSERT costs less than an Arrow hand-off
 recent = SeenRows()
 # Staged tables whose rows are skipped when stored unchanged a moment ago: (identity, value) of a row.
 REMEMBERED = {
@@ -27,13 +26,8 @@ REMEMBERED = {
     "OL_STAGE_DATASETS": (first, whole),
     "OL_STAGE_EDGES": (whole, whole),
 }
-
-ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "INTEGER": pa.int32(),
-    "TIMESTAMP_NTZ": pa.timestamp("us"),
-    "NUMBER(18, 0)": pa.int64(),
-}
+_EVENT_COLUMNS = ", ".join(name for name, _ in sql.LINEAGE_EVENTS)
+APPEND_EVENTS = f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM OL_STAGE_EVENTS"
 
 
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[Exception | None]:
@@ -63,7 +57,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
                 for statement in statements if table in staged else ():
                     wh.execute(statement)
             if received:
-                _append(wh, "LINEAGE_EVENTS", received)
+                _append_events(wh, received)
             run_details.write(wh, details)
             if runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
@@ -104,24 +98,23 @@ def _stage_runs(wh: Warehouse, events: Sequence[Event]) -> list[tuple]:
 
 
 def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
-    wh.execute(sql.create_stage(table))
-    wh.execute(f"DELETE FROM {table}")
-    _append(wh, table, rows)
+    wh.stage(table, sql.STAGES[table], rows)
 
 
-def _append(wh: Warehouse, table: str, rows: list[tuple]) -> None:
-    """One statement whatever the number of rows: bound VALUES for a few, an Arrow hand-off for more."""
-    if len(rows) < SMALL_STAGE:
-        wh.execute(sql.insert_stage(table, len(rows)), [value for row in rows for value in row])
+def _append_events(wh: Warehouse, rows: list[tuple]) -> None:
+    """LINEAGE_EVENTS rows in one statement: from a stage where staging costs nothing, else bound
+    VALUES for a few rows or an Arrow hand-off."""
+    if wh.stages_in_place:
+        wh.stage("OL_STAGE_EVENTS", sql.LINEAGE_EVENTS, rows)
+        wh.execute(APPEND_EVENTS)
+    elif len(rows) < SMALL_STAGE:
+        marks = f"({', '.join('?' for _ in sql.LINEAGE_EVENTS)})"
+        wh.execute(
+            f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) VALUES {', '.join([marks] * len(rows))}",
+            [value for row in rows for value in row],
+        )
     else:
-        wh.bulk_insert(table, _arrow(table, rows))
-
-
-def _arrow(table: str, rows: list[tuple]) -> pa.Table:
-    columns = sql.COLUMNS[table]
-    values = list(zip(*rows, strict=True))
-    arrays = [pa.array(column, ARROW_TYPES[kind]) for column, (_, kind) in zip(values, columns, strict=True)]
-    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
+        wh.bulk_insert("LINEAGE_EVENTS", arrow_table(sql.LINEAGE_EVENTS, rows))
 
 
 def fold_runs(events: Sequence[Event]) -> list[RunRecord]:

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import sqlglot
 
-from .base import Warehouse, WarehouseUnavailable
+from .base import Warehouse, WarehouseUnavailable, arrow_table
 
 FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
 _arrow_names = itertools.count()
@@ -132,6 +132,16 @@ class DuckDBWarehouse(Warehouse):
             raise (self._unavailable(exc) or exc) from exc
         finally:
             cur.unregister(view)
+
+    stages_in_place = True
+
+    def stage(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> None:
+        """The Arrow table of `rows`, registered as `name` on this thread's cursor: statements scan it
+        in place (no DDL, no DELETE, no INSERT); registering again replaces it."""
+        try:
+            self._cursor().register(name, arrow_table(columns, rows))
+        except duckdb.Error as exc:
+            raise (self._unavailable(exc) or exc) from exc
 
     def describe(self) -> str:
         return f"duckdb file {self.path}"
