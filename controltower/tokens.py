@@ -2,7 +2,6 @@
 its SHA-256 digest (a key carries 240 bits of randomness, so an unsalted fast hash is enough: it
 cannot be guessed, only stolen, and a stolen database no longer holds usable keys)."""
 
-import copy
 import hashlib
 import hmac
 import re
@@ -92,8 +91,9 @@ MAX_RECENT = 10_000
 
 def authenticating(key: str) -> ApiToken | None:
     """find(key) for authenticating a request: a token found within the last CT_TOKEN_CACHE_SECONDS
-    is answered from this process's memory (a copy, with its user and groups; the expiry is still
-    checked per request by `state`). Revoking, or saving a token, a user or their groups, in this
+    is answered from this process's memory (the same objects, with its user and groups, shared by
+    the requests that present it: read them, never change them; the expiry is still checked per
+    request by `state`). Revoking, or saving a token, a user or their groups, in this
     process forgets them at once; done in another process, it takes effect within the window."""
     ttl = settings.CT_TOKEN_CACHE_SECONDS
     if ttl <= 0 or not KEY_FORMAT.match(key):
@@ -101,7 +101,7 @@ def authenticating(key: str) -> ApiToken | None:
     wanted, now = digest(key), time.monotonic()
     hit = _recent.get(wanted)
     if hit is not None and hit[0] > now:
-        return _copy(hit[1])
+        return hit[1]
     token = find(key)
     if token is not None:
         group_names(token.user)  # read now, kept on the user with the token
@@ -109,15 +109,6 @@ def authenticating(key: str) -> ApiToken | None:
             if len(_recent) >= MAX_RECENT:
                 _recent.clear()
             _recent[wanted] = (now + ttl, token)
-        return _copy(token)
-    return None
-
-
-def _copy(token: ApiToken) -> ApiToken:
-    """A request's own copy: nothing a request sets on its token or user reaches another request."""
-    user = copy.copy(token.user)
-    token = copy.copy(token)
-    token.user = user
     return token
 
 

@@ -111,11 +111,10 @@ MATCHED_RUNS = (
     f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s "
     "JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id"
 )
-# Staged runs whose run id is stored under another pipeline: that pipeline owns the run id.
-OWNED_ELSEWHERE = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
+# Staged runs whose run id is stored, with the pipeline (and job) that owns it.
+STORED_RUNS = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
 FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
-LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id
-WHERE t.pipeline_id <> s.pipeline_id"""
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
 
 
 def stored_owners(ids: int) -> str:

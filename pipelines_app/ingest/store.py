@@ -36,7 +36,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
     nothing is stored."""
     refused: dict[int, Exception] = {}
     try:
-        kept, runs = _stage_owned_runs(wh, events, refused)
+        kept, runs, stored = _stage_owned_runs(wh, events, refused)
         staged = {
             "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(kept)],
             "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(kept)],
@@ -52,10 +52,10 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             staged["OL_STAGE_RUNS"] = runs
         received = _raw_rows(wh, kept, now)
         details = run_details.prepare(wh, kept)
+        statements = _statements(wh, staged, runs, stored)
         with transaction(wh):
-            for table, statements in sql.APPLY.items():
-                for statement in statements if table in staged else ():
-                    wh.execute(statement)
+            for statement in statements:
+                wh.execute(statement)
             if received:
                 _append_events(wh, received)
             run_details.write(wh, details)
@@ -72,22 +72,34 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
 
 def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
-) -> tuple[list[Event], list[tuple]]:
-    """The events to write and their runs' staged rows (OL_STAGE_RUNS), after recording in
-    `refused` the events whose run id another job owns: first the run ids the group holds under
-    several jobs (rare), then, once each run id has one job, those stored under another (one
-    SELECT per group; restaged only when it finds any)."""
+) -> tuple[list[Event], list[tuple], set[str]]:
+    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the run ids of those already
+    stored, after recording in `refused` the events whose run id another job owns: first the run ids
+    the group holds under several jobs (rare), then, once each run id has one job, those stored
+    under another (one SELECT per group; restaged only when it finds any)."""
     refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)
-    elsewhere = ownership.owned_elsewhere(wh) if runs else {}
+    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, set())
     if not elsewhere:
-        return kept, runs
+        return kept, runs, stored
     for i, event in enumerate(events):
         if i not in refused and event.run is not None and event.run.run_id in elsewhere:
             refused[i] = elsewhere[event.run.run_id]
     kept = [event for i, event in enumerate(events) if i not in refused]
-    return kept, _stage_runs(wh, kept)
+    return kept, _stage_runs(wh, kept), stored
+
+
+def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: set[str]) -> list[str]:
+    """The APPLY statements of the staged tables, less those that would change nothing. The latter
+    are only known on a single-writer warehouse, where what the group read before its transaction
+    still holds in it: UPDATE_RUNS when none of the group's runs is stored, INSERT_RUNS when all are."""
+    needless = set()
+    if wh.single_writer and not stored:
+        needless = {sql.UPDATE_RUNS}
+    elif wh.single_writer and len(stored) == len(runs):
+        needless = {sql.INSERT_RUNS}
+    return [s for table, apply in sql.APPLY.items() if table in staged for s in apply if s not in needless]
 
 
 def _stage_runs(wh: Warehouse, events: Sequence[Event]) -> list[tuple]:

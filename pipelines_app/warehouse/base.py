@@ -95,6 +95,9 @@ class Warehouse:
             part = batch.slice(offset, step).to_pydict()
             self.executemany(sql, list(zip(*(part[c] for c in cols), strict=True)))
 
+    # True when this process is the only writer and writes under one lock (ingest's group commit):
+    # what a writer read before its transaction still holds inside it.
+    single_writer = False
     # True when stage() costs no statement, so staging beats binding values whatever the row count.
     stages_in_place = False
 

@@ -134,6 +134,7 @@ class DuckDBWarehouse(Warehouse):
             cur.unregister(view)
 
     stages_in_place = True
+    single_writer = True  # DuckDB allows one writing process per file
 
     def stage(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> None:
         """The Arrow table of `rows`, registered as `name` on this thread's cursor: statements scan it
