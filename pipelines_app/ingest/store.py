@@ -26,6 +26,7 @@ REMEMBERED = {
     "OL_STAGE_DATASETS": (first, whole),
     "OL_STAGE_EDGES": (whole, whole),
 }
+INSERTS_OF_REMEMBERED = {"OL_STAGE_PIPELINES": sql.INSERT_PIPELINES, "OL_STAGE_DATASETS": sql.INSERT_DATASETS}
 _EVENT_COLUMNS = ", ".join(name for name, _ in sql.LINEAGE_EVENTS)
 APPEND_EVENTS = f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM OL_STAGE_EVENTS"
 
@@ -91,14 +92,18 @@ def _stage_owned_runs(
 
 
 def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: set[str]) -> list[str]:
-    """The APPLY statements of the staged tables, less those that would change nothing. The latter
-    are only known on a single-writer warehouse, where what the group read before its transaction
-    still holds in it: UPDATE_RUNS when none of the group's runs is stored, INSERT_RUNS when all are."""
+    """The APPLY statements of the staged tables, less those that would change nothing: the INSERT of
+    pipelines or datasets this process stored a moment ago (seen.py), and, on a single-writer
+    warehouse, where what the group read before its transaction still holds in it, UPDATE_RUNS when
+    none of the group's runs is stored and INSERT_RUNS when all are."""
     needless = set()
     if wh.single_writer and not stored:
         needless = {sql.UPDATE_RUNS}
     elif wh.single_writer and len(stored) == len(runs):
         needless = {sql.INSERT_RUNS}
+    for table, insert in INSERTS_OF_REMEMBERED.items():
+        if table in staged and recent.all_stored(wh, staged[table], REMEMBERED[table][0]):
+            needless.add(insert)
     return [s for table, apply in sql.APPLY.items() if table in staged for s in apply if s not in needless]
 
 
