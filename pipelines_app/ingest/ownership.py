@@ -42,7 +42,7 @@ def conflicts_in_group(wh: Warehouse, events: Sequence[Event]) -> dict[int, RunI
     """Events (by index) refused because the group holds their run id under more than one job:
     the stored owner keeps it if there is one, else the job of the group's first event with it.
     (Rare: one query, only for such run ids. Run ids of one job in the group are checked against
-    the stored runs by owned_elsewhere, once staged.)"""
+    the stored runs by stored_runs, once staged.)"""
     jobs: dict[str, dict[str, Event]] = {}
     for event in events:
         if event.run is not None and event.pipeline is not None:
@@ -73,9 +73,17 @@ def _stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict
     return found
 
 
-def owned_elsewhere(wh: Warehouse) -> dict[str, RunIdConflict]:
-    """Staged runs (OL_STAGE_RUNS) whose run id is stored under another pipeline, by run id."""
-    return {row["run_id"]: _conflict(row) for row in wh.fetch_all(sql.OWNED_ELSEWHERE)}
+def stored_runs(wh: Warehouse, runs: Sequence[tuple[str, str]]) -> tuple[dict[str, RunIdConflict], set[str]]:
+    """Of the staged (OL_STAGE_RUNS) `runs` ((run_id, pipeline_id) pairs): those whose run id is
+    stored under another pipeline, by run id, and the run ids stored under their own."""
+    staged = dict(runs)
+    elsewhere, stored = {}, set()
+    for row in wh.fetch_all(sql.STORED_RUNS):
+        if row["pipeline_id"] == staged.get(row["run_id"]):
+            stored.add(row["run_id"])
+        else:
+            elsewhere[row["run_id"]] = _conflict(row)
+    return elsewhere, stored
 
 
 def _conflict(row: dict) -> RunIdConflict:

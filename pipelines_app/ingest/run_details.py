@@ -9,7 +9,7 @@
 
 Each row has a natural key that includes the eventTime, and each table is written with one
 INSERT … SELECT … WHERE NOT EXISTS per group (from bound VALUES for a few rows, else from a
-temporary stage filled by an Arrow hand-off before the transaction, as store.py does), so a replay
+stage filled before the transaction, as store.py does), so a replay
 adds nothing and any arrival order ends in the same rows; readers pick "the earliest parent" or
 "the latest assertion" (pipelines_app/run_detail.py), which does not depend on order either.
 
@@ -22,8 +22,6 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-import pyarrow as pa
 
 from pipelines_app.warehouse import Warehouse
 from pipelines_app.warehouse.base import schema_statements
@@ -275,9 +273,6 @@ def _type(column: str) -> str:
     return "TIMESTAMP_NTZ" if column in TIMESTAMPS else "BOOLEAN" if column == "success" else "VARCHAR"
 
 
-ARROW = {"TIMESTAMP_NTZ": pa.timestamp("us"), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
-
-
 def insert_new(table: str, rows: int | None) -> str:
     """INSERT into `table` of `rows` bound rows (None: of its stage), skipping those whose key is stored."""
     columns, key = TABLES[table]
@@ -345,22 +340,14 @@ def prepare(wh: Warehouse, events) -> Prepared:
     if prepared.rows:
         ensure_tables(wh)
     for table, rows in prepared.rows.items():
-        if table in TABLES and len(rows) >= SMALL:
+        if table in TABLES and (wh.stages_in_place or len(rows) >= SMALL):
             _stage(wh, table, rows)
             prepared.staged.add(table)
     return prepared
 
 
 def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
-    columns = TABLES[table][0]
-    stage = f"OL_STAGE_{table}"
-    wh.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ({', '.join(f'{c} {_type(c)}' for c in columns)})"
-    )
-    wh.execute(f"DELETE FROM {stage}")
-    values = list(zip(*rows, strict=True))
-    arrays = [pa.array(v, ARROW[_type(c)]) for v, c in zip(values, columns, strict=True)]
-    wh.bulk_insert(stage, pa.Table.from_arrays(arrays, names=list(columns)))
+    wh.stage(f"OL_STAGE_{table}", [(c, _type(c)) for c in TABLES[table][0]], rows)
 
 
 def ensure_tables(wh: Warehouse) -> None:

@@ -45,6 +45,14 @@ class SeenRows:
                 if hit is None or hit[0] != value(row) or hit[1] + self.ttl <= now
             ]  # fmt: skip
 
+    def all_stored(self, warehouse, rows: list, ident: Key = whole) -> bool:
+        """Whether every row's identity was stored (with any value) within the TTL."""
+        now = self.clock()
+        with self._lock:
+            seen = self._by_warehouse.get(warehouse, {})
+            hits = [seen.get(ident(row)) for row in rows]
+        return all(hit is not None and hit[1] + self.ttl > now for hit in hits)
+
     def remember(self, warehouse, rows: list, ident: Key = whole, value: Key = whole) -> None:
         now = self.clock()
         with self._lock:

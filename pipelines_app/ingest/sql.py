@@ -1,7 +1,7 @@
 """The ingest writes, in Snowflake dialect (transpiled for DuckDB by the warehouse).
 
-A group of events is first staged in per-connection temporary tables (OL_STAGE_*, filled with
-Warehouse.bulk_insert: Arrow on DuckDB, array binding on Snowflake), then applied inside one
+A group of events is first staged in per-connection scratch tables (OL_STAGE_*, Warehouse.stage:
+an Arrow table DuckDB scans in place, a temporary table on Snowflake), then applied inside one
 transaction by set-based statements: per table an UPDATE … FROM of the stored rows, then an
 INSERT … SELECT of the new ones (NOT EXISTS). Not MERGE: fakesnow runs a MERGE through a temporary
 table whose bookkeeping writes to a second database, which DuckDB refuses inside a transaction.
@@ -18,8 +18,6 @@ order and replaying an event changes nothing:
 - `nominal_ts` is the earliest and `rows_processed` the largest value reported.
 store.fold_runs applies the same rules to the events of one run inside a group.
 """
-
-from functools import lru_cache
 
 from . import datasets
 
@@ -87,19 +85,6 @@ LINEAGE_EVENTS = (
     ("dataset_facets", "VARCHAR"),
     ("event", "VARCHAR"),
 )
-COLUMNS = {**STAGES, "LINEAGE_EVENTS": LINEAGE_EVENTS}
-
-
-def create_stage(table: str) -> str:
-    columns = ", ".join(f"{name} {kind}" for name, kind in STAGES[table])
-    return f"CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({columns})"
-
-
-@lru_cache(maxsize=128)
-def insert_stage(table: str, rows: int) -> str:
-    names = [name for name, _ in COLUMNS[table]]
-    row = f"({', '.join('?' for _ in names)})"
-    return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([row] * rows)}"
 
 
 T_TERMINAL = "(CASE WHEN t.status IN ('SUCCESS', 'FAILED', 'ABORTED') THEN 1 ELSE 0 END)"
@@ -126,11 +111,10 @@ MATCHED_RUNS = (
     f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s "
     "JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id"
 )
-# Staged runs whose run id is stored under another pipeline: that pipeline owns the run id.
-OWNED_ELSEWHERE = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
+# Staged runs whose run id is stored, with the pipeline (and job) that owns it.
+STORED_RUNS = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
 FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
-LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id
-WHERE t.pipeline_id <> s.pipeline_id"""
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
 
 
 def stored_owners(ids: int) -> str:

@@ -1,25 +1,24 @@
 """Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
-in temporary tables, apply them in one transaction with set-based statements (sql.py), and append
-the events as received to LINEAGE_EVENTS in the same transaction (one statement per group). Events
-whose run id another job owns are refused first (ownership.py). Pipelines, datasets and edges this
-process stored unchanged a moment ago are not staged again (seen.py)."""
+(Warehouse.stage: an Arrow table scanned in place on DuckDB, a temporary table elsewhere), apply
+them in one transaction with set-based statements (sql.py), and append the events as received to
+LINEAGE_EVENTS in the same transaction (one statement per group). Events whose run id another job
+owns are refused first (ownership.py). Pipelines, datasets and edges this process stored unchanged
+a moment ago are not staged again (seen.py)."""
 
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-import pyarrow as pa
-
 from pipelines_app import run_state
 from pipelines_app.warehouse import Warehouse
+from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table
 
 from . import datasets, ownership, raw, run_details, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
 from .seen import SeenRows, first, whole
 from .tx import transaction
 
-SMALL_STAGE = 16  # rows: below this one bound multi-row INSERT costs less than an Arrow hand-off
 recent = SeenRows()
 # Staged tables whose rows are skipped when stored unchanged a moment ago: (identity, value) of a row.
 REMEMBERED = {
@@ -27,13 +26,9 @@ REMEMBERED = {
     "OL_STAGE_DATASETS": (first, whole),
     "OL_STAGE_EDGES": (whole, whole),
 }
-
-ARROW_TYPES = {
-    "VARCHAR": pa.string(),
-    "INTEGER": pa.int32(),
-    "TIMESTAMP_NTZ": pa.timestamp("us"),
-    "NUMBER(18, 0)": pa.int64(),
-}
+INSERTS_OF_REMEMBERED = {"OL_STAGE_PIPELINES": sql.INSERT_PIPELINES, "OL_STAGE_DATASETS": sql.INSERT_DATASETS}
+_EVENT_COLUMNS = ", ".join(name for name, _ in sql.LINEAGE_EVENTS)
+APPEND_EVENTS = f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM OL_STAGE_EVENTS"
 
 
 def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[Exception | None]:
@@ -42,7 +37,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
     nothing is stored."""
     refused: dict[int, Exception] = {}
     try:
-        kept, runs = _stage_owned_runs(wh, events, refused)
+        kept, runs, stored = _stage_owned_runs(wh, events, refused)
         staged = {
             "OL_STAGE_PIPELINES": [_pipeline_row(p, now) for p in fold_pipelines(kept)],
             "OL_STAGE_DATASETS": [_dataset_row(d) for d in fold_datasets(kept)],
@@ -58,12 +53,12 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             staged["OL_STAGE_RUNS"] = runs
         received = _raw_rows(wh, kept, now)
         details = run_details.prepare(wh, kept)
+        statements = _statements(wh, staged, runs, stored)
         with transaction(wh):
-            for table, statements in sql.APPLY.items():
-                for statement in statements if table in staged else ():
-                    wh.execute(statement)
+            for statement in statements:
+                wh.execute(statement)
             if received:
-                _append(wh, "LINEAGE_EVENTS", received)
+                _append_events(wh, received)
             run_details.write(wh, details)
             if runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
@@ -78,22 +73,38 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
 
 def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
-) -> tuple[list[Event], list[tuple]]:
-    """The events to write and their runs' staged rows (OL_STAGE_RUNS), after recording in
-    `refused` the events whose run id another job owns: first the run ids the group holds under
-    several jobs (rare), then, once each run id has one job, those stored under another (one
-    SELECT per group; restaged only when it finds any)."""
+) -> tuple[list[Event], list[tuple], set[str]]:
+    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the run ids of those already
+    stored, after recording in `refused` the events whose run id another job owns: first the run ids
+    the group holds under several jobs (rare), then, once each run id has one job, those stored
+    under another (one SELECT per group; restaged only when it finds any)."""
     refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)
-    elsewhere = ownership.owned_elsewhere(wh) if runs else {}
+    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, set())
     if not elsewhere:
-        return kept, runs
+        return kept, runs, stored
     for i, event in enumerate(events):
         if i not in refused and event.run is not None and event.run.run_id in elsewhere:
             refused[i] = elsewhere[event.run.run_id]
     kept = [event for i, event in enumerate(events) if i not in refused]
-    return kept, _stage_runs(wh, kept)
+    return kept, _stage_runs(wh, kept), stored
+
+
+def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: set[str]) -> list[str]:
+    """The APPLY statements of the staged tables, less those that would change nothing: the INSERT of
+    pipelines or datasets this process stored a moment ago (seen.py), and, on a single-writer
+    warehouse, where what the group read before its transaction still holds in it, UPDATE_RUNS when
+    none of the group's runs is stored and INSERT_RUNS when all are."""
+    needless = set()
+    if wh.single_writer and not stored:
+        needless = {sql.UPDATE_RUNS}
+    elif wh.single_writer and len(stored) == len(runs):
+        needless = {sql.INSERT_RUNS}
+    for table, insert in INSERTS_OF_REMEMBERED.items():
+        if table in staged and recent.all_stored(wh, staged[table], REMEMBERED[table][0]):
+            needless.add(insert)
+    return [s for table, apply in sql.APPLY.items() if table in staged for s in apply if s not in needless]
 
 
 def _stage_runs(wh: Warehouse, events: Sequence[Event]) -> list[tuple]:
@@ -104,24 +115,23 @@ def _stage_runs(wh: Warehouse, events: Sequence[Event]) -> list[tuple]:
 
 
 def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
-    wh.execute(sql.create_stage(table))
-    wh.execute(f"DELETE FROM {table}")
-    _append(wh, table, rows)
+    wh.stage(table, sql.STAGES[table], rows)
 
 
-def _append(wh: Warehouse, table: str, rows: list[tuple]) -> None:
-    """One statement whatever the number of rows: bound VALUES for a few, an Arrow hand-off for more."""
-    if len(rows) < SMALL_STAGE:
-        wh.execute(sql.insert_stage(table, len(rows)), [value for row in rows for value in row])
+def _append_events(wh: Warehouse, rows: list[tuple]) -> None:
+    """LINEAGE_EVENTS rows in one statement: from a stage where staging costs nothing, else bound
+    VALUES for a few rows or an Arrow hand-off."""
+    if wh.stages_in_place:
+        wh.stage("OL_STAGE_EVENTS", sql.LINEAGE_EVENTS, rows)
+        wh.execute(APPEND_EVENTS)
+    elif len(rows) < SMALL_STAGE:
+        marks = f"({', '.join('?' for _ in sql.LINEAGE_EVENTS)})"
+        wh.execute(
+            f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) VALUES {', '.join([marks] * len(rows))}",
+            [value for row in rows for value in row],
+        )
     else:
-        wh.bulk_insert(table, _arrow(table, rows))
-
-
-def _arrow(table: str, rows: list[tuple]) -> pa.Table:
-    columns = sql.COLUMNS[table]
-    values = list(zip(*rows, strict=True))
-    arrays = [pa.array(column, ARROW_TYPES[kind]) for column, (_, kind) in zip(values, columns, strict=True)]
-    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
+        wh.bulk_insert("LINEAGE_EVENTS", arrow_table(sql.LINEAGE_EVENTS, rows))
 
 
 def fold_runs(events: Sequence[Event]) -> list[RunRecord]:

@@ -110,6 +110,10 @@ def _dataset(raw: Any, field: str, written_ts: datetime | None, seen_ts: datetim
     namespace = text(dataset, "namespace", f"{field}.namespace")
     name = text(dataset, "name", f"{field}.name")
     facets = obj(dataset.get("facets"), f"{field}.facets", required=False)
+    if not facets:  # many datasets carry none: nothing to read
+        return DatasetRecord(
+            dataset_id_for(namespace, name), name, namespace, written_ts=written_ts, seen_ts=seen_ts
+        )
     table, alias = datasets.table_of(facets), None
     if table is not None and table != (namespace, name):  # a path: stored as the table it names
         alias, (namespace, name) = (dataset_id_for(namespace, name), namespace, name), table

@@ -11,6 +11,14 @@ from controltower.api.errors import ApiError
 
 SCHEMA_SQL = Path(__file__).resolve().parent.parent / "sql" / "schema.sql"
 INSERT_BATCH_BINDS = 50_000  # bind values per executemany batch: below Snowflake's stage-binding threshold
+SMALL_STAGE = 16  # rows: below this one bound multi-row INSERT costs less than an Arrow hand-off
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP_NTZ": pa.timestamp("us"),
+    "NUMBER(18, 0)": pa.int64(),
+}
 
 
 class WarehouseUnavailable(ApiError):
@@ -31,6 +39,13 @@ def schema_tables() -> list[str]:
     """Upper-case names of the tables schema.sql creates, in file order."""
     found = (re.search(r"CREATE TABLE IF NOT EXISTS\s+(\w+)", s, re.I) for s in schema_statements())
     return [m.group(1).upper() for m in found if m]
+
+
+def arrow_table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> pa.Table:
+    """`rows` as an Arrow table of `columns` ((name, SQL type) pairs, types from ARROW_TYPES)."""
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    arrays = [pa.array(v, ARROW_TYPES[kind]) for v, (_, kind) in zip(values, columns, strict=True)]
+    return pa.Table.from_arrays(arrays, names=[name for name, _ in columns])
 
 
 def plain(value):
@@ -79,6 +94,33 @@ class Warehouse:
         for offset in range(0, batch.num_rows, step):
             part = batch.slice(offset, step).to_pydict()
             self.executemany(sql, list(zip(*(part[c] for c in cols), strict=True)))
+
+    # True when this process is the only writer and writes under one lock (ingest's group commit):
+    # what a writer read before its transaction still holds inside it.
+    single_writer = False
+    # True when stage() costs no statement, so staging beats binding values whatever the row count.
+    stages_in_place = False
+
+    def stage(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> None:
+        """Make `rows` the contents of scratch table `name` ((name, SQL type) `columns`) for this
+        thread's next statements: here a temporary table of the connection, emptied and refilled
+        (bound VALUES for a few rows, else bulk_insert). A stage keeps its rows until the next
+        stage() of that name: statements must only read the stages their caller just filled."""
+        self.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({', '.join(f'{n} {t}' for n, t in columns)})"
+        )
+        self.execute(f"DELETE FROM {name}")
+        if not rows:
+            return
+        if len(rows) >= SMALL_STAGE:
+            self.bulk_insert(name, arrow_table(columns, rows))
+            return
+        names = ", ".join(n for n, _ in columns)
+        row = f"({', '.join('?' for _ in columns)})"
+        self.execute(
+            f"INSERT INTO {name} ({names}) VALUES {', '.join([row] * len(rows))}",
+            [v for r in rows for v in r],
+        )
 
     def ping(self) -> None:
         """Raise WarehouseUnavailable unless a trivial query answers."""

@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 import sqlglot
 
-from .base import Warehouse, WarehouseUnavailable
+from .base import Warehouse, WarehouseUnavailable, arrow_table
 from .timing import timed
 
 FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
@@ -137,6 +137,17 @@ class DuckDBWarehouse(Warehouse):
             raise (self._unavailable(exc) or exc) from exc
         finally:
             cur.unregister(view)
+
+    stages_in_place = True
+    single_writer = True  # DuckDB allows one writing process per file
+
+    def stage(self, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> None:
+        """The Arrow table of `rows`, registered as `name` on this thread's cursor: statements scan it
+        in place (no DDL, no DELETE, no INSERT); registering again replaces it."""
+        try:
+            self._cursor().register(name, arrow_table(columns, rows))
+        except duckdb.Error as exc:
+            raise (self._unavailable(exc) or exc) from exc
 
     def describe(self) -> str:
         return f"duckdb file {self.path}"
