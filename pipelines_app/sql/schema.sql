@@ -195,3 +195,16 @@ CREATE TABLE IF NOT EXISTS DATASET_SYMLINKS (
     dataset_id      VARCHAR NOT NULL,             -- the table's dataset
     event_ts        TIMESTAMP_NTZ NOT NULL
 );
+
+-- The SLA profiles governance assigns (its active policy assignments, one row each), with the
+-- thresholds they set: SLA status is decided in SQL with them (pipelines_app/sla.py, precedence
+-- pipeline > team > domain > the pipeline's own columns). Governance rewrites the table whenever an
+-- assignment changes (pipelines_app/sla_assignments.py, via CT_SLA_ASSIGNMENTS_PROVIDER).
+CREATE TABLE IF NOT EXISTS SLA_ASSIGNMENTS (
+    scope                 VARCHAR NOT NULL,       -- 'pipeline' | 'team' | 'domain'
+    target_id             VARCHAR NOT NULL,       -- the pipeline id, team or domain
+    profile               VARCHAR NOT NULL,       -- the profile's name: the thresholds' `source`
+    freshness_sla_minutes INTEGER,
+    max_duration_minutes  INTEGER,
+    max_breach_ratio      DOUBLE NOT NULL
+);

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pipelines_app import sla_assignments
 from pipelines_app.demo import DemoDataExists, load_demo
 from pipelines_app.demo.catalog import PROFILES
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             report = load_demo(
                 warehouse, source, now=now, seed=seed, replace=replace, progress=self.progress, **size
             )
+            sla_assignments.sync(warehouse)  # the SLA profiles governance assigns, as SQL reads them
         except (WarehouseUnavailable, DemoDataExists) as exc:
             raise CommandError(getattr(exc, "message", str(exc)))
         counts = ", ".join(f"{table} {n:,}" for table, n in report.rows.items())
