@@ -313,13 +313,21 @@ recounted AS (
            COUNT_IF(r.status <> 'SUCCESS' OR COALESCE(r.duration_seconds, 0) > 60 * s.max_duration_minutes)
                AS breached_runs,
            MAX(IFF(r.status <> 'SUCCESS' OR COALESCE(r.duration_seconds, 0) > 60 * s.max_duration_minutes,
-                   COALESCE(r.end_ts, r.start_ts), NULL)) AS last_breach_ts
-    FROM PIPELINE_RUNS r
-    JOIN counted c ON c.pipeline_id = r.pipeline_id AND c.recount = 1
+                   r.done_ts, NULL)) AS last_breach_ts
+    FROM (
+        SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
+        FROM PIPELINE_RUNS
+        WHERE end_ts > :since AND end_ts <= :now
+          AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+          AND pipeline_id IN (SELECT pipeline_id FROM counted WHERE recount = 1)
+        UNION ALL
+        SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+        FROM PIPELINE_RUNS
+        WHERE end_ts IS NULL AND start_ts > :since AND start_ts <= :now
+          AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+          AND pipeline_id IN (SELECT pipeline_id FROM counted WHERE recount = 1)
+    ) r
     JOIN scope s ON s.pipeline_id = r.pipeline_id
-    WHERE r.status IN ('SUCCESS', 'FAILED', 'ABORTED')
-      AND COALESCE(r.end_ts, r.start_ts) > :since
-      AND COALESCE(r.end_ts, r.start_ts) <= :now
     GROUP BY r.pipeline_id
 ),
 facts AS (
