@@ -144,24 +144,36 @@ def _breach_numbers(row: dict) -> dict:
     }
 
 
-def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
-    """Every incident in the window, newest first, with severity and consumers hit; a failed run
-    is its id, pipeline, time and criticality until `_items` reads the rest for the runs shown
-    (a page needs 50 of thousands)."""
+def _window(*, hours: int, team, domain, pipeline_id) -> dict:
     now = q.now_naive()
-    since = now - timedelta(hours=hours)
-    failed = q.fetch_all(
-        "failed_runs", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
-    )
-    entries = [
+    return {
+        "since": now - timedelta(hours=hours),
+        "now": now,
+        "pipeline_id": pipeline_id,
+        "team": team,
+        "domain": domain,
+    }
+
+
+def _run_entries(rows: list[dict]) -> list[dict]:
+    """Entries of failed runs: id, pipeline, time and criticality until `_items` reads the rest for
+    the runs shown (a page needs 50 of thousands)."""
+    return [
         {"sort_ts": r["detected_ts"], "incident_id": f"run:{r['run_id']}", "row": r, "item": None}
-        for r in failed
+        for r in rows
     ]
+
+
+def _other_entries(window: dict) -> list[dict]:
+    """The SLA breach and data-quality entries of the window, built in full (one per breached
+    pipeline, one per run with failed assertions: hundreds, where failed runs are thousands)."""
+    since, pipeline_id = window["since"], window["pipeline_id"]
     sla_rows = (
         [sla.pipeline_sla(pipeline_id)]
         if pipeline_id
-        else sla.evaluate_all(team=team, domain=domain, status="breached")
+        else sla.evaluate_all(team=window["team"], domain=window["domain"], status="breached")
     )
+    entries = []
     for row in sla_rows:
         if row["status"] != "breached" or not row["is_active"]:
             continue
@@ -171,13 +183,14 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
         ):
             sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
             entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
-    dq_rows = q.fetch_all(
-        "dq_failed_assertions", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
-    )
-    for item in _assertion_failures(dq_rows):
+    for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
         entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": item, "item": item})
-    reached = impact.consumers_reached(e["row"]["pipeline_id"] for e in entries)
+    return entries
+
+
+def _rate(entries: list[dict], reached: dict) -> None:
+    """Each entry's consumers hit (the impact walk of its pipeline) and severity."""
     for e in entries:
         hit = reached[e["row"]["pipeline_id"]]
         e["impact"] = {
@@ -186,8 +199,18 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
             "impact_truncated_reason": hit.truncated_reason,
         }
         e["severity"] = severity(e["row"]["criticality"], len(hit.consumers))
-    entries.sort(key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
-    return entries
+
+
+def _newest_first(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
+
+
+def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
+    """Every incident in the window, newest first, with severity and consumers hit."""
+    window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    entries = _run_entries(q.fetch_all("failed_runs", **window)) + _other_entries(window)
+    _rate(entries, impact.consumers_reached(e["row"]["pipeline_id"] for e in entries))
+    return _newest_first(entries)
 
 
 def failed_run_count(*, hours: int) -> int:
@@ -242,11 +265,39 @@ def list_incidents(
     pipeline_id: str | None = None,
     kind: str | None = None,
 ) -> tuple[list, int, dict]:
-    """A page of incidents, newest first; `by_severity` counts every severity under the other filters."""
-    entries = _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
-    if kind:
-        entries = [e for e in entries if (e["item"] or {}).get("kind", "run_failed") == kind]
-    by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
+    """A page of incidents, newest first; `by_severity` counts every severity under the other filters.
+
+    Failed runs are thousands a day: they are counted per pipeline (severity is a pipeline's), and
+    only the newest offset + limit are read to merge with the other kinds, unless a severity filter
+    needs them all."""
+    window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    others = [] if kind == "run_failed" else _other_entries(window)
+    others = [e for e in others if not kind or e["item"]["kind"] == kind]
+    with_runs = kind in (None, "run_failed")
+    counts = q.fetch_all("failed_run_counts", **window) if with_runs else []
+    reached = impact.consumers_reached(
+        [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
+    )
+    _rate(others, reached)
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    for c in counts:
+        by_severity[_severity_of(c, reached)] += c["incidents"]
+    for e in others:
+        by_severity[e["severity"]] += 1
     if severity:
-        entries = [e for e in entries if e["severity"] == severity]
-    return _items(entries[offset : offset + limit]), len(entries), by_severity
+        runs = (
+            [r for r in q.fetch_all("failed_runs", **window) if _severity_of(r, reached) == severity]
+            if with_runs
+            else []
+        )
+        others = [e for e in others if e["severity"] == severity]
+    else:
+        runs = q.fetch_all("failed_runs_newest", **window, limit=offset + limit) if with_runs else []
+    entries = _run_entries(runs)
+    _rate(entries, reached)
+    total = by_severity[severity] if severity else sum(by_severity.values())
+    return _items(_newest_first(entries + others)[offset : offset + limit]), total, by_severity
+
+
+def _severity_of(row: dict, reached: dict) -> str:
+    return severity(row["criticality"], len(reached[row["pipeline_id"]].consumers))

@@ -420,6 +420,20 @@ JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain);
 
+-- name: failed_run_counts
+-- The `failed_runs` of each pipeline, counted (incidents' by_severity: severity is per pipeline).
+SELECT pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents
+FROM ({{failed_runs}}) f
+GROUP BY pipeline_id;
+
+-- name: failed_runs_newest
+-- The newest :limit of `failed_runs` (newest first, then by run id, as incidents are listed): all a
+-- page can show of them, whatever the SLA and data-quality incidents it is merged with.
+SELECT run_id, pipeline_id, start_ts, detected_ts, criticality
+FROM ({{failed_runs}}) f
+ORDER BY detected_ts DESC, run_id DESC
+LIMIT :limit;
+
 -- name: failed_run_details
 -- The incident fields of these runs, with their pipeline's. The bounds on start_ts (the runs' own)
 -- let the scan skip what cannot hold them instead of comparing every run_id with the list.
