@@ -22,7 +22,7 @@ An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SL
 (null on the other kinds).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from . import impact, sla
 from . import queries as q
@@ -165,28 +165,49 @@ def _run_entries(rows: list[dict]) -> list[dict]:
 
 
 def _other_entries(window: dict) -> list[dict]:
-    """The SLA breach and data-quality entries of the window, built in full (one per breached
-    pipeline, one per run with failed assertions: hundreds, where failed runs are thousands)."""
-    since, pipeline_id = window["since"], window["pipeline_id"]
-    sla_rows = (
-        [sla.pipeline_sla(pipeline_id)]
-        if pipeline_id
-        else sla.evaluate_all(team=window["team"], domain=window["domain"], status="breached")
-    )
+    """The SLA breach and data-quality entries of the window (one per breached pipeline, one per run
+    with failed assertions: hundreds, where failed runs are thousands). An SLA breach is built in
+    full (`make`) only when its page shows it."""
+    since, now, pipeline_id = window["since"], window["now"], window["pipeline_id"]
+    if pipeline_id:
+        row = sla.pipeline_sla(pipeline_id)
+        breached = [(row, lambda row=row: row)] if row["status"] == "breached" and row["is_active"] else []
+    else:
+        rows = sla.status_rows(
+            days=sla.DEFAULT_WINDOW_DAYS, now=now, status="breached", active_only=True,
+            team=window["team"], domain=window["domain"],
+        )  # fmt: skip
+        breached = [(r, lambda r=r: sla.row_from(r, now, sla.DEFAULT_WINDOW_DAYS)) for r in rows]
     entries = []
-    for row in sla_rows:
-        if row["status"] != "breached" or not row["is_active"]:
-            continue
-        item = _sla_breach(row)
-        if "freshness_breached" in row["reasons"] or (
-            item["detected_ts"] and item["detected_ts"] >= q.aware(since)
-        ):
-            sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
-            entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
+    for row, full in breached:
+        ongoing = "freshness_breached" in row["reasons"] if "reasons" in row else row["freshness_breached"]
+        detected = _sla_detected(row, ongoing, now)
+        if ongoing or detected >= since:
+            make = lambda full=full: _sla_breach(full())  # noqa: E731
+            entries.append(
+                {
+                    "sort_ts": detected,
+                    "incident_id": f"sla:{row['pipeline_id']}",
+                    "row": row,
+                    "item": None,
+                    "make": make,
+                }
+            )
     for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
         entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": item, "item": item})
     return entries
+
+
+def _sla_detected(row: dict, ongoing: bool, now) -> datetime:
+    """When an SLA breach was detected (naive UTC), as `_sla_breach` says it: when the freshness SLA
+    ran out, else the latest breaching run, else now."""
+    if "reasons" in row:  # a full SLA answer
+        ts = _sla_breach(row)["detected_ts"]
+        return ts.replace(tzinfo=None)
+    if ongoing:
+        return row["reference_ts"] + timedelta(minutes=row["freshness_sla_minutes"])
+    return row["last_breached_run_ts"] or now
 
 
 def _rate(entries: list[dict], reached: dict) -> None:
@@ -228,7 +249,7 @@ def failed_run_count(*, hours: int) -> int:
 
 def _items(entries: list[dict]) -> list[dict]:
     """The incidents of these entries, in their order: failed runs read in full here."""
-    runs = [e["row"] for e in entries if e["item"] is None]
+    runs = [e["row"] for e in entries if e["item"] is None and "make" not in e]
     starts = [r["start_ts"] for r in runs]
     # One statement a page, even with no failed run on it (IN (NULL) matches nothing).
     read = q.fetch_in_chunks(
@@ -241,9 +262,12 @@ def _items(entries: list[dict]) -> list[dict]:
     details = {r["run_id"]: r for r in read}
     items = []
     for e in entries:
-        if e["item"] is None and e["row"]["run_id"] not in details:
+        if "make" in e:
+            item = e["make"]()
+        elif e["item"] is None and e["row"]["run_id"] not in details:
             continue  # deleted since `_gather` read it
-        item = e["item"] or _failed_run(details[e["row"]["run_id"]])
+        else:
+            item = e["item"] or _failed_run(details[e["row"]["run_id"]])
         item.update(e["impact"], severity=e["severity"])
         items.append(item)
     return items
@@ -272,7 +296,7 @@ def list_incidents(
     needs them all."""
     window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
     others = [] if kind == "run_failed" else _other_entries(window)
-    others = [e for e in others if not kind or e["item"]["kind"] == kind]
+    others = [e for e in others if not kind or _kind(e) == kind]
     with_runs = kind in (None, "run_failed")
     counts = q.fetch_all("failed_run_counts", **window) if with_runs else []
     reached = impact.consumers_reached(
@@ -297,6 +321,10 @@ def list_incidents(
     _rate(entries, reached)
     total = by_severity[severity] if severity else sum(by_severity.values())
     return _items(_newest_first(entries + others)[offset : offset + limit]), total, by_severity
+
+
+def _kind(entry: dict) -> str:
+    return "sla_breach" if "make" in entry else entry["item"]["kind"]
 
 
 def _severity_of(row: dict, reached: dict) -> str:

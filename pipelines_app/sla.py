@@ -180,6 +180,12 @@ def row_from(r: dict, now: datetime, days: int) -> dict:
     }
 
 
+def status_rows(*, days: int, now: datetime, status: str | None = None, **scope) -> list[dict]:
+    """The `sla_status` rows themselves (row_from makes each an SLA answer): for callers that need
+    only a few of many in full."""
+    return q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)
+
+
 def _evaluate(*, days: int, status: str | None = None, ids_only: bool = False, **scope) -> list:
     now = q.now_naive()
     rows = q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)
