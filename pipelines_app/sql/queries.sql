@@ -219,6 +219,13 @@ ORDER BY s.pipeline_id;
 -- 60 * T). Freshness counts from the last success (or creation; a streaming pipeline with a RUNNING
 -- run: its newest event, or a later success); lag and ratio are rounded as the API shows them
 -- (1 and 4 decimals) before they are compared. sla.py names the rules; the flags decide `status`.
+assignments AS (
+    -- one row per (scope, target), should two writers ever have left a duplicate
+    SELECT scope, target_id, profile, freshness_sla_minutes, max_duration_minutes, max_breach_ratio
+    FROM SLA_ASSIGNMENTS
+    WHERE :assigned
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY scope, target_id ORDER BY profile) = 1
+),
 scope AS (
     SELECT p.pipeline_id, p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url,
            p.is_active, p.created_ts, p.max_duration_minutes AS own_max_duration,
@@ -237,9 +244,9 @@ scope AS (
                 WHEN a_d.profile IS NOT NULL THEN a_d.max_breach_ratio
                 ELSE CAST(:default_ratio AS DOUBLE) END AS max_breach_ratio
     FROM PIPELINES p
-    LEFT JOIN SLA_ASSIGNMENTS a_p ON :assigned AND a_p.scope = 'pipeline' AND a_p.target_id = p.pipeline_id
-    LEFT JOIN SLA_ASSIGNMENTS a_t ON :assigned AND a_t.scope = 'team' AND a_t.target_id = NULLIF(p.team, '')
-    LEFT JOIN SLA_ASSIGNMENTS a_d ON :assigned AND a_d.scope = 'domain' AND a_d.target_id = NULLIF(p.domain, '')
+    LEFT JOIN assignments a_p ON a_p.scope = 'pipeline' AND a_p.target_id = p.pipeline_id
+    LEFT JOIN assignments a_t ON a_t.scope = 'team' AND a_t.target_id = NULLIF(p.team, '')
+    LEFT JOIN assignments a_d ON a_d.scope = 'domain' AND a_d.target_id = NULLIF(p.domain, '')
     WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
       AND (:active_only = FALSE OR COALESCE(p.is_active, TRUE))
       AND (:team IS NULL OR p.team = :team)

@@ -103,6 +103,7 @@ def test_create_schema_is_idempotent(warehouse):
         "STREAMING_PIPELINES",
         "DATASET_FACETS",
         "DATASET_SYMLINKS",
+        "SLA_ASSIGNMENTS",
     ]
 
 

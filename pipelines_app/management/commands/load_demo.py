@@ -46,9 +46,10 @@ class Command(BaseCommand):
             report = load_demo(
                 warehouse, source, now=now, seed=seed, replace=replace, progress=self.progress, **size
             )
-            sla_assignments.sync(warehouse)  # the SLA profiles governance assigns, as SQL reads them
+            assigned = sla_assignments.sync_report(warehouse)  # the profiles governance assigns, for SQL
         except (WarehouseUnavailable, DemoDataExists) as exc:
             raise CommandError(getattr(exc, "message", str(exc)))
+        self.stdout.write(assigned)
         counts = ", ".join(f"{table} {n:,}" for table, n in report.rows.items())
         self.stdout.write(f"loaded {counts} in {report.seconds:.1f}s (now = {now:%Y-%m-%d %H:%M} UTC)")
         shown = ", ".join(report.anomalies[:10]) + (

@@ -25,7 +25,7 @@ class Command(BaseCommand):
             warehouse.create_schema()
             after = warehouse.existing_tables()
             built = run_state.build_if_missing(warehouse, lambda line: self.stdout.write(f"  {line}"))
-            assigned = sla_assignments.sync(warehouse)
+            assigned = sla_assignments.sync_report(warehouse)
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)
         wanted = schema_tables()
@@ -37,6 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(f"telemetry warehouse: {warehouse.describe()}")
         self.stdout.write(f"  created: {', '.join(created) or 'nothing'}")
         self.stdout.write(f"  already present: {', '.join(present) or 'nothing'}")
-        self.stdout.write(f"  SLA_ASSIGNMENTS: {assigned} assignment(s) from governance")
+        self.stdout.write(f"  {assigned}")
         if built:
             self.stdout.write("  built the run rollups from the runs already stored")
