@@ -18,7 +18,8 @@ Scenarios (issue 10; aims for 2 cores):
 
 Every latency is a median and a p95 over sequential requests after warm-up; each has a baseline
 measured in the same run (bare SQL for 1-3, the slowest direct source for 5, GET /version for 4),
-so a ratio survives a noisy machine. Sizes: full (10M runs; for people, tens of minutes) and
+so a ratio survives a noisy machine. Sizes: full (10M runs; for people, tens of minutes), mid
+(BENCH_SIZE=mid: 2M runs, for iterating on a shared machine) and
 quick (a CI smoke run, a few minutes).
 
     .venv/bin/python bench/run.py [--quick] [--only 1,2,...] [--reuse-data] [--strict]
@@ -51,6 +52,8 @@ SIZES = {
              "impact_samples": 200, "load_levels": [1, 2, 4, 8, 16, 32], "load_seconds": 10},
     "quick": {"runs": 200_000, "impact_pipelines": 6_000, "iterations": 15, "warmup": 2,
               "impact_samples": 30, "load_levels": [1, 4, 16], "load_seconds": 3},
+    "mid": {"runs": 2_000_000, "impact_pipelines": 20_000, "iterations": 30, "warmup": 3,
+            "impact_samples": 100, "load_levels": [1, 4, 16], "load_seconds": 5},
 }  # fmt: skip
 # the catalogue page, a pipeline's detail, the overview
 LOAD_PATHS = ("/api/pipelines?limit=100", "/api/pipelines/p2", "/api/summary")
@@ -334,7 +337,7 @@ def main() -> int:
     args = parser.parse_args()
     args.quick = args.quick or os.environ.get("BENCH_SIZE") == "quick"
     only = {int(s) for s in args.only.split(",") if s.strip()}
-    size_name = "quick" if args.quick else "full"
+    size_name = "quick" if args.quick else "mid" if os.environ.get("BENCH_SIZE") == "mid" else "full"
     size = SIZES[size_name] | ({"iterations": args.iterations} if args.iterations else {})
     started = time.monotonic()
     results = {

@@ -177,6 +177,9 @@ SNOWFLAKE = {
 # SLA thresholds assigned in governance (a layer above pipelines_app.sla, so named here, not
 # imported there). Wiring, not an environment variable: "" leaves every pipeline its own columns.
 CT_SLA_THRESHOLDS_PROVIDER = "governance_app.thresholds.assigned"
+# The same assignments as rows, which pipelines_app.sla_assignments keeps in the warehouse's
+# SLA_ASSIGNMENTS so that SLA status is decided in SQL ("" for none).
+CT_SLA_ASSIGNMENTS_PROVIDER = "governance_app.thresholds.assignment_rows"
 # A pipeline's policy and DQ standing, shown with its cost investigation ("" for none).
 CT_PIPELINE_STANDING_PROVIDER = "governance_app.standing.of_pipeline"
 

@@ -78,7 +78,7 @@ POLICY = AssignmentKind(
     partial=False,
     voids_exception_on_change=True,
     proposal_creates_row=False,
-    changed=thresholds.invalidate,
+    changed=thresholds.changed,
 )
 DQ = AssignmentKind(
     name="dq",

@@ -6,10 +6,12 @@ SLA evaluation asks once per pipeline, so within one request the active assignme
 (keyed by the request id and a write generation this process bumps when an assignment changes);
 outside a request each lookup reads them with one query (a small indexed one for a single pipeline)."""
 
+import logging
 import threading
 from collections.abc import Callable
 
 from controltower.middleware import current_request_id
+from pipelines_app import sla_assignments
 from pipelines_app.sla import SlaThresholds
 
 from .models import PolicyAssignment
@@ -18,12 +20,42 @@ from .resolution import ActiveAssignments
 
 _local = threading.local()
 _generation = 0
+log = logging.getLogger(__name__)
 
 
 def invalidate() -> None:
     """Forget cached assignments (actions call this when an assignment commits)."""
     global _generation
     _generation += 1
+
+
+def changed() -> None:
+    """After an assignment changes: forget cached ones and rewrite the warehouse's SLA_ASSIGNMENTS
+    (SLA status is decided in SQL). The governance write stands when the warehouse cannot be
+    reached; `manage.py warehouse_init` brings the table back in step."""
+    invalidate()
+    try:
+        sla_assignments.sync()
+    except Exception as exc:  # the governance write is what counts; the warehouse copy is repaired later
+        log.warning("SLA_ASSIGNMENTS not rewritten (%s); run manage.py warehouse_init", exc)
+
+
+def assignment_rows() -> list[tuple]:
+    """Every active policy assignment with its profile's thresholds (CT_SLA_ASSIGNMENTS_PROVIDER)."""
+    rows = []
+    for row in PolicyAssignment.objects.active().order_by("scope", "target_id"):
+        t = PROFILES[row.profile]
+        rows.append(
+            (
+                row.scope,
+                row.target_id,
+                t.source,
+                t.freshness_sla_minutes,
+                t.max_duration_minutes,
+                t.max_breach_ratio,
+            )
+        )
+    return rows
 
 
 def _request_assignments() -> ActiveAssignments | None:

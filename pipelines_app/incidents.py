@@ -22,7 +22,7 @@ An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SL
 (null on the other kinds).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from . import impact, sla
 from . import queries as q
@@ -144,40 +144,74 @@ def _breach_numbers(row: dict) -> dict:
     }
 
 
-def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
-    """Every incident in the window, newest first, with severity and consumers hit; a failed run
-    is its id, pipeline, time and criticality until `_items` reads the rest for the runs shown
-    (a page needs 50 of thousands)."""
+def _window(*, hours: int, team, domain, pipeline_id) -> dict:
     now = q.now_naive()
-    since = now - timedelta(hours=hours)
-    failed = q.fetch_all(
-        "failed_runs", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
-    )
-    entries = [
+    return {
+        "since": now - timedelta(hours=hours),
+        "now": now,
+        "pipeline_id": pipeline_id,
+        "team": team,
+        "domain": domain,
+    }
+
+
+def _run_entries(rows: list[dict]) -> list[dict]:
+    """Entries of failed runs: id, pipeline, time and criticality until `_items` reads the rest for
+    the runs shown (a page needs 50 of thousands)."""
+    return [
         {"sort_ts": r["detected_ts"], "incident_id": f"run:{r['run_id']}", "row": r, "item": None}
-        for r in failed
+        for r in rows
     ]
-    sla_rows = (
-        [sla.pipeline_sla(pipeline_id)]
-        if pipeline_id
-        else sla.evaluate_all(team=team, domain=domain, status="breached")
-    )
-    for row in sla_rows:
-        if row["status"] != "breached" or not row["is_active"]:
-            continue
-        item = _sla_breach(row)
-        if "freshness_breached" in row["reasons"] or (
-            item["detected_ts"] and item["detected_ts"] >= q.aware(since)
-        ):
-            sort_ts = item["detected_ts"].replace(tzinfo=None)  # naive UTC, as the run rows
-            entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": row, "item": item})
-    dq_rows = q.fetch_all(
-        "dq_failed_assertions", since=since, now=now, pipeline_id=pipeline_id, team=team, domain=domain
-    )
-    for item in _assertion_failures(dq_rows):
+
+
+def _other_entries(window: dict) -> list[dict]:
+    """The SLA breach and data-quality entries of the window (one per breached pipeline, one per run
+    with failed assertions: hundreds, where failed runs are thousands). An SLA breach is built in
+    full (`make`) only when its page shows it."""
+    since, now, pipeline_id = window["since"], window["now"], window["pipeline_id"]
+    if pipeline_id:
+        row = sla.pipeline_sla(pipeline_id)
+        breached = [(row, lambda row=row: row)] if row["status"] == "breached" and row["is_active"] else []
+    else:
+        rows = sla.status_rows(
+            days=sla.DEFAULT_WINDOW_DAYS, now=now, status="breached", active_only=True,
+            team=window["team"], domain=window["domain"],
+        )  # fmt: skip
+        breached = [(r, lambda r=r: sla.row_from(r, now, sla.DEFAULT_WINDOW_DAYS)) for r in rows]
+    entries = []
+    for row, full in breached:
+        ongoing = "freshness_breached" in row["reasons"] if "reasons" in row else row["freshness_breached"]
+        detected = _sla_detected(row, ongoing, now)
+        if ongoing or detected >= since:
+            make = lambda full=full: _sla_breach(full())  # noqa: E731
+            entries.append(
+                {
+                    "sort_ts": detected,
+                    "incident_id": f"sla:{row['pipeline_id']}",
+                    "row": row,
+                    "item": None,
+                    "make": make,
+                }
+            )
+    for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
         entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": item, "item": item})
-    reached = impact.consumers_reached(e["row"]["pipeline_id"] for e in entries)
+    return entries
+
+
+def _sla_detected(row: dict, ongoing: bool, now) -> datetime:
+    """When an SLA breach was detected (naive UTC), as `_sla_breach` says it: when the freshness SLA
+    ran out, else the latest breaching run, else now."""
+    if "reasons" in row:  # a full SLA answer
+        ts = _sla_breach(row)["detected_ts"]
+        return ts.replace(tzinfo=None)
+    if ongoing:
+        return row["reference_ts"] + timedelta(minutes=row["freshness_sla_minutes"])
+    return row["last_breached_run_ts"] or now
+
+
+def _rate(entries: list[dict], reached: dict) -> None:
+    """Each entry's consumers hit (the impact walk of its pipeline) and severity."""
     for e in entries:
         hit = reached[e["row"]["pipeline_id"]]
         e["impact"] = {
@@ -186,8 +220,18 @@ def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
             "impact_truncated_reason": hit.truncated_reason,
         }
         e["severity"] = severity(e["row"]["criticality"], len(hit.consumers))
-    entries.sort(key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
-    return entries
+
+
+def _newest_first(entries: list[dict]) -> list[dict]:
+    return sorted(entries, key=lambda e: (e["sort_ts"], e["incident_id"]), reverse=True)
+
+
+def _gather(*, hours: int, team, domain, pipeline_id) -> list[dict]:
+    """Every incident in the window, newest first, with severity and consumers hit."""
+    window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    entries = _run_entries(q.fetch_all("failed_runs", **window)) + _other_entries(window)
+    _rate(entries, impact.consumers_reached(e["row"]["pipeline_id"] for e in entries))
+    return _newest_first(entries)
 
 
 def failed_run_count(*, hours: int) -> int:
@@ -205,7 +249,7 @@ def failed_run_count(*, hours: int) -> int:
 
 def _items(entries: list[dict]) -> list[dict]:
     """The incidents of these entries, in their order: failed runs read in full here."""
-    runs = [e["row"] for e in entries if e["item"] is None]
+    runs = [e["row"] for e in entries if e["item"] is None and "make" not in e]
     starts = [r["start_ts"] for r in runs]
     # One statement a page, even with no failed run on it (IN (NULL) matches nothing).
     read = q.fetch_in_chunks(
@@ -218,9 +262,12 @@ def _items(entries: list[dict]) -> list[dict]:
     details = {r["run_id"]: r for r in read}
     items = []
     for e in entries:
-        if e["item"] is None and e["row"]["run_id"] not in details:
+        if "make" in e:
+            item = e["make"]()
+        elif e["item"] is None and e["row"]["run_id"] not in details:
             continue  # deleted since `_gather` read it
-        item = e["item"] or _failed_run(details[e["row"]["run_id"]])
+        else:
+            item = e["item"] or _failed_run(details[e["row"]["run_id"]])
         item.update(e["impact"], severity=e["severity"])
         items.append(item)
     return items
@@ -242,11 +289,43 @@ def list_incidents(
     pipeline_id: str | None = None,
     kind: str | None = None,
 ) -> tuple[list, int, dict]:
-    """A page of incidents, newest first; `by_severity` counts every severity under the other filters."""
-    entries = _gather(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
-    if kind:
-        entries = [e for e in entries if (e["item"] or {}).get("kind", "run_failed") == kind]
-    by_severity = {s: sum(e["severity"] == s for e in entries) for s in SEVERITIES}
+    """A page of incidents, newest first; `by_severity` counts every severity under the other filters.
+
+    Failed runs are thousands a day: they are counted per pipeline (severity is a pipeline's), and
+    only the newest offset + limit are read to merge with the other kinds, unless a severity filter
+    needs them all."""
+    window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    others = [] if kind == "run_failed" else _other_entries(window)
+    others = [e for e in others if not kind or _kind(e) == kind]
+    with_runs = kind in (None, "run_failed")
+    counts = q.fetch_all("failed_run_counts", **window) if with_runs else []
+    reached = impact.consumers_reached(
+        [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
+    )
+    _rate(others, reached)
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    for c in counts:
+        by_severity[_severity_of(c, reached)] += c["incidents"]
+    for e in others:
+        by_severity[e["severity"]] += 1
     if severity:
-        entries = [e for e in entries if e["severity"] == severity]
-    return _items(entries[offset : offset + limit]), len(entries), by_severity
+        runs = (
+            [r for r in q.fetch_all("failed_runs", **window) if _severity_of(r, reached) == severity]
+            if with_runs
+            else []
+        )
+        others = [e for e in others if e["severity"] == severity]
+    else:
+        runs = q.fetch_all("failed_runs_newest", **window, limit=offset + limit) if with_runs else []
+    entries = _run_entries(runs)
+    _rate(entries, reached)
+    total = by_severity[severity] if severity else sum(by_severity.values())
+    return _items(_newest_first(entries + others)[offset : offset + limit]), total, by_severity
+
+
+def _kind(entry: dict) -> str:
+    return "sla_breach" if "make" in entry else entry["item"]["kind"]
+
+
+def _severity_of(row: dict, reached: dict) -> str:
+    return severity(row["criticality"], len(reached[row["pipeline_id"]].consumers))

@@ -1,11 +1,13 @@
 """SLA status per pipeline: freshness, run breaches over a window, and the thresholds behind them.
 
-`sla_thresholds(pipeline)` is the single place thresholds come from: the SLA profile assigned in
-governance when there is one, else the pipeline's own columns; every SLA answer (the SLA
-endpoints, summary `sla_breaches`, incidents) follows. Governance sits above this module, so it is
-asked through the provider named by the CT_SLA_THRESHOLDS_PROVIDER setting (a dotted path, empty
-for none): called with the pipelines about to be evaluated, it returns a lookup answering a
-pipeline's assigned SlaThresholds, or None where nothing is assigned.
+Thresholds are the SLA profile assigned in governance when there is one, else the pipeline's own
+columns. Status is decided in SQL (`sla_assessed` in sql/queries.sql), which reads the assignments
+from the warehouse's SLA_ASSIGNMENTS (sla_assignments.py keeps it in step with governance), so a
+list, a count or an incident page reads only the pipelines it needs; every SLA answer (the SLA
+endpoints, summary `sla_breaches`, incidents) comes from that one statement. `sla_thresholds(pipeline)`
+answers one pipeline's thresholds in Python (governance's effective-policy view): governance sits
+above this module, so it is asked through the provider named by the CT_SLA_THRESHOLDS_PROVIDER
+setting (a dotted path, empty for none: then SQL ignores SLA_ASSIGNMENTS too).
 
 Per pipeline, over the last `days` days (runs that finished in the window):
 - a *breached run* is a FAILED or ABORTED run, or a SUCCESS that took longer than
@@ -22,9 +24,8 @@ RUNNING run its freshness counts from its newest event (STREAMING_PIPELINES, kep
 running longer than `max_duration_minutes` is not a risk.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -98,36 +99,8 @@ def _own_thresholds(fresh: int | None, max_dur: int | None) -> SlaThresholds:
     )
 
 
-def _run_counts(histogram: list[dict], limits: SlaThresholds) -> tuple[int, int, datetime | None]:
-    finished = breached = 0
-    last_breach = None
-    for row in histogram:
-        runs = int(row["runs"])
-        finished += runs
-        too_long = (
-            limits.max_duration_minutes is not None and row["duration_min"] > limits.max_duration_minutes
-        )
-        if row["status"] != "SUCCESS" or too_long:
-            breached += runs
-            last_breach = max(filter(None, (last_breach, row["last_ts"])), default=None)
-    return finished, breached, last_breach
-
-
-_THRESHOLD_FIELDS = tuple(f.name for f in fields(SlaThresholds))
-
-
-def _window_counts(row: dict | None) -> tuple[int, int, datetime | None]:
-    """(finished, breached, last breach) from a `sla_runs` row, which scores durations against the
-    pipeline's own max_duration_minutes."""
-    if not row or not row["runs"]:
-        return 0, 0, None
-    failed, too_long = row["last_failed_ts"], row["last_long_ts"]
-    last = failed if too_long is None or (failed is not None and failed > too_long) else too_long
-    return row["runs"], row["failed_runs"] + row["long_runs"], last
-
-
 def _window_bounds(since: datetime, now: datetime) -> dict:
-    """Binds of `sla_runs`: the whole UTC days inside (since, now] and where they start/end."""
+    """Window binds of `sla_assessed`: the whole UTC days inside (since, now] and where they start/end."""
     first_day = since.date() + timedelta(days=1)
     last_day = now.date()
     return {
@@ -140,99 +113,85 @@ def _window_bounds(since: datetime, now: datetime) -> dict:
     }
 
 
-def _thresholds_dict(limits: SlaThresholds) -> dict:
-    """asdict() without its deep copy (the fields are plain values): once per pipeline, it counts."""
-    return {f: getattr(limits, f) for f in _THRESHOLD_FIELDS}
-
-
-def _status(
-    limits: SlaThresholds, lag: float | None, ratio: float | None, running_over: bool
-) -> tuple[str, list]:
-    breached, at_risk = [], []
-    fresh = limits.freshness_sla_minutes
-    if lag is None:
-        at_risk.append("no_successful_run")
-    elif fresh is not None and lag > fresh:
-        breached.append("freshness_breached")
-    elif fresh is not None and lag > AT_RISK_FRACTION * fresh:
-        at_risk.append("freshness_at_risk")
-    if ratio is not None and ratio > limits.max_breach_ratio:
-        breached.append("breach_ratio_exceeded")
-    elif ratio is not None and ratio > limits.max_breach_ratio / 2:
-        at_risk.append("breach_ratio_at_risk")
-    if running_over:
-        at_risk.append("running_over_max_duration")
-    return ("breached" if breached else "at_risk" if at_risk else "ok"), breached + at_risk
-
-
-def _assess(
-    pipeline: dict, limits: SlaThresholds, counts: tuple, state: dict, now: datetime, heartbeat=None
-) -> dict:
-    """Status, reasons and the facts behind them: what the SLA row shows and a status filter needs.
-    `heartbeat`: a streaming pipeline's newest event time."""
-    finished, breached_runs, last_breach = counts
-    ratio = round(breached_runs / finished, 4) if finished else None
-    last_success = state.get("last_success_ts")
-    running_since = state.get("running_since_ts")
-    streaming = heartbeat is not None and running_since is not None
-    reference = last_success or pipeline.get("created_ts")
-    if streaming:  # its newest event, or a later success
-        reference = max(last_success or heartbeat, heartbeat)
-    lag = None if reference is None else round((now - reference).total_seconds() / 60, 1)
-    running_over = (
-        running_since is not None
-        and not streaming
-        and limits.max_duration_minutes is not None
-        and now - running_since > timedelta(minutes=limits.max_duration_minutes)
-    )
-    status, reasons = _status(limits, lag, ratio, running_over)
+def status_binds(*, days: int, now: datetime, **scope) -> dict:
+    """Every bind of the `sla_assessed` fragment: the window, the rules' constants, whether governance
+    assignments apply (no provider: the pipelines' own columns), and the pipeline scope (`scope`
+    overrides: pipeline_id, active_only, team, domain, criticality, search)."""
     return {
-        "status": status,
-        "reasons": reasons,
-        "finished": finished,
-        "breached_runs": breached_runs,
-        "ratio": ratio,
-        "lag": lag,
-        "reference": reference,
-        "last_success": last_success,
-        "running_since": running_since,
-        "last_breach": last_breach,
+        **_window_bounds(now - timedelta(days=days), now),
+        "assigned": bool(getattr(settings, "CT_SLA_THRESHOLDS_PROVIDER", "")),
+        "default_ratio": DEFAULT_MAX_BREACH_RATIO,
+        "at_risk_fraction": AT_RISK_FRACTION,
+        "pipeline_id": None,
+        "active_only": False,
+        "team": None,
+        "domain": None,
+        "criticality": None,
+        "search": None,
+        **scope,
     }
 
 
-def _row(pipeline: dict, limits: SlaThresholds, a: dict, now: datetime, days: int) -> dict:
-    fresh, reference = limits.freshness_sla_minutes, a["reference"]
-    freshness_breach_ts = reference + timedelta(minutes=fresh) if reference and fresh is not None else None
+# In the order the API lists them: what breached, then what puts the pipeline at risk.
+REASONS = (
+    "freshness_breached",
+    "breach_ratio_exceeded",
+    "no_successful_run",
+    "freshness_at_risk",
+    "breach_ratio_at_risk",
+    "running_over_max_duration",
+)
+
+
+def row_from(r: dict, now: datetime, days: int) -> dict:
+    """The SLA answer of one `sla_status` row (SQL decided the status and its reasons)."""
+    fresh, reference, finished = r["freshness_sla_minutes"], r["reference_ts"], r["runs_in_window"]
+    reasons = [name for name in REASONS if r[name]]
+    breach_ts = reference + timedelta(minutes=fresh) if "freshness_breached" in reasons else None
     return {
-        "pipeline_id": pipeline["pipeline_id"],
-        "pipeline_name": pipeline["pipeline_name"],
-        "team": pipeline.get("team"),
-        "domain": pipeline.get("domain"),
-        "owner": pipeline.get("owner"),
-        "criticality": pipeline.get("criticality"),
-        "runbook_url": pipeline.get("runbook_url"),
-        "is_active": True if pipeline.get("is_active") is None else bool(pipeline["is_active"]),
-        "status": a["status"],
-        "reasons": a["reasons"],
-        "thresholds": _thresholds_dict(limits),
+        "pipeline_id": r["pipeline_id"],
+        "pipeline_name": r["pipeline_name"],
+        "team": r["team"],
+        "domain": r["domain"],
+        "owner": r["owner"],
+        "criticality": r["criticality"],
+        "runbook_url": r["runbook_url"],
+        "is_active": True if r["is_active"] is None else bool(r["is_active"]),
+        "status": r["status"],
+        "reasons": reasons,
+        "thresholds": {
+            "freshness_sla_minutes": fresh,
+            "max_duration_minutes": r["max_duration_minutes"],
+            "max_breach_ratio": float(r["max_breach_ratio"]),
+            "source": r["thresholds_source"],
+        },
         "window_days": days,
-        "runs_in_window": a["finished"],
-        "breached_runs": a["breached_runs"],
-        "breach_ratio": a["ratio"],
-        "freshness_lag_minutes": a["lag"],
-        "last_success_ts": q.aware(a["last_success"]),
-        "running_since_ts": q.aware(a["running_since"]),
-        "freshness_breach_ts": (
-            q.aware(freshness_breach_ts) if "freshness_breached" in a["reasons"] else None
-        ),
-        "last_breached_run_ts": q.aware(a["last_breach"]),
+        "runs_in_window": finished,
+        "breached_runs": r["breached_runs"],
+        "breach_ratio": round(r["breached_runs"] / finished, 4) if finished else None,
+        "freshness_lag_minutes": None
+        if reference is None
+        else round((now - reference).total_seconds() / 60, 1),
+        "last_success_ts": q.aware(r["last_success_ts"]),
+        "running_since_ts": q.aware(r["running_since_ts"]),
+        "freshness_breach_ts": q.aware(breach_ts),
+        "last_breached_run_ts": q.aware(r["last_breached_run_ts"]),
         "evaluated_at": q.aware(now),
     }
 
 
-def _own_max_duration(pipeline: dict) -> int | None:
-    value = pipeline.get("max_duration_minutes")
-    return None if value is None else int(value)
+def status_rows(*, days: int, now: datetime, status: str | None = None, **scope) -> list[dict]:
+    """The `sla_status` rows themselves (row_from makes each an SLA answer): for callers that need
+    only a few of many in full."""
+    return q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)
+
+
+def _evaluate(*, days: int, status: str | None = None, ids_only: bool = False, **scope) -> list:
+    now = q.now_naive()
+    rows = q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)
+    if ids_only:
+        return [r["pipeline_id"] for r in rows]
+    return [row_from(r, now, days) for r in rows]
 
 
 def evaluate(
@@ -244,41 +203,10 @@ def evaluate(
     ids_only: bool = False,
 ) -> list:
     """SLA rows for these PIPELINES rows (only those with `status`, if given; only their ids with
-    `ids_only`): one statement whatever their number, a row per pipeline; plus the duration
-    histogram of pipelines whose assigned profile sets another max duration than their own column
-    (IN-lists of them), to score their runs in Python."""
-    now, since = q.now_naive(), q.now_naive() - timedelta(days=days)
-    assigned = assigned_thresholds_lookup(pipelines)
-    limits = {p["pipeline_id"]: sla_thresholds(p, assigned) for p in pipelines}
-    facts = {
-        r["pipeline_id"]: r
-        for r in q.fetch_all("sla_runs", **_window_bounds(since, now), pipeline_id=pipeline_id)
-    }
-    profiled = {
-        p["pipeline_id"]
-        for p in pipelines
-        if limits[p["pipeline_id"]].max_duration_minutes != _own_max_duration(p)
-        or (facts.get(p["pipeline_id"]) or {}).get("stale_limit")
-    }
-    histogram: dict[str, list] = defaultdict(list)
-    for row in (
-        q.fetch_in_chunks("sla_run_histogram", "ids", profiled, since=since, now=now) if profiled else ()
-    ):
-        histogram[row["pipeline_id"]].append(row)
-
-    def counts(pid: str) -> tuple:
-        if pid in profiled:
-            return _run_counts(histogram[pid], limits[pid])
-        return _window_counts(facts.get(pid))
-
-    rows = []
-    for p in pipelines:
-        pid = p["pipeline_id"]
-        state = facts.get(pid, {})
-        assessed = _assess(p, limits[pid], counts(pid), state, now, state.get("heartbeat_ts"))
-        if status is None or assessed["status"] == status:
-            rows.append(pid if ids_only else _row(p, limits[pid], assessed, now, days))
-    return rows
+    `ids_only`), in pipeline id order: one statement whatever their number."""
+    wanted = {p["pipeline_id"] for p in pipelines}
+    rows = _evaluate(days=days, status=status, ids_only=ids_only, pipeline_id=pipeline_id)
+    return [r for r in rows if (r if ids_only else r["pipeline_id"]) in wanted]
 
 
 def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
@@ -297,23 +225,28 @@ def evaluate_all(
     ids_only: bool = False,
 ):
     """SLA rows (or ids) for every active pipeline matching the filters (and `status`), by pipeline id."""
-    pipelines = q.fetch_all_cached(
-        "sla_pipelines",
-        "pipelines_fingerprint",
-        pipeline_id=None,
+    return _evaluate(
+        days=days,
+        status=status,
+        ids_only=ids_only,
         active_only=True,
         team=team,
         domain=domain,
         criticality=criticality,
         search=search.lower() if search else None,
     )
-    return evaluate(pipelines, days=days, status=status, ids_only=ids_only)
+
+
+def count(status: str, *, days: int = DEFAULT_WINDOW_DAYS) -> int:
+    """How many active pipelines have this SLA status (the summary's sla_breaches)."""
+    binds = status_binds(days=days, now=q.now_naive(), active_only=True)
+    return int((q.fetch_one("sla_status_count", **binds, status=status) or {}).get("pipelines") or 0)
 
 
 def list_sla(
     *, offset: int, limit: int, status: str | None = None, days: int = DEFAULT_WINDOW_DAYS, **filters
 ):
-    """A page of SLA rows; status filtering happens after thresholds are applied (in Python)."""
+    """A page of SLA rows, with how many pipelines have each status."""
     rows = evaluate_all(days=days, **filters)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
     if status:

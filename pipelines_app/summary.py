@@ -64,7 +64,7 @@ def build_summary() -> dict:
     now = q.now_naive()
     counts = q.fetch_one("summary_pipelines") or {}
     runs = q.fetch_one("summary_runs", now=now, since=now - timedelta(hours=24)) or {}
-    breaches = len(sla.evaluate_all(status="breached", ids_only=True))
+    breaches = sla.count("breached")
     return {
         "pipelines": int(counts.get("pipelines") or 0),
         "active": int(counts.get("active") or 0),

@@ -1,10 +1,12 @@
 """The seam with pipelines_app.sla: an assigned SLA profile's thresholds replace the pipeline's own
 columns in every SLA answer, and removing the assignment gives them back."""
 
+import io
 from datetime import UTC, timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from controltower.middleware import current_request_id
 from governance_app import actions, thresholds
@@ -77,3 +79,14 @@ def test_sla_endpoint_follows_the_assigned_profile(telemetry, governance_admin, 
     assert governed["breach_ratio"] == 0.0
     assert effective["thresholds"] == {k: v for k, v in governed["thresholds"].items() if k != "source"}
     assert (effective["thresholds_source"], effective["breach_ratio_7d"]) == ("balanced", 0.0)
+
+
+def test_assignments_reach_the_warehouse_and_warehouse_init_restores_them(warehouse):
+    actions.assign(POLICY, "team", "payments", {"profile": "strict"}, actor="gina")
+    rows = warehouse.fetch_all("SELECT scope, target_id, profile, max_breach_ratio FROM SLA_ASSIGNMENTS")
+    assert rows == [{"scope": "team", "target_id": "payments", "profile": "strict", "max_breach_ratio": 0.02}]
+    warehouse.execute("DELETE FROM SLA_ASSIGNMENTS")  # out of step, e.g. written while unreachable
+    call_command("warehouse_init", stdout=io.StringIO())
+    assert len(warehouse.fetch_all("SELECT scope FROM SLA_ASSIGNMENTS")) == 1
+    actions.remove(POLICY, "team", "payments", actor="gina")
+    assert warehouse.fetch_all("SELECT scope FROM SLA_ASSIGNMENTS") == []

@@ -205,45 +205,61 @@ ORDER BY s.pipeline_id;
 
 -- ===================================================================== SLA
 
--- name: sla_pipelines
--- Pipelines in scope for SLA evaluation; thresholds are resolved in Python (sla.sla_thresholds).
-SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, is_active, created_ts,
-       expected_interval_minutes, freshness_sla_minutes, max_duration_minutes, runbook_url
-FROM PIPELINES
-WHERE (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
-  AND (:active_only = FALSE OR COALESCE(is_active, TRUE))
-  AND (:team IS NULL OR team = :team)
-  AND (:domain IS NULL OR domain = :domain)
-  AND (:criticality IS NULL OR criticality = :criticality)
-  AND (:search IS NULL OR CONTAINS(LOWER(pipeline_id), :search) OR CONTAINS(LOWER(pipeline_name), :search))
-ORDER BY pipeline_id;
-
--- name: pipelines_fingerprint
--- Changes whenever a pipeline is added, removed or altered (a sum of row hashes; the count guards
--- duplicates): whether rows read from PIPELINES a moment ago are still current.
-SELECT COUNT(*) AS pipelines,
-       SUM(HASH(pipeline_id, pipeline_name, namespace, team, domain, owner, criticality, platform, schedule,
-                expected_interval_minutes, freshness_sla_minutes, max_duration_minutes, runbook_url, tags,
-                is_active, created_ts)) AS checksum
-FROM PIPELINES;
-
--- name: sla_runs
--- Per pipeline, its last success (all history) and oldest run still RUNNING (from the run state),
--- and its finished runs in the window: how many, how many FAILED/ABORTED (and the newest),
--- how many SUCCESS took longer than the pipeline's own max_duration_minutes (and the newest;
--- duration_seconds > 60 * T, as the histogram's CEIL(duration_seconds / 60) > T). "In the window" is
--- COALESCE(end_ts, start_ts) in (since, now]: whole UTC days [:first_day, :last_day) come from
--- PIPELINE_RUN_DAYS, the partial days (since, first_day) and [last_day, now] from the runs, each
+-- name: sla_assessed
+-- Fragment: the CTE `assessed`, every pipeline in scope with its SLA status over the window, after
+-- `WITH {{run_state_now}},`. Thresholds: the SLA profile assigned (SLA_ASSIGNMENTS, when :assigned)
+-- to the pipeline, else its team, else its domain, else the pipeline's own columns with
+-- :default_ratio. Finished runs in the window (COALESCE(end_ts, start_ts) in (since, now]): whole
+-- UTC days [:first_day, :last_day) from PIPELINE_RUN_DAYS, the partial days from the runs, each
 -- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
--- (Snowflake) skip the rest. `stale_limit`: day rows counted against another max duration than
--- the pipeline's now (sla.py scores such a pipeline from its runs). `heartbeat_ts`: a streaming
--- pipeline's newest event (STREAMING_PIPELINES, written by ingest).
-WITH {{run_state_now}},
+-- (Snowflake) skip the rest; durations there are scored against the pipeline's own
+-- max_duration_minutes, so a pipeline whose thresholds set another (or whose day rows were counted
+-- against an older one) is counted again from its runs in the window (`recount`).
+-- A breached run is FAILED/ABORTED, or a SUCCESS longer than the max duration (duration_seconds >
+-- 60 * T). Freshness counts from the last success (or creation; a streaming pipeline with a RUNNING
+-- run: its newest event, or a later success); lag and ratio are rounded as the API shows them
+-- (1 and 4 decimals) before they are compared. sla.py names the rules; the flags decide `status`.
+assignments AS (
+    -- one row per (scope, target), should two writers ever have left a duplicate
+    SELECT scope, target_id, profile, freshness_sla_minutes, max_duration_minutes, max_breach_ratio
+    FROM SLA_ASSIGNMENTS
+    WHERE :assigned
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY scope, target_id ORDER BY profile) = 1
+),
+scope AS (
+    SELECT p.pipeline_id, p.pipeline_name, p.team, p.domain, p.owner, p.criticality, p.runbook_url,
+           p.is_active, p.created_ts, p.max_duration_minutes AS own_max_duration,
+           CASE WHEN a_p.profile IS NOT NULL THEN a_p.profile WHEN a_t.profile IS NOT NULL THEN a_t.profile
+                WHEN a_d.profile IS NOT NULL THEN a_d.profile ELSE 'pipeline' END AS thresholds_source,
+           CASE WHEN a_p.profile IS NOT NULL THEN a_p.freshness_sla_minutes
+                WHEN a_t.profile IS NOT NULL THEN a_t.freshness_sla_minutes
+                WHEN a_d.profile IS NOT NULL THEN a_d.freshness_sla_minutes
+                ELSE p.freshness_sla_minutes END AS freshness_sla_minutes,
+           CASE WHEN a_p.profile IS NOT NULL THEN a_p.max_duration_minutes
+                WHEN a_t.profile IS NOT NULL THEN a_t.max_duration_minutes
+                WHEN a_d.profile IS NOT NULL THEN a_d.max_duration_minutes
+                ELSE p.max_duration_minutes END AS max_duration_minutes,
+           CASE WHEN a_p.profile IS NOT NULL THEN a_p.max_breach_ratio
+                WHEN a_t.profile IS NOT NULL THEN a_t.max_breach_ratio
+                WHEN a_d.profile IS NOT NULL THEN a_d.max_breach_ratio
+                ELSE CAST(:default_ratio AS DOUBLE) END AS max_breach_ratio
+    FROM PIPELINES p
+    LEFT JOIN assignments a_p ON a_p.scope = 'pipeline' AND a_p.target_id = p.pipeline_id
+    LEFT JOIN assignments a_t ON a_t.scope = 'team' AND a_t.target_id = NULLIF(p.team, '')
+    LEFT JOIN assignments a_d ON a_d.scope = 'domain' AND a_d.target_id = NULLIF(p.domain, '')
+    WHERE (:pipeline_id IS NULL OR p.pipeline_id = :pipeline_id)
+      AND (:active_only = FALSE OR COALESCE(p.is_active, TRUE))
+      AND (:team IS NULL OR p.team = :team)
+      AND (:domain IS NULL OR p.domain = :domain)
+      AND (:criticality IS NULL OR p.criticality = :criticality)
+      AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
+),
 days AS (
     SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
-           IFF(d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes, 1, 0) AS stale_limit
+           IFF(d.max_duration_minutes IS DISTINCT FROM s.own_max_duration
+               OR s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM PIPELINE_RUN_DAYS d
-    LEFT JOIN PIPELINES p ON p.pipeline_id = d.pipeline_id
+    JOIN scope s ON s.pipeline_id = d.pipeline_id
     WHERE d.run_day >= :first_day
       AND d.run_day < :last_day
       AND (:pipeline_id IS NULL OR d.pipeline_id = :pipeline_id)
@@ -275,53 +291,113 @@ edges AS (
 ),
 scored AS (
     SELECT e.pipeline_id, e.done_ts, e.status <> 'SUCCESS' AS failed,
-           e.status = 'SUCCESS' AND COALESCE(e.duration_seconds, 0) > 60 * p.max_duration_minutes AS too_long
+           e.status = 'SUCCESS' AND COALESCE(e.duration_seconds, 0) > 60 * s.own_max_duration AS too_long,
+           IFF(s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM edges e
-    LEFT JOIN PIPELINES p ON p.pipeline_id = e.pipeline_id
+    JOIN scope s ON s.pipeline_id = e.pipeline_id
 ),
 combined AS (
-    SELECT pipeline_id, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, stale_limit
+    SELECT pipeline_id, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, recount
     FROM days
     UNION ALL
     SELECT pipeline_id, 1, IFF(failed, 1, 0), IFF(failed, done_ts, NULL), IFF(too_long, 1, 0),
-           IFF(too_long, done_ts, NULL), 0
+           IFF(too_long, done_ts, NULL), recount
     FROM scored
 ),
 counted AS (
     SELECT pipeline_id,
            CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal
-           CAST(SUM(failed_runs) AS BIGINT) AS failed_runs,
-           MAX(last_failed_ts) AS last_failed_ts,
-           CAST(SUM(long_runs) AS BIGINT) AS long_runs,
-           MAX(last_long_ts) AS last_long_ts,
-           MAX(stale_limit) AS stale_limit
+           CAST(SUM(failed_runs) + SUM(long_runs) AS BIGINT) AS breached_runs,
+           CASE WHEN MAX(last_long_ts) IS NULL OR MAX(last_failed_ts) > MAX(last_long_ts)
+                THEN MAX(last_failed_ts) ELSE MAX(last_long_ts) END AS last_breach_ts,
+           MAX(recount) AS recount
     FROM combined
     GROUP BY pipeline_id
+),
+recounted AS (
+    SELECT r.pipeline_id,
+           COUNT(*) AS runs,
+           COUNT_IF(r.status <> 'SUCCESS' OR COALESCE(r.duration_seconds, 0) > 60 * s.max_duration_minutes)
+               AS breached_runs,
+           MAX(IFF(r.status <> 'SUCCESS' OR COALESCE(r.duration_seconds, 0) > 60 * s.max_duration_minutes,
+                   r.done_ts, NULL)) AS last_breach_ts
+    FROM (
+        SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
+        FROM PIPELINE_RUNS
+        WHERE end_ts > :since AND end_ts <= :now
+          AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+          AND pipeline_id IN (SELECT pipeline_id FROM counted WHERE recount = 1)
+        UNION ALL
+        SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+        FROM PIPELINE_RUNS
+        WHERE end_ts IS NULL AND start_ts > :since AND start_ts <= :now
+          AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+          AND pipeline_id IN (SELECT pipeline_id FROM counted WHERE recount = 1)
+    ) r
+    JOIN scope s ON s.pipeline_id = r.pipeline_id
+    GROUP BY r.pipeline_id
+),
+facts AS (
+    SELECT s.*, COALESCE(x.runs, c.runs, 0) AS runs_in_window,
+           COALESCE(x.breached_runs, c.breached_runs, 0) AS breached_runs,
+           IFF(x.pipeline_id IS NOT NULL, x.last_breach_ts, c.last_breach_ts) AS last_breached_run_ts,
+           t.last_success_ts, t.running_since_ts, h.last_event_ts AS heartbeat_ts,
+           (h.last_event_ts IS NOT NULL AND t.running_since_ts IS NOT NULL) AS streaming
+    FROM scope s
+    LEFT JOIN counted c ON c.pipeline_id = s.pipeline_id
+    LEFT JOIN recounted x ON x.pipeline_id = s.pipeline_id
+    LEFT JOIN state t ON t.pipeline_id = s.pipeline_id
+    LEFT JOIN STREAMING_PIPELINES h ON h.pipeline_id = s.pipeline_id AND h.last_event_ts <= :now
+),
+referenced AS (
+    SELECT f.*,
+           CASE WHEN NOT streaming THEN COALESCE(last_success_ts, created_ts)
+                WHEN last_success_ts IS NOT NULL AND last_success_ts > heartbeat_ts THEN last_success_ts
+                ELSE heartbeat_ts END AS reference_ts,
+           IFF(runs_in_window > 0, ROUND(CAST(breached_runs AS DOUBLE) / runs_in_window, 4), NULL) AS ratio
+    FROM facts f
+),
+flagged AS (
+    SELECT r.*,
+           ROUND(DATEDIFF(microsecond, reference_ts, :now) / 60000000.0, 1) AS lag,
+           reference_ts IS NULL AS no_successful_run,
+           COALESCE(ratio > max_breach_ratio, FALSE) AS breach_ratio_exceeded,
+           COALESCE(ratio <= max_breach_ratio AND ratio > max_breach_ratio / 2, FALSE) AS breach_ratio_at_risk,
+           COALESCE(running_since_ts IS NOT NULL AND NOT streaming
+                    AND DATEDIFF(microsecond, running_since_ts, :now) > 60000000 * max_duration_minutes, FALSE)
+               AS running_over_max_duration
+    FROM referenced r
+),
+assessed AS (
+    SELECT f.*,
+           COALESCE(lag > freshness_sla_minutes, FALSE) AS freshness_breached,
+           COALESCE(lag <= freshness_sla_minutes AND lag > CAST(:at_risk_fraction AS DOUBLE) * freshness_sla_minutes, FALSE)
+               AS freshness_at_risk,
+           CASE WHEN COALESCE(lag > freshness_sla_minutes, FALSE) OR breach_ratio_exceeded THEN 'breached'
+                WHEN no_successful_run OR breach_ratio_at_risk OR running_over_max_duration
+                     OR COALESCE(lag > CAST(:at_risk_fraction AS DOUBLE) * freshness_sla_minutes, FALSE) THEN 'at_risk'
+                ELSE 'ok' END AS status
+    FROM flagged f
 )
-SELECT COALESCE(c.pipeline_id, s.pipeline_id) AS pipeline_id, c.runs, c.failed_runs, c.last_failed_ts,
-       c.long_runs, c.last_long_ts, c.stale_limit, s.last_success_ts, s.running_since_ts, s.heartbeat_ts
-FROM counted c
-FULL OUTER JOIN (
-    SELECT t.pipeline_id, t.last_success_ts, t.running_since_ts, h.last_event_ts AS heartbeat_ts
-    FROM state t
-    LEFT JOIN STREAMING_PIPELINES h ON h.pipeline_id = t.pipeline_id AND h.last_event_ts <= :now
-    WHERE :pipeline_id IS NULL OR t.pipeline_id = :pipeline_id
-) s ON s.pipeline_id = c.pipeline_id;
 
--- name: sla_run_histogram
--- Finished runs in the window per pipeline, status and whole-minute duration (rounded up), for the
--- pipelines (IN-list) whose assigned SLA profile sets another max duration than their own column:
--- any threshold T in minutes applies exactly after the fact.
-SELECT pipeline_id, status,
-       CEIL(COALESCE(duration_seconds, 0) / 60) AS duration_min,
-       COUNT(*) AS runs,
-       MAX(COALESCE(end_ts, start_ts)) AS last_ts
-FROM PIPELINE_RUNS
-WHERE status IN ('SUCCESS', 'FAILED', 'ABORTED')
-  AND COALESCE(end_ts, start_ts) > :since
-  AND COALESCE(end_ts, start_ts) <= :now
-  AND pipeline_id IN (:ids)
-GROUP BY pipeline_id, status, CEIL(COALESCE(duration_seconds, 0) / 60);
+-- name: sla_status
+-- SLA rows of the pipelines in scope (with :status, only those), by pipeline id.
+WITH {{run_state_now}},
+{{sla_assessed}}
+SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, runbook_url, is_active, status,
+       freshness_sla_minutes, max_duration_minutes, max_breach_ratio, thresholds_source,
+       runs_in_window, breached_runs, last_breached_run_ts, last_success_ts, running_since_ts,
+       reference_ts, freshness_breached, freshness_at_risk, no_successful_run, breach_ratio_exceeded,
+       breach_ratio_at_risk, running_over_max_duration
+FROM assessed
+WHERE :status IS NULL OR status = :status
+ORDER BY pipeline_id;
+
+-- name: sla_status_count
+-- How many pipelines in scope have :status (the summary's sla_breaches).
+WITH {{run_state_now}},
+{{sla_assessed}}
+SELECT COUNT(*) AS pipelines FROM assessed WHERE status = :status;
 
 -- ===================================================================== incidents
 
@@ -350,6 +426,20 @@ FROM failed r
 JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain);
+
+-- name: failed_run_counts
+-- The `failed_runs` of each pipeline, counted (incidents' by_severity: severity is per pipeline).
+SELECT pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents
+FROM ({{failed_runs}}) f
+GROUP BY pipeline_id;
+
+-- name: failed_runs_newest
+-- The newest :limit of `failed_runs` (newest first, then by run id, as incidents are listed): all a
+-- page can show of them, whatever the SLA and data-quality incidents it is merged with.
+SELECT run_id, pipeline_id, start_ts, detected_ts, criticality
+FROM ({{failed_runs}}) f
+ORDER BY detected_ts DESC, run_id DESC
+LIMIT :limit;
 
 -- name: failed_run_details
 -- The incident fields of these runs, with their pipeline's. The bounds on start_ts (the runs' own)

@@ -203,3 +203,16 @@ CREATE TABLE IF NOT EXISTS CT_DATA_VERSION (
     version    VARCHAR NOT NULL,
     changed_at TIMESTAMP_NTZ NOT NULL
 );
+
+-- The SLA profiles governance assigns (its active policy assignments, one row each), with the
+-- thresholds they set: SLA status is decided in SQL with them (pipelines_app/sla.py, precedence
+-- pipeline > team > domain > the pipeline's own columns). Governance rewrites the table whenever an
+-- assignment changes (pipelines_app/sla_assignments.py, via CT_SLA_ASSIGNMENTS_PROVIDER).
+CREATE TABLE IF NOT EXISTS SLA_ASSIGNMENTS (
+    scope                 VARCHAR NOT NULL,       -- 'pipeline' | 'team' | 'domain'
+    target_id             VARCHAR NOT NULL,       -- the pipeline id, team or domain
+    profile               VARCHAR NOT NULL,       -- the profile's name: the thresholds' `source`
+    freshness_sla_minutes INTEGER,
+    max_duration_minutes  INTEGER,
+    max_breach_ratio      DOUBLE NOT NULL
+);

@@ -344,11 +344,13 @@ def test_runs_target_grows_the_estate(tmp_path):
 # -- commands -------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db  # both commands write governance's SLA assignments into SLA_ASSIGNMENTS
 def test_commands_init_and_load_on_the_configured_warehouse(warehouse, time_machine):
     time_machine.move_to(NOW)
     out = io.StringIO()
     call_command("warehouse_init", stdout=out)
     assert "created: nothing" in out.getvalue() and "already present: PIPELINES" in out.getvalue()
+    assert "SLA_ASSIGNMENTS: 0 assignment(s) from governance" in out.getvalue()
     out = io.StringIO()
     call_command("load_demo", "--source", "azure", "--pipelines", "1", "--days", "2", stdout=out)
     text = out.getvalue()

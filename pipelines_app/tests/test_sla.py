@@ -1,118 +1,103 @@
-"""SLA status rules (pipelines_app/sla.py) on small inputs, without a warehouse: where a breach
-ratio or a freshness lag tips a pipeline from ok to at risk to breached, what counts as a breached
-run, and which thresholds apply."""
+"""SLA status rules (decided in SQL, pipelines_app/sla.py) on small estates: where a breach ratio
+or a freshness lag tips a pipeline from ok to at risk to breached, what counts as a breached run,
+and which thresholds apply."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from pipelines_app.sla import (
-    DEFAULT_MAX_BREACH_RATIO,
-    SlaThresholds,
-    _assess,
-    _run_counts,
-    _status,
-    _window_counts,
-    own_thresholds,
-    sla_thresholds,
-)
+from pipelines_app import sla
+from pipelines_app.sla import DEFAULT_MAX_BREACH_RATIO, SlaThresholds, own_thresholds, sla_thresholds
+from testsupport.warehouse import NOW
 
-NOW = datetime(2026, 11, 20, 12, 0)
-# freshness 100 min (at risk past 80), max duration 30 min, breach ratio 0.1 (at risk past 0.05)
-LIMITS = SlaThresholds(freshness_sla_minutes=100, max_duration_minutes=30, max_breach_ratio=0.1, source="t")
+M = timedelta(minutes=1)
+pytestmark = pytest.mark.usefixtures("at_now")
+
+
+def sla_of(pipeline_id: str) -> dict:
+    return sla.pipeline_sla(pipeline_id)
+
+
+def with_runs(t, pid, ok: int, failed: int = 0, **limits) -> None:
+    """A pipeline (freshness 100 min, max 30 min) whose last success ended 10 minutes ago."""
+    t.pipeline(pid, freshness_sla_minutes=100, max_duration_minutes=30, **limits)
+    for i in range(ok):
+        t.run(pid, "SUCCESS", start=NOW - (20 + i) * M, minutes=10)
+    for i in range(failed):
+        t.run(pid, "FAILED", start=NOW - (200 + i) * M, minutes=1)
 
 
 @pytest.mark.parametrize(
-    "ratio, status, reasons",
+    "ok, failed, status, reasons",
     [
-        (0.0, "ok", []),
-        (0.05, "ok", []),  # exactly half the limit: not yet at risk
-        (0.0501, "at_risk", ["breach_ratio_at_risk"]),
-        (0.1, "at_risk", ["breach_ratio_at_risk"]),  # exactly the limit: not breached
-        (0.1001, "breached", ["breach_ratio_exceeded"]),
-        (None, "ok", []),  # no finished runs: no ratio, no verdict from it
+        (20, 0, "ok", []),
+        (19, 1, "ok", []),  # exactly half the limit: not yet at risk
+        (9, 1, "at_risk", ["breach_ratio_at_risk"]),  # exactly the limit: not breached
+        (8, 1, "breached", ["breach_ratio_exceeded"]),
     ],
 )
-def test_breach_ratio_on_and_around_its_limit(ratio, status, reasons):
-    assert _status(LIMITS, lag=10, ratio=ratio, running_over=False) == (status, reasons)
+def test_breach_ratio_on_and_around_its_limit(telemetry, ok, failed, status, reasons):
+    with_runs(telemetry, "p", ok, failed)
+    row = sla_of("p")
+    assert (row["status"], row["reasons"]) == (status, reasons)
 
 
 @pytest.mark.parametrize(
     "lag, status, reasons",
     [
         (80, "ok", []),  # exactly 80 % of the SLA
-        (80.1, "at_risk", ["freshness_at_risk"]),
+        (80.5, "at_risk", ["freshness_at_risk"]),
         (100, "at_risk", ["freshness_at_risk"]),  # exactly the SLA: late is after it
-        (100.1, "breached", ["freshness_breached"]),
-        (None, "at_risk", ["no_successful_run"]),
+        (100.5, "breached", ["freshness_breached"]),
     ],
 )
-def test_freshness_lag_on_and_around_the_sla(lag, status, reasons):
-    assert _status(LIMITS, lag=lag, ratio=None, running_over=False) == (status, reasons)
+def test_freshness_lag_on_and_around_the_sla(telemetry, lag, status, reasons):
+    telemetry.pipeline("p", freshness_sla_minutes=100, max_duration_minutes=30)
+    telemetry.run("p", "SUCCESS", start=NOW - lag * M - 10 * M, minutes=10)
+    row = sla_of("p")
+    assert (row["freshness_lag_minutes"], row["status"], row["reasons"]) == (lag, status, reasons)
 
 
-def test_without_a_freshness_sla_any_lag_is_fresh():
-    limits = SlaThresholds(None, 30, 0.1, source="t")
-    assert _status(limits, lag=100_000, ratio=0.0, running_over=False) == ("ok", [])
+def test_a_pipeline_that_never_succeeded_lags_from_its_creation(telemetry):
+    telemetry.pipeline("p", freshness_sla_minutes=100, max_duration_minutes=30, created_ts=NOW - 150 * M)
+    telemetry.run("p", "FAILED", start=NOW - 60 * M, minutes=1)
+    row = sla_of("p")
+    assert (row["freshness_lag_minutes"], row["breach_ratio"], row["status"]) == (150.0, 1.0, "breached")
+    assert row["reasons"] == ["freshness_breached", "breach_ratio_exceeded"]
 
 
-def test_breached_reasons_come_before_at_risk_ones():
-    status, reasons = _status(LIMITS, lag=90, ratio=0.5, running_over=True)
-    assert status == "breached"
-    assert reasons == ["breach_ratio_exceeded", "freshness_at_risk", "running_over_max_duration"]
+def test_without_a_freshness_sla_any_lag_is_fresh(telemetry):
+    telemetry.pipeline("p", freshness_sla_minutes=None, max_duration_minutes=30)
+    telemetry.run("p", "SUCCESS", start=NOW - timedelta(days=3), minutes=10)
+    assert sla_of("p")["status"] == "ok"
 
 
-def histogram_row(status, duration_min, runs=1, last_ts=None):
-    return {"status": status, "duration_min": duration_min, "runs": runs, "last_ts": last_ts}
+def test_breached_reasons_come_before_at_risk_ones(telemetry):
+    with_runs(telemetry, "p", 1, 2)
+    telemetry.run("p", "SUCCESS", start=NOW - 90 * M - 10 * M, minutes=10)  # not the last success
+    telemetry.run("p", "RUNNING", start=NOW - 31 * M)
+    row = sla_of("p")
+    assert row["status"] == "breached"
+    assert row["reasons"] == ["breach_ratio_exceeded", "running_over_max_duration"]
 
 
-def test_failed_aborted_and_too_long_runs_breach_and_the_limit_itself_does_not():
-    rows = [
-        histogram_row("SUCCESS", 30, runs=5, last_ts=NOW - timedelta(hours=1)),  # exactly the max
-        histogram_row("SUCCESS", 31, last_ts=NOW - timedelta(hours=5)),
-        histogram_row("FAILED", 2, runs=2, last_ts=NOW - timedelta(hours=3)),
-        histogram_row("ABORTED", 1, last_ts=NOW - timedelta(hours=9)),
-    ]
-    assert _run_counts(rows, LIMITS) == (9, 4, NOW - timedelta(hours=3))
+def test_failed_aborted_and_too_long_runs_breach_and_the_limit_itself_does_not(telemetry):
+    telemetry.pipeline("p", freshness_sla_minutes=1000, max_duration_minutes=30)
+    for i in range(5):
+        telemetry.run("p", "SUCCESS", start=NOW - (60 + i) * M - 30 * M, minutes=30)  # exactly the max
+    telemetry.run("p", "SUCCESS", start=NOW - 5 * 60 * M - 31 * M, minutes=31)
+    telemetry.run("p", "FAILED", start=NOW - 3 * 60 * M - 2 * M, minutes=2)
+    telemetry.run("p", "ABORTED", start=NOW - 9 * 60 * M - M, minutes=1)
+    row = sla_of("p")
+    assert (row["runs_in_window"], row["breached_runs"]) == (8, 3)
+    assert row["last_breached_run_ts"] == (NOW - 3 * 60 * M).replace(tzinfo=row["evaluated_at"].tzinfo)
 
 
-def test_without_a_max_duration_only_failures_breach():
-    rows = [histogram_row("SUCCESS", 600, runs=3), histogram_row("FAILED", 1, last_ts=NOW)]
-    assert _run_counts(rows, SlaThresholds(100, None, 0.1, source="t")) == (4, 1, NOW)
-
-
-def test_window_counts_add_failed_and_long_runs_and_take_the_later_breach():
-    row = {
-        "runs": 10,
-        "failed_runs": 1,
-        "long_runs": 2,
-        "last_failed_ts": NOW - timedelta(days=2),
-        "last_long_ts": NOW - timedelta(days=1),
-    }
-    assert _window_counts(row) == (10, 3, NOW - timedelta(days=1))
-    assert _window_counts({**row, "last_long_ts": None}) == (10, 3, NOW - timedelta(days=2))
-    assert _window_counts(None) == (0, 0, None)
-    assert _window_counts({**row, "runs": 0}) == (0, 0, None)
-
-
-def test_assessment_from_counts_and_run_state():
-    pipeline = {"created_ts": NOW - timedelta(days=30)}
-    state = {"last_success_ts": NOW - timedelta(minutes=90), "running_since_ts": NOW - timedelta(minutes=31)}
-    a = _assess(pipeline, LIMITS, (3, 1, NOW - timedelta(hours=2)), state, NOW)
-    assert (a["ratio"], a["lag"]) == (0.3333, 90.0)
-    assert a["status"] == "breached"
-    assert a["reasons"] == ["breach_ratio_exceeded", "freshness_at_risk", "running_over_max_duration"]
-
-
-def test_a_run_at_exactly_the_max_duration_is_not_running_over():
-    state = {"last_success_ts": NOW, "running_since_ts": NOW - timedelta(minutes=30)}
-    assert _assess({}, LIMITS, (0, 0, None), state, NOW)["reasons"] == []
-
-
-def test_a_pipeline_that_never_succeeded_lags_from_its_creation():
-    a = _assess({"created_ts": NOW - timedelta(minutes=150)}, LIMITS, (2, 2, NOW), {}, NOW)
-    assert (a["lag"], a["ratio"], a["status"]) == (150.0, 1.0, "breached")
-    assert a["reasons"] == ["freshness_breached", "breach_ratio_exceeded"]
+def test_a_run_at_exactly_the_max_duration_is_not_running_over(telemetry):
+    telemetry.pipeline("p", freshness_sla_minutes=100, max_duration_minutes=30)
+    telemetry.run("p", "SUCCESS", start=NOW - 20 * M, minutes=10)
+    telemetry.run("p", "RUNNING", start=NOW - 30 * M)
+    assert sla_of("p")["reasons"] == []
 
 
 def test_own_thresholds_are_the_pipeline_columns_with_the_default_ratio():

@@ -104,6 +104,7 @@ def test_create_schema_is_idempotent(warehouse):
         "DATASET_FACETS",
         "DATASET_SYMLINKS",
         "CT_DATA_VERSION",
+        "SLA_ASSIGNMENTS",
     ]
 
 

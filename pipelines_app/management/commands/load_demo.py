@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pipelines_app import data_version
+from pipelines_app import data_version, sla_assignments
 from pipelines_app.demo import DemoDataExists, load_demo
 from pipelines_app.demo.catalog import PROFILES
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
@@ -47,8 +47,10 @@ class Command(BaseCommand):
                 report = load_demo(
                     warehouse, source, now=now, seed=seed, replace=replace, progress=self.progress, **size
                 )
+                assigned = sla_assignments.sync_report(warehouse)  # the profiles governance assigns, for SQL
         except (WarehouseUnavailable, DemoDataExists) as exc:
             raise CommandError(getattr(exc, "message", str(exc)))
+        self.stdout.write(assigned)
         counts = ", ".join(f"{table} {n:,}" for table, n in report.rows.items())
         self.stdout.write(f"loaded {counts} in {report.seconds:.1f}s (now = {now:%Y-%m-%d %H:%M} UTC)")
         shown = ", ".join(report.anomalies[:10]) + (

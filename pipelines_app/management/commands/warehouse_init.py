@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from controltower.tier import SOURCE
-from pipelines_app import data_version, run_state
+from pipelines_app import data_version, run_state, sla_assignments
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 from pipelines_app.warehouse.base import schema_tables
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 warehouse.create_schema()
                 after = warehouse.existing_tables()
                 built = run_state.build_if_missing(warehouse, lambda line: self.stdout.write(f"  {line}"))
+                assigned = sla_assignments.sync_report(warehouse)
         except WarehouseUnavailable as exc:
             raise CommandError(exc.message)
         wanted = schema_tables()
@@ -49,5 +50,6 @@ class Command(BaseCommand):
         self.stdout.write(f"telemetry warehouse: {warehouse.describe()}")
         self.stdout.write(f"  created: {', '.join(created) or 'nothing'}")
         self.stdout.write(f"  already present: {', '.join(present) or 'nothing'}")
+        self.stdout.write(f"  {assigned}")
         if built:
             self.stdout.write("  built the run rollups from the runs already stored")
