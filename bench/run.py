@@ -418,6 +418,8 @@ def main() -> int:
             except (Exception, SystemExit) as exc:  # one broken scenario must not hide the others
                 results["failures"].append(f"scenarios {sorted(scenarios & only)}: {exc}")
                 print(f"FAILED scenarios {sorted(scenarios & only)}: {exc}", file=sys.stderr)
+            results["figures"] = figures
+            write(results, "partial")  # after each step: a run stopped early keeps its figures
     results["figures"] = figures
     results["seconds"] = round(time.monotonic() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
