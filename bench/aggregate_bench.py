@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
-from common import UNTHROTTLED
+from common import UNTHROTTLED, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,16 +85,10 @@ def pipelines(name: str) -> list[dict]:
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_stubs() -> dict[str, StubSource]:
     stubs = {}
     for name, delay in DELAYS.items():
-        stub = StubSource(name).start()
+        stub = StubSource(name, port=free_port()).start()
         stub.reply("/api/summary", summary(name), delay=delay)
         stub.catalogue(pipelines(name), delay=delay)  # /api/pipeline-keys and /api/pipelines
         stubs[name] = stub

@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -99,7 +100,33 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout.strip()
 
 
+_handed_out: set[int] = set()
+_handing = threading.Lock()
+
+
 def free_port() -> int:
+    """A free localhost port: from BENCH_PORTS (`first-last`, for a machine where each user keeps to
+    a range) when set, else one the system picks."""
+    first, _, last = os.environ.get("BENCH_PORTS", "").partition("-")
+    with _handing:
+        return _next_port(int(first), int(last or first)) if first else _system_port()
+
+
+def _next_port(first: int, last: int) -> int:
+    for port in range(first, last + 1):
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise SystemExit(f"no free port left in BENCH_PORTS {first}-{last}")
+
+
+def _system_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -1,6 +1,7 @@
 """Benchmark data sets, built by the project's own generators under var/bench/<name>/.
 
-- `demo_dataset(runs)`: `manage.py load_demo --source aws --runs N` (pipelines_app/demo), then two
+- `demo_dataset(runs, source="aws")`: `manage.py load_demo --source aws --runs N` (pipelines_app/demo;
+  the control-tier scenarios also build "azure"), then two
   layout steps, stated in the results:
   * PIPELINE_RUNS in start_ts order, as ingest appends runs when they start (the loader writes
     pipeline by pipeline, which no live estate looks like; time order lets DuckDB's zone maps, and
@@ -8,7 +9,8 @@
   * RUN_COSTS at run grain: each demo daily cost row (pipeline x usage day) is split over that
     day's finished runs in proportion to their duration, so daily totals — and the injected
     anomalies — stay as generated while the table grows to one row per run (~N rows).
-- `impact_dataset(pipelines)`: bench/impact_bench.py's layered lineage DAG (60k jobs, ~200k edges).
+- `impact_dataset(pipelines, readers)`: bench/impact_bench.py's layered lineage DAG (60k jobs, ~200k
+  edges; 200k jobs, ~1M edges with its READERS_1M).
 
 Each data set carries a viewer token and `dataset.json` (sizes, `now`); `--reuse-data` keeps one
 that exists (the demo's `now` is then when it was built)."""
@@ -87,20 +89,21 @@ def _fresh(name: str, reuse: bool) -> tuple[Path, dict | None]:
     return data_dir, None
 
 
-def demo_dataset(runs: int, *, reuse: bool = False) -> dict:
-    data_dir, kept = _fresh(f"demo-{runs}", reuse)
+def demo_dataset(runs: int, *, reuse: bool = False, source: str = "aws") -> dict:
+    name = f"demo-{runs}" if source == "aws" else f"demo-{source}-{runs}"
+    data_dir, kept = _fresh(name, reuse)
     if kept:
         return kept
     marker = data_dir / "dataset.json"
     started = time.monotonic()
     prepared = _prepare(data_dir)
-    out = manage(prepared["env"], "load_demo", "--source", "aws", "--runs", str(runs))
+    out = manage(prepared["env"], "load_demo", "--source", source, "--runs", str(runs))
     loaded = time.monotonic() - started
     layout = _layout(data_dir / "telemetry.duckdb")
     info = {
-        "name": f"demo-{runs}",
+        "name": name,
         "data_dir": str(data_dir),
-        "generator": f"manage.py load_demo --source aws --runs {runs}",
+        "generator": f"manage.py load_demo --source {source} --runs {runs}",
         "load_summary": out.splitlines()[-2] if len(out.splitlines()) > 1 else out,
         "layout": "PIPELINE_RUNS in start_ts order; RUN_COSTS split to run grain (see bench/data.py)",
         **layout,
@@ -119,27 +122,35 @@ sys.path[:0] = [{bench!r}, {root!r}]
 import django
 django.setup()
 import impact_bench
-print(json.dumps(impact_bench.build({path!r}, {pipelines})))
+print(json.dumps(impact_bench.build({path!r}, {pipelines}, {readers!r})))
 """
 
 
-def impact_dataset(pipelines: int, *, reuse: bool = False) -> dict:
-    data_dir, kept = _fresh(f"impact-{pipelines}", reuse)
+def impact_dataset(pipelines: int, *, reuse: bool = False, readers: tuple[int, ...] | None = None) -> dict:
+    """bench/impact_bench.py's graph of `pipelines` jobs (readers per dataset: its READERS unless given)."""
+    import impact_bench
+
+    readers = tuple(readers or impact_bench.READERS)
+    wide = "" if readers == impact_bench.READERS else "-r" + "".join(map(str, readers))
+    name = f"impact-{pipelines}{wide}"
+    data_dir, kept = _fresh(name, reuse)
     if kept:
         return kept
     marker = data_dir / "dataset.json"
     prepared = _prepare(data_dir)
     started = time.monotonic()
     path = str(data_dir / "telemetry.duckdb")
-    code = BUILD_IMPACT.format(bench=str(ROOT / "bench"), root=str(ROOT), path=path, pipelines=pipelines)
+    code = BUILD_IMPACT.format(
+        bench=str(ROOT / "bench"), root=str(ROOT), path=path, pipelines=pipelines, readers=readers
+    )
     done = subprocess.run([PY, "-c", code], cwd=ROOT, env=prepared["env"], capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"impact graph build failed:\n{done.stderr[-4000:]}")
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     info = {
-        "name": f"impact-{pipelines}",
+        "name": name,
         "data_dir": str(data_dir),
-        "generator": f"bench/impact_bench.py build({pipelines})",
+        "generator": f"bench/impact_bench.py build({pipelines}, readers={list(readers)})",
         "rows": counts,
         "build_seconds": round(time.monotonic() - started, 1),
         "token": prepared["token"],

@@ -2,8 +2,9 @@
 """Impact (lineage BFS) benchmark on the embedded DuckDB warehouse.
 
 Builds a layered lineage DAG of 60k pipelines and ~200k edges in a temporary DuckDB file
-(10 layers; each pipeline writes 1-2 datasets, each dataset is read by 0-4 pipelines of the next
-layer, ~10 % of datasets feed one of 5,000 dashboards/reports/ML models, the last layer feeds
+(10 layers; each pipeline writes 1-2 datasets, each dataset is read by 0-3 pipelines of the next
+layer — 1-5 with `readers=READERS_1M`, which gives 200k pipelines ~1M edges — ~10 % of datasets
+feed one of 5,000 dashboards/reports/ML models, the last layer feeds
 them all), then times `pipelines_app.impact.pipeline_impact` — the whole endpoint body: the
 pipeline lookup, the edge map's fingerprint, the walk and the node-detail lookups — for random
 pipelines at a shallow explicit depth (5) and the default (20, also the maximum).
@@ -31,7 +32,11 @@ CONSUMERS = 5000
 SHALLOW = 5  # an explicit `?depth=`, beside the default walk
 
 
-def build(path: Path, pipelines: int) -> dict:
+READERS = (0, 1, 1, 2, 3)  # readers in the next layer per dataset, one drawn per dataset: mean 1.4
+READERS_1M = (1, 2, 3, 3, 4, 5)  # mean 3: 200k pipelines give ~1M edges
+
+
+def build(path: Path, pipelines: int, readers: tuple[int, ...] = READERS) -> dict:
     import duckdb
 
     from pipelines_app.warehouse.base import schema_statements
@@ -67,13 +72,13 @@ def build(path: Path, pipelines: int) -> dict:
         """INSERT INTO LINEAGE_EDGES
         SELECT 'p' || split_part(substr(id, 2), '_', 1), 'pipeline', id, 'dataset' FROM ds"""
     )
-    # readers in the next layer: 0, 1, 1, 2 or 3 (mean 1.4) per dataset
+    # readers in the next layer: one of `readers` per dataset
     con.execute(
         f"""INSERT INTO LINEAGE_EDGES
         SELECT DISTINCT id, 'dataset',
                'p' || ((layer + 1) * {per_layer} + (hash(id, m) % {per_layer})::BIGINT), 'pipeline'
-        FROM ds, range(3) r(m)
-        WHERE layer < {LAYERS - 1} AND m < [0, 1, 1, 2, 3][(1 + h % 5)::BIGINT]"""
+        FROM ds, range({max(readers)}) r(m)
+        WHERE layer < {LAYERS - 1} AND m < {list(readers)}[(1 + h % {len(readers)})::BIGINT]"""
     )
     con.execute(
         f"""INSERT INTO LINEAGE_EDGES

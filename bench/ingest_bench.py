@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-from common import UNTHROTTLED
+from common import UNTHROTTLED, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "ingest.json"
@@ -258,12 +257,6 @@ def manage(env: dict, *args: str) -> str:
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(env: dict, port: int, threads: int) -> subprocess.Popen:

@@ -52,13 +52,14 @@ class Reply:
 class StubSource:
     name: str
     routes: dict = field(default_factory=dict)
+    port: int = 0  # 0: one the system picks
     requests: list = field(default_factory=list)
 
     def start(self) -> "StubSource":
         self._release = threading.Event()
         self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
         self.server.daemon_threads = True
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
