@@ -37,9 +37,13 @@ def test_calls_per_source_by_outcome_and_the_open_breaker(stub_sources, settings
 def test_a_recovered_source_closes_its_breaker_gauge(stub_sources, settings, api, client):
     settings.CT_SOURCE_BREAKER_THRESHOLD, settings.CT_SOURCE_BREAKER_COOLDOWN_S = 1, 0.0
     stubs = stub_sources("aws")
-    stubs["aws"].garbage("/api/summary")  # not JSON: a failure that opens the breaker at once
+    # The summary asks /api/summary and /api/pipeline-keys at once: both fail (not JSON), so no
+    # success of the other call closes the breaker first.
+    stubs["aws"].garbage("/api/summary")
+    stubs["aws"].garbage("/api/pipeline-keys")
     api.get("/api/aggregate/summary?source=aws")
     assert scrape(client).value("ct_fanout_breaker_open", source="aws") == 1
     stubs["aws"].reply("/api/summary", {"pipelines": 3})
+    stubs["aws"].catalogue([])
     api.get("/api/aggregate/summary?source=aws")  # the trial call after the cool-down succeeds
     assert scrape(client).value("ct_fanout_breaker_open", source="aws") == 0

@@ -110,6 +110,7 @@ def test_cache_off(settings, api, warehouse, statements):
 
 
 @duckdb_only
+@pytest.mark.django_db  # load_demo and warehouse_init copy governance's SLA assignments
 def test_every_loader_run_changes_the_data_version(warehouse):
     seen = {data_version.current()}
     for command in ("warehouse_init", "refresh_run_state", "purge_lineage_events"):
