@@ -1,6 +1,8 @@
 """The Alerts page on the control tier: live alerts grouped by root cause (members under their
-root), each with its notifications and their delivery; recently resolved ones below. Operators
-acknowledge, snooze and resolve from it (session + CSRF), through the same audited verbs as the API."""
+root), each with its notifications and their delivery; recently resolved ones below. Live alerts
+read as a work queue: worst severity first, then the roots that hit most, then the most recently
+seen; paged. Operators acknowledge, snooze and resolve from it (session + CSRF), through the same
+audited verbs as the API."""
 
 from datetime import timedelta
 
@@ -8,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,10 +22,11 @@ from aggregate_app.pages.views import page_chrome
 from controltower.roles import OPERATOR, has_role
 
 from . import actions
-from .choices import LIVE_STATES, State
+from .choices import LIVE_STATES, Severity, State
 from .models import AlertIncident, Notification
 
 URL = "/ops/alerts/"
+PAGE_SIZE = 50
 RECENT = timedelta(hours=24)
 SNOOZE_CHOICES = (("1", "1 hour"), ("4", "4 hours"), ("24", "1 day"))
 DONE = {"acknowledge": "acknowledged", "snooze": "snoozed", "resolve": "resolved"}
@@ -36,20 +39,51 @@ def _signed_in(request) -> bool:
 def _roots(rows):
     members = Prefetch("members", queryset=AlertIncident.objects.order_by("kind", "subject"))
     notes = Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "pk"))
-    return rows.filter(root__isnull=True).prefetch_related(members, notes).order_by("-last_seen_at", "-pk")
+    return rows.filter(root__isnull=True).prefetch_related(members, notes)
+
+
+def _queue(rows):
+    """Worst severity first, then the roots with most grouped under them, then the latest seen."""
+    rank = Case(
+        *(When(severity=s, then=Value(i)) for i, s in enumerate(Severity.values)),
+        default=Value(len(Severity.values)),
+        output_field=IntegerField(),
+    )
+    ordered = rows.annotate(severity_rank=rank, grouped=Count("members"))
+    return ordered.order_by("severity_rank", "-grouped", "-last_seen_at", "-pk")
+
+
+def _page(request, total: int) -> dict:
+    pages = max(1, -(-total // PAGE_SIZE))
+    try:
+        page = min(max(1, int(request.GET.get("page", "1"))), pages)
+    except ValueError:
+        page = 1
+    return {
+        "page": page,
+        "pages": pages,
+        "first": (page - 1) * PAGE_SIZE + 1 if total else 0,
+        "last": min(page * PAGE_SIZE, total),
+        "total": total,
+        "prev": f"{URL}?page={page - 1}" if page > 1 else None,
+        "next": f"{URL}?page={page + 1}" if page < pages else None,
+        "slice": slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+    }
 
 
 @require_GET
 def alerts(request):
     if not _signed_in(request):
         return redirect_to_login(request.get_full_path(), reverse("ops-login"))
-    live = _roots(AlertIncident.objects.filter(state__in=LIVE_STATES))[:200]
+    live = _roots(AlertIncident.objects.filter(state__in=LIVE_STATES))
+    pager = _page(request, live.count())
     recent = _roots(
         AlertIncident.objects.filter(state=State.RESOLVED, resolved_at__gte=timezone.now() - RECENT)
-    )
+    ).order_by("-resolved_at", "-pk")
     context = page_chrome(request, URL) | {
         "title": "Alerts",
-        "live": live,
+        "live": _queue(live)[pager["slice"]],
+        "live_pager": pager,
         "recent": recent[:50],
         "can_act": has_role(request.user, OPERATOR),
         "snooze_choices": SNOOZE_CHOICES,

@@ -116,3 +116,38 @@ def test_diagnostics_shows_each_channels_last_success_and_failure(settings, monk
     assert rows["hook-down"]["last_success_at"] is None and rows["hook-down"]["last_failure_at"] is not None
     assert rows["hook-down"]["last_error"] == "ConnectionError" and rows["hook-down"]["waiting"] == 1
     assert section["status"] == "degraded" and other.pk
+
+
+def test_open_alerts_read_as_a_queue_worst_first_and_paged(client, operator, grouped, monkeypatch):
+    """A warning seen after a critical failure still comes second; a root with members before a
+    lone one of the same severity; the count is every open root, the list a page of them."""
+    from alerting_app import pages
+
+    lone = actions.record(failed("lone_job"))  # error, like the root, seen later, nothing grouped
+    stale = actions.record(
+        Occurrence(
+            "stale_dataset",
+            "aws",
+            "d_late",
+            timezone.now(),
+            "d_late stale",
+            dataset="d_late",
+            severity="warning",
+        )
+    )
+    critical = actions.record(
+        Occurrence(
+            "failed_run", "aws", "billing", timezone.now() - timedelta(hours=3), "billing failed", "r9",
+            pipeline_id="billing", severity="critical",
+        )
+    )  # fmt: skip
+    client.force_login(operator)
+    live = client.get("/ops/alerts/").content.decode().split('data-testid="recent-alerts"')[0]
+    order = re.findall(r'data-testid="alert-(\d+)"', live)
+    assert order == [str(a.pk) for a in (critical, grouped, lone, stale)]
+    assert '<span class="count">4</span>' in live
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 3)
+    second = client.get("/ops/alerts/?page=2").content.decode().split('data-testid="recent-alerts"')[0]
+    assert re.findall(r'data-testid="alert-(\d+)"', second) == [str(stale.pk)]
+    assert "4–4 of 4 · page 2 of 2" in second and 'href="/ops/alerts/?page=1"' in second
