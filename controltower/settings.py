@@ -335,6 +335,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # kombu sleeps this long whenever the worker cannot take a message (idle, or its slots
+        # full): 1 s by default, which caps a backlog (alert deliveries) at a few tasks a second.
+        "polling_interval": 0.1,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # With acks_late, a job whose worker died (SIGKILL, OOM, lost node) goes back to the queue
