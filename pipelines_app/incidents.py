@@ -22,13 +22,14 @@ An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SL
 (null on the other kinds).
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from . import impact, sla
 from . import queries as q
 
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 DEFAULT_HOURS = 24
+DAILY_HOURS = 24 * 7
 MAX_HOURS = 24 * 30
 KINDS = ("run_failed", "sla_breach", "dq_assertion_failed")
 MAX_REASONS = 20
@@ -295,9 +296,7 @@ def list_incidents(
     only the newest offset + limit are read to merge with the other kinds, unless a severity filter
     needs them all."""
     window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
-    others = [] if kind == "run_failed" else _other_entries(window)
-    others = [e for e in others if not kind or _kind(e) == kind]
-    with_runs = kind in (None, "run_failed")
+    others, with_runs = _others_of_kind(window, kind)
     counts = q.fetch_all("failed_run_counts", **window) if with_runs else []
     reached = impact.consumers_reached(
         [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
@@ -321,6 +320,63 @@ def list_incidents(
     _rate(entries, reached)
     total = by_severity[severity] if severity else sum(by_severity.values())
     return _items(_newest_first(entries + others)[offset : offset + limit]), total, by_severity
+
+
+def _others_of_kind(window: dict, kind: str | None) -> tuple[list[dict], bool]:
+    """The window's SLA breach and data-quality entries of `kind`, and whether failed runs count."""
+    others = [] if kind == "run_failed" else _other_entries(window)
+    return [e for e in others if not kind or _kind(e) == kind], kind in (None, "run_failed")
+
+
+def daily_counts(
+    *,
+    hours: int = DAILY_HOURS,
+    team: str | None = None,
+    domain: str | None = None,
+    pipeline_id: str | None = None,
+    kind: str | None = None,
+) -> dict:
+    """The incidents `list_incidents` counts for the same window and filters, per UTC day of their
+    detection and severity: failed runs counted per pipeline and day in SQL, the other entries by
+    their own detection time. The days run from the window's start (a partial day unless `hours`
+    ends at midnight) to today; `earlier` counts the ongoing SLA breaches detected before that
+    first day (listed whatever their start). The days plus `earlier` add up to `by_severity`."""
+    window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
+    others, with_runs = _others_of_kind(window, kind)
+    counts = q.fetch_all("failed_run_daily_counts", **window) if with_runs else []
+    reached = impact.consumers_reached(
+        [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
+    )
+    _rate(others, reached)
+    first, last = window["since"].date(), window["now"].date()
+    days = {first + timedelta(days=i): dict.fromkeys(SEVERITIES, 0) for i in range((last - first).days + 1)}
+    earlier = dict.fromkeys(SEVERITIES, 0)
+
+    def tally(day: date, sev: str, n: int) -> None:
+        (earlier if day < first else days.setdefault(day, dict.fromkeys(SEVERITIES, 0)))[sev] += n
+
+    for c in counts:
+        tally(_as_date(c["detected_date"]), _severity_of(c, reached), int(c["incidents"]))
+    for e in others:
+        tally(e["sort_ts"].date(), e["severity"], 1)
+    by_severity = {s: earlier[s] + sum(d[s] for d in days.values()) for s in SEVERITIES}
+    return {
+        "hours": hours,
+        "since_ts": q.aware(window["since"]),
+        "days": [
+            {"date": day.isoformat(), **n, "incidents": sum(n.values())} for day, n in sorted(days.items())
+        ],
+        "earlier": {**earlier, "incidents": sum(earlier.values())},
+        "by_severity": by_severity,
+        "incidents": sum(by_severity.values()),
+    }
+
+
+def _as_date(value) -> date:
+    """A SQL date (DuckDB gives a date, some drivers a datetime or an ISO string)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _kind(entry: dict) -> str:

@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("api/aggregate/runs/<str:run_id>", mirror("/api/runs/{run_id}", FIRST_FOUND)),
     path("api/aggregate/incidents", mirror("/api/incidents", concat_sorted("detected_ts"))),
+    path("api/aggregate/incidents/daily", mirror("/api/incidents/daily", SERIES)),
     path("api/aggregate/datasets", mirror("/api/datasets", concat_sorted("name", descending=False))),
     path("api/aggregate/datasets/stale", mirror("/api/datasets/stale", concat_sorted("overdue_minutes"))),
     path("api/aggregate/datasets/<str:dataset_id>", mirror("/api/datasets/{dataset_id}", FIRST_FOUND)),

@@ -111,6 +111,19 @@ HISTORY = [
 ]  # fmt: skip
 
 
+def incidents_daily(name: str) -> dict:
+    """The incidents above per UTC day, over the 168 hours before 2026-11-20T12:00 (8 days, the
+    first partial); azure's include an ongoing breach detected before the first day."""
+    days = [f"2026-11-{d}" for d in range(13, 21)]
+    zero = {"sev1": 0, "sev2": 0, "sev3": 0, "sev4": 0, "incidents": 0}
+    today = {"sev1": 1, "sev2": 0, "sev3": 1, "sev4": 0, "incidents": 2} if name == "aws" else zero
+    earlier = zero if name == "aws" else {**zero, "sev4": 1, "incidents": 1}
+    return {"hours": 168, "since_ts": "2026-11-13T12:00:00Z", "days": [{"date": d, **zero} for d in days[:-1]]
+            + [{"date": days[-1], **today}], "earlier": earlier,
+            "by_severity": {s: today[s] + earlier[s] for s in ("sev1", "sev2", "sev3", "sev4")},
+            "incidents": today["incidents"] + earlier["incidents"], "generated_at": "2026-11-20T12:00:00Z"}  # fmt: skip
+
+
 def serve(stub, name: str) -> None:
     """Every route the pages read, answered as a small healthy source would."""
     page = lambda items: {"items": items, "total": len(items), "offset": 0, "limit": 50}  # noqa: E731
@@ -121,6 +134,7 @@ def serve(stub, name: str) -> None:
                               "by_domain": [{"domain": "processing", "cost_7d_aud": 50.0}]})  # fmt: skip
     stub.reply("/api/incidents", {**page([INCIDENT, SLA_INCIDENT] if name == "aws" else []), "hours": 24,
                                   "by_severity": {"sev1": 1, "sev2": 0, "sev3": 1, "sev4": 0}})  # fmt: skip
+    stub.reply("/api/incidents/daily", incidents_daily(name))
     stub.reply(
         "/api/explain/run/aws-p1-0007",
         TRIAGE_ANSWER if name == "aws" else None,

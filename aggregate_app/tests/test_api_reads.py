@@ -375,3 +375,63 @@ def test_a_run_answers_from_the_source_that_has_it_with_its_paging(two, api):
     body = api.get("/api/aggregate/runs/r-1?children_limit=5").json()
     assert (body["run_id"], body["source"], body["states"]) == ("r-1", "azure", [{"event_type": "START"}])
     assert two["azure"].calls("/api/runs/r-1")[0].query["children_limit"] == ["5"]
+
+
+def _daily(days: dict, earlier: int = 0) -> dict:
+    """A source's /api/incidents/daily answer: {date: (sev1, sev2, sev3, sev4)}, plus `earlier` sev3."""
+
+    def counts(sevs):
+        return {**dict(zip(("sev1", "sev2", "sev3", "sev4"), sevs, strict=True)), "incidents": sum(sevs)}
+
+    rows = [{"date": d, **counts(s)} for d, s in days.items()]
+    by_severity = {
+        s: sum(r[s] for r in rows) + (earlier if s == "sev3" else 0) for s in ("sev1", "sev2", "sev3", "sev4")
+    }
+    return {
+        "hours": 48,
+        "since_ts": "2026-11-18T12:00:00Z",
+        "days": rows,
+        "earlier": counts((0, 0, earlier, 0)),
+        "by_severity": by_severity,
+        "incidents": sum(by_severity.values()),
+        "generated_at": "2026-11-20T12:00:00Z",
+    }
+
+
+def test_daily_incident_counts_add_up_per_date_and_severity(two, api):
+    days = ("2026-11-18", "2026-11-19", "2026-11-20")
+    two["aws"].reply(
+        "/api/incidents/daily",
+        _daily(dict(zip(days, [(1, 0, 0, 2), (0, 1, 0, 0), (3, 0, 1, 0)], strict=True))),
+    )
+    two["azure"].reply(
+        "/api/incidents/daily",
+        _daily(dict(zip(days, [(0, 0, 0, 1), (0, 0, 0, 0), (1, 1, 1, 1)], strict=True)), 2),
+    )
+    body = api.get("/api/aggregate/incidents/daily?hours=48&team=sales").json()
+    assert [
+        (d["date"], d["sev1"], d["sev2"], d["sev3"], d["sev4"], d["incidents"]) for d in body["days"]
+    ] == [
+        ("2026-11-18", 1, 0, 0, 3, 4),
+        ("2026-11-19", 0, 1, 0, 0, 1),
+        ("2026-11-20", 4, 1, 2, 1, 8),
+    ]
+    assert body["days"][2]["by_source"]["azure"]["sev1"] == 1
+    assert body["earlier"]["incidents"] == 2 and body["hours"] == 48
+    assert body["by_severity"] == {"sev1": 5, "sev2": 2, "sev3": 4, "sev4": 4}
+    assert body["incidents"] == 15 == sum(d["incidents"] for d in body["days"]) + body["earlier"]["incidents"]
+    assert body["_meta"]["degraded"] is False
+    assert two["aws"].calls("/api/incidents/daily")[0].query == {"hours": ["48"], "team": ["sales"]}
+
+
+def test_daily_incident_counts_from_the_sources_that_answered(two, api):
+    two["aws"].reply("/api/incidents/daily", _daily({"2026-11-20": (1, 0, 0, 0)}))
+    two["azure"].stop()
+    body = api.get("/api/aggregate/incidents/daily").json()
+    assert [(d["date"], d["incidents"]) for d in body["days"]] == [("2026-11-20", 1)]
+    assert body["incidents"] == 1
+    meta = body["_meta"]
+    assert meta["degraded"] is True and meta["aws_ok"] is True and meta["azure_ok"] is False
+    assert [(c["endpoint"], c["source"], c["status"]) for c in meta["capabilities"]] == [
+        ("/api/incidents/daily", "azure", "degraded")
+    ]

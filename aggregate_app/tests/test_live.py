@@ -288,6 +288,17 @@ def test_incident_filters_apply_before_paging_and_every_incident_is_reachable(co
     assert p2["total"] == len(p2["items"])
 
 
+def test_incidents_per_day_of_both_sources_add_up_to_their_incidents(control, api):
+    for query in ("hours=168", "hours=168&kind=run_failed", "hours=48&team=sales"):
+        daily = ok(api.get(f"/api/aggregate/incidents/daily?source=both&{query}"))
+        listed = ok(api.get(f"/api/aggregate/incidents?source=both&{query}&limit=1"))
+        in_days = sum(d["incidents"] for d in daily["days"]) + daily["earlier"]["incidents"]
+        assert in_days == daily["incidents"] == listed["total"], query
+        assert daily["by_severity"] == listed["by_severity"], query
+        assert all(d["sev1"] + d["sev2"] + d["sev3"] + d["sev4"] == d["incidents"] for d in daily["days"])
+    assert daily["_meta"]["aws_ok"] is True and daily["_meta"]["azure_ok"] is True
+
+
 def test_posture_score_and_coverage_are_recomputed_from_both_sources(control, api):
     both = ok(api.get("/api/aggregate/governance/posture?source=both"))
     parts = [ok(api.get(f"/api/aggregate/governance/posture?source={s}")) for s in ("aws", "azure")]

@@ -3,7 +3,6 @@ alternative (<title>, <desc>, aria-label) saying the numbers drawn."""
 
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import date
 
 from aggregate_app.pages.pictures import lineage, per_day, run_history, sparkline
 
@@ -82,20 +81,22 @@ def test_run_history_keeps_the_last_n():
 
 
 def test_incidents_per_day_by_severity():
-    incidents = [{"detected_ts": "2026-12-03T10:00:00Z", "severity": "sev1"},
-                 {"detected_ts": "2026-12-03T11:00:00Z", "severity": "sev3"},
-                 {"detected_ts": "2026-12-04T01:00:00Z", "severity": "sev1"},
-                 {"detected_ts": "2026-11-01T01:00:00Z", "severity": "sev2"}]  # fmt: skip
-    days, earlier = per_day.count(incidents, 3, date(2026, 12, 4))
+    def day(d, sev1=0, sev3=0):
+        return {"date": d, "sev1": sev1, "sev2": 0, "sev3": sev3, "sev4": 0, "incidents": sev1 + sev3}
+
+    days = [day("2026-12-01", sev3=4), day("2026-12-02"), day("2026-12-03", 1, 1), day("2026-12-04", 1)]
+    answer = {"days": days, "earlier": {"sev2": 1, "incidents": 1}}
+    days, earlier = per_day.count(answer, 3)
     assert days == [
         ("2026-12-02", Counter()),
         ("2026-12-03", Counter(sev1=1, sev3=1)),
         ("2026-12-04", Counter(sev1=1)),
     ]
+    assert earlier == 5  # the first, partial day of the window, and an ongoing breach before it
     picture = per_day.draw(days, earlier=earlier)
     assert len([r for r in parsed(picture).iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]) == 3
     assert "2026-12-02: 0; 2026-12-03: 2 (1 sev1, 1 sev3); 2026-12-04: 1 (1 sev1)." in picture.text
-    assert "1 ongoing SLA breaches detected before the first day" in picture.text
+    assert "5 incidents detected before the first day are not in a bar." in picture.text
 
 
 def test_sparkline_says_its_latest_and_range():

@@ -572,8 +572,26 @@ def test_the_action_panel_draws_the_incident_lineage_with_its_text(page, pages_s
 
 def test_the_overview_counts_incidents_per_day_for_its_team(page, pages_sources):
     html = page("?view=overview&ov_source=aws&ov_team=sales")
-    calls = [c for c in pages_sources["aws"].calls("/api/incidents") if c.query.get("hours") == ["168"]]
-    assert [c.query["team"] for c in calls] == [["sales"]]
+    (call,) = pages_sources["aws"].calls("/api/incidents/daily")  # one answer, counted by the source
+    assert (call.query["team"], call.query["hours"]) == (["sales"], ["168"])
+    assert not [c for c in pages_sources["aws"].calls("/api/incidents") if c.query.get("hours") == ["168"]]
     figure = html.split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
     assert "<figcaption>Incidents per day by severity, last 7 days (UTC), team sales</figcaption>" in figure
-    assert "<desc>Incidents per day by severity, last 7 days (UTC): " in figure
+    assert "<desc>Incidents per day by severity, last 7 days (UTC): 2026-11-14: 0; " in figure
+    assert "2026-11-19: 0; 2026-11-20: 2 (1 sev1, 1 sev3).</desc>" in figure
+
+
+def test_the_overview_adds_up_incidents_per_day_over_sources_and_says_what_is_not_in_a_bar(
+    page, pages_sources
+):
+    figure = page("?view=overview").split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
+    # azure's ongoing breach detected before the window's first day
+    assert (
+        "2026-11-20: 2 (1 sev1, 1 sev3). 1 incidents detected before the first day are not in a bar."
+        in figure
+    )
+    pages_sources["azure"].stop()
+    html = page("?view=overview")
+    figure = html.split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
+    assert "2026-11-20: 2 (1 sev1, 1 sev3).</desc>" in figure  # aws's alone, the page says azure failed
+    assert "Counted from the newest incidents" not in html

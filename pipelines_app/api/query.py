@@ -59,6 +59,12 @@ class IncidentQuery(TeamDomainQuery, PageQuery):
     pipeline_id = TextQuery(help_text="one pipeline's incidents")
 
 
+class IncidentDailyQuery(TeamDomainQuery):
+    hours = IntegerQuery(1, incidents.MAX_HOURS, default=incidents.DAILY_HOURS, help_text="window in hours")
+    kind = ChoiceQuery(incidents.KINDS, help_text="run_failed, sla_breach or dq_assertion_failed")
+    pipeline_id = TextQuery(help_text="one pipeline's incidents")
+
+
 class SlaDaysQuery(serializers.Serializer):
     days = IntegerQuery(
         1, sla.MAX_WINDOW_DAYS, default=sla.DEFAULT_WINDOW_DAYS, help_text="breach-ratio window in days"

@@ -608,6 +608,31 @@ class InvestigationSerializer(s.Serializer):
     generated_at = s.DateTimeField()
 
 
+class SeverityCountsSerializer(s.Serializer):
+    sev1 = s.IntegerField()
+    sev2 = s.IntegerField()
+    sev3 = s.IntegerField()
+    sev4 = s.IntegerField()
+    incidents = s.IntegerField(help_text="sev1 + sev2 + sev3 + sev4")
+
+
+class IncidentDaySerializer(SeverityCountsSerializer):
+    date = s.DateField(help_text="UTC day of detection")
+
+
+class IncidentDailySerializer(s.Serializer):
+    hours = s.IntegerField()
+    since_ts = s.DateTimeField(help_text="the window's start: its day, the first, is partial")
+    days = IncidentDaySerializer(many=True, help_text="every UTC day from since_ts's to today, oldest first")
+    earlier = SeverityCountsSerializer(
+        help_text="ongoing SLA breaches detected before the first day (listed whatever their start, "
+        "as /api/incidents lists them)"
+    )
+    by_severity = s.DictField(child=s.IntegerField(), help_text="the days plus earlier")
+    incidents = s.IntegerField(help_text="/api/incidents `total` for the same window and filters")
+    generated_at = s.DateTimeField()
+
+
 PipelinePageSerializer = page_of("PipelinePage", PipelineSerializer)
 RunPageSerializer = page_of("RunPage", RunSerializer)
 IncidentPageSerializer = page_of(

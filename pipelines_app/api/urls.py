@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/pipelines/<str:pipeline_id>/cost", views.PipelineCostView.as_view(), name="pipeline-cost"),
     path("api/runs/<str:run_id>", views.RunDetailView.as_view(), name="run"),
     path("api/incidents", views.IncidentListView.as_view(), name="incidents"),
+    path("api/incidents/daily", views.IncidentDailyView.as_view(), name="incidents-daily"),
     path("api/datasets", views.DatasetListView.as_view(), name="datasets"),
     path("api/datasets/stale", views.StaleDatasetListView.as_view(), name="datasets-stale"),
     path("api/datasets/<str:dataset_id>", views.DatasetDetailView.as_view(), name="dataset"),

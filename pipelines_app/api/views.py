@@ -143,6 +143,20 @@ class IncidentListView(APIView):
         return Response(page(items, total, query["offset"], query["limit"], **extra))
 
 
+class IncidentDailyView(APIView):
+    """The incidents `/api/incidents` counts for the same window and filters, per UTC day and
+    severity, in one answer."""
+
+    @extend_schema(
+        operation_id="api_incidents_daily_retrieve",
+        parameters=[q.IncidentDailyQuery],
+        responses={200: ser.IncidentDailySerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        counts = incidents.daily_counts(**parse_query(request, q.IncidentDailyQuery))
+        return Response({**counts, "generated_at": timezone.now()})
+
+
 class PipelineSlaView(APIView):
     """A pipeline's service level over the last `days`: status and reasons, thresholds,
     runs in the window and breaches."""

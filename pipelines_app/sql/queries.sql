@@ -433,6 +433,13 @@ SELECT pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents
 FROM ({{failed_runs}}) f
 GROUP BY pipeline_id;
 
+-- name: failed_run_daily_counts
+-- `failed_run_counts` per UTC day of detection as well (incidents' daily counts).
+SELECT pipeline_id, CAST(detected_ts AS DATE) AS detected_date, MAX(criticality) AS criticality,
+       COUNT(*) AS incidents
+FROM ({{failed_runs}}) f
+GROUP BY pipeline_id, CAST(detected_ts AS DATE);
+
 -- name: failed_runs_newest
 -- The newest :limit of `failed_runs` (newest first, then by run id, as incidents are listed): all a
 -- page can show of them, whatever the SLA and data-quality incidents it is merged with.

@@ -173,3 +173,35 @@ def test_a_breach_carries_the_numbers_behind_its_reasons(api, telemetry):
     assert (numbers["breach_ratio"], numbers["max_breach_ratio"]) == (0.125, 0.1)
     assert numbers["last_breached_run_ts"] == run["ended_ts"] == breach["detected_ts"]
     assert run["sla"] is None
+
+
+def test_daily_counts_add_up_to_the_incidents_total(api, incident_estate):
+    t = incident_estate
+    t.run("crit_dash", "FAILED", ago=100 * H, minutes=5, run_id="f-week")  # 2026-11-16
+    t.run("crit_dash", "FAILED", ago=170 * H, minutes=5, run_id="f-gone")  # before a 168 h window
+    for query in ("", "hours=24", "hours=3", "hours=168", "team=sales", "domain=platform", "kind=sla_breach"):
+        daily = api.get(f"/api/incidents/daily?{query}").json()
+        window = "" if "hours=" in query else "hours=168&"  # the daily default
+        listed = api.get(f"/api/incidents?{window}{query}").json()
+        days = [d["incidents"] for d in daily["days"]]
+        assert sum(days) + daily["earlier"]["incidents"] == daily["incidents"] == listed["total"], query
+        assert daily["by_severity"] == listed["by_severity"], query
+    week = api.get("/api/incidents/daily").json()  # 168 h by default
+    assert (week["hours"], week["since_ts"]) == (168, iso(NOW - 168 * H))
+    assert [d["date"] for d in week["days"]] == [f"2026-11-{d}" for d in range(13, 21)]  # first partial
+    per_day = {d["date"]: (d["sev1"], d["sev2"], d["sev3"], d["sev4"]) for d in week["days"]}
+    assert per_day["2026-11-16"] == (1, 0, 0, 0)  # f-week: critical with a dashboard downstream
+    assert per_day["2026-11-19"] == (0, 1, 0, 0)  # f-old: high with a report downstream
+    # f-crit and crit_dash's breach (3 of its 13 runs failed), f-alone, the stale breach, f-med
+    assert per_day["2026-11-20"] == (2, 1, 1, 1)
+    assert week["earlier"]["incidents"] == 0
+
+
+def test_an_ongoing_breach_detected_before_the_first_day_is_counted_earlier(api, incident_estate):
+    incident_estate.pipeline("idle", criticality="medium", team="ops", domain="platform")
+    incident_estate.run("idle", "SUCCESS", start=NOW - 60 * H, minutes=10)  # fresh until 11-18 02:10
+    body = api.get("/api/incidents/daily?hours=24&pipeline_id=idle").json()
+    assert body["earlier"] == {"sev1": 0, "sev2": 0, "sev3": 0, "sev4": 1, "incidents": 1}
+    assert [(d["date"], d["incidents"]) for d in body["days"]] == [("2026-11-19", 0), ("2026-11-20", 0)]
+    assert body["incidents"] == api.get("/api/incidents?pipeline_id=idle").json()["total"] == 1
+    assert api.get("/api/incidents/daily?hours=0").status_code == 400

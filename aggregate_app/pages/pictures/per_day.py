@@ -1,7 +1,6 @@
 """Incidents per day by severity: a stacked bar a day, sev1 at the bottom."""
 
 from collections import Counter
-from datetime import date, timedelta
 
 from .svg import SEVERITY, Picture, frame, line, rect, text
 
@@ -9,19 +8,15 @@ W, H, LEFT, TOP, BOTTOM = 560, 170, 34, 22, 34
 SEVERITIES = tuple(SEVERITY)
 
 
-def count(incidents: list[dict], days: int, today: date) -> tuple[list[tuple[str, Counter]], int]:
-    """[(day, Counter by severity)] oldest first for the `days` ending today, and how many
-    incidents were detected before the first day (ongoing breaches that started earlier)."""
-    first = today - timedelta(days=days - 1)
-    per = {(first + timedelta(days=i)).isoformat(): Counter() for i in range(days)}
-    earlier = 0
-    for i in incidents:
-        day = str(i.get("detected_ts") or "")[:10]
-        if day in per:
-            per[day][i.get("severity") or "unknown"] += 1
-        elif day and day < first.isoformat():
-            earlier += 1
-    return list(per.items()), earlier
+def count(answer: dict, days: int) -> tuple[list[tuple[str, Counter]], int]:
+    """[(day, Counter by severity)] oldest first for the last `days` days of an incidents/daily
+    answer (its last day is today), and how many of its incidents were detected before the first
+    of them: the window's earlier, partial day and the ongoing breaches it counts as `earlier`."""
+    rows = sorted(answer.get("days") or [], key=lambda d: str(d.get("date")))
+    shown, before = rows[-days:], rows[:-days]
+    per = [(str(d.get("date")), Counter({s: d[s] for s in SEVERITIES if d.get(s)})) for d in shown]
+    earlier = (answer.get("earlier") or {}).get("incidents") or 0
+    return per, earlier + sum(d.get("incidents") or 0 for d in before)
 
 
 def draw(per_day: list[tuple[str, Counter]], *, earlier: int = 0) -> Picture:
@@ -55,5 +50,5 @@ def draw(per_day: list[tuple[str, Counter]], *, earlier: int = 0) -> Picture:
     )
     desc = f"Incidents per day by severity, last {len(per_day)} days (UTC): {said}."
     if earlier:
-        desc += f" {earlier} ongoing SLA breaches detected before the first day are not in a bar."
+        desc += f" {earlier} incidents detected before the first day are not in a bar."
     return frame("picture-per-day", W, H, "Incidents per day by severity", desc, body)
