@@ -29,6 +29,8 @@ def setup(data_dir: str) -> None:
         CT_DATA_DIR=data_dir,
         CT_WAREHOUSE_BACKEND="duckdb",
         CT_PUBLIC_READ="1",
+        # The warm request must run its SQL: a cached answer would record no statement (a 0 ms baseline).
+        CT_RESPONSE_CACHE_SECONDS="0",
         DJANGO_SETTINGS_MODULE="controltower.settings",
     )
     sys.path.insert(0, str(ROOT))
