@@ -67,10 +67,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "controltower.middleware.CSPMiddleware",  # django-csp's, its policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "controltower.middleware.RequestIdMiddleware",
     "controltower.observe.middleware.MetricsMiddleware",  # request count and latency per route (/metrics)
+    "controltower.response_cache.HotReadMiddleware",  # a cached read for a plain API token, early
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

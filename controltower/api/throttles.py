@@ -57,7 +57,7 @@ class FixedWindowThrottle(BaseThrottle):
         count, seconds = limit
         now = time.time()
         window = int(now // seconds)
-        used = self._increment(f"throttle:{scope}:{ident}:{seconds}:{window}", seconds)
+        used = self._count_once(request, f"throttle:{scope}:{ident}:{seconds}:{window}", seconds)
         if used is None or used <= count:
             return True
         self.wait_s = max(1, math.ceil((window + 1) * seconds - now))
@@ -65,6 +65,16 @@ class FixedWindowThrottle(BaseThrottle):
         if refused is None or refused[1] < self.wait_s:
             request.throttled_by = (scope, self.wait_s)  # the error names the longest wait's scope
         return False
+
+    def _count_once(self, request, key: str, seconds: int) -> int | None:
+        """A request is counted once per window key, however many times it is checked: the response
+        cache's early path (controltower/response_cache.py) checks before DRF's view does when it
+        hands a request on."""
+        raw = getattr(request, "_request", request)  # DRF's Request or the Django one it wraps
+        counted = raw.__dict__.setdefault("throttle_counted", {})
+        if key not in counted:
+            counted[key] = self._increment(key, seconds)
+        return counted[key]
 
     @staticmethod
     def _increment(key: str, seconds: int) -> int | None:
