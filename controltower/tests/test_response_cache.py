@@ -143,3 +143,141 @@ def test_with_a_shared_cache_the_versions_live_there(
             == 200
         )
     assert api.get("/api/runbooks/governance").json()["total"] == 1
+
+
+# -- the early path (HotReadMiddleware): a plain token's hit, before the session/auth middleware and DRF
+PER_REQUEST = {"X-Request-ID"}
+PIPELINE_ROUTE = "api/pipelines/<str:pipeline_id>"
+
+
+@pytest.fixture
+def drf_views(monkeypatch):
+    """How many requests reached a DRF view."""
+    from rest_framework.views import APIView
+
+    calls = []
+    original = APIView.dispatch
+
+    def counting(self, request, *args, **kwargs):
+        calls.append(request.path)
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(APIView, "dispatch", counting)
+    return calls
+
+
+def headers_of(response) -> dict:
+    return {k: v for k, v in response.items() if k not in PER_REQUEST}
+
+
+def test_a_hit_repeats_the_computed_answer_with_every_header(api, ingest, drf_views):
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    computed = api.get(url)
+    drf_views.clear()
+    kept = api.get(url)
+    assert not drf_views  # answered before DRF
+    assert kept.status_code == 200 and kept.content == computed.content
+    assert headers_of(kept) == headers_of(computed)
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"):
+        assert kept[header], header
+    assert kept["X-Request-ID"] and kept["X-Request-ID"] != computed["X-Request-ID"]
+
+
+def test_a_hit_revalidates_to_a_304_with_the_same_headers(api, ingest, drf_views):
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    computed = api.get(url)
+    drf_views.clear()
+    unchanged = api.get(url, HTTP_IF_NONE_MATCH=f'W/"other", {computed["ETag"]}')
+    assert not drf_views and unchanged.status_code == 304 and not unchanged.content
+    expected = {k: v for k, v in headers_of(computed).items() if k not in ("Content-Type", "Content-Length")}
+    assert {k: v for k, v in headers_of(unchanged).items() if k != "Content-Length"} == expected
+    assert api.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_revoked_token_or_inactive_user_is_refused_at_once_on_a_kept_answer(
+    api, viewer, ingest, client_for, drf_views
+):
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    assert api.get(url).status_code == 200 and api.get(url).status_code == 200
+    tokens.revoke(viewer.api_tokens.all())
+    refused = api.get(url)
+    assert refused.status_code == 401 and refused.json()["error"]["message"] == "This token is revoked."
+
+    other = client_for(viewer)  # a new token of the same viewer, then the viewer is deactivated
+    other.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(viewer, name='second')[1]}")
+    assert other.get(url).status_code == 200
+    viewer.is_active = False
+    viewer.save()
+    assert other.get(url).status_code == 401
+
+
+def test_a_kept_answer_counts_against_the_callers_rate_once(settings, api, ingest, drf_views):
+    from testsupport.throttling import set_rates
+
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    set_rates(settings, user="3/min")
+    assert [api.get(url).status_code for _ in range(3)] == [200, 200, 200]
+    refused = api.get(url)
+    assert refused.status_code == 429 and refused.json()["error"]["details"]["scope"] == "user"
+
+
+def test_kept_answers_are_counted_under_their_route(api, ingest, client):
+    from testsupport.metrics import scrape
+
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    api.get(url)
+    before = scrape(client)
+    for _ in range(3):
+        assert api.get(url).status_code == 200
+    after = scrape(client)
+    for name, labels in (
+        ("ct_http_requests_total", {"status": "200"}),
+        ("ct_http_request_duration_seconds_count", {}),
+    ):
+        counted = after.value(name, route=PIPELINE_ROUTE, **labels) - before.value(
+            name, route=PIPELINE_ROUTE, **labels
+        )
+        assert counted == 3, name
+
+
+def test_an_answer_is_never_older_than_the_cache_length(settings, api, ingest, statements, at_now):
+    """Computed again once it is as old as CT_RESPONSE_CACHE_SECONDS; the last REFRESH_AHEAD_S
+    before that, one request computes it while the others are still served the kept one."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from controltower.response_cache import REFRESH_AHEAD_S
+    from testsupport.warehouse import NOW_UTC
+
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    first = api.get(url).json()
+    seconds = settings.CT_RESPONSE_CACHE_SECONDS
+    warehouse_reads = lambda: [s for s in statements if "CT_DATA_VERSION" not in s]  # noqa: E731
+
+    with time_machine.travel(NOW_UTC + timedelta(seconds=seconds - REFRESH_AHEAD_S - 1), tick=False):
+        statements.clear()
+        assert api.get(url).json() == first and not warehouse_reads()
+    with time_machine.travel(NOW_UTC + timedelta(seconds=seconds - 1), tick=False):
+        statements.clear()
+        assert api.get(url).json() == first and warehouse_reads()  # this one computed it again
+        statements.clear()
+        assert api.get(url).json() == first and not warehouse_reads()  # the others are served
+    with time_machine.travel(NOW_UTC + timedelta(seconds=2 * seconds), tick=False):
+        statements.clear()
+        assert api.get(url).json() == first and warehouse_reads()
+
+
+def test_other_callers_take_the_full_path_with_the_same_answer(
+    api, viewer, ingest, client_for, drf_views, client
+):
+    url = f"/api/pipelines/{ingest('START', RUN, '2026-11-20T11:00:00Z')}"
+    kept = api.get(url)
+    drf_views.clear()
+    assert api.get(url, HTTP_ACCEPT="application/json; indent=2").content != kept.content
+    bearer = client_for(viewer, keyword="Bearer").get(url)
+    assert bearer.content == kept.content and len(drf_views) == 1
+    client.force_login(viewer)  # a session (the UI)
+    by_session = client.get(url)
+    assert by_session.content == kept.content and by_session["ETag"] == kept["ETag"]
+    assert len(drf_views) == 2
