@@ -27,7 +27,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers: it copies them all
         request.request_id = uuid.uuid4().hex
         request.client_request_id = incoming if _SAFE.match(incoming) else ""
         token = current_request_id.set(request.request_id)

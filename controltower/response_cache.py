@@ -24,6 +24,7 @@ so a hit replays exactly what a miss answered. Answers carry a strong ETag (a ha
 `If-None-Match` gets a 304 with the same headers.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -88,10 +89,15 @@ def visibility(request) -> str:
     return f"{highest_role(user) or '-'}|{scopes}|{via}"
 
 
+@functools.cache
+def _version_functions(paths: tuple[str, ...]) -> tuple:
+    return tuple(import_string(path) for path in paths)
+
+
 def data_version() -> str | None:
     """The versions joined, or None when one cannot be read (the answer is then not cached)."""
     try:
-        return ":".join(import_string(path)() for path in settings.CT_RESPONSE_CACHE_VERSIONS)
+        return ":".join(read() for read in _version_functions(tuple(settings.CT_RESPONSE_CACHE_VERSIONS)))
     except Exception as exc:
         log.warning("response cache: data version unavailable (%s); serving uncached", exc)
         return None
