@@ -156,7 +156,9 @@ def _revalidated(request, response, etag: str):
     return short
 
 
-# -- single flight: one computation of a key per process at a time ----------------------------------
+# -- single flight: one computation of a key per process at a time. The computing thread holds the
+# key's lock until its answer is kept (HotReadMiddleware, after the inner middleware), so a thread
+# that waited finds it.
 _computing: dict[str, threading.Lock] = {}
 _computing_guard = threading.Lock()
 
@@ -170,8 +172,15 @@ def _wait_turn(key: str):
 
 def _done(key: str, lock) -> None:
     with _computing_guard:
-        _computing.pop(key, None)
+        if _computing.get(key) is lock:
+            del _computing[key]
     lock.release()
+
+
+def _end_turn(request) -> None:
+    turn = request.__dict__.pop("response_cache_turn", None)
+    if turn is not None:
+        _done(*turn)
 
 
 class CachedRead:
@@ -180,15 +189,14 @@ class CachedRead:
     response_cache_route = ""
     _hit = None
     _key = None
-    _turn = None
     _started = 0.0
 
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         finally:
-            if self._turn is not None:
-                _done(self._key, self._turn)
+            if not getattr(request, "response_cache_outer", False):  # else released once kept
+                _end_turn(request)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
@@ -198,9 +206,13 @@ class CachedRead:
             return
         self._hit = _quietly(cache.get, self._key)
         if not _fresh(self._hit):  # wait for a thread computing it, then look again
-            self._turn = _wait_turn(self._key)
+            turn = _wait_turn(self._key)
             self._started = time.time()
             self._hit = _quietly(cache.get, self._key)
+            if turn is not None and _fresh(self._hit):
+                _done(self._key, turn)
+            elif turn is not None:
+                request._request.response_cache_turn = (self._key, turn)  # this thread computes it
         if not _fresh(self._hit):
             self._hit = None
 
@@ -291,16 +303,20 @@ class HotReadMiddleware:
             served = self._hit(request)
             if served is not None:
                 return served
-        response = self.get_response(request)
-        etag = getattr(response, "response_cache_etag", None)
-        if etag is None:
-            return response
-        pending = getattr(response, "response_cache_entry", None)
-        if pending and response.status_code == 200 and not response.cookies:
-            key, started = pending
-            entry = (etag, response.content, list(response.items()), started)
-            _quietly(cache.set, key, entry, settings.CT_RESPONSE_CACHE_SECONDS)
-        return _revalidated(request, response, etag)
+        request.response_cache_outer = True
+        try:
+            response = self.get_response(request)
+            etag = getattr(response, "response_cache_etag", None)
+            if etag is None:
+                return response
+            pending = getattr(response, "response_cache_entry", None)
+            if pending and response.status_code == 200 and not response.cookies:
+                key, started = pending
+                entry = (etag, response.content, list(response.items()), started)
+                _quietly(cache.set, key, entry, settings.CT_RESPONSE_CACHE_SECONDS)
+            return _revalidated(request, response, etag)
+        finally:
+            _end_turn(request)
 
     def _hit(self, request):
         """The kept answer, or None: the full path then decides (and counts) everything itself."""

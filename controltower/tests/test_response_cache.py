@@ -281,3 +281,38 @@ def test_other_callers_take_the_full_path_with_the_same_answer(
     by_session = client.get(url)
     assert by_session.content == kept.content and by_session["ETag"] == kept["ETag"]
     assert len(drf_views) == 2
+
+
+@duckdb_only
+@pytest.mark.django_db(transaction=True)  # the token is committed: every thread's connection sees it
+def test_threads_that_find_no_answer_wait_for_the_one_computing_it(
+    client_for, viewer, warehouse, monkeypatch
+):
+    import threading
+
+    from pipelines_app import summary
+
+    computed, gate = [], threading.Event()
+    original = summary.build_summary
+
+    def slow_summary():
+        computed.append(1)
+        gate.wait(5)  # the other threads arrive meanwhile
+        return original()
+
+    monkeypatch.setattr(summary, "build_summary", slow_summary)
+    statuses = []
+
+    def read():
+        statuses.append(client_for(viewer).get("/api/summary").status_code)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    while not computed:
+        threading.Event().wait(0.01)
+    threading.Event().wait(0.3)
+    gate.set()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [200] * 4 and len(computed) == 1
