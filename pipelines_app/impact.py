@@ -228,7 +228,9 @@ class Graph:
     def reversed(self) -> "Graph":
         """{destination: its distinct sources, sorted}: built once per graph, when first asked."""
         offsets, targets = self.offsets, self.targets
-        pairs = ((dst, src) for src in range(len(self.nodes)) for dst in targets[offsets[src] : offsets[src + 1]])
+        pairs = (
+            (dst, src) for src in range(len(self.nodes)) for dst in targets[offsets[src] : offsets[src + 1]]
+        )
         return _csr(self.nodes, pairs)
 
 
@@ -245,7 +247,9 @@ def _csr(nodes: list[Node], pairs: Iterable[tuple[int, int]]) -> Graph:
     return Graph(nodes, offsets, targets)
 
 
-EDGE_PARTS = 8  # edges are read in this many statements (by a hash of the source): rows of an eighth in memory
+EDGE_PARTS = (
+    8  # edges are read in this many statements (by a hash of the source): rows of an eighth in memory
+)
 
 
 def _read_graph() -> Graph:

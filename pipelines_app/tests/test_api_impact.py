@@ -196,10 +196,14 @@ def test_an_edge_added_between_requests_is_in_the_next_answer(api, telemetry):
 def test_an_edge_ingested_through_the_api_is_in_the_next_answer(api, client_for, operator, warehouse):
     ingest = client_for(operator, "Bearer")
     first = run_event("COMPLETE", job="ledger.load", outputs=[dataset("RAW.LEDGER")])
-    url = f"/api/pipelines/{ingest.post('/api/v1/lineage', first, format='json').json()['pipeline_id']}/impact"
+    url = (
+        f"/api/pipelines/{ingest.post('/api/v1/lineage', first, format='json').json()['pipeline_id']}/impact"
+    )
     before = api.get(url).json()
     assert [n["name"] for n in before["nodes"]] == ["ledger.load", "RAW.LEDGER"]
-    second = run_event("COMPLETE", job="ledger.mart", inputs=[dataset("RAW.LEDGER")], outputs=[dataset("MART.LEDGER")])
+    second = run_event(
+        "COMPLETE", job="ledger.mart", inputs=[dataset("RAW.LEDGER")], outputs=[dataset("MART.LEDGER")]
+    )
     assert ingest.post("/api/v1/lineage", second, format="json").status_code == 200
     after = api.get(url).json()
     assert [n["name"] for n in after["nodes"]] == ["ledger.load", "RAW.LEDGER", "ledger.mart", "MART.LEDGER"]
