@@ -247,9 +247,8 @@ def _csr(nodes: list[Node], pairs: Iterable[tuple[int, int]]) -> Graph:
     return Graph(nodes, offsets, targets)
 
 
-EDGE_PARTS = (
-    8  # edges are read in this many statements (by a hash of the source): rows of an eighth in memory
-)
+# Edges are read in this many statements (by a hash of the source): rows of an eighth in memory at once.
+EDGE_PARTS = 8
 
 
 def _read_graph() -> Graph:
@@ -291,11 +290,11 @@ def _graph() -> Graph:
     wh = get_warehouse()
     version = _data_version()
     current = _current
-    if current is not None and current[0] is wh and version is not None and current[1] == version:
+    if current is not None and current[:2] == (wh, version) and version is not None:
         return current[3]
     with _rebuilding:
         current = _current
-        if current is not None and current[0] is wh and version is not None and current[1] == version:
+        if current is not None and current[:2] == (wh, version) and version is not None:
             return current[3]  # confirmed while this thread waited
         mark = q.fetch_one("lineage_fingerprint") or {}
         fingerprint = (mark.get("edges"), mark.get("checksum"))
