@@ -6,7 +6,7 @@ Builds a layered lineage DAG of 60k pipelines and ~200k edges in a temporary Duc
 layer — 1-5 with `readers=READERS_1M`, which gives 200k pipelines ~1M edges — ~10 % of datasets
 feed one of 5,000 dashboards/reports/ML models, the last layer feeds
 them all), then times `pipelines_app.impact.pipeline_impact` — the whole endpoint body: the
-pipeline lookup, the edge map's fingerprint, the walk and the node-detail lookups — for random
+pipeline lookup, the lineage graph's check, the walk and the node-detail lookups — for random
 pipelines at a shallow explicit depth (5) and the default (20, also the maximum).
 
     .venv/bin/python bench/impact_bench.py [--samples 200] [--pipelines 60000]

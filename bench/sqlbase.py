@@ -5,7 +5,7 @@ Runs in its own process on a copy of the data directory (the source API holds th
 driven over stdin/stdout so that its samples interleave with the API's requests and both see the
 same machine. First each path of each figure is requested twice through Django's test client,
 and the warehouse records every statement of the second, warm request (transpiled text and binds;
-in-process caches such as the edge map are built by then, as in the warmed-up server); then each
+in-process caches such as the lineage graph are built by then, as in the warmed-up server); then each
 `<figure> <i>` line replays the recorded statements of path i back to back on a cursor of the
 same DuckDB connection, fetching every row (`fetchall()`), and answers the wall time in seconds.
 No Django, no transpile, no row conversion, no rendering: DuckDB's own work, the floor an endpoint
@@ -55,7 +55,7 @@ def record(paths: list[str]) -> list[list[tuple[str, list]]]:
     client, out = Client(), []
     try:
         for path in paths:
-            for _ in range(2):  # the second, warm request: in-process caches (edge map, ...) built
+            for _ in range(2):  # the second, warm request: in-process caches (lineage graph, ...) built
                 recorded.clear()
                 response = client.get(path)
                 if response.status_code != 200:

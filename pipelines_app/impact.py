@@ -15,16 +15,16 @@ left unreached says so: `truncated_reason` is `node_cap` (the cap was hit: the w
 level, and which nodes fit is decided in (source, destination) order, so it is stable) or `depth`
 (nodes lie beyond the last level).
 
-The walk runs in Python over an in-process map of every edge by source node (`_all_edges`), so a
-request sends the same statements at any depth: the pipeline lookup, one fingerprint of
-LINEAGE_EDGES (row count and a sum of row hashes: one aggregate, ~7 ms on 190k edges), and one
-lookup of the reached nodes' names and kinds (per MAX_IN_LIST nodes). The map is rebuilt, by one
-statement reading every edge, only when the fingerprint differs from the one it was built under:
-adding, removing or altering an edge changes the count or the hash sum, so the next request walks
-the new lineage, whichever process wrote it. Every node is expanded once, so diamonds and cycles
-cost nothing extra. Memory: the map holds each distinct node once, about 36 MB for the
-60k-pipeline, ~190k-edge graph of bench/impact_bench.py; a rebuild there takes under a second and
-briefly needs about as much again.
+The walk runs in Python over an in-process graph of every edge (`_graph`: node indexes in arrays
+of ints), so a request sends the same statements at any depth: the pipeline lookup and one lookup
+of the reached nodes' names and kinds (per MAX_IN_LIST nodes). The graph is kept while the
+warehouse's data version (data_version.py, bumped by every writer after its commit) is the one it
+was confirmed under; when the version moved, one fingerprint of LINEAGE_EDGES (row count and a sum
+of row hashes, an aggregate over every edge: ~100 ms on 1M edges) decides whether the edges
+changed, and only then are they read again (EDGE_PARTS statements). So the next request after a
+change of lineage walks the new lineage, whichever process wrote it. Every node is expanded once,
+so diamonds and cycles cost nothing extra. Memory: each distinct node is held once as an
+(id, kind) tuple; edges are 4 bytes each.
 
 `degraded` is true when the answer is known to be incomplete; `degraded_reasons` says why:
 `no_lineage` (the pipeline has no outgoing edges, so nothing downstream is known), `truncated`
@@ -32,15 +32,23 @@ briefly needs about as much again.
 datasets missing from DATASETS, so their kind — consumer or not — is unknown).
 """
 
+import logging
 import threading
-from collections import defaultdict
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+from sys import intern
 
 from django.utils import timezone
 
+from . import data_version
 from . import queries as q
 from .pipelines import CRITICALITY_RANK, require_pipeline
+from .warehouse import get_warehouse
+
+log = logging.getLogger(__name__)
 
 IMPACT_MODEL = "lineage_bfs_v1"
 CONSUMER_KINDS = ("dashboard", "report", "ml_model")
@@ -59,18 +67,21 @@ class Walk:
     truncated_reason: str | None  # NODE_CAP, DEPTH, or None: nothing downstream was left out
 
 
-def walk(pipeline_id: str, depth: int | None = None, adjacency: dict | None = None) -> Walk:
+def walk(pipeline_id: str, depth: int | None = None, graph: "Graph | None" = None) -> Walk:
     """The impact walk from one pipeline (DEFAULT_DEPTH unless `depth` is given), level by level, in
-    (source, destination) order within a level, over `adjacency` (default: the current edge map)."""
+    (source, destination) order within a level, over `graph` (default: the current edges)."""
     depth = DEFAULT_DEPTH if depth is None else depth
-    adjacency = _all_edges() if adjacency is None else adjacency
-    origin = (pipeline_id, "pipeline")
-    depth_of, edges, reason = {origin: 0}, [], None
+    graph = _graph() if graph is None else graph
+    nodes, offsets, targets = graph.nodes, graph.offsets, graph.targets
+    origin = graph.find((pipeline_id, "pipeline"))
+    if origin is None:  # no edge names the pipeline
+        return Walk({(pipeline_id, "pipeline"): 0}, [], None)
+    depth_of, edges, reason = {origin: 0}, [], None  # by node index
     frontier = [origin]
     for level in range(1, depth + 1):
         nxt = []
-        for src in sorted(frontier):  # each destination list is sorted and distinct
-            for dst in adjacency.get(src, ()):
+        for src in sorted(frontier):  # each destination run is sorted and distinct
+            for dst in targets[offsets[src] : offsets[src + 1]]:
                 if dst not in depth_of:
                     if len(depth_of) >= MAX_NODES:
                         reason = NODE_CAP
@@ -82,9 +93,9 @@ def walk(pipeline_id: str, depth: int | None = None, adjacency: dict | None = No
             break
         frontier = nxt
     else:
-        if any(dst not in depth_of for src in frontier for dst in adjacency.get(src, ())):
+        if any(dst not in depth_of for src in frontier for dst in targets[offsets[src] : offsets[src + 1]]):
             reason = DEPTH
-    return Walk(depth_of, edges, reason)
+    return Walk({nodes[i]: d for i, d in depth_of.items()}, [(nodes[s], nodes[d]) for s, d in edges], reason)
 
 
 def _details(nodes: list[Node]) -> dict[Node, dict]:
@@ -177,12 +188,12 @@ def pipeline_lineage(pipeline_id: str, direction: str, depth: int | None = None)
     impacted consumers are the downstream ones."""
     depth = DEFAULT_DEPTH if depth is None else depth
     require_pipeline(pipeline_id)
-    forward = _all_edges()
+    forward = _graph()
     sides = {}
     if direction in ("downstream", "both"):
         sides["downstream"] = walk(pipeline_id, depth, forward)
     if direction in ("upstream", "both"):
-        sides["upstream"] = walk(pipeline_id, depth, _reversed(forward))
+        sides["upstream"] = walk(pipeline_id, depth, forward.reversed)
     depth_of: dict[Node, int] = {}
     direction_of: dict[Node, str] = {}
     edges: dict[tuple[Node, Node], None] = {}
@@ -198,54 +209,109 @@ def pipeline_lineage(pipeline_id: str, direction: str, depth: int | None = None)
     return {**body, "direction": direction}
 
 
-_reverse_memo: tuple[dict, dict] | None = None  # (edge map, its reverse): rebuilt with the edge map
+@dataclass(frozen=True)
+class Graph:
+    """Every edge, compactly: node i is `nodes[i]`, its distinct destinations are
+    `targets[offsets[i]:offsets[i + 1]]`. Nodes are sorted, so comparing two indexes compares
+    the nodes: a walk over indexes visits them in the same (source, destination) order. Arrays of
+    ints instead of a dict of tuples keep ~1M edges in a few MB (the node tuples are the rest)."""
+
+    nodes: list[Node]
+    offsets: array
+    targets: array
+
+    def find(self, node: Node) -> int | None:
+        i = bisect_left(self.nodes, node)
+        return i if i < len(self.nodes) and self.nodes[i] == node else None
+
+    @cached_property
+    def reversed(self) -> "Graph":
+        """{destination: its distinct sources, sorted}: built once per graph, when first asked."""
+        offsets, targets = self.offsets, self.targets
+        pairs = (
+            (dst, src) for src in range(len(self.nodes)) for dst in targets[offsets[src] : offsets[src + 1]]
+        )
+        return _csr(self.nodes, pairs)
 
 
-def _reversed(adjacency: dict[Node, tuple[Node, ...]]) -> dict[Node, tuple[Node, ...]]:
-    """{destination: its distinct sources, sorted} of an edge map, kept while the map is the same."""
-    global _reverse_memo
-    memo = _reverse_memo
-    if memo is not None and memo[0] is adjacency:
-        return memo[1]
-    sources: dict[Node, list[Node]] = defaultdict(list)
-    for src, dsts in adjacency.items():
-        for dst in dsts:
-            sources[dst].append(src)
-    reverse = {dst: tuple(sorted(srcs)) for dst, srcs in sources.items()}
-    _reverse_memo = (adjacency, reverse)
-    return reverse
+def _csr(nodes: list[Node], pairs: Iterable[tuple[int, int]]) -> Graph:
+    """The Graph of (source, destination) index pairs over sorted `nodes` (repeats dropped)."""
+    n = len(nodes)
+    offsets, targets = array("I", bytes(4 * (n + 1))), array("I")
+    for key in sorted({src * n + dst for src, dst in pairs}):  # (source, destination) order
+        src, dst = divmod(key, n)
+        offsets[src + 1] += 1
+        targets.append(dst)
+    for i in range(n):
+        offsets[i + 1] += offsets[i]
+    return Graph(nodes, offsets, targets)
 
 
-_adjacency: tuple[tuple, dict[Node, tuple[Node, ...]]] | None = None  # (fingerprint, edges by source)
+# Edges are read in this many statements (by a hash of the source): rows of an eighth in memory at once.
+EDGE_PARTS = 8
+
+
+def _read_graph() -> Graph:
+    """Every edge of LINEAGE_EDGES as a Graph. Rows are read a part at a time and turned into ints
+    at once, so no more than a part's rows are ever held as dicts (peak memory)."""
+    ids: dict[Node, int] = {}  # node -> index in first-seen order (one tuple per node)
+    src, dst = array("I"), array("I")
+    for part in range(EDGE_PARTS):
+        for r in q.fetch_all("lineage_edges_part", mask=EDGE_PARTS - 1, part=part):  # kinds lower-cased
+            s, d = (r["src_id"], intern(r["src_kind"])), (r["dst_id"], intern(r["dst_kind"]))
+            src.append(ids.setdefault(s, len(ids)))
+            dst.append(ids.setdefault(d, len(ids)))
+    nodes = sorted(ids)
+    rank = array("I", bytes(4 * len(nodes)))  # first-seen index -> sorted index
+    for i, node in enumerate(nodes):
+        rank[ids[node]] = i
+    del ids
+    return _csr(nodes, ((rank[s], rank[d]) for s, d in zip(src, dst, strict=True)))
+
+
+# (warehouse, data version, edge fingerprint, graph) the current graph was last confirmed under
+_current: tuple[object, str | None, tuple, Graph] | None = None
 _rebuilding = threading.Lock()
 
 
-def _all_edges() -> dict[Node, tuple[Node, ...]]:
-    """Every edge by source node: {source: its distinct destinations, sorted}. Reused across requests
-    while LINEAGE_EDGES is unchanged: each call checks the table's fingerprint (row count and a sum
-    of row hashes: one aggregate, a few ms) instead of reading and indexing every edge again.
+def _graph() -> Graph:
+    """Every edge, reused across requests while LINEAGE_EDGES is unchanged. Every writer of lineage
+    (ingest in any process, the loaders, warehouse_init) bumps the warehouse's data version after
+    its commit, so while the version is the one the graph was confirmed under, no statement reads
+    the edges. When it moved (any telemetry write: mostly runs), the fingerprint of LINEAGE_EDGES
+    (row count and a sum of row hashes, one aggregate over every edge) decides whether the edges
+    changed; only then are they read again. The version is read before the edges: a change
+    committed after that read bumps it again, so the next request looks.
 
-    A map is never changed once published (callers only read it, with `.get`): a new one replaces
-    the (fingerprint, map) tuple in one assignment, so a request in another thread keeps walking the
-    map it started with. One thread rebuilds at a time; the others wait for its map."""
-    global _adjacency
-    mark = q.fetch_one("lineage_fingerprint") or {}
-    fingerprint = (mark.get("edges"), mark.get("checksum"))
-    cached = _adjacency
-    if cached is not None and cached[0] == fingerprint:
-        return cached[1]
+    A graph is never changed once published (callers only read it): a new one replaces `_current`
+    in one assignment, so a request in another thread keeps walking the graph it started with. One
+    thread checks and rebuilds at a time; the others wait for its answer."""
+    global _current
+    wh = get_warehouse()
+    version = _data_version()
+    current = _current
+    if current is not None and current[:2] == (wh, version) and version is not None:
+        return current[3]
     with _rebuilding:
-        cached = _adjacency
-        if cached is not None and cached[0] == fingerprint:  # built while this thread waited
-            return cached[1]
-        nodes: dict[Node, Node] = {}  # one tuple per distinct node, however many edges name it
-        targets: dict[Node, set[Node]] = defaultdict(set)
-        for r in q.fetch_all("lineage_edges_all"):  # kinds come lower-cased
-            src, dst = (r["src_id"], r["src_kind"]), (r["dst_id"], r["dst_kind"])
-            targets[nodes.setdefault(src, src)].add(nodes.setdefault(dst, dst))
-        adjacency = {src: tuple(sorted(dsts)) for src, dsts in targets.items()}
-        _adjacency = (fingerprint, adjacency)
-    return adjacency
+        current = _current
+        if current is not None and current[:2] == (wh, version) and version is not None:
+            return current[3]  # confirmed while this thread waited
+        mark = q.fetch_one("lineage_fingerprint") or {}
+        fingerprint = (mark.get("edges"), mark.get("checksum"))
+        same = current is not None and current[0] is wh and current[2] == fingerprint
+        graph = current[3] if same else _read_graph()
+        _current = (wh, version, fingerprint, graph)
+    return graph
+
+
+def _data_version() -> str | None:
+    """The warehouse's data version, or None when it cannot be read (every request then checks the
+    fingerprint, as the graph cannot know otherwise that nothing changed)."""
+    try:
+        return data_version.current()
+    except Exception as exc:
+        log.warning("impact: data version unavailable (%s); checking the lineage fingerprint", exc)
+        return None
 
 
 @dataclass(frozen=True)
@@ -257,7 +323,7 @@ class Reached:
     truncated_reason: str | None
 
 
-# (edge map, consumer rows, walk limits, {pipeline: Reached}): kept while both inputs are the very
+# (graph, consumer rows, walk limits, {pipeline: Reached}): kept while both inputs are the very
 # objects they were computed from (each is replaced, never changed, when its table changes).
 _reached: tuple[dict, list, tuple, dict[str, Reached]] | None = None
 
@@ -266,21 +332,21 @@ def consumers_reached(pipeline_ids: Iterable[str]) -> dict[str, Reached]:
     """{pipeline: what `walk` reaches from it}: the consumers its impact view lists, for incidents
     and the summary, remembered while neither the lineage nor the consumer assets change:
     incidents ask for thousands of pipelines, mostly the same from one call to the next, so a
-    repeat costs the two fingerprint statements. (One walk of all of them together would share
+    repeat costs the consumer assets' fingerprint statement. (One walk of all of them together would share
     work, but its node cap would make a pipeline's count depend on the others.)"""
     global _reached
-    adjacency = _all_edges()
+    graph = _graph()
     rows = q.fetch_all_cached("consumers_all", "consumers_fingerprint")
     limits, memo = (DEFAULT_DEPTH, MAX_NODES), _reached
-    if memo is None or memo[0] is not adjacency or memo[1] is not rows or memo[2] != limits:
-        memo = _reached = (adjacency, rows, limits, {})
+    if memo is None or memo[0] is not graph or memo[1] is not rows or memo[2] != limits:
+        memo = _reached = (graph, rows, limits, {})
     known = memo[3]
     wanted = list(dict.fromkeys(pipeline_ids))
     missing = [p for p in wanted if p not in known]
     if missing:
         by_node = {(r["dataset_id"], "dataset"): r for r in rows}
         for pipeline_id in missing:
-            found = walk(pipeline_id, adjacency=adjacency)
+            found = walk(pipeline_id, graph=graph)
             hits = sorted(by_node.keys() & found.depth_of.keys())  # (id, "dataset"): in id order
             known[pipeline_id] = Reached(tuple(by_node[n] for n in hits), found.truncated_reason)
     return {p: known[p] for p in wanted}

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import Warehouse
 
 PIPELINE_DEFAULTS = {
@@ -89,6 +89,7 @@ class Telemetry:
         self._insert(
             "LINEAGE_EDGES", {"src_id": src_id, "src_kind": src_kind, "dst_id": dst_id, "dst_kind": dst_kind}
         )
+        data_version.bump(self.wh)  # as every writer of lineage does (impact's graph is kept until then)
 
     def cost(self, pipeline_id: str, usage_date: date, cost_aud: float, **fields) -> dict:
         self._run_seq += 1

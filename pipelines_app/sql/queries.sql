@@ -465,14 +465,17 @@ WHERE r.start_ts >= :first_start
 
 -- name: lineage_fingerprint
 -- Changes whenever an edge is added, removed or altered (a sum of row hashes; the count guards
--- duplicates): whether an in-process copy of every edge is still current.
+-- duplicates): whether impact.py's in-process graph of every edge is still current, asked when
+-- the data version moved.
 SELECT COUNT(*) AS edges, SUM(HASH(src_id, src_kind, dst_id, dst_kind)) AS checksum
 FROM LINEAGE_EDGES;
 
--- name: lineage_edges_all
--- Every edge: impact.py's in-process edge map, rebuilt when `lineage_fingerprint` changes.
+-- name: lineage_edges_part
+-- One part of every edge (by a hash of the source; `mask` is the number of parts less one, a power
+-- of two less one): impact.py's graph, rebuilt when `lineage_fingerprint` changes.
 SELECT src_id, LOWER(src_kind) AS src_kind, dst_id, LOWER(dst_kind) AS dst_kind
-FROM LINEAGE_EDGES;
+FROM LINEAGE_EDGES
+WHERE BITAND(HASH(src_id), :mask) = :part;
 
 -- name: lineage_nodes
 -- Names and kinds of the nodes a walk reached: pipelines and datasets in one statement.

@@ -3,7 +3,7 @@ and severity, explain-run and the summary's top impacted assets."""
 
 import pytest
 
-from pipelines_app import impact
+from pipelines_app import data_version, impact
 
 PIPELINES = ("a", "b", "c", "d", "p_mid")
 
@@ -81,13 +81,15 @@ def test_reached_consumers_follow_lineage_and_consumer_changes(telemetry, wareho
     assert dash["name"] == "Revenue dashboard"
 
 
-def test_every_edge_map_is_reused_until_lineage_changes(telemetry, monkeypatch):
+def test_the_graph_is_reused_until_lineage_changes(telemetry, warehouse, monkeypatch):
     diamond(telemetry)
-    monkeypatch.setattr(impact, "_adjacency", None)
+    monkeypatch.setattr(impact, "_current", None)
     assert impact.walk("d").edges == []
-    first = impact._adjacency
+    first = impact._graph()
     impact.consumers_reached(["a"])
-    assert impact._adjacency is first  # unchanged table: the same map
+    assert impact._graph() is first  # unchanged data version: the same graph
+    data_version.bump(warehouse)  # telemetry changed (say, a run), lineage did not
+    assert impact._graph() is first
     telemetry.edge("d", "pipeline", "t2", "dataset")  # d now reaches rep
     assert reached_ids(["d"]) == {"d": (["rep"], None)}
-    assert impact._adjacency is not first
+    assert impact._graph() is not first
