@@ -44,6 +44,12 @@ class Breaker:
             if self.opened_at is not None or self.failures >= settings.CT_SOURCE_BREAKER_THRESHOLD:
                 self.opened_at = time.monotonic()
 
+    def release(self) -> None:
+        """A call settled without saying anything about the source (it barely went out): end a
+        trial, count nothing."""
+        with self._lock:
+            self.trial_in_flight = False
+
     def state(self) -> str:
         with self._lock:
             if self.opened_at is None:

@@ -139,10 +139,7 @@ def _rows(selected: list[Source], page: list[Entity], acting_user: str) -> tuple
         for s in selected
         if s.name in wanted
     }  # each source its own ids, all at once
-    futures = [in_background(client.fetch, [s], c) for s, c in calls.items()]
-    outcomes, rows = {}, {}
-    for future in futures:
-        outcomes.update(future.result())
+    outcomes, rows = client.fetch_each(calls), {}
     for name, outcome in outcomes.items():
         for row in (outcome.data or {}).get("items") or [] if outcome.ok else []:
             rows[(name, row.get("pipeline_id"))] = row

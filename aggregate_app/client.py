@@ -4,11 +4,15 @@ Every source gets its own pooled `requests.Session` (cookies refused: the contro
 with tokens only). A source's whole call, retries included, fits in `CT_SOURCE_TIMEOUT_S`;
 idempotent GETs retry connection failures and 502/503/504 with jittered exponential backoff
 (tenacity); writes are never retried. The caller's request id and acting user go along.
-A source whose breaker is open is answered at once as `circuit_open`.
+A source whose breaker is open is answered at once as `circuit_open`. A source is charged on its
+breaker only for time it had: a call that waited in the control tier's own pool for most of its
+budget (a busy control tier, not a slow source) still reads as a timeout in `_meta`, but does not
+count towards opening the source's breaker.
 """
 
 import json
 import logging
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -57,12 +61,24 @@ def session_for(source: Source) -> requests.Session:
             session = requests.Session()
             session.mount("http://", HTTPAdapter(pool_connections=2, pool_maxsize=32, max_retries=0))
             session.mount("https://", HTTPAdapter(pool_connections=2, pool_maxsize=32, max_retries=0))
+            _environment_once(session, source.url)
             session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             session.headers["Accept"] = "application/json"
             if source.token:
                 session.headers["Authorization"] = f"Token {source.token}"
             _sessions[key] = session
         return session
+
+
+def _environment_once(session: requests.Session, url: str) -> None:
+    """The proxy and CA bundle the environment names for `url`, read once: with `trust_env` every
+    call scanned the whole environment and stat'ed ~/.netrc and the bundle (~1 ms a call under
+    load). A ~/.netrc is never read: its credentials would replace the source's token."""
+    session.trust_env = False
+    session.proxies = requests.utils.get_environ_proxies(url)
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle and url.startswith("https://"):
+        session.verify = bundle
 
 
 def _once(source: Source, call: Call, params: dict, headers: dict, deadline: float) -> Outcome:
@@ -161,17 +177,32 @@ def _job(source: Source, call: Call, headers: dict, deadline: float) -> Outcome:
 
 class _Settlement:
     """Whoever settles first (the worker, or the fan-out at the deadline) records the outcome
-    once on the breaker; a late worker result is dropped."""
+    once on the breaker; a late worker result is dropped. A timeout is charged to the source only
+    when its call went out with at least half of the budget left: time spent waiting for a free
+    fan-out thread is the control tier's, and must not open a healthy source's breaker."""
 
-    def __init__(self, brk: breaker.Breaker) -> None:
+    def __init__(self, brk: breaker.Breaker, deadline: float, budget: float) -> None:
         self._lock, self._breaker, self.outcome = threading.Lock(), brk, None
+        self._deadline, self._budget, self.went_out = deadline, budget, None
+
+    def run(self, source: Source, call: Call, headers: dict) -> None:
+        self.went_out = time.monotonic()
+        self.offer(_job(source, call, headers, self._deadline))
+
+    def _fair(self) -> bool:
+        return self.went_out is not None and self._deadline - self.went_out >= self._budget / 2
 
     def offer(self, outcome: Outcome) -> None:
         with self._lock:
             if self.outcome is not None:
                 return
             self.outcome = outcome
-        self._breaker.record(not outcome.breaker_failure)
+        if outcome.kind == "timeout" and not self._fair():
+            waited = (self.went_out or time.monotonic()) - (self._deadline - self._budget)
+            outcome.reason += f" (the call waited {waited:.1f}s for a free fan-out thread here)"
+            self._breaker.release()
+        else:
+            self._breaker.record(not outcome.breaker_failure)
 
 
 def _headers(call: Call) -> dict:
@@ -186,21 +217,26 @@ def _headers(call: Call) -> dict:
 def fetch(sources: list[Source], call: Call) -> dict[str, Outcome]:
     """Ask every source concurrently; {name: Outcome} in the sources' order. Never raises for a
     source's failure, and returns within CT_SOURCE_TIMEOUT_S (plus scheduling slack)."""
+    return fetch_each({source: call for source in sources})
+
+
+def fetch_each(calls: dict[Source, Call]) -> dict[str, Outcome]:
+    """fetch() with a call of its own for each source (e.g. each source's own ids), all at once."""
     budget = settings.CT_SOURCE_TIMEOUT_S
     deadline = time.monotonic() + budget
-    headers = _headers(call)  # read the request id here: worker threads do not see the ContextVar
     settlements: dict[str, _Settlement] = {}
     futures = []
-    for source in sources:
+    for source, call in calls.items():
         brk = breaker.breaker_for(source.name, source.url)
         if not brk.allow():
             continue
-        settle = settlements[source.name] = _Settlement(brk)
-        futures.append(_pool.submit(lambda s=source, st=settle: st.offer(_job(s, call, headers, deadline))))
+        settle = settlements[source.name] = _Settlement(brk, deadline, budget)
+        headers = _headers(call)  # read the request id here: worker threads do not see the ContextVar
+        futures.append(_pool.submit(settle.run, source, call, headers))
     if futures:
         wait(futures, timeout=max(0.0, deadline - time.monotonic()) + 0.05)
     results = {}
-    for source in sources:
+    for source in calls:
         settle = settlements.get(source.name)
         if settle is None:
             results[source.name] = failure(
@@ -211,5 +247,5 @@ def fetch(sources: list[Source], call: Call) -> dict[str, Outcome]:
             failure(source.name, "timeout", f"no answer within {budget:g}s", latency_ms=budget * 1000)
         )
         results[source.name] = settle.outcome
-    metrics.observe(sources, results)
+    metrics.observe(list(calls), results)
     return results

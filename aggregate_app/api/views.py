@@ -22,6 +22,7 @@ from ..merge import FIRST_FOUND, CsvBody, Page, Rule
 from ..segments import segment
 from . import query as q
 from . import responses
+from .render import AggregateJSONRenderer
 
 WHOLE_LIST = 100_000  # bounds a `whole` rule's fetch; each source stops at its list's total
 ERRORS = {400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT, 502: OpenApiTypes.OBJECT}
@@ -70,6 +71,7 @@ class MirrorView(APIView):
     rule: Rule
     query = q.SourceQuery
     content_negotiation_class = SourcesOwnFormat
+    renderer_classes = [AggregateJSONRenderer]
 
     def get(self, request, **kwargs):
         query = parse_query(request, self.query)

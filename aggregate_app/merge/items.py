@@ -1,6 +1,7 @@
 """One entity seen by several sources (same id) becomes one row."""
 
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from .values import add_numbers, additive, is_number, is_timestamp_key, latest, timestamp
@@ -44,6 +45,8 @@ def _merge_field(field: str, values: list, freshest: dict) -> Any:
         return timestamp(field, present)
     if kind == "freshest":
         return freshest.get(field)
+    if type(present[0]) is str:  # what every rule below returns for a string first: no scans
+        return present[0]
     if isinstance(present[0], list) and all(isinstance(v, list) for v in present):
         return union(present)
     if all(isinstance(v, bool) for v in present):  # a flag raised by any source stays raised,
@@ -59,9 +62,9 @@ def merge_items(id_key: str, entries: list[tuple[str, dict]]) -> dict:
     the rest come from the first; `by_source` keeps
     each source's own row."""
     freshest = _freshest(entries)
-    fields = list(
-        dict.fromkeys(k for _, i in entries for k in i if k not in ("source", "sources", "by_source"))
-    )
+    fields = dict.fromkeys(chain.from_iterable(i for _, i in entries))  # every field, first seen first
+    for own in ("source", "sources", "by_source"):
+        fields.pop(own, None)
     merged = {f: _merge_field(f, [i.get(f) for _, i in entries], freshest) for f in fields}
     merged[id_key] = entries[0][1][id_key]
     merged["sources"] = [s for s, _ in entries]

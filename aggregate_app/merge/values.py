@@ -8,7 +8,7 @@ Equal strings stay, differing ones become None (the per-source values stay in `b
 
 import re
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 NON_ADDITIVE_TOKENS = frozenset(
@@ -37,6 +37,7 @@ def money(value: float) -> float:
     return round(value, 2)
 
 
+@lru_cache(maxsize=8192)  # a page's rows repeat the same few timestamps across fields and sources
 def _ts_key(value: str):
     try:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()

@@ -2,6 +2,7 @@
 breaker, and what travels with every call."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -85,6 +86,47 @@ def test_a_failed_trial_call_reopens_the_breaker(stub_sources, settings):
     time.sleep(0.25)
     assert fetch()["aws"].kind == "server_error"  # the trial went out and failed
     assert fetch()["aws"].kind == "circuit_open"  # open again, for another cool-down
+
+
+def test_a_slow_source_answering_within_its_timeout_keeps_its_breaker_closed(stub_sources, settings):
+    stubs = stub_sources("aws")
+    stubs["aws"].reply("/api/summary", {"ok": 1}, delay=0.6)
+    settings.CT_SOURCE_TIMEOUT_S = 1.0
+    for _ in range(4):
+        assert fetch()["aws"].data == {"ok": 1}
+    assert breaker.states()["aws"]["state"] == breaker.CLOSED
+
+
+def test_a_call_kept_waiting_by_a_busy_control_tier_does_not_open_the_sources_breaker(
+    stub_sources, settings, monkeypatch
+):
+    """With every fan-out thread busy (here: one thread, held by a hung source), azure's call never
+    goes out: this answer marks it timed out, but azure is not blamed for it."""
+    stubs = stub_sources("aws", "azure")
+    stubs["aws"].hang("/api/summary")
+    stubs["azure"].reply("/api/summary", {"ok": 2})
+    settings.CT_SOURCE_TIMEOUT_S = 0.3
+    monkeypatch.setattr(client, "_pool", ThreadPoolExecutor(max_workers=1))
+    for _ in range(3):
+        outcomes = fetch()
+        assert outcomes["aws"].kind == "timeout"
+        assert outcomes["azure"].kind == "timeout" and "free fan-out thread" in outcomes["azure"].reason
+    assert breaker.states()["aws"]["state"] == breaker.OPEN
+    assert breaker.states()["azure"]["state"] == breaker.CLOSED
+    time.sleep(0.35)  # the held thread is free again once aws's call ends at its deadline
+    outcomes = fetch()
+    assert outcomes["aws"].kind == "circuit_open"
+    assert outcomes["azure"].data == {"ok": 2}
+
+
+def test_each_source_gets_its_own_call_at_once(stub_sources):
+    stubs = stub_sources("aws", "azure", "gcp")
+    for stub in stubs.values():
+        stub.reply("/api/pipelines", handler=lambda req: (200, {"ids": req.query["pipeline_ids"]}), delay=0.3)
+    calls = {s: client.Call("/api/pipelines", params={"pipeline_ids": s.name}) for s in sources.configured()}
+    outcomes, elapsed = timed(lambda: client.fetch_each(calls))
+    assert {n: o.data for n, o in outcomes.items()} == {n: {"ids": [n]} for n in stubs}
+    assert elapsed < 0.6  # about one source's time, not three
 
 
 def test_client_errors_do_not_trip_the_breaker(stub_sources):
