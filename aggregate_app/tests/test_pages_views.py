@@ -85,8 +85,7 @@ def test_overview_sorts_naturally_and_by_the_chosen_column(page):
 
 def test_overview_forwards_filters_to_the_sources(page, pages_sources):
     page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
-    # the list's keys carry the filters (applied at the source, before paging); the summary's do not,
-    # nor does the lookup of the failing pipelines' names (for the top impacted assets)
+    # the list's keys carry the filters (applied at the source, before paging); the summary's do not
     (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("team")]
     assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
     assert call.query["search"] == ["clean"]
@@ -339,11 +338,15 @@ def test_a_headline_link_opens_a_list_with_the_headlines_total(page):
     assert re.search(r'<span class="count">2 incidents in \d+ pipelines?, last 24 h</span>', listed)
 
 
-def test_top_impacted_assets_name_their_failing_pipelines(page):
+def test_top_impacted_assets_name_their_failing_pipelines(page, pages_sources):
     html = page("?view=overview")
     cell = html.split('data-testid="failing-pipelines">')[1].split("</td>")[0]
     assert "orders_<wbr>ingest" in cell and '<code class="id sub">p1</code>' in cell  # name first, id second
     assert cell.index("orders_") < cell.index(">p1<")
+    # the names of the pipelines shown, asked of each source once (not the whole failing catalogue)
+    asked = [c.query for c in pages_sources["aws"].calls("/api/pipelines") if c.query.get("pipeline_ids")]
+    assert ["p1"] in [q["pipeline_ids"] for q in asked]
+    assert not [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("status")]
 
 
 def test_incident_filters_apply_at_the_sources_before_grouping(page, pages_sources):
