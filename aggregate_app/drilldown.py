@@ -144,7 +144,9 @@ def drilldown(kind: str, selected: list[Source], days: int, limit: int, user: st
             **by_status(drill, selected, days, limit, user),
         }
     window = (0, DRILL_WINDOW if limit > 1 else client.PAGE_MAX)
-    call = client.Call(path=drill.path, params={**drill.params, "days": days}, window=window, acting_user=user)
+    call = client.Call(
+        path=drill.path, params={**drill.params, "days": days}, window=window, acting_user=user
+    )
     outcomes = client.fetch(selected, call)
     answers = respond.answers_of(outcomes)
     if not answers:

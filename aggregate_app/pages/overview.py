@@ -76,7 +76,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
             },
         ),
         "costs": (f"{AGG}/costs", {"source": source}),
-        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2}),
+        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2, "counts": "false"}),
         "sla_breaches": (
             f"{AGG}/sla/pipelines",
             {"source": source, "status": "breached", **_page(state, "ov_sla_page")},

@@ -150,7 +150,10 @@ def catalogue(items, configured):
     def handler(req):
         status, body = envelope(items)(req)
         missing = len(items) - configured
-        return status, {**body, "coverage": {"total": len(items), "configured": configured, "missing": missing}}
+        return status, {
+            **body,
+            "coverage": {"total": len(items), "configured": configured, "missing": missing},
+        }
 
     return handler
 

@@ -557,6 +557,22 @@ WHERE c.usage_date >= :start_date
 GROUP BY c.usage_date
 ORDER BY c.usage_date;
 
+-- name: cost_daily_totals
+-- cost_daily without its distinct run and pipeline counts (at run grain, counting distinct run ids
+-- over a month of rows costs ~100x the sums): for a trend that shows money only.
+SELECT c.usage_date,
+       SUM(c.cost_aud) AS cost_aud,
+       SUM(c.credits_used) AS credits_used
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :start_date
+  AND c.usage_date <= :end_date
+  AND (:pipeline_id IS NULL OR c.pipeline_id = :pipeline_id)
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+GROUP BY c.usage_date
+ORDER BY c.usage_date;
+
 -- name: cost_pipeline_ranking
 SELECT c.pipeline_id, p.pipeline_name, p.team, p.domain, p.criticality, p.owner,
        SUM(c.cost_aud) AS cost_aud,
