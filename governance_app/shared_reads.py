@@ -20,7 +20,7 @@ from django.conf import settings
 
 from controltower.response_cache import data_version
 
-from . import dq, policies, warehouse_reads
+from . import dq, policies, runbooks, warehouse_reads
 
 _lock = threading.Lock()
 _kept: dict[str, tuple[tuple, Any]] = {}  # name -> (key, value): the newest only
@@ -51,9 +51,19 @@ def reuse(name: str, compute: Callable[[], Any]) -> Any:
         return value
 
 
+def pipelines() -> list[dict]:
+    """Active pipelines (warehouse_reads.pipelines)."""
+    return reuse("pipelines", warehouse_reads.pipelines)
+
+
 def evidence(now: datetime) -> tuple[list[dict], dict[str, dict]]:
     """(active pipelines, their run evidence): warehouse_reads.pipelines_with_evidence."""
-    return reuse("evidence", lambda: warehouse_reads.pipelines_with_evidence(now))
+    return reuse("evidence", lambda: (pipelines(), warehouse_reads.run_evidence(pipelines(), now)))
+
+
+def runbook_entries() -> list[dict]:
+    """Every active pipeline's runbook catalogue entry, unfiltered (runbooks.catalog_entries)."""
+    return reuse("runbooks", lambda: runbooks.catalog_entries(pipelines()))
 
 
 def dq_items(now: datetime) -> list[dict]:

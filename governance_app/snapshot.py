@@ -54,7 +54,7 @@ def _build(now: datetime, shared: bool = False) -> Snapshot:
         evidence = warehouse_reads.run_evidence(pipelines, now)
         policy_items = policies.effective_policies(pipelines, evidence, now)
         dq_items = dq.evaluate_all(pipelines, evidence, now)
-    entries, _ = runbooks.catalog(pipelines, {})
+    entries = shared_reads.runbook_entries() if shared else runbooks.catalog_entries(pipelines)
     return Snapshot(
         now=now,
         pipelines=pipelines,
