@@ -3,16 +3,15 @@ cache may keep an answer, and a change of data shows in the very next request.""
 
 import pytest
 
-from testsupport.telemetry_api import statements  # noqa: F401 (a fixture)
-
 from governance_app import actions
+from testsupport.telemetry_api import *  # noqa: F403  (fixtures: statements)
 
 pytestmark = pytest.mark.django_db
 
 
-def telemetry_reads(statements: list[str]) -> int:
+def telemetry_reads(calls: list[str]) -> int:
     """Statements that read telemetry (not the data version every cached read checks)."""
-    return sum(1 for sql in statements if "CT_DATA_VERSION" not in sql)
+    return sum(1 for sql in calls if "CT_DATA_VERSION" not in sql)
 
 
 @pytest.fixture
