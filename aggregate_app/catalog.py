@@ -11,7 +11,8 @@ total is exact, every row is reachable, and a page costs two round trips whateve
 """
 
 import contextvars
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +35,10 @@ SORTS = (
 )  # fmt: skip
 STATUS_RANK = {"FAILED": 0, "ABORTED": 1, "RUNNING": 2, "SUCCESS": 3}
 CONFLICT_IDS_SHOWN = 10
+MAX_NAMES = 500  # ids per pipeline_names call (the source's `pipeline_ids` bound)
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ct-catalog")
+_flights: dict[tuple, Future] = {}
+_flights_lock = threading.Lock()
 
 
 def in_background(fn, *args):
@@ -154,11 +158,44 @@ def _row(e: Entity, rows: dict) -> dict:
 
 
 def fetch_keys(selected: list[Source], params: dict, acting_user: str) -> dict:
-    """Each source's outcome for its pipeline keys under the filters in `params`."""
+    """Each source's outcome for its pipeline keys under the filters in `params`. Identical asks in
+    flight at once (the Overview's summary and catalogue both want every key) share one fan-out."""
+    filters = {k: v for k, v in params.items() if k in FILTERS}
+    call = client.Call(path=KEYS_PATH, params=filters, acting_user=acting_user)
+    ask = (tuple((s.name, s.url) for s in selected), tuple(sorted(map(str, filters.items()))), acting_user)
+    with _flights_lock:
+        flight = _flights.get(ask)
+        leader = flight is None
+        if leader:
+            flight = _flights[ask] = Future()
+    if not leader:
+        return flight.result()
+    try:
+        outcomes = client.fetch(selected, call)
+        flight.set_result(outcomes)
+        return outcomes
+    except BaseException as exc:
+        flight.set_exception(exc)
+        raise
+    finally:
+        with _flights_lock:
+            _flights.pop(ask, None)
+
+
+def pipeline_names(selected: list[Source], ids: list[str], acting_user: str) -> dict[str, str | None]:
+    """{pipeline_id: name} for a few ids (at most MAX_NAMES), one call per source; the first source
+    in configuration order that knows an id names it."""
+    ids = sorted(set(ids))[:MAX_NAMES]
+    if not ids:
+        return {}
     call = client.Call(
-        path=KEYS_PATH, params={k: v for k, v in params.items() if k in FILTERS}, acting_user=acting_user
+        path=ROWS_PATH, params={"pipeline_ids": ",".join(ids), "limit": len(ids)}, acting_user=acting_user
     )
-    return client.fetch(selected, call)
+    names: dict[str, str | None] = {}
+    for outcome in client.fetch(selected, call).values():
+        for row in (outcome.data or {}).get("items") or [] if outcome.ok else []:
+            names.setdefault(row.get("pipeline_id"), row.get("pipeline_name"))
+    return names
 
 
 def merged_keys(selected: list[Source], params: dict, acting_user: str) -> tuple[list[Entity], dict, dict]:

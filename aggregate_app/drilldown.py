@@ -6,9 +6,12 @@
     cost_anomalies         cost anomalies, largest first                 (GET /api/costs/anomalies)
     dq_mismatches          pipelines failing their DQ standards          (GET /api/dq/effective?status=fail)
 
-Rows come from the source lists (the first DRILL_WINDOW items of each), are tagged with their
-source, filtered by the predicate below and cut to `limit`. The predicates read the source
-rows' documented fields and tolerate the common spellings. A drill with `statuses` asks each
+Rows come from the source lists (the first DRILL_WINDOW items of each; one source page when a
+single row is asked for, as a KPI card does), are tagged with their source, filtered by the
+predicate below and cut to `limit`. The predicates read the source rows' documented fields and
+tolerate the common spellings. Totals are the sources' own exact counts where their answers carry
+them (the runbook catalogue's `coverage`, a filtered list's `total`), so a number does not depend
+on how many rows were read; otherwise the rows read are counted. A drill with `statuses` asks each
 source for each status instead (filtered there, so its total is the sources' exact count).
 """
 
@@ -47,6 +50,20 @@ def _magnitude(row: dict) -> float:
     return 0.0
 
 
+def _without_runbook(answer: dict) -> int | None:
+    """Pipelines without a usable runbook in a runbook catalogue answer (its coverage counts every
+    pipeline the filters match, not only the rows of the page)."""
+    coverage = answer.get("coverage") if isinstance(answer, dict) else None
+    if not isinstance(coverage, dict) or not isinstance(coverage.get("total"), int):
+        return None
+    return coverage["total"] - int(coverage.get("configured") or 0)
+
+
+def _listed(answer: dict) -> int | None:
+    """A list filtered at the source (every row kept): its total."""
+    return answer["total"] if isinstance(answer, dict) and isinstance(answer.get("total"), int) else None
+
+
 @dataclass(frozen=True)
 class Drill:
     path: str
@@ -54,16 +71,20 @@ class Drill:
     keep: Callable[[dict], bool] | None = None
     order: Callable[[dict], float] | None = None
     statuses: tuple[str, ...] = ()
+    count: Callable[[dict], int | None] | None = None  # the source's exact count of kept rows
 
 
 DRILLS = {
     "runbook_coverage": Drill("/api/runbooks", {"include_missing": "true"}),
     "critical_runbook_gaps": Drill(
-        "/api/runbooks", {"include_missing": "true", "criticality": "critical"}, missing_runbook
+        "/api/runbooks",
+        {"include_missing": "true", "criticality": "critical"},
+        missing_runbook,
+        count=_without_runbook,
     ),
     "sla_pressure": Drill("/api/sla/pipelines", {}, statuses=("breached", "at_risk")),
-    "cost_anomalies": Drill("/api/costs/anomalies", {}, None, _magnitude),
-    "dq_mismatches": Drill("/api/dq/effective", {"status": "fail"}, dq_mismatched),
+    "cost_anomalies": Drill("/api/costs/anomalies", {}, None, _magnitude, count=_listed),
+    "dq_mismatches": Drill("/api/dq/effective", {"status": "fail"}, dq_mismatched, count=_listed),
 }
 
 
@@ -122,8 +143,9 @@ def drilldown(kind: str, selected: list[Source], days: int, limit: int, user: st
             "limit": limit,
             **by_status(drill, selected, days, limit, user),
         }
+    window = (0, DRILL_WINDOW if limit > 1 else client.PAGE_MAX)
     call = client.Call(
-        path=drill.path, params={**drill.params, "days": days}, window=(0, DRILL_WINDOW), acting_user=user
+        path=drill.path, params={**drill.params, "days": days}, window=window, acting_user=user
     )
     outcomes = client.fetch(selected, call)
     answers = respond.answers_of(outcomes)
@@ -132,26 +154,35 @@ def drilldown(kind: str, selected: list[Source], days: int, limit: int, user: st
     raw = [r for r in concat()(answers, None).get("items", []) if isinstance(r, dict)]
     if kind == "runbook_coverage":
         rows = coverage_by_team(raw)
-        per_source = {
-            n: {
-                "pipelines": sum(1 for r in raw if r["source"] == n),
-                "missing": sum(1 for r in raw if r["source"] == n and missing_runbook(r)),
-            }
-            for n in answers
-        }
+        per_source = {n: _coverage_counts(n, answers[n], raw) for n in answers}
     else:
         rows = [r for r in raw if drill.keep is None or drill.keep(r)]
-        per_source = {n: sum(1 for r in rows if r["source"] == n) for n in answers}
+        per_source = {n: _kept_count(drill, n, answers[n], rows) for n in answers}
     if drill.order:
         rows.sort(key=drill.order, reverse=True)
     truncated = any(isinstance(d, dict) and not d.get("complete", True) for d in answers.values())
+    total = sum(per_source.values()) if kind != "runbook_coverage" else len(rows)
     return {
         "drilldown": kind,
         "days": days,
-        "total": len(rows),
+        "total": total,
         "limit": limit,
         "items": rows[:limit],
         "by_source": per_source,
         "source_rows_truncated": truncated,
         "_meta": meta.build(drill.path, outcomes, sources.names()),
     }
+
+
+def _coverage_counts(name: str, answer: dict, raw: list[dict]) -> dict:
+    """{pipelines, missing} of one source: its catalogue's coverage, else the rows read."""
+    missing = _without_runbook(answer)
+    if missing is not None:
+        return {"pipelines": answer["coverage"]["total"], "missing": missing}
+    mine = [r for r in raw if r["source"] == name]
+    return {"pipelines": len(mine), "missing": sum(1 for r in mine if missing_runbook(r))}
+
+
+def _kept_count(drill: Drill, name: str, answer: dict, rows: list[dict]) -> int:
+    exact = drill.count(answer) if drill.count else None
+    return exact if exact is not None else sum(1 for r in rows if r["source"] == name)

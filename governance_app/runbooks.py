@@ -69,11 +69,20 @@ def coverage(entries: list[dict]) -> dict:
     }
 
 
-def catalog(pipelines: list[dict], filters: dict) -> tuple[list[dict], dict]:
-    """(entries, coverage). Coverage counts every pipeline the filters match, whether or not
-    `include_missing` hides the ones without a runbook from the entries."""
+def catalog_entries(pipelines: list[dict]) -> list[dict]:
+    """Every pipeline's catalogue entry, unfiltered."""
     governance = governance_by_pipeline()
-    entries = [catalog_entry(p, governance.get(p["pipeline_id"])) for p in pipelines]
+    return [catalog_entry(p, governance.get(p["pipeline_id"])) for p in pipelines]
+
+
+def catalog(pipelines: list[dict], filters: dict) -> tuple[list[dict], dict]:
+    """(entries, coverage) of `pipelines` (see `select`)."""
+    return select(catalog_entries(pipelines), filters)
+
+
+def select(entries: list[dict], filters: dict) -> tuple[list[dict], dict]:
+    """(entries, coverage) under `filters`. Coverage counts every pipeline the filters match, whether
+    or not `include_missing` hides the ones without a runbook from the entries."""
     entries = [e for e in entries if _matches(e, filters)]
     summary = coverage(entries)
     if not filters.get("include_missing", True):

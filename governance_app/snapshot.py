@@ -8,7 +8,7 @@ from functools import cached_property
 
 from django.utils import timezone
 
-from . import dq, policies, runbooks, warehouse_reads
+from . import dq, policies, runbooks, shared_reads, warehouse_reads
 
 
 @dataclass
@@ -35,17 +35,33 @@ class Snapshot:
 
 
 def build(now: datetime | None = None) -> Snapshot:
-    now = now or timezone.now()
-    pipelines = warehouse_reads.pipelines()
-    evidence = warehouse_reads.run_evidence(pipelines, now)
-    entries, _ = runbooks.catalog(pipelines, {})
+    """The estate at `now`; without one, at this moment (shared_reads: one computation per process
+    for the response cache's lifetime, the policy and DQ answers' very evaluations)."""
+    if now is None:
+        return shared_reads.reuse("snapshot", lambda: _build(timezone.now(), shared=True))
+    return _build(now)
+
+
+def _build(now: datetime, shared: bool = False) -> Snapshot:
+    if shared:
+        (pipelines, evidence), policy_items, dq_items = (
+            shared_reads.evidence(now),
+            shared_reads.policy_items(now),
+            shared_reads.dq_items(now),
+        )
+    else:
+        pipelines = warehouse_reads.pipelines()
+        evidence = warehouse_reads.run_evidence(pipelines, now)
+        policy_items = policies.effective_policies(pipelines, evidence, now)
+        dq_items = dq.evaluate_all(pipelines, evidence, now)
+    entries = shared_reads.runbook_entries() if shared else runbooks.catalog_entries(pipelines)
     return Snapshot(
         now=now,
         pipelines=pipelines,
         evidence=evidence,
         anomalies=warehouse_reads.anomalous_pipelines(),
-        policy_items=policies.effective_policies(pipelines, evidence, now),
-        dq_items=dq.evaluate_all(pipelines, evidence, now),
+        policy_items=policy_items,
+        dq_items=dq_items,
         runbook_entries=entries,
     )
 

@@ -61,32 +61,37 @@ def overview() -> dict:
 
 
 def daily_series(
-    days: int, *, pipeline_id=None, team=None, domain=None, end: date | None = None
+    days: int, *, pipeline_id=None, team=None, domain=None, end: date | None = None, counts: bool = True
 ) -> list[dict]:
-    """One point per usage day in the window (zero on days without cost), oldest first."""
+    """One point per usage day in the window (zero on days without cost), oldest first; without
+    `counts`, money only (no `runs` / `pipelines`: distinct counts, the costly part)."""
     start, end = window(days, end)
     rows = q.fetch_all(
-        "cost_daily", start_date=start, end_date=end, pipeline_id=pipeline_id, team=team, domain=domain
+        "cost_daily" if counts else "cost_daily_totals",
+        start_date=start,
+        end_date=end,
+        pipeline_id=pipeline_id,
+        team=team,
+        domain=domain,
     )
     by_day = {r["usage_date"]: r for r in rows}
     series = []
     for i in range(days):
         day = start + timedelta(days=i)
         r = by_day.get(day, {})
-        series.append(
-            {
-                "date": day,
-                "cost_aud": q.money(r.get("cost_aud")),
-                "credits_used": q.num(r.get("credits_used") or 0, 4),
-                "runs": int(r.get("runs") or 0),
-                "pipelines": int(r.get("pipelines") or 0),
-            }
-        )
+        point = {
+            "date": day,
+            "cost_aud": q.money(r.get("cost_aud")),
+            "credits_used": q.num(r.get("credits_used") or 0, 4),
+        }
+        if counts:
+            point.update(runs=int(r.get("runs") or 0), pipelines=int(r.get("pipelines") or 0))
+        series.append(point)
     return series
 
 
-def trend(days: int = DEFAULT_TREND_DAYS, *, team=None, domain=None) -> dict:
-    series = daily_series(days, team=team, domain=domain)
+def trend(days: int = DEFAULT_TREND_DAYS, *, team=None, domain=None, counts: bool | None = None) -> dict:
+    series = daily_series(days, team=team, domain=domain, counts=counts is not False)
     total = sum(p["cost_aud"] for p in series)
     return {
         "days": days,

@@ -18,8 +18,12 @@ def build(state: PageState, api: Gateway, request) -> dict:
     scope = {"team": state["cost_team"], "domain": state["cost_domain"]}
     calls = {
         "overview": (f"{AGG}/costs", {"source": source}),
-        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2}),
-        "trend": (f"{AGG}/costs/trend", {"source": source, "days": state["cost_days"], **scope}),
+        # money only: the page shows no per-day run counts (their distinct counts cost the most)
+        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2, "counts": "false"}),
+        "trend": (
+            f"{AGG}/costs/trend",
+            {"source": source, "days": state["cost_days"], "counts": "false", **scope},
+        ),
         "anomalies": (
             f"{AGG}/costs/anomalies",
             {

@@ -3,6 +3,7 @@ sort, source switch) and, with `pipeline_id`, that pipeline's detail (latest run
 
 from django.utils import timezone
 
+from .. import catalog, sources
 from . import page_pictures
 from .common import AGG, PAGE_SIZE, pager, selected_source, source_options
 from .gateway import Gateway
@@ -17,9 +18,7 @@ LISTED = {
     "sla_breaches": ("#sla-breaches", ("ov_sla_page",)),
     "stale_datasets": ("#stale-datasets", ("ov_stale_page",)),
 }  # fmt: skip
-NAMES_LIMIT = 500  # failing pipelines whose names the top impacted assets show
 SHOWN_PER_ASSET = 4  # failing pipelines named per asset (the rest counted)
-LOOKUPS = 10  # at most this many names looked up one by one (the rest show their id)
 # (key, label, definition): each headline says what it counts; the source's summary computes it.
 HEADLINES = (
     ("pipelines", "Pipelines", "Pipelines in the selected sources, one per identity (id, name, namespace)."),
@@ -77,14 +76,12 @@ def build(state: PageState, api: Gateway, request) -> dict:
             },
         ),
         "costs": (f"{AGG}/costs", {"source": source}),
-        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2}),
+        "cost_days": (f"{AGG}/costs/trend", {"source": source, "days": 2, "counts": "false"}),
         "sla_breaches": (
             f"{AGG}/sla/pipelines",
             {"source": source, "status": "breached", **_page(state, "ov_sla_page")},
         ),
         "stale": (f"{AGG}/datasets/stale", {"source": source, **_page(state, "ov_stale_page")}),
-        # the names of the pipelines failing now, for the top impacted assets (their ids only)
-        "failing": (f"{AGG}/pipelines", {"source": source, "status": "FAILED", "limit": NAMES_LIMIT}),
     }
     pid = state["pipeline_id"]
     if pid:
@@ -93,7 +90,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
     r = api.get_many(calls)
     ctx = {"results": list(r.values()), "r": r, "source_options": source_options(), "filters": filters}
     ctx.update(_summary(r["summary"], _links(state)))
-    ctx["top_assets"] = _named(api, source, ctx["top_assets"], r["failing"])
+    ctx["top_assets"] = _named(request, source, ctx["top_assets"])
     ctx["cost_cards"].insert(1, last_complete_day(r["cost_days"]))
     ctx.update(_pipelines(state, r["pipelines"]))
     ctx["sla_list"] = _listed(state, r["sla_breaches"], "ov_sla_page")
@@ -123,21 +120,12 @@ def _links(state: PageState) -> dict:
     return {**links, "failures_24h": failed + "#incidents-title"}
 
 
-def _named(api: Gateway, source: str, assets: list[dict], failing) -> list[dict]:
-    """Each asset's failing pipelines as {pipeline_id, pipeline_name}: names from the catalogue's
-    failing pipelines; an id not among them (its latest run is running again) is looked up."""
-    names = {}
-    if failing.ok:
-        names = {p.get("pipeline_id"): p.get("pipeline_name") for p in failing.body.get("items") or []}
-    shown = {pid for a in assets for pid in (a.get("failing_pipelines") or [])[:SHOWN_PER_ASSET]}
-    missing = sorted(pid for pid in shown if pid not in names)[:LOOKUPS]
-    if missing:
-        found = api.get_many(
-            {pid: (f"{AGG}/pipelines", {"source": source, "search": pid, "limit": 20}) for pid in missing}
-        )
-        for pid, result in found.items():
-            rows = result.body.get("items") or [] if result.ok else []
-            names[pid] = next((p.get("pipeline_name") for p in rows if p.get("pipeline_id") == pid), None)
+def _named(request, source: str, assets: list[dict]) -> list[dict]:
+    """Each asset's failing pipelines (the summary names their ids) as {pipeline_id, pipeline_name}:
+    the names of the few shown, asked of the sources in one call each."""
+    shown = [pid for a in assets for pid in (a.get("failing_pipelines") or [])[:SHOWN_PER_ASSET]]
+    user = request.user.get_username() if request.user.is_authenticated else ""
+    names = catalog.pipeline_names(sources.select(source), shown, user) if shown else {}
     return [
         {
             **a,

@@ -72,3 +72,20 @@ def test_one_pipeline_route_refuses_to_merge_two_different_pipelines():
     assert refused.value.details["identities"]["azure"]["pipeline_name"] == "payroll_export"
     same = {s: {**r, "pipeline_name": "x", "namespace": "n"} for s, r in rows.items()}
     assert rule.merge(same)["sources"] == ["aws", "azure"]
+
+
+@pytest.mark.django_db
+def test_identical_key_asks_in_flight_at_once_share_one_call(stub_sources):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aggregate_app import sources
+
+    aws = stub_sources("aws")["aws"]
+    aws.catalogue([{"pipeline_id": "p1", "pipeline_name": "ingest"}], delay=0.3)
+    selected = sources.select("aws")
+    with ThreadPoolExecutor(2) as pool:
+        first, second = pool.map(lambda _: catalog.fetch_keys(selected, {}, "ann"), range(2))
+    assert first["aws"].ok and first["aws"].data == second["aws"].data
+    assert len(aws.calls("/api/pipeline-keys")) == 1
+    catalog.fetch_keys(selected, {}, "ann")  # once answered, the next ask is a call of its own
+    assert len(aws.calls("/api/pipeline-keys")) == 2

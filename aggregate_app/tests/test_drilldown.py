@@ -142,3 +142,41 @@ def test_every_source_down_is_502(two, api):
         stub.stop()
     response = drill(api, "sla_pressure")
     assert response.status_code == 502 and response.json()["error"]["code"] == "sources_unavailable"
+
+
+def catalogue(items, configured):
+    """The runbook catalogue as a source serves it: a page of rows, and coverage over all of them."""
+
+    def handler(req):
+        status, body = envelope(items)(req)
+        missing = len(items) - configured
+        return status, {
+            **body,
+            "coverage": {"total": len(items), "configured": configured, "missing": missing},
+        }
+
+    return handler
+
+
+def test_runbook_kpis_count_every_pipeline_not_only_the_rows_read(two, api):
+    rows = [runbook(f"p{i}", "ore", "configured" if i % 4 else "missing", "critical") for i in range(2400)]
+    two["aws"].reply("/api/runbooks", handler=catalogue(rows, configured=1800))
+    two["azure"].reply("/api/runbooks", handler=catalogue(rows[:10], configured=7))
+    coverage = drill(api, "runbook_coverage", limit=1).json()
+    assert coverage["by_source"] == {
+        "aws": {"pipelines": 2400, "missing": 600},
+        "azure": {"pipelines": 10, "missing": 3},
+    }
+    gaps = drill(api, "critical_runbook_gaps", limit=1).json()
+    assert gaps["total"] == 603 and gaps["by_source"] == {"aws": 600, "azure": 3}
+    assert len(gaps["items"]) == 1
+    assert len(two["aws"].calls("/api/runbooks")) == 2  # a one-row ask reads one page, not the window
+
+
+def test_a_kpi_total_is_the_drilldowns_total(two, api):
+    rows = [{"pipeline_id": f"p{i}", "status": "fail"} for i in range(2600)]
+    two["aws"].reply("/api/dq/effective", handler=envelope(rows))
+    two["azure"].reply("/api/dq/effective", handler=envelope(rows[:5]))
+    card, listed = drill(api, "dq_mismatches", limit=1).json(), drill(api, "dq_mismatches", limit=500).json()
+    assert card["total"] == listed["total"] == 2605
+    assert len(listed["items"]) == 500

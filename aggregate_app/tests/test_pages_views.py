@@ -85,8 +85,7 @@ def test_overview_sorts_naturally_and_by_the_chosen_column(page):
 
 def test_overview_forwards_filters_to_the_sources(page, pages_sources):
     page("?view=overview&ov_source=aws&ov_team=ore&ov_status=failed&ov_search=clean")
-    # the list's keys carry the filters (applied at the source, before paging); the summary's do not,
-    # nor does the lookup of the failing pipelines' names (for the top impacted assets)
+    # the list's keys carry the filters (applied at the source, before paging); the summary's do not
     (call,) = [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("team")]
     assert call.query["team"] == ["ore"] and call.query["status"] == ["FAILED"]
     assert call.query["search"] == ["clean"]
@@ -339,11 +338,15 @@ def test_a_headline_link_opens_a_list_with_the_headlines_total(page):
     assert re.search(r'<span class="count">2 incidents in \d+ pipelines?, last 24 h</span>', listed)
 
 
-def test_top_impacted_assets_name_their_failing_pipelines(page):
+def test_top_impacted_assets_name_their_failing_pipelines(page, pages_sources):
     html = page("?view=overview")
     cell = html.split('data-testid="failing-pipelines">')[1].split("</td>")[0]
     assert "orders_<wbr>ingest" in cell and '<code class="id sub">p1</code>' in cell  # name first, id second
     assert cell.index("orders_") < cell.index(">p1<")
+    # the names of the pipelines shown, asked of each source once (not the whole failing catalogue)
+    asked = [c.query for c in pages_sources["aws"].calls("/api/pipelines") if c.query.get("pipeline_ids")]
+    assert ["p1"] in [q["pipeline_ids"] for q in asked]
+    assert not [c for c in pages_sources["aws"].calls("/api/pipeline-keys") if c.query.get("status")]
 
 
 def test_incident_filters_apply_at_the_sources_before_grouping(page, pages_sources):
@@ -595,3 +598,27 @@ def test_the_overview_adds_up_incidents_per_day_over_sources_and_says_what_is_no
     figure = html.split('data-testid="picture-per-day-figure"')[1].split("</figure>")[0]
     assert "2026-11-20: 2 (1 sev1, 1 sev3).</desc>" in figure  # aws's alone, the page says azure failed
     assert "Counted from the newest incidents" not in html
+
+
+def test_a_long_queue_reads_each_sources_pages_once(page, pages_sources):
+    def listing(source, n):
+        rows = [{**INCIDENT, "incident_id": f"run:{source}-{i}", "run_id": f"{source}-{i}",
+                 "pipeline_id": f"p{i % 40}", "detected_ts": f"2026-12-04T{i % 24:02d}:{i % 60:02d}:00Z"}
+                for i in range(n)]  # fmt: skip
+
+        def handler(req):
+            offset, limit = int(req.query["offset"][0]), int(req.query["limit"][0])
+            return 200, {"items": rows[offset : offset + limit], "total": n, "offset": offset, "limit": limit,
+                         "by_severity": {"sev3": n}}  # fmt: skip
+
+        return handler
+
+    pages_sources["aws"].reply("/api/incidents", handler=listing("aws", 1300))
+    pages_sources["azure"].reply("/api/incidents", handler=listing("azure", 400))
+    html = page("?view=incidents")
+    assert re.search(r'<span class="count">1,?700 incidents in \d+ pipelines?', html)
+    asked = [
+        (c.query["offset"][0], c.query["limit"][0]) for c in pages_sources["aws"].calls("/api/incidents")
+    ]
+    assert sorted(set(asked)) == [("0", "500"), ("1000", "500"), ("500", "500")]
+    assert len(asked) <= 4  # the first answer's page, then the window's (not 0..n again at every page)

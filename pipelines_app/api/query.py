@@ -100,6 +100,10 @@ def cost_days(default: int) -> IntegerQuery:
 
 class CostTrendQuery(TeamDomainQuery):
     days = cost_days(costs.DEFAULT_TREND_DAYS)
+    counts = FlagQuery(
+        help_text="false: each day's money only, without its run and pipeline counts (distinct counts, "
+        "the costly part over many days of runs); true (the default): with them"
+    )
 
 
 class CostRankingQuery(TeamDomainQuery, PageQuery):

@@ -417,8 +417,8 @@ class CostPointSerializer(s.Serializer):
     date = s.DateField()
     cost_aud = s.FloatField(**MONEY)
     credits_used = s.FloatField()
-    runs = s.IntegerField()
-    pipelines = s.IntegerField()
+    runs = s.IntegerField(required=False, help_text="runs with cost that day (left out with counts=false)")
+    pipelines = s.IntegerField(required=False, help_text="pipelines with cost that day (as runs)")
 
 
 class CostTrendSerializer(s.Serializer):

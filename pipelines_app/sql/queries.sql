@@ -520,26 +520,38 @@ WHERE usage_date >= :since_date
   AND usage_date <= :today;
 
 -- name: cost_by_team
+-- Summed per pipeline first (at run grain, a distinct count over the window's rows costs ~4x this).
+WITH per_pipeline AS (
+    SELECT pipeline_id, SUM(IFF(usage_date = :today, cost_aud, 0)) AS cost_24h_aud, SUM(cost_aud) AS cost_7d_aud
+    FROM RUN_COSTS
+    WHERE usage_date >= :since_date
+      AND usage_date <= :today
+    GROUP BY pipeline_id
+)
 SELECT COALESCE(p.team, 'unassigned') AS team,
-       SUM(IFF(c.usage_date = :today, c.cost_aud, 0)) AS cost_24h_aud,
-       SUM(c.cost_aud) AS cost_7d_aud,
+       SUM(c.cost_24h_aud) AS cost_24h_aud,
+       SUM(c.cost_7d_aud) AS cost_7d_aud,
        COUNT(DISTINCT c.pipeline_id) AS pipelines
-FROM RUN_COSTS c
+FROM per_pipeline c
 LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
-WHERE c.usage_date >= :since_date
-  AND c.usage_date <= :today
 GROUP BY COALESCE(p.team, 'unassigned')
 ORDER BY cost_7d_aud DESC, team;
 
 -- name: cost_by_domain
+-- Summed per pipeline first (at run grain, a distinct count over the window's rows costs ~4x this).
+WITH per_pipeline AS (
+    SELECT pipeline_id, SUM(IFF(usage_date = :today, cost_aud, 0)) AS cost_24h_aud, SUM(cost_aud) AS cost_7d_aud
+    FROM RUN_COSTS
+    WHERE usage_date >= :since_date
+      AND usage_date <= :today
+    GROUP BY pipeline_id
+)
 SELECT COALESCE(p.domain, 'unassigned') AS domain,
-       SUM(IFF(c.usage_date = :today, c.cost_aud, 0)) AS cost_24h_aud,
-       SUM(c.cost_aud) AS cost_7d_aud,
+       SUM(c.cost_24h_aud) AS cost_24h_aud,
+       SUM(c.cost_7d_aud) AS cost_7d_aud,
        COUNT(DISTINCT c.pipeline_id) AS pipelines
-FROM RUN_COSTS c
+FROM per_pipeline c
 LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
-WHERE c.usage_date >= :since_date
-  AND c.usage_date <= :today
 GROUP BY COALESCE(p.domain, 'unassigned')
 ORDER BY cost_7d_aud DESC, domain;
 
@@ -550,6 +562,22 @@ SELECT c.usage_date,
        SUM(c.credits_used) AS credits_used,
        COUNT(DISTINCT c.run_id) AS runs,
        COUNT(DISTINCT c.pipeline_id) AS pipelines
+FROM RUN_COSTS c
+LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
+WHERE c.usage_date >= :start_date
+  AND c.usage_date <= :end_date
+  AND (:pipeline_id IS NULL OR c.pipeline_id = :pipeline_id)
+  AND (:team IS NULL OR p.team = :team)
+  AND (:domain IS NULL OR p.domain = :domain)
+GROUP BY c.usage_date
+ORDER BY c.usage_date;
+
+-- name: cost_daily_totals
+-- cost_daily without its distinct run and pipeline counts (at run grain, counting distinct run ids
+-- over a month of rows costs ~100x the sums): for a trend that shows money only.
+SELECT c.usage_date,
+       SUM(c.cost_aud) AS cost_aud,
+       SUM(c.credits_used) AS credits_used
 FROM RUN_COSTS c
 LEFT JOIN PIPELINES p ON p.pipeline_id = c.pipeline_id
 WHERE c.usage_date >= :start_date

@@ -66,6 +66,17 @@ def test_trend_is_zero_filled_daily_series(api, cost_estate):
     assert team["total_aud"] == 1049.5
 
 
+def test_trend_without_counts_is_the_same_money(api, cost_estate):
+    full = api.get("/api/costs/trend?days=8&team=data").json()
+    money = api.get("/api/costs/trend?days=8&team=data&counts=false").json()
+    assert [(p["date"], p["cost_aud"], p["credits_used"]) for p in money["series"]] == [
+        (p["date"], p["cost_aud"], p["credits_used"]) for p in full["series"]
+    ]
+    assert (money["total_aud"], money["daily_avg_aud"]) == (full["total_aud"], full["daily_avg_aud"])
+    assert not any("runs" in p or "pipelines" in p for p in money["series"])
+    assert api.get("/api/costs/trend?counts=maybe").status_code == 400
+
+
 def test_pipeline_ranking(api, cost_estate):
     body = api.get("/api/costs/pipelines").json()  # 7 days
     rows = [(i["pipeline_id"], i["cost_aud"], i["runs"], i["share_pct"]) for i in body["items"]]

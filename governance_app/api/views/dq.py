@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from controltower.api.query import parse_query
 
-from ... import dq, warehouse_reads
+from ... import dq, shared_reads
 from ...kinds import DQ
 from ...models import DQStandard
 from ..query import DQEffectiveQuery, StandardsQuery
@@ -69,7 +69,7 @@ class EffectiveView(APIView):
         query = parse_query(request, DQEffectiveQuery)
         status, standard = query["status"], query["standard"]
         now = timezone.now()
-        items = attribute_filter(query, dq.evaluate_all(*warehouse_reads.pipelines_with_evidence(now), now))
+        items = attribute_filter(query, shared_reads.dq_items(now))
         summary = dq.dq_summary(items)
         if status:
             items = [i for i in items if i["status"] == status]

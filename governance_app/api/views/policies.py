@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from controltower.api.query import filterset_parameters, parse_query
 
-from ... import policies, registers, warehouse_reads
+from ... import policies, registers, shared_reads
 from ...choices import Scope
 from ...filtersets import AuditEventFilterSet
 from ...kinds import POLICY
@@ -89,9 +89,7 @@ class EffectiveView(APIView):
         query = parse_query(request, PolicyEffectiveQuery)
         state, mismatch = query["exception_state"], query["mismatch"]
         now = timezone.now()
-        items = attribute_filter(
-            query, policies.effective_policies(*warehouse_reads.pipelines_with_evidence(now), now)
-        )
+        items = attribute_filter(query, shared_reads.policy_items(now))
         summary = policies.policy_summary(items)
         if state:
             items = [i for i in items if i["exception_state"] == state]

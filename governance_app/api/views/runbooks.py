@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from controltower.api.query import PageQuery, filterset_parameters, parse_query
 from controltower.roles import OPERATOR
 
-from ... import actions, runbooks, warehouse_reads
+from ... import actions, runbooks, shared_reads
 from ...filtersets import RunbookGovernanceFilterSet
 from ...models import RunbookAuditEvent, RunbookGovernance
 from ..query import RunbookCatalogQuery
@@ -29,7 +29,7 @@ class CatalogView(APIView):
     def get(self, request):
         query = parse_query(request, RunbookCatalogQuery)
         filters = {k: v for k, v in query.items() if k not in ("offset", "limit")}
-        entries, coverage = runbooks.catalog(warehouse_reads.pipelines(), filters)
+        entries, coverage = runbooks.select(shared_reads.runbook_entries(), filters)
         return Response(paged(query, entries, coverage=coverage))
 
 
