@@ -111,9 +111,15 @@ MATCHED_RUNS = (
     f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s "
     "JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id"
 )
-# Staged runs whose run id is stored, with the pipeline (and job) that owns it.
-STORED_RUNS = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
+# Staged runs whose run id is stored, with the pipeline (and job) that owns it and what the run
+# rollups count of it (run_state.update).
+_ROLLED_UP = "t.status, t.start_ts, t.end_ts, t.duration_seconds"
+STORED_RUNS = f"""SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name, {_ROLLED_UP}
 FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
+LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
+# The staged runs as written, with their pipeline's duration limit (run_state.update).
+WRITTEN_RUNS = f"""SELECT s.run_id, t.pipeline_id, {_ROLLED_UP}, p.max_duration_minutes
+FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id
 LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
 
 

@@ -60,7 +60,9 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             if received:
                 _append_events(wh, received)
             run_details.write(wh, details)
-            if runs:
+            if runs and wh.single_writer:  # what `stored` read before the transaction still holds
+                run_state.update(wh, stored, wh.fetch_all(sql.WRITTEN_RUNS))
+            elif runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
     except BaseException:
         recent.forget(wh)
@@ -73,15 +75,15 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
 
 def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
-) -> tuple[list[Event], list[tuple], set[str]]:
-    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the run ids of those already
-    stored, after recording in `refused` the events whose run id another job owns: first the run ids
+) -> tuple[list[Event], list[tuple], dict[str, dict]]:
+    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the stored rows of those
+    already stored (by run id), after recording in `refused` the events whose run id another job owns: first the run ids
     the group holds under several jobs (rare), then, once each run id has one job, those stored
     under another (one SELECT per group; restaged only when it finds any)."""
     refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)
-    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, set())
+    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, {})
     if not elsewhere:
         return kept, runs, stored
     for i, event in enumerate(events):
@@ -91,7 +93,7 @@ def _stage_owned_runs(
     return kept, _stage_runs(wh, kept), stored
 
 
-def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: set[str]) -> list[str]:
+def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: dict[str, dict]) -> list[str]:
     """The APPLY statements of the staged tables, less those that would change nothing: the INSERT of
     pipelines or datasets this process stored a moment ago (seen.py), and, on a single-writer
     warehouse, where what the group read before its transaction still holds in it, UPDATE_RUNS when
