@@ -65,13 +65,13 @@ class _Unknown(Exception):
 
 def update(wh: Warehouse, before: dict[str, dict], after: list[dict]) -> None:
     """Bring the rollups of the pipelines of `after` up to date from how their changed runs were
-    (`before`: run_id -> stored row, absent for a new run) and are now (`after`: the rows as written,
-    each with the pipeline's current `max_duration_minutes`), without re-reading their
-    other runs: the stored rollup row is merged with the difference. Rows: run_id, pipeline_id,
-    status, start_ts, end_ts, duration_seconds. Where the difference cannot tell (the old extreme
-    moved back, the latest finished run is not known, the limit changed) that pipeline is
-    recomputed by `refresh`, so the result always equals a full rebuild. Only for a warehouse with
-    one writer, where `before` read before the transaction still holds in it."""
+    (`before`: run_id -> stored row, absent for a new run) and are now (`after`: the rows as
+    written), without re-reading their other runs: the stored rollup rows are merged with the
+    difference. Rows: run_id, pipeline_id, status, start_ts, end_ts, duration_seconds. Where the
+    difference cannot tell (the old extreme moved back, the latest finished run is not known, the
+    limit changed) that pipeline is recomputed by `refresh`, so the result always equals a full
+    rebuild. Only for a warehouse with one writer, where `before` read before the transaction
+    still holds in it."""
     changed = [row for row in after if _changed(before.get(row["run_id"]), row)]
     per_pipeline: dict[str, list[dict]] = {}
     for row in changed:
@@ -85,12 +85,16 @@ def update(wh: Warehouse, before: dict[str, dict], after: list[dict]) -> None:
     for pid in ids:
         runs = per_pipeline[pid]
         try:
-            new_states[pid] = _merged_state(states.get(pid), [before[r["run_id"]] for r in runs if r["run_id"] in before], runs)
+            new_states[pid] = _merged_state(
+                states.get(pid), [before[r["run_id"]] for r in runs if r["run_id"] in before], runs
+            )
         except _Unknown:
             recompute.add(pid)
     new_days = _merged_days(wh, before, per_pipeline, recompute)
     kept = [pid for pid in ids if pid not in recompute and new_states[pid] != states.get(pid)]
-    _replace(wh, "PIPELINE_RUN_STATE", _STATE_COLUMNS, kept, [new_states[pid] for pid in kept if new_states[pid]])
+    _replace(
+        wh, "PIPELINE_RUN_STATE", _STATE_COLUMNS, kept, [new_states[pid] for pid in kept if new_states[pid]]
+    )
     if new_days is not None:
         cleared, rows = new_days
         _replace(wh, "PIPELINE_RUN_DAYS", _DAY_COLUMNS, cleared[0], rows, days=cleared[1])
@@ -126,7 +130,9 @@ def _merged_state(old: dict | None, before: list[dict], after: list[dict]) -> di
             if mine is None or mine["start_ts"] != old["last_start_ts"]:
                 raise _Unknown
         else:
-            latest.append({"run_id": old["last_run_id"], "start_ts": old["last_start_ts"], "status": old["last_status"]})
+            latest.append(
+                {"run_id": old["last_run_id"], "start_ts": old["last_start_ts"], "status": old["last_status"]}
+            )
     if not latest:
         return None
     top = max(latest, key=key)
@@ -138,7 +144,9 @@ def _merged_state(old: dict | None, before: list[dict], after: list[dict]) -> di
         [r["start_ts"] for r in now.values() if r["status"] == "RUNNING"],
         min,
     )
-    last_end = _extreme(old["last_end_ts"], [r["end_ts"] for r in before], [r["end_ts"] for r in now.values()], max)
+    last_end = _extreme(
+        old["last_end_ts"], [r["end_ts"] for r in before], [r["end_ts"] for r in now.values()], max
+    )
     success = [r["end_ts"] for r in before if r["status"] == "SUCCESS"]
     last_success = _extreme(
         old["last_success_ts"], success, [r["end_ts"] for r in now.values() if r["status"] == "SUCCESS"], max
@@ -180,7 +188,10 @@ def _last_finished(old: dict, before: list[dict], now: dict[str, dict], top: dic
         # The stored latest run was the latest finished; it is now below a RUNNING top.
         if old["last_run_id"] in now or any(r["run_id"] == old["last_run_id"] for r in before):
             raise _Unknown
-        candidates = [*finished, {"run_id": old["last_run_id"], "start_ts": old["last_start_ts"], "status": old["last_status"]}]
+        candidates = [
+            *finished,
+            {"run_id": old["last_run_id"], "start_ts": old["last_start_ts"], "status": old["last_status"]},
+        ]
         return max(candidates, key=lambda r: (r["start_ts"], r["run_id"]))["status"]
     if best is not None and old_key is not None and (best["start_ts"], best["run_id"]) >= old_key:
         return best["status"]
@@ -198,64 +209,81 @@ def _merged_days(
     the changed runs' finished contributions, or None when none changes; adds to `recompute` the
     pipelines it cannot merge (a removed run was a day's latest failure or long run; the stored
     limit differs from the pipeline's, so every day of it is due)."""
-    delta: dict[str, list[tuple[int, tuple]]] = {}  # pipeline -> (-1 removed / +1 added, contribution)
-    limits = {}
-    for pid, runs in per_pipeline.items():
-        if pid in recompute:
-            continue
-        limits[pid] = limit = runs[0]["max_duration_minutes"]
-        for run in runs:
-            for sign, row in ((-1, before.get(run["run_id"])), (1, run)):
-                if row is not None and (c := _contribution(row, limit)) is not None:
-                    delta.setdefault(pid, []).append((sign, c))
+    delta = _day_changes(before, per_pipeline, recompute)
     if not delta:
         return None
     pids = sorted(delta)
     days = sorted({c[0] for changes in delta.values() for _, c in changes})
-    stored: dict[str, dict] = {}
-    for row in _fetch_in(wh, _DAYS_AFFECTED, pids, days=days):
-        if row["stale"]:
-            recompute.add(row["pipeline_id"])
-        stored.setdefault(row["pipeline_id"], {})[row["run_day"]] = row
+    limits, stored = _stored_days(wh, pids, days, recompute)
+    recompute.update(pid for pid in pids if pid not in limits)  # no PIPELINES row: left to run_days_fill
     rows = []
     for pid in pids:
         if pid in recompute:
             continue
         try:
-            merged = _merged_pipeline_days(pid, stored.get(pid, {}), delta[pid], limits[pid])
+            rows += _merged_pipeline_days(pid, stored.get(pid, {}), delta[pid], limits[pid])
         except _Unknown:
             recompute.add(pid)
-            continue
-        rows.extend(merged)
     return ([pid for pid in pids if pid not in recompute], days), rows
 
 
-_DAYS_AFFECTED = """SELECT d.*, d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes AS stale
-FROM PIPELINE_RUN_DAYS d LEFT JOIN PIPELINES p ON p.pipeline_id = d.pipeline_id
-WHERE d.pipeline_id IN ({ids}) AND (d.run_day IN ({days})
-      OR d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes)"""
+def _day_changes(before: dict[str, dict], per_pipeline: dict[str, list[dict]], skip: set[str]) -> dict:
+    """pipeline -> [(-1 for the old row / +1 for the new, its contribution)] of the changed runs."""
+    delta: dict[str, list[tuple[int, tuple]]] = {}
+    for pid, runs in per_pipeline.items():
+        for run in runs if pid not in skip else ():
+            for sign, row in ((-1, before.get(run["run_id"])), (1, run)):
+                if row is not None and (c := _contribution(row)) is not None:
+                    delta.setdefault(pid, []).append((sign, c))
+    return delta
 
 
-def _contribution(run: dict, limit) -> tuple | None:
-    """(day, done_ts, failed, too_long) of a finished run, as run_days_fill counts it."""
+def _stored_days(wh: Warehouse, pids: list[str], days: list, recompute: set[str]) -> tuple[dict, dict]:
+    """({pipeline: its limit now}, {pipeline: {day: stored row}}); a pipeline with a row whose limit
+    is not the pipeline's goes to `recompute`."""
+    limits, stored = {}, {}
+    for row in _fetch_in(wh, _DAYS_AFFECTED, pids, days=days):
+        pid = row["pipeline_id"]
+        limits[pid] = row["limit_now"]
+        if row["run_day"] is None:
+            continue
+        if row["max_duration_minutes"] != row["limit_now"]:
+            recompute.add(pid)
+        stored.setdefault(pid, {})[row["run_day"]] = row
+    return limits, stored
+
+
+# The pipelines' limits, with their day rows on `days` and any whose limit is not the pipeline's.
+_DAYS_AFFECTED = """SELECT p.pipeline_id, p.max_duration_minutes AS limit_now, d.run_day, d.runs,
+       d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts, d.max_duration_minutes
+FROM PIPELINES p LEFT JOIN PIPELINE_RUN_DAYS d ON d.pipeline_id = p.pipeline_id
+     AND (d.run_day IN ({days}) OR d.max_duration_minutes IS DISTINCT FROM p.max_duration_minutes)
+WHERE p.pipeline_id IN ({ids})"""
+
+
+def _contribution(run: dict) -> tuple | None:
+    """(day, done_ts, failed, duration of a success) of a finished run, as run_days_fill counts it."""
     done = run["end_ts"] if run["end_ts"] is not None else run["start_ts"]
     if run["status"] not in FINISHED or done is None:
         return None
     failed = run["status"] != "SUCCESS"
-    too_long = not failed and limit is not None and (run["duration_seconds"] or 0) > 60 * limit
-    return (done.date(), done, failed, too_long)
+    return (done.date(), done, failed, None if failed else run["duration_seconds"] or 0)
 
 
 def _merged_pipeline_days(pid: str, stored: dict, changes: list[tuple[int, tuple]], limit) -> list[tuple]:
     days = {day: dict(row) for day, row in stored.items()}
-    for sign, (day, done, failed, too_long) in sorted(changes, key=lambda c: c[0]):  # removals first
+    for sign, (day, done, failed, duration) in sorted(changes, key=lambda c: c[0]):  # removals first
+        too_long = duration is not None and limit is not None and duration > 60 * limit
         row = days.setdefault(
             day,
             {"runs": 0, "failed_runs": 0, "last_failed_ts": None, "long_runs": 0, "last_long_ts": None,
              "max_duration_minutes": limit},
         )  # fmt: skip
         row["runs"] += sign
-        for flag, count, last in ((failed, "failed_runs", "last_failed_ts"), (too_long, "long_runs", "last_long_ts")):
+        for flag, count, last in (
+            (failed, "failed_runs", "last_failed_ts"),
+            (too_long, "long_runs", "last_long_ts"),
+        ):
             if not flag:
                 continue
             row[count] += sign
@@ -287,19 +315,22 @@ def _fetch_in(wh: Warehouse, sql: str, ids: list[str], days: list | None = None)
             rows += wh.fetch_all(f"{sql} WHERE pipeline_id IN ({marks})", args)
         else:
             day_marks, day_args = _in_list(days)
-            rows += wh.fetch_all(sql.format(ids=marks, days=day_marks), args + day_args)
+            # the days' binds come first in the text
+            rows += wh.fetch_all(sql.format(ids=marks, days=day_marks), day_args + args)
     return rows
 
 
 _STAGE_TYPES = {
     "PIPELINE_RUN_STATE": ("VARCHAR", "VARCHAR", "TIMESTAMP_NTZ", "VARCHAR", "TIMESTAMP_NTZ", "VARCHAR",
                            "TIMESTAMP_NTZ", "NUMBER(18, 0)", "TIMESTAMP_NTZ", "TIMESTAMP_NTZ"),
-    "PIPELINE_RUN_DAYS": ("VARCHAR", "DATE", "NUMBER(18, 0)", "NUMBER(18, 0)", "TIMESTAMP_NTZ", "NUMBER(18, 0)",
-                          "TIMESTAMP_NTZ", "NUMBER(18, 0)"),
+    "PIPELINE_RUN_DAYS": ("VARCHAR", "DATE", "NUMBER(18, 0)", "NUMBER(18, 0)", "TIMESTAMP_NTZ",
+                          "NUMBER(18, 0)", "TIMESTAMP_NTZ", "NUMBER(18, 0)"),
 }  # fmt: skip
 
 
-def _replace(wh: Warehouse, table: str, columns: tuple, pids: list[str], rows: list, days: list | None = None) -> None:
+def _replace(
+    wh: Warehouse, table: str, columns: tuple, pids: list[str], rows: list, days: list | None = None
+) -> None:
     """Delete the rows of `pids` (on `days`), insert `rows` (dicts or tuples in `columns` order)."""
     if not pids:
         return
@@ -313,7 +344,7 @@ def _replace(wh: Warehouse, table: str, columns: tuple, pids: list[str], rows: l
     if not rows:
         return
     tuples = [tuple(r[c] for c in columns) if isinstance(r, dict) else r for r in rows]
-    stage = f"OL_STAGE_{table[len('PIPELINE_'):]}"
+    stage = f"OL_STAGE_{table[len('PIPELINE_') :]}"
     wh.stage(stage, list(zip(columns, _STAGE_TYPES[table], strict=True)), tuples)
     names = ", ".join(columns)
     wh.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}")

@@ -55,13 +55,12 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
         details = run_details.prepare(wh, kept)
         statements = _statements(wh, staged, runs, stored)
         with transaction(wh):
-            for statement in statements:
-                wh.execute(statement)
+            written = _apply(wh, statements)
             if received:
                 _append_events(wh, received)
             run_details.write(wh, details)
             if runs and wh.single_writer:  # what `stored` read before the transaction still holds
-                run_state.update(wh, stored, wh.fetch_all(sql.WRITTEN_RUNS))
+                run_state.update(wh, stored, written)
             elif runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
     except BaseException:
@@ -73,13 +72,24 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
     return [refused.get(i) for i in range(len(events))]
 
 
+def _apply(wh: Warehouse, statements: list[str]) -> list[dict]:
+    """Run the APPLY statements; the runs as written where the warehouse hands them back."""
+    written: list[dict] = []
+    for statement in statements:
+        if wh.single_writer and statement in sql.RUNS_WRITTEN:
+            written += wh.fetch_all(statement + sql.RUNS_WRITTEN[statement])
+        else:
+            wh.execute(statement)
+    return written
+
+
 def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
 ) -> tuple[list[Event], list[tuple], dict[str, dict]]:
     """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the stored rows of those
-    already stored (by run id), after recording in `refused` the events whose run id another job owns: first the run ids
-    the group holds under several jobs (rare), then, once each run id has one job, those stored
-    under another (one SELECT per group; restaged only when it finds any)."""
+    already stored (by run id), after recording in `refused` the events whose run id another job
+    owns: first the run ids the group holds under several jobs (rare), then, once each run id has
+    one job, those stored under another (one SELECT per group; restaged only when it finds any)."""
     refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)

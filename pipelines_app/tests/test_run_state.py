@@ -131,7 +131,10 @@ def rollups(wh, namespace: str) -> list:
     names = {r["pipeline_id"]: r["pipeline_name"] for r in wh.fetch_all("SELECT * FROM PIPELINES")
              if r["namespace"] == namespace}  # fmt: skip
     tables = []
-    for table, order in (("PIPELINE_RUN_STATE", "pipeline_id"), ("PIPELINE_RUN_DAYS", "pipeline_id, run_day")):
+    for table, order in (
+        ("PIPELINE_RUN_STATE", "pipeline_id"),
+        ("PIPELINE_RUN_DAYS", "pipeline_id, run_day"),
+    ):
         rows = wh.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")
         tables.append(sorted(
             (names[r["pipeline_id"]], *(v for k, v in r.items() if k not in ("pipeline_id", "last_run_id")))
@@ -163,8 +166,9 @@ def test_ingest_keeps_the_rollups_equal_to_a_full_rebuild_in_any_order(warehouse
             for e in sequence
         ]  # fmt: skip
         warehouse.execute(  # job_0 has a limit before its first run, so long runs count
-            "INSERT INTO PIPELINES (pipeline_id, pipeline_name, namespace, max_duration_minutes) VALUES (?, ?, ?, ?)",
-            [pipeline_id_for(name, "job_0"), "job_0", name, 60],
+            "INSERT INTO PIPELINES (pipeline_id, pipeline_name, namespace, max_duration_minutes) "
+            "VALUES (?, ?, ?, ?)",
+            [pipeline_id_for(name, "job_0"), "job_0", name, 40],
         )
         for i, event in enumerate(sequence):
             if i % 3 == 0:  # one event per request; the rest in groups of up to 7 events
@@ -184,7 +188,9 @@ def test_ingest_keeps_the_rollups_equal_to_a_full_rebuild_in_any_order(warehouse
 
 
 def test_ingest_after_a_changed_limit_counts_long_runs_by_the_new_limit(warehouse):
-    start = run_event("START", run_id=str(uuid.uuid4()), namespace="ns", job="slow", when="2026-11-20T10:00:00Z")
+    start = run_event(
+        "START", run_id=str(uuid.uuid4()), namespace="ns", job="slow", when="2026-11-20T10:00:00Z"
+    )
     ingest_event(start)
     ingest_event({**start, "eventType": "COMPLETE", "eventTime": "2026-11-20T11:00:00Z"})
     warehouse.execute("UPDATE PIPELINES SET max_duration_minutes = 30 WHERE pipeline_name = 'slow'")
