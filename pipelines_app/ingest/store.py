@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import Warehouse
 from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table
 
@@ -63,6 +63,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
                 run_state.update(wh, stored, written)
             elif runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
+            data_version.stamp(wh)  # the events_stored receiver's bump follows it after the commit
     except BaseException:
         recent.forget(wh)
         raise
