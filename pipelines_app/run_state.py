@@ -8,7 +8,10 @@ pass over 10M runs costs ~100 ms on two cores):
 
 Both are derived, never authoritative: `refresh()` recomputes the rows of the pipelines a writer
 touched from their runs (named queries `run_state_*` / `run_days_*`), inside the writer's
-transaction when it has one. Ingest and the demo loader call it; anything else that
+transaction when it has one. The demo loader calls it; ingest on a single-writer warehouse
+(DuckDB) calls `update()`, which merges the rows with the group's changed runs (as they were and
+as they are) without reading the pipelines' other runs, and falls back to `refresh()` for a
+pipeline where that cannot tell (on Snowflake ingest calls `refresh()`). Anything else that
 writes PIPELINE_RUNS runs `manage.py refresh_run_state` afterwards. Reads take the state "as of
 now" (`run_state_now` in queries.sql), which recomputes on the fly the few pipelines with a run
 stamped after now, so answers equal a scan of the runs that started by now.
