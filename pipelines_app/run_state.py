@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from . import queries as q
 from .warehouse import Warehouse
+from .warehouse.base import SMALL_STAGE
 
 
 def refresh(wh: Warehouse, pipeline_ids: Iterable[str] | None = None) -> None:
@@ -347,7 +348,14 @@ def _replace(
     if not rows:
         return
     tuples = [tuple(r[c] for c in columns) if isinstance(r, dict) else r for r in rows]
+    names = ", ".join(columns)
+    if len(tuples) < SMALL_STAGE:  # bound VALUES: cheaper than an Arrow hand-off for a few rows
+        marks = f"({', '.join('?' for _ in columns)})"
+        wh.execute(
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * len(tuples))}",
+            [v for t in tuples for v in t],
+        )
+        return
     stage = f"OL_STAGE_{table[len('PIPELINE_') :]}"
     wh.stage(stage, list(zip(columns, _STAGE_TYPES[table], strict=True)), tuples)
-    names = ", ".join(columns)
     wh.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {stage}")
