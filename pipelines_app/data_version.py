@@ -35,6 +35,7 @@ NAME = "warehouse"
 TABLE_DDL = next(s for s in schema_statements() if "CT_DATA_VERSION" in s)
 _lock = threading.Lock()
 _followed: tuple[Warehouse, str] | None = None  # DuckDB: (the open warehouse, its version)
+_stamped = threading.local()  # stamp(): (warehouse, version) written in this thread's transaction
 
 
 def _read(wh: Warehouse) -> str:
@@ -67,16 +68,37 @@ def _write(wh: Warehouse) -> str:
     return version
 
 
+def stamp(wh: Warehouse) -> None:
+    """Inside a writer's transaction, on DuckDB with a per-process cache: write the next version
+    there, so it commits with the data instead of in a transaction of its own after it; the next
+    bump() on this thread then only follows it. Elsewhere (or before this process has made sure of
+    the table and its row) nothing: bump() writes as usual."""
+    followed = _followed
+    if cache_is_shared() or followed is None or followed[0] is not wh:
+        return
+    version = secrets.token_hex(8)
+    wh.execute(
+        "UPDATE CT_DATA_VERSION SET version = ?, changed_at = ?",
+        [version, timezone.now().replace(tzinfo=None)],
+    )
+    _stamped.version = (wh, version)
+
+
 def bump(wh: Warehouse | None = None) -> None:
     """Telemetry changed (call after the commit). With a shared cache only its token is replaced (no
-    warehouse round trip on an ingest); else the row, and on DuckDB this process follows a fresh
-    token even when the row could not be written."""
+    warehouse round trip on an ingest); else the row (unless stamp() wrote it in the transaction
+    just committed), and on DuckDB this process follows a fresh token even when the row could not
+    be written."""
     global _followed
     if cache_is_shared():
         bump_shared(NAME)
         return
     wh = wh or get_warehouse()
+    stamped, _stamped.version = getattr(_stamped, "version", None), None
     with _lock:
+        if stamped is not None and stamped[0] is wh:
+            _followed = stamped
+            return
         try:
             version = _write(wh)
         except Exception:

@@ -73,14 +73,16 @@ def _stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict
     return found
 
 
-def stored_runs(wh: Warehouse, runs: Sequence[tuple[str, str]]) -> tuple[dict[str, RunIdConflict], set[str]]:
+def stored_runs(
+    wh: Warehouse, runs: Sequence[tuple[str, str]]
+) -> tuple[dict[str, RunIdConflict], dict[str, dict]]:
     """Of the staged (OL_STAGE_RUNS) `runs` ((run_id, pipeline_id) pairs): those whose run id is
-    stored under another pipeline, by run id, and the run ids stored under their own."""
+    stored under another pipeline, by run id, and the stored rows of those under their own."""
     staged = dict(runs)
-    elsewhere, stored = {}, set()
+    elsewhere, stored = {}, {}
     for row in wh.fetch_all(sql.STORED_RUNS):
         if row["pipeline_id"] == staged.get(row["run_id"]):
-            stored.add(row["run_id"])
+            stored[row["run_id"]] = row
         else:
             elsewhere[row["run_id"]] = _conflict(row)
     return elsewhere, stored

@@ -111,8 +111,10 @@ MATCHED_RUNS = (
     f"SELECT s.*, {WIN} AS win FROM OL_STAGE_RUNS s "
     "JOIN PIPELINE_RUNS t ON t.run_id = s.run_id AND t.pipeline_id = s.pipeline_id"
 )
-# Staged runs whose run id is stored, with the pipeline (and job) that owns it.
-STORED_RUNS = """SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name
+# Staged runs whose run id is stored, with the pipeline (and job) that owns it and what the run
+# rollups count of it (run_state.update).
+_ROLLED_UP = "t.status, t.start_ts, t.end_ts, t.duration_seconds"
+STORED_RUNS = f"""SELECT s.run_id, t.pipeline_id, p.namespace, p.pipeline_name, {_ROLLED_UP}
 FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
 LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
 
@@ -184,6 +186,12 @@ WHERE NOT EXISTS (SELECT 1 FROM LINEAGE_EDGES x WHERE x.src_id = s.src_id AND x.
                   AND x.dst_id = s.dst_id AND x.dst_kind = s.dst_kind)"""
 
 # What each staged table feeds, in the order they are applied.
+# On a single-writer warehouse the run statements hand back the rows as written (DuckDB's RETURNING;
+# not in Snowflake), for run_state.update.
+RUNS_WRITTEN = {
+    UPDATE_RUNS: f" RETURNING t.run_id, t.pipeline_id, {_ROLLED_UP}",
+    INSERT_RUNS: f" RETURNING run_id, pipeline_id, {_ROLLED_UP.replace('t.', '')}",
+}
 APPLY = {
     "OL_STAGE_PIPELINES": (UPDATE_PIPELINES, INSERT_PIPELINES),
     "OL_STAGE_DATASETS": (UPDATE_DATASETS, INSERT_DATASETS),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from pipelines_app import run_state
+from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import Warehouse
 from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table
 
@@ -55,13 +55,15 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
         details = run_details.prepare(wh, kept)
         statements = _statements(wh, staged, runs, stored)
         with transaction(wh):
-            for statement in statements:
-                wh.execute(statement)
+            written = _apply(wh, statements)
             if received:
                 _append_events(wh, received)
             run_details.write(wh, details)
-            if runs:
+            if runs and wh.single_writer:  # what `stored` read before the transaction still holds
+                run_state.update(wh, stored, written)
+            elif runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
+            data_version.stamp(wh)  # the events_stored receiver's bump follows it after the commit
     except BaseException:
         recent.forget(wh)
         raise
@@ -71,17 +73,28 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
     return [refused.get(i) for i in range(len(events))]
 
 
+def _apply(wh: Warehouse, statements: list[str]) -> list[dict]:
+    """Run the APPLY statements; the runs as written where the warehouse hands them back."""
+    written: list[dict] = []
+    for statement in statements:
+        if wh.single_writer and statement in sql.RUNS_WRITTEN:
+            written += wh.fetch_all(statement + sql.RUNS_WRITTEN[statement])
+        else:
+            wh.execute(statement)
+    return written
+
+
 def _stage_owned_runs(
     wh: Warehouse, events: Sequence[Event], refused: dict[int, Exception]
-) -> tuple[list[Event], list[tuple], set[str]]:
-    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the run ids of those already
-    stored, after recording in `refused` the events whose run id another job owns: first the run ids
-    the group holds under several jobs (rare), then, once each run id has one job, those stored
-    under another (one SELECT per group; restaged only when it finds any)."""
+) -> tuple[list[Event], list[tuple], dict[str, dict]]:
+    """The events to write, their runs' staged rows (OL_STAGE_RUNS) and the stored rows of those
+    already stored (by run id), after recording in `refused` the events whose run id another job
+    owns: first the run ids the group holds under several jobs (rare), then, once each run id has
+    one job, those stored under another (one SELECT per group; restaged only when it finds any)."""
     refused.update(ownership.conflicts_in_group(wh, events))
     kept = [event for i, event in enumerate(events) if i not in refused]
     runs = _stage_runs(wh, kept)
-    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, set())
+    elsewhere, stored = ownership.stored_runs(wh, [row[:2] for row in runs]) if runs else ({}, {})
     if not elsewhere:
         return kept, runs, stored
     for i, event in enumerate(events):
@@ -91,7 +104,7 @@ def _stage_owned_runs(
     return kept, _stage_runs(wh, kept), stored
 
 
-def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: set[str]) -> list[str]:
+def _statements(wh: Warehouse, staged: dict, runs: list[tuple], stored: dict[str, dict]) -> list[str]:
     """The APPLY statements of the staged tables, less those that would change nothing: the INSERT of
     pipelines or datasets this process stored a moment ago (seen.py), and, on a single-writer
     warehouse, where what the group read before its transaction still holds in it, UPDATE_RUNS when

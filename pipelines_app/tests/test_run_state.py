@@ -2,13 +2,17 @@
 incidents read. Ingest keeps it current; a warehouse whose runs predate it is brought up to date by
 `warehouse_init`; a run stamped after "now" does not count before its time."""
 
+import random
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import orjson
 from django.core.management import call_command
 
+from pipelines_app import run_state
+from pipelines_app.ingest import ingest_batch, ingest_event
+from pipelines_app.ingest.records import pipeline_id_for
 from testsupport.ingest_events import run_event
 from testsupport.telemetry_api import *  # noqa: F403
 
@@ -97,3 +101,102 @@ def test_sla_window_counts_whole_days_and_follows_a_changed_max_duration(api, te
     call_command("refresh_run_state", stdout=StringIO())
     assert api.get("/api/pipelines/slow/sla").json()["breached_runs"] == 1
     assert api.get("/api/pipelines/slow/sla?days=14").json()["breached_runs"] == 2  # the failure, 9 days ago
+
+
+# -- ingest updates the rollups from the group's runs: always what a full rebuild gives ------------
+T0 = datetime(2026, 11, 20, 22, 0)  # runs cross midnight: a run's day is that of its end
+LIFECYCLES = (
+    ("START", "COMPLETE"), ("START", "FAIL"), ("START", "RUNNING", "ABORT"), ("START",), ("START", "RUNNING"),
+    ("COMPLETE",), ("START", "COMPLETE", "FAIL"), ("FAIL",), ("START", "RUNNING", "COMPLETE"),
+)  # fmt: skip
+
+
+def run_lifecycles(namespace: str) -> list[dict]:
+    """Events of overlapping runs of three jobs over three days: successes (some over the limit),
+    failures, aborts, runs still running, a terminal event without a START, a late FAIL."""
+    rnd, events = random.Random(7), []
+    for n in range(36):
+        run_id, start = str(uuid.uuid4()), T0 + timedelta(minutes=rnd.randrange(0, 3 * 24 * 60, 7))
+        for step, event_type in enumerate(LIFECYCLES[n % len(LIFECYCLES)]):
+            when = start + timedelta(minutes=step * rnd.choice((5, 40, 95)))
+            events.append(
+                run_event(event_type, run_id=run_id, namespace=namespace, job=f"job_{n % 3}",
+                          when=when.isoformat() + "Z")
+            )  # fmt: skip
+    return events
+
+
+def rollups(wh, namespace: str) -> list:
+    """Both rollup tables of `namespace`'s pipelines, rows keyed by job name."""
+    names = {r["pipeline_id"]: r["pipeline_name"] for r in wh.fetch_all("SELECT * FROM PIPELINES")
+             if r["namespace"] == namespace}  # fmt: skip
+    tables = []
+    for table, order in (
+        ("PIPELINE_RUN_STATE", "pipeline_id"),
+        ("PIPELINE_RUN_DAYS", "pipeline_id, run_day"),
+    ):
+        rows = wh.fetch_all(f"SELECT * FROM {table} ORDER BY {order}")
+        tables.append(sorted(
+            (names[r["pipeline_id"]], *(v for k, v in r.items() if k not in ("pipeline_id", "last_run_id")))
+            for r in rows if r["pipeline_id"] in names
+        ))  # fmt: skip
+    return tables
+
+
+def assert_as_rebuilt(wh, namespace: str) -> list:
+    kept = rollups(wh, namespace)
+    run_state.refresh(wh)
+    assert kept == rollups(wh, namespace)
+    return kept
+
+
+def test_ingest_keeps_the_rollups_equal_to_a_full_rebuild_in_any_order(warehouse):
+    events = run_lifecycles("forward")
+    orders = {
+        "forward": events,
+        "reversed": events[::-1],
+        "shuffled": random.Random(3).sample(events, len(events)),
+        "replayed": events + random.Random(5).sample(events, 40),  # replays
+    }
+    final = {}
+    for name, sequence in orders.items():
+        sequence = [  # each order's runs in their own namespace, with their own run ids
+            {**e, "job": {**e["job"], "namespace": name},
+             "run": {**e["run"], "runId": str(uuid.uuid5(uuid.NAMESPACE_URL, name + e["run"]["runId"]))}}
+            for e in sequence
+        ]  # fmt: skip
+        warehouse.execute(  # job_0 has a limit before its first run, so long runs count
+            "INSERT INTO PIPELINES (pipeline_id, pipeline_name, namespace, max_duration_minutes) "
+            "VALUES (?, ?, ?, ?)",
+            [pipeline_id_for(name, "job_0"), "job_0", name, 40],
+        )
+        for i, event in enumerate(sequence):
+            if i % 3 == 0:  # one event per request; the rest in groups of up to 7 events
+                ingest_event(event)
+            elif i % 3 == 1:
+                ingest_batch(sequence[i : i + 1 + i % 7])
+            if i % 5 == 0:
+                assert_as_rebuilt(warehouse, name)
+        final[name] = assert_as_rebuilt(warehouse, name)
+    assert final["reversed"] == final["forward"]
+    assert final["shuffled"] == final["forward"]
+    assert final["replayed"] == final["forward"]
+    state, days = final["forward"]
+    assert {row[0] for row in state} == {"job_0", "job_1", "job_2"}
+    assert sum(row[2] for row in days) == 28  # finished runs
+    assert sum(row[3] for row in days) > 0 and sum(row[5] for row in days) > 0  # failed, long
+
+
+def test_ingest_after_a_changed_limit_counts_long_runs_by_the_new_limit(warehouse):
+    start = run_event(
+        "START", run_id=str(uuid.uuid4()), namespace="ns", job="slow", when="2026-11-20T10:00:00Z"
+    )
+    ingest_event(start)
+    ingest_event({**start, "eventType": "COMPLETE", "eventTime": "2026-11-20T11:00:00Z"})
+    warehouse.execute("UPDATE PIPELINES SET max_duration_minutes = 30 WHERE pipeline_name = 'slow'")
+    ingest_event({**start, "eventType": "START", "run": {"runId": str(uuid.uuid4())}})
+    ingest_batch([{**start, "eventType": "COMPLETE", "run": {"runId": str(uuid.uuid4())},
+                   "eventTime": f"2026-11-2{d}T11:00:00Z"} for d in (1, 2)])  # fmt: skip
+    (_, days) = assert_as_rebuilt(warehouse, "ns")
+    assert [(row[2], row[3]) for row in days] == [(1, 0), (1, 0), (1, 0)]  # runs, failed runs per day
+    assert [row[5] for row in days] == [1, 0, 0]  # the hour-long run is over the new limit

@@ -17,6 +17,7 @@ ARROW_TYPES = {
     "INTEGER": pa.int32(),
     "BOOLEAN": pa.bool_(),
     "TIMESTAMP_NTZ": pa.timestamp("us"),
+    "DATE": pa.date32(),
     "NUMBER(18, 0)": pa.int64(),
 }
 
