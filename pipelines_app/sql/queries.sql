@@ -254,20 +254,40 @@ scope AS (
       AND (:criticality IS NULL OR p.criticality = :criticality)
       AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
 ),
+ahead AS (
+    -- pipelines with a run stamped after :now: today's day row may count it, so today comes from runs
+    SELECT pipeline_id FROM PIPELINE_RUN_STATE WHERE newest_ts > :now
+),
 days AS (
-    SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
+    -- BIGINT: NUMBER(12, 0) sums would be 128-bit decimals, slower to add up (and Decimals to Python)
+    SELECT d.pipeline_id, CAST(d.runs AS BIGINT) AS runs, CAST(d.failed_runs AS BIGINT) AS failed_runs,
+           IFF(d.last_failed_ts > :since, d.last_failed_ts, NULL) AS last_failed_ts,
+           CAST(d.long_runs AS BIGINT) AS long_runs,
+           IFF(d.last_long_ts > :since, d.last_long_ts, NULL) AS last_long_ts,
            IFF(d.max_duration_minutes IS DISTINCT FROM s.own_max_duration
                OR s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM PIPELINE_RUN_DAYS d
     JOIN scope s ON s.pipeline_id = d.pipeline_id
-    WHERE d.run_day >= :first_day
-      AND d.run_day < :last_day
+    WHERE d.run_day >= :days_from
+      AND d.run_day <= :last_day
+      AND (d.run_day < :last_day OR d.pipeline_id NOT IN (SELECT pipeline_id FROM ahead))
       AND (:pipeline_id IS NULL OR d.pipeline_id = :pipeline_id)
 ),
 edges AS (
+    -- the first day's runs after :since (tail), or, with :head, those up to :since, subtracted from
+    -- its day row (the smaller side of the day); today's runs of the pipelines `ahead`
     SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
     FROM PIPELINE_RUNS
-    WHERE end_ts > :since AND end_ts < :first_day_ts
+    WHERE ((:head AND end_ts >= :since_day_ts AND end_ts <= :since)
+           OR (NOT :head AND end_ts > :since AND end_ts < :first_day_ts))
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts IS NULL
+      AND ((:head AND start_ts >= :since_day_ts AND start_ts <= :since)
+           OR (NOT :head AND start_ts > :since AND start_ts < :first_day_ts))
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
@@ -275,22 +295,19 @@ edges AS (
     FROM PIPELINE_RUNS
     WHERE end_ts >= :last_day_ts AND end_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
-      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
-    UNION ALL
-    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
-    FROM PIPELINE_RUNS
-    WHERE end_ts IS NULL AND start_ts > :since AND start_ts < :first_day_ts
-      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND pipeline_id IN (SELECT pipeline_id FROM ahead)
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
     SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
     FROM PIPELINE_RUNS
     WHERE end_ts IS NULL AND start_ts >= :last_day_ts AND start_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND pipeline_id IN (SELECT pipeline_id FROM ahead)
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
 ),
 scored AS (
-    SELECT e.pipeline_id, e.done_ts, e.status <> 'SUCCESS' AS failed,
+    -- a run up to :since is the first day's head: it counts against its day row (-1)
+    SELECT e.pipeline_id, e.done_ts, IFF(e.done_ts <= :since, -1, 1) AS sign, e.status <> 'SUCCESS' AS failed,
            e.status = 'SUCCESS' AND COALESCE(e.duration_seconds, 0) > 60 * s.own_max_duration AS too_long,
            IFF(s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM edges e
@@ -300,13 +317,13 @@ combined AS (
     SELECT pipeline_id, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, recount
     FROM days
     UNION ALL
-    SELECT pipeline_id, 1, IFF(failed, 1, 0), IFF(failed, done_ts, NULL), IFF(too_long, 1, 0),
-           IFF(too_long, done_ts, NULL), recount
+    SELECT pipeline_id, sign, IFF(failed, sign, 0), IFF(failed AND sign = 1, done_ts, NULL),
+           IFF(too_long, sign, 0), IFF(too_long AND sign = 1, done_ts, NULL), recount
     FROM scored
 ),
 counted AS (
     SELECT pipeline_id,
-           CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal
+           CAST(SUM(runs) AS BIGINT) AS runs,  -- a plain integer to Python, not a Decimal
            CAST(SUM(failed_runs) + SUM(long_runs) AS BIGINT) AS breached_runs,
            CASE WHEN MAX(last_long_ts) IS NULL OR MAX(last_failed_ts) > MAX(last_long_ts)
                 THEN MAX(last_failed_ts) ELSE MAX(last_long_ts) END AS last_breach_ts,
