@@ -444,26 +444,40 @@ JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain);
 
--- name: failed_run_counts
--- The `failed_runs` of each pipeline, counted (incidents' by_severity: severity is per pipeline).
-SELECT pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents
-FROM ({{failed_runs}}) f
-GROUP BY pipeline_id;
-
 -- name: failed_run_daily_counts
--- `failed_run_counts` per UTC day of detection as well (incidents' daily counts).
+-- The `failed_runs` of each pipeline counted per UTC day of detection (incidents' daily counts).
 SELECT pipeline_id, CAST(detected_ts AS DATE) AS detected_date, MAX(criticality) AS criticality,
        COUNT(*) AS incidents
 FROM ({{failed_runs}}) f
 GROUP BY pipeline_id, CAST(detected_ts AS DATE);
 
--- name: failed_runs_newest
--- The newest :limit of `failed_runs` (newest first, then by run id, as incidents are listed): all a
--- page can show of them, whatever the SLA and data-quality incidents it is merged with.
-SELECT run_id, pipeline_id, start_ts, detected_ts, criticality
-FROM ({{failed_runs}}) f
-ORDER BY detected_ts DESC, run_id DESC
-LIMIT :limit;
+-- name: failed_run_page
+-- One read of the window's `failed_runs` for a page of incidents: per pipeline, how many (`part`
+-- 'count'; incidents' by_severity: severity is per pipeline), and the newest :limit of them ('run',
+-- newest first, then by run id, as incidents are listed) with the incident fields of each: all a
+-- page can show of them, whatever the SLA and data-quality incidents it is merged with. The
+-- fields are read back by run id and start_ts, so the scan skips what cannot hold those runs.
+WITH failed_in_window AS (
+    {{failed_runs}}
+),
+newest AS (
+    SELECT run_id, pipeline_id, start_ts, detected_ts
+    FROM failed_in_window
+    ORDER BY detected_ts DESC, run_id DESC
+    LIMIT :limit
+)
+SELECT 'count' AS part, pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents,
+       NULL AS run_id, NULL AS start_ts, NULL AS detected_ts, NULL AS end_ts, NULL AS error_code,
+       NULL AS error_message, NULL AS attempt, NULL AS pipeline_name, NULL AS team, NULL AS domain,
+       NULL AS owner, NULL AS runbook_url
+FROM failed_in_window
+GROUP BY pipeline_id
+UNION ALL
+SELECT 'run', n.pipeline_id, p.criticality, NULL, n.run_id, n.start_ts, n.detected_ts, r.end_ts,
+       r.error_code, r.error_message, r.attempt, p.pipeline_name, p.team, p.domain, p.owner, p.runbook_url
+FROM newest n
+JOIN PIPELINE_RUNS r ON r.run_id = n.run_id AND r.pipeline_id = n.pipeline_id AND r.start_ts = n.start_ts
+JOIN PIPELINES p ON p.pipeline_id = n.pipeline_id;
 
 -- name: failed_run_details
 -- The incident fields of these runs, with their pipeline's. The bounds on start_ts (the runs' own)
