@@ -402,7 +402,9 @@ assessed AS (
 WITH {{run_state_now}},
 {{sla_assessed}}
 SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, runbook_url, is_active, status,
-       freshness_sla_minutes, max_duration_minutes, max_breach_ratio, thresholds_source,
+       -- BIGINT: whole minutes as plain integers (a DECIMAL is converted value by value)
+       CAST(freshness_sla_minutes AS BIGINT) AS freshness_sla_minutes,
+       CAST(max_duration_minutes AS BIGINT) AS max_duration_minutes, max_breach_ratio, thresholds_source,
        runs_in_window, breached_runs, last_breached_run_ts, last_success_ts, running_since_ts,
        reference_ts, freshness_breached, freshness_at_risk, no_successful_run, breach_ratio_exceeded,
        breach_ratio_at_risk, running_over_max_duration
