@@ -209,9 +209,12 @@ ORDER BY s.pipeline_id;
 -- Fragment: the CTE `assessed`, every pipeline in scope with its SLA status over the window, after
 -- `WITH {{run_state_now}},`. Thresholds: the SLA profile assigned (SLA_ASSIGNMENTS, when :assigned)
 -- to the pipeline, else its team, else its domain, else the pipeline's own columns with
--- :default_ratio. Finished runs in the window (COALESCE(end_ts, start_ts) in (since, now]): whole
--- UTC days [:first_day, :last_day) from PIPELINE_RUN_DAYS, the partial days from the runs, each
--- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
+-- :default_ratio. Finished runs in the window (COALESCE(end_ts, start_ts) in (since, now]): the
+-- UTC days [:days_from, :last_day] from PIPELINE_RUN_DAYS, and from the runs only the first day's
+-- smaller side: its runs after :since, or (:head, :days_from = that day) those up to :since,
+-- subtracted from its day row. Today's row counts only for a pipeline without a run stamped after
+-- :now (`ahead`: it may count that run); the others' today comes from their runs. Each read of the
+-- runs is a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
 -- (Snowflake) skip the rest; durations there are scored against the pipeline's own
 -- max_duration_minutes, so a pipeline whose thresholds set another (or whose day rows were counted
 -- against an older one) is counted again from its runs in the window (`recount`).

@@ -110,14 +110,14 @@ def plain_window(runs: list[dict], pipeline_id: str, since, now, max_minutes: in
     ]
     inside = [(ts, r) for ts, r in done if since < ts <= now]
     breached = [
-        ts
-        for ts, r in inside
-        if r["status"] != "SUCCESS" or (r["duration_seconds"] or 0) > 60 * max_minutes
+        ts for ts, r in inside if r["status"] != "SUCCESS" or (r["duration_seconds"] or 0) > 60 * max_minutes
     ]
     return len(inside), len(breached), max(breached, default=None)
 
 
-@pytest.mark.parametrize("hours_from_now", [-9, -12, 0, 6, -60])  # morning, midnight, noon, evening, 2.5 days back
+@pytest.mark.parametrize(
+    "hours_from_now", [-9, -12, 0, 6, -60]
+)  # morning, midnight, noon, evening, 2.5 days back
 def test_sla_window_from_day_rows_equals_a_count_of_the_runs(telemetry, hours_from_now):
     """The SLA window takes today and the first day from the day rows (the first less its runs up to
     `since` when that side is smaller; today from the runs for a pipeline with a run past now): its
@@ -131,7 +131,9 @@ def test_sla_window_from_day_rows_equals_a_count_of_the_runs(telemetry, hours_fr
     runs = []
     for i in range(44):  # a run every 5 h over nine days, before and after `now` and `since`
         status = ("SUCCESS", "FAILED", "SUCCESS", "ABORTED")[i % 4]
-        runs.append(t.run("a", status, start=t.now - timedelta(days=9) + i * 5 * H, minutes=(10, 45)[i % 3 == 0]))
+        runs.append(
+            t.run("a", status, start=t.now - timedelta(days=9) + i * 5 * H, minutes=(10, 45)[i % 3 == 0])
+        )
     for ts in (since, since + timedelta(microseconds=1), now, now + timedelta(microseconds=1)):
         runs.append(t.run("b", "FAILED", start=ts - timedelta(minutes=5), minutes=5))  # ends on an edge
     runs.append(t.run("b", "FAILED", start=since + H, end_ts=None, duration_seconds=None))  # no end
