@@ -479,7 +479,8 @@ FROM failed_in_window
 GROUP BY pipeline_id
 UNION ALL
 SELECT 'run', n.pipeline_id, p.criticality, NULL, n.run_id, n.start_ts, n.detected_ts, r.end_ts,
-       r.error_code, r.error_message, r.attempt, p.pipeline_name, p.team, p.domain, p.owner, p.runbook_url
+       r.error_code, r.error_message, CAST(r.attempt AS BIGINT), p.pipeline_name, p.team, p.domain, p.owner,
+       p.runbook_url
 FROM newest n
 JOIN PIPELINE_RUNS r ON r.run_id = n.run_id AND r.pipeline_id = n.pipeline_id AND r.start_ts = n.start_ts
 JOIN PIPELINES p ON p.pipeline_id = n.pipeline_id;
