@@ -249,22 +249,28 @@ def failed_run_count(*, hours: int) -> int:
 
 
 def _items(entries: list[dict]) -> list[dict]:
-    """The incidents of these entries, in their order: failed runs read in full here."""
-    runs = [e["row"] for e in entries if e["item"] is None and "make" not in e]
+    """The incidents of these entries, in their order: failed runs read in full here, unless their
+    row already holds the incident fields (`failed_run_page`)."""
+    runs = [e["row"] for e in entries if e["item"] is None and "make" not in e and "end_ts" not in e["row"]]
     starts = [r["start_ts"] for r in runs]
-    # One statement a page, even with no failed run on it (IN (NULL) matches nothing).
-    read = q.fetch_in_chunks(
-        "failed_run_details",
-        "ids",
-        [r["run_id"] for r in runs] or [None],
-        first_start=min(starts, default=None),
-        last_start=max(starts, default=None),
+    read = (
+        q.fetch_in_chunks(
+            "failed_run_details",
+            "ids",
+            [r["run_id"] for r in runs],
+            first_start=min(starts),
+            last_start=max(starts),
+        )
+        if runs
+        else []
     )
     details = {r["run_id"]: r for r in read}
     items = []
     for e in entries:
         if "make" in e:
             item = e["make"]()
+        elif e["item"] is None and "end_ts" in e["row"]:
+            item = _failed_run(e["row"])
         elif e["item"] is None and e["row"]["run_id"] not in details:
             continue  # deleted since `_gather` read it
         else:
@@ -297,7 +303,11 @@ def list_incidents(
     needs them all."""
     window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
     others, with_runs = _others_of_kind(window, kind)
-    counts = q.fetch_all("failed_run_counts", **window) if with_runs else []
+    # With a severity filter every failed run may be on the page: they are read below instead.
+    page = (
+        q.fetch_all("failed_run_page", **window, limit=0 if severity else offset + limit) if with_runs else []
+    )
+    counts = [r for r in page if r["part"] == "count"]
     reached = impact.consumers_reached(
         [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
     )
@@ -315,7 +325,7 @@ def list_incidents(
         )
         others = [e for e in others if e["severity"] == severity]
     else:
-        runs = q.fetch_all("failed_runs_newest", **window, limit=offset + limit) if with_runs else []
+        runs = [r for r in page if r["part"] == "run"]
     entries = _run_entries(runs)
     _rate(entries, reached)
     total = by_severity[severity] if severity else sum(by_severity.values())

@@ -26,7 +26,7 @@ running longer than `max_duration_minutes` is not a risk.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -100,16 +100,20 @@ def _own_thresholds(fresh: int | None, max_dur: int | None) -> SlaThresholds:
 
 
 def _window_bounds(since: datetime, now: datetime) -> dict:
-    """Window binds of `sla_assessed`: the whole UTC days inside (since, now] and where they start/end."""
-    first_day = since.date() + timedelta(days=1)
-    last_day = now.date()
+    """Window binds of `sla_assessed`. Day rows count today, the whole days between, and the first
+    day (`since`'s) less its runs up to `since` (`head`) when those are fewer than its runs after it
+    (the morning half of the day); else the first day comes from its runs after `since`."""
+    since_day = since.date()
+    head = since.time() < time(12)
     return {
         "since": since,
         "now": now,
-        "first_day": first_day,
-        "last_day": last_day,
-        "first_day_ts": datetime.combine(first_day, datetime.min.time()),
-        "last_day_ts": datetime.combine(last_day, datetime.min.time()),
+        "head": head,
+        "days_from": since_day if head else since_day + timedelta(days=1),
+        "last_day": now.date(),
+        "since_day_ts": datetime.combine(since_day, time.min),
+        "first_day_ts": datetime.combine(since_day + timedelta(days=1), time.min),
+        "last_day_ts": datetime.combine(now.date(), time.min),
     }
 
 

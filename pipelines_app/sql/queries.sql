@@ -209,9 +209,12 @@ ORDER BY s.pipeline_id;
 -- Fragment: the CTE `assessed`, every pipeline in scope with its SLA status over the window, after
 -- `WITH {{run_state_now}},`. Thresholds: the SLA profile assigned (SLA_ASSIGNMENTS, when :assigned)
 -- to the pipeline, else its team, else its domain, else the pipeline's own columns with
--- :default_ratio. Finished runs in the window (COALESCE(end_ts, start_ts) in (since, now]): whole
--- UTC days [:first_day, :last_day) from PIPELINE_RUN_DAYS, the partial days from the runs, each
--- branch a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
+-- :default_ratio. Finished runs in the window (COALESCE(end_ts, start_ts) in (since, now]): the
+-- UTC days [:days_from, :last_day] from PIPELINE_RUN_DAYS, and from the runs only the first day's
+-- smaller side: its runs after :since, or (:head, :days_from = that day) those up to :since,
+-- subtracted from its day row. Today's row counts only for a pipeline without a run stamped after
+-- :now (`ahead`: it may count that run); the others' today comes from their runs. Each read of the
+-- runs is a range on a bare column so that zone maps (DuckDB) and micro-partition pruning
 -- (Snowflake) skip the rest; durations there are scored against the pipeline's own
 -- max_duration_minutes, so a pipeline whose thresholds set another (or whose day rows were counted
 -- against an older one) is counted again from its runs in the window (`recount`).
@@ -254,20 +257,40 @@ scope AS (
       AND (:criticality IS NULL OR p.criticality = :criticality)
       AND (:search IS NULL OR CONTAINS(LOWER(p.pipeline_id), :search) OR CONTAINS(LOWER(p.pipeline_name), :search))
 ),
+ahead AS (
+    -- pipelines with a run stamped after :now: today's day row may count it, so today comes from runs
+    SELECT pipeline_id FROM PIPELINE_RUN_STATE WHERE newest_ts > :now
+),
 days AS (
-    SELECT d.pipeline_id, d.runs, d.failed_runs, d.last_failed_ts, d.long_runs, d.last_long_ts,
+    -- BIGINT: NUMBER(12, 0) sums would be 128-bit decimals, slower to add up (and Decimals to Python)
+    SELECT d.pipeline_id, CAST(d.runs AS BIGINT) AS runs, CAST(d.failed_runs AS BIGINT) AS failed_runs,
+           IFF(d.last_failed_ts > :since, d.last_failed_ts, NULL) AS last_failed_ts,
+           CAST(d.long_runs AS BIGINT) AS long_runs,
+           IFF(d.last_long_ts > :since, d.last_long_ts, NULL) AS last_long_ts,
            IFF(d.max_duration_minutes IS DISTINCT FROM s.own_max_duration
                OR s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM PIPELINE_RUN_DAYS d
     JOIN scope s ON s.pipeline_id = d.pipeline_id
-    WHERE d.run_day >= :first_day
-      AND d.run_day < :last_day
+    WHERE d.run_day >= :days_from
+      AND d.run_day <= :last_day
+      AND (d.run_day < :last_day OR d.pipeline_id NOT IN (SELECT pipeline_id FROM ahead))
       AND (:pipeline_id IS NULL OR d.pipeline_id = :pipeline_id)
 ),
 edges AS (
+    -- the first day's runs after :since (tail), or, with :head, those up to :since, subtracted from
+    -- its day row (the smaller side of the day); today's runs of the pipelines `ahead`
     SELECT pipeline_id, status, duration_seconds, end_ts AS done_ts
     FROM PIPELINE_RUNS
-    WHERE end_ts > :since AND end_ts < :first_day_ts
+    WHERE ((:head AND end_ts >= :since_day_ts AND end_ts <= :since)
+           OR (NOT :head AND end_ts > :since AND end_ts < :first_day_ts))
+      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
+    UNION ALL
+    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
+    FROM PIPELINE_RUNS
+    WHERE end_ts IS NULL
+      AND ((:head AND start_ts >= :since_day_ts AND start_ts <= :since)
+           OR (NOT :head AND start_ts > :since AND start_ts < :first_day_ts))
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
@@ -275,22 +298,19 @@ edges AS (
     FROM PIPELINE_RUNS
     WHERE end_ts >= :last_day_ts AND end_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
-      AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
-    UNION ALL
-    SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
-    FROM PIPELINE_RUNS
-    WHERE end_ts IS NULL AND start_ts > :since AND start_ts < :first_day_ts
-      AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND pipeline_id IN (SELECT pipeline_id FROM ahead)
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
     UNION ALL
     SELECT pipeline_id, status, duration_seconds, start_ts AS done_ts
     FROM PIPELINE_RUNS
     WHERE end_ts IS NULL AND start_ts >= :last_day_ts AND start_ts <= :now
       AND status IN ('SUCCESS', 'FAILED', 'ABORTED')
+      AND pipeline_id IN (SELECT pipeline_id FROM ahead)
       AND (:pipeline_id IS NULL OR pipeline_id = :pipeline_id)
 ),
 scored AS (
-    SELECT e.pipeline_id, e.done_ts, e.status <> 'SUCCESS' AS failed,
+    -- a run up to :since is the first day's head: it counts against its day row (-1)
+    SELECT e.pipeline_id, e.done_ts, IFF(e.done_ts <= :since, -1, 1) AS sign, e.status <> 'SUCCESS' AS failed,
            e.status = 'SUCCESS' AND COALESCE(e.duration_seconds, 0) > 60 * s.own_max_duration AS too_long,
            IFF(s.max_duration_minutes IS DISTINCT FROM s.own_max_duration, 1, 0) AS recount
     FROM edges e
@@ -300,13 +320,13 @@ combined AS (
     SELECT pipeline_id, runs, failed_runs, last_failed_ts, long_runs, last_long_ts, recount
     FROM days
     UNION ALL
-    SELECT pipeline_id, 1, IFF(failed, 1, 0), IFF(failed, done_ts, NULL), IFF(too_long, 1, 0),
-           IFF(too_long, done_ts, NULL), recount
+    SELECT pipeline_id, sign, IFF(failed, sign, 0), IFF(failed AND sign = 1, done_ts, NULL),
+           IFF(too_long, sign, 0), IFF(too_long AND sign = 1, done_ts, NULL), recount
     FROM scored
 ),
 counted AS (
     SELECT pipeline_id,
-           CAST(SUM(runs) AS BIGINT) AS runs,  -- BIGINT: a plain integer to Python, not a Decimal
+           CAST(SUM(runs) AS BIGINT) AS runs,  -- a plain integer to Python, not a Decimal
            CAST(SUM(failed_runs) + SUM(long_runs) AS BIGINT) AS breached_runs,
            CASE WHEN MAX(last_long_ts) IS NULL OR MAX(last_failed_ts) > MAX(last_long_ts)
                 THEN MAX(last_failed_ts) ELSE MAX(last_long_ts) END AS last_breach_ts,
@@ -385,7 +405,9 @@ assessed AS (
 WITH {{run_state_now}},
 {{sla_assessed}}
 SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, runbook_url, is_active, status,
-       freshness_sla_minutes, max_duration_minutes, max_breach_ratio, thresholds_source,
+       -- BIGINT: whole minutes as plain integers (a DECIMAL is converted value by value)
+       CAST(freshness_sla_minutes AS BIGINT) AS freshness_sla_minutes,
+       CAST(max_duration_minutes AS BIGINT) AS max_duration_minutes, max_breach_ratio, thresholds_source,
        runs_in_window, breached_runs, last_breached_run_ts, last_success_ts, running_since_ts,
        reference_ts, freshness_breached, freshness_at_risk, no_successful_run, breach_ratio_exceeded,
        breach_ratio_at_risk, running_over_max_duration
@@ -427,26 +449,41 @@ JOIN PIPELINES p ON p.pipeline_id = r.pipeline_id
 WHERE (:team IS NULL OR p.team = :team)
   AND (:domain IS NULL OR p.domain = :domain);
 
--- name: failed_run_counts
--- The `failed_runs` of each pipeline, counted (incidents' by_severity: severity is per pipeline).
-SELECT pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents
-FROM ({{failed_runs}}) f
-GROUP BY pipeline_id;
-
 -- name: failed_run_daily_counts
--- `failed_run_counts` per UTC day of detection as well (incidents' daily counts).
+-- The `failed_runs` of each pipeline counted per UTC day of detection (incidents' daily counts).
 SELECT pipeline_id, CAST(detected_ts AS DATE) AS detected_date, MAX(criticality) AS criticality,
        COUNT(*) AS incidents
 FROM ({{failed_runs}}) f
 GROUP BY pipeline_id, CAST(detected_ts AS DATE);
 
--- name: failed_runs_newest
--- The newest :limit of `failed_runs` (newest first, then by run id, as incidents are listed): all a
--- page can show of them, whatever the SLA and data-quality incidents it is merged with.
-SELECT run_id, pipeline_id, start_ts, detected_ts, criticality
-FROM ({{failed_runs}}) f
-ORDER BY detected_ts DESC, run_id DESC
-LIMIT :limit;
+-- name: failed_run_page
+-- One read of the window's `failed_runs` for a page of incidents: per pipeline, how many (`part`
+-- 'count'; incidents' by_severity: severity is per pipeline), and the newest :limit of them ('run',
+-- newest first, then by run id, as incidents are listed) with the incident fields of each: all a
+-- page can show of them, whatever the SLA and data-quality incidents it is merged with. The
+-- fields are read back by run id and start_ts, so the scan skips what cannot hold those runs.
+WITH failed_in_window AS (
+    {{failed_runs}}
+),
+newest AS (
+    SELECT run_id, pipeline_id, start_ts, detected_ts
+    FROM failed_in_window
+    ORDER BY detected_ts DESC, run_id DESC
+    LIMIT :limit
+)
+SELECT 'count' AS part, pipeline_id, MAX(criticality) AS criticality, COUNT(*) AS incidents,
+       NULL AS run_id, NULL AS start_ts, NULL AS detected_ts, NULL AS end_ts, NULL AS error_code,
+       NULL AS error_message, NULL AS attempt, NULL AS pipeline_name, NULL AS team, NULL AS domain,
+       NULL AS owner, NULL AS runbook_url
+FROM failed_in_window
+GROUP BY pipeline_id
+UNION ALL
+SELECT 'run', n.pipeline_id, p.criticality, NULL, n.run_id, n.start_ts, n.detected_ts, r.end_ts,
+       r.error_code, r.error_message, CAST(r.attempt AS BIGINT), p.pipeline_name, p.team, p.domain, p.owner,
+       p.runbook_url
+FROM newest n
+JOIN PIPELINE_RUNS r ON r.run_id = n.run_id AND r.pipeline_id = n.pipeline_id AND r.start_ts = n.start_ts
+JOIN PIPELINES p ON p.pipeline_id = n.pipeline_id;
 
 -- name: failed_run_details
 -- The incident fields of these runs, with their pipeline's. The bounds on start_ts (the runs' own)

@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS PIPELINE_RUN_STATE (
 );
 
 -- Derived: finished runs per pipeline and UTC day (the day of COALESCE(end_ts, start_ts)), so that
--- an SLA window reads whole days here and only its two partial days from PIPELINE_RUNS. Kept with
+-- an SLA window reads its days here and from PIPELINE_RUNS only the smaller side of its first day
+-- (sla.py). Kept with
 -- PIPELINE_RUN_STATE (run_state.py). long_runs counts SUCCESS runs longer than the pipeline's
 -- max_duration_minutes as it was at refresh time, kept beside them: a pipeline whose limit has
 -- changed since is scored from its runs instead.

@@ -205,3 +205,32 @@ def test_an_ongoing_breach_detected_before_the_first_day_is_counted_earlier(api,
     assert [(d["date"], d["incidents"]) for d in body["days"]] == [("2026-11-19", 0), ("2026-11-20", 0)]
     assert body["incidents"] == api.get("/api/incidents?pipeline_id=idle").json()["total"] == 1
     assert api.get("/api/incidents/daily?hours=0").status_code == 400
+
+
+def test_pages_of_failed_runs_are_the_window_s_failed_runs_newest_first(api, telemetry):
+    """Failed runs are read once per page (counts per pipeline and the newest offset + limit in full):
+    every page and count equals what the window's failed runs give, ordered newest first then by id."""
+    t = telemetry
+    t.pipeline("x", criticality="high")
+    t.pipeline("y", criticality="low")
+    runs = [
+        t.run(("x", "y")[i % 2], "FAILED", ago=(i % 9) * 2 * H + H, minutes=5, run_id=f"f{i:02d}",
+              error_code=f"E{i}", error_message=f"failure {i}", attempt=i % 3 + 1)
+        for i in range(22)
+    ]  # fmt: skip
+    runs.append(t.run("x", "FAILED", ago=2 * H, run_id="no-end", end_ts=None, duration_seconds=None))
+    t.run("y", "FAILED", ago=30 * H, run_id="too-old")
+    t.run("y", "SUCCESS", ago=H, run_id="fine")
+    window = sorted(runs, key=lambda r: (r["end_ts"] or r["start_ts"], r["run_id"]), reverse=True)
+    for offset, limit in ((0, 5), (5, 7), (19, 10), (30, 5)):
+        body = api.get(f"/api/incidents?kind=run_failed&offset={offset}&limit={limit}").json()
+        assert [i["incident_id"] for i in body["items"]] == [
+            f"run:{r['run_id']}" for r in window[offset : offset + limit]
+        ]
+        assert body["total"] == len(window)
+        assert body["by_severity"] == {"sev1": 0, "sev2": 0, "sev3": 12, "sev4": 11}
+    first = api.get("/api/incidents?kind=run_failed&limit=1").json()["items"][0]
+    run = window[0]
+    assert (first["error_code"], first["error_message"], first["attempt"], first["ended_ts"]) == (
+        run["error_code"], run["error_message"], run["attempt"], iso(run["end_ts"])
+    )  # fmt: skip

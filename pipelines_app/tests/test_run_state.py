@@ -8,9 +8,10 @@ from datetime import datetime, timedelta
 from io import StringIO
 
 import orjson
+import pytest
 from django.core.management import call_command
 
-from pipelines_app import run_state
+from pipelines_app import run_state, sla
 from pipelines_app.ingest import ingest_batch, ingest_event
 from pipelines_app.ingest.records import pipeline_id_for
 from testsupport.ingest_events import run_event
@@ -200,3 +201,46 @@ def test_ingest_after_a_changed_limit_counts_long_runs_by_the_new_limit(warehous
     (_, days) = assert_as_rebuilt(warehouse, "ns")
     assert [(row[2], row[3]) for row in days] == [(1, 0), (1, 0), (1, 0)]  # runs, failed runs per day
     assert [row[5] for row in days] == [1, 0, 0]  # the hour-long run is over the new limit
+def plain_window(runs: list[dict], pipeline_id: str, since, now, max_minutes: int) -> tuple:
+    """(finished runs, breached runs, latest breach) of a pipeline in (since, now], from its runs alone."""
+    done = [
+        (r["end_ts"] or r["start_ts"], r)
+        for r in runs
+        if r["pipeline_id"] == pipeline_id and r["status"] in ("SUCCESS", "FAILED", "ABORTED")
+    ]
+    inside = [(ts, r) for ts, r in done if since < ts <= now]
+    breached = [
+        ts for ts, r in inside if r["status"] != "SUCCESS" or (r["duration_seconds"] or 0) > 60 * max_minutes
+    ]
+    return len(inside), len(breached), max(breached, default=None)
+
+
+@pytest.mark.parametrize(
+    "hours_from_now", [-9, -12, 0, 6, -60]
+)  # morning, midnight, noon, evening, 2.5 days back
+def test_sla_window_from_day_rows_equals_a_count_of_the_runs(telemetry, hours_from_now):
+    """The SLA window takes today and the first day from the day rows (the first less its runs up to
+    `since` when that side is smaller; today from the runs for a pipeline with a run past now): its
+    counts equal those of the runs themselves, whatever the time of day, at the window's edges and
+    with runs stamped after now."""
+    t = telemetry
+    now = t.now + hours_from_now * H
+    since = now - timedelta(days=7)
+    t.pipeline("a", max_duration_minutes=30)
+    t.pipeline("b", max_duration_minutes=30)
+    runs = []
+    for i in range(44):  # a run every 5 h over nine days, before and after `now` and `since`
+        status = ("SUCCESS", "FAILED", "SUCCESS", "ABORTED")[i % 4]
+        runs.append(
+            t.run("a", status, start=t.now - timedelta(days=9) + i * 5 * H, minutes=(10, 45)[i % 3 == 0])
+        )
+    for ts in (since, since + timedelta(microseconds=1), now, now + timedelta(microseconds=1)):
+        runs.append(t.run("b", "FAILED", start=ts - timedelta(minutes=5), minutes=5))  # ends on an edge
+    runs.append(t.run("b", "FAILED", start=since + H, end_ts=None, duration_seconds=None))  # no end
+    runs.append(t.run("b", "SUCCESS", start=now - 2 * H, minutes=50))
+    rows = {r["pipeline_id"]: r for r in sla.status_rows(days=7, now=now)}
+    for pid in ("a", "b"):
+        got = rows[pid]
+        assert (got["runs_in_window"], got["breached_runs"], got["last_breached_run_ts"]) == plain_window(
+            runs, pid, since, now, 30
+        )
