@@ -201,6 +201,8 @@ def test_ingest_after_a_changed_limit_counts_long_runs_by_the_new_limit(warehous
     (_, days) = assert_as_rebuilt(warehouse, "ns")
     assert [(row[2], row[3]) for row in days] == [(1, 0), (1, 0), (1, 0)]  # runs, failed runs per day
     assert [row[5] for row in days] == [1, 0, 0]  # the hour-long run is over the new limit
+
+
 def plain_window(runs: list[dict], pipeline_id: str, since, now, max_minutes: int) -> tuple:
     """(finished runs, breached runs, latest breach) of a pipeline in (since, now], from its runs alone."""
     done = [
