@@ -178,8 +178,46 @@ def burst_worker(client, seq, tally, start, deadline, interval, events, lag: lis
         n += 1
 
 
+class WorkerCPU:
+    """CPU seconds the gunicorn worker has used (Linux /proc; None elsewhere). A phase's CPU per event
+    against its cores in use tells a serial limit (one core: the GIL) from a starved machine."""
+
+    stat: Path | None = None
+
+    def attach(self, server: subprocess.Popen) -> None:
+        try:
+            children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+            self.stat = Path(f"/proc/{children[0]}/stat")  # one worker: the master's only child
+        except (OSError, IndexError):
+            self.stat = None
+
+    def seconds(self) -> float | None:
+        if self.stat is None:
+            return None
+        try:
+            fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+WORKER = WorkerCPU()
+
+
+def with_cpu(result: dict, cpu_before: float | None, elapsed: float) -> dict:
+    cpu_after = WORKER.seconds()
+    if cpu_before is None or cpu_after is None:
+        return result
+    used = cpu_after - cpu_before
+    per = result["events_accepted"] or result["requests"]  # the baseline phase counts requests
+    result["server_cpu_ms_per_event"] = round(1000 * used / max(per, 1), 2)
+    result["server_cores_busy"] = round(used / elapsed, 2)
+    return result
+
+
 def phase(name: str, target, clients: list[Client], *args) -> dict:
     tally = Tally()
+    cpu = WORKER.seconds()
     started = time.perf_counter()
     threads = [threading.Thread(target=target, args=(c, *args[:1], tally, *args[1:])) for c in clients]
     for t in threads:
@@ -187,7 +225,7 @@ def phase(name: str, target, clients: list[Client], *args) -> dict:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    return summarise(name, tally, elapsed)
+    return with_cpu(summarise(name, tally, elapsed), cpu, elapsed)
 
 
 def summarise(name: str, tally: Tally, elapsed: float) -> dict:
@@ -219,6 +257,7 @@ def run_burst(clients, seq, rate: float, seconds: float) -> dict:
     events = max(2, 2 * round(rate * BURST_INTERVAL_S / len(clients) / 2))
     interval = len(clients) * events / rate
     tally, lag = Tally(), []
+    cpu = WORKER.seconds()
     start = time.perf_counter() + 0.2
     deadline = start + seconds
     threads = [
@@ -230,7 +269,7 @@ def run_burst(clients, seq, rate: float, seconds: float) -> dict:
     for t in threads:
         t.join()
     elapsed = max(time.perf_counter() - start, seconds)
-    result = summarise("burst", tally, elapsed)
+    result = with_cpu(summarise("burst", tally, elapsed), cpu, time.perf_counter() - start)
     result.update(
         target_events_per_s=round(rate, 1),
         kept_up=result["events_per_s"] >= 0.95 * rate and max(lag, default=0.0) < 1.0,
@@ -326,6 +365,7 @@ def main() -> None:
         token = manage(env, "ct_user", "bench", "--role", "operator", "--rotate-token").splitlines()[-1]
         port = free_port()
         server = start_server(env, port, args.threads)
+        WORKER.attach(server)
         seq = Seq()
         try:
             clients = [Client(port, token) for _ in range(args.clients)]
@@ -384,6 +424,8 @@ def print_report(r: dict) -> None:
             f"  {p['phase']:<8} {p['events_per_s']:>9.1f} /s  {p['requests']:>7} requests  "
             f"p50 {lat['p50']} ms  p95 {lat['p95']} ms  p99 {lat['p99']} ms  errors {p['errors']}"
         )
+        if "server_cpu_ms_per_event" in p:
+            line += f"  server CPU {p['server_cpu_ms_per_event']} ms/event on {p['server_cores_busy']} cores"
         if p["phase"] == "burst":
             line += (
                 f"  (target {p['target_events_per_s']:.0f} ev/s in batches of {p['batch_events']}, "

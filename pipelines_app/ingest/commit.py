@@ -6,12 +6,19 @@ pending list and takes the lock; whoever holds it drains everything pending and 
 transaction, so N concurrent single-event requests cost about one transaction, not N. No
 background thread: the writer is always a request thread (its own cursor / connection).
 
+Under concurrency the writer first waits a moment (LINGER_S at most) until as many requests are
+pending as were in flight when the previous group ended: the callers that group answered are on
+their way back, and a group's fixed cost (a dozen statements) dwarfs its per-event cost, so they
+share this group instead of waiting a whole write for the next one. With 16 concurrent clients
+groups grow from ~6 to ~10 events. A lone caller (one request in flight) never waits.
+
 If a group fails for a reason other than the warehouse being unavailable, its events are retried
 one by one, so one unstorable event never takes valid neighbours down with it.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from pipelines_app.warehouse import WarehouseUnavailable
@@ -19,6 +26,9 @@ from pipelines_app.warehouse import WarehouseUnavailable
 from .records import Event
 
 log = logging.getLogger(__name__)
+# At most this long the writer waits for callers on their way back: about a third of a one-event
+# group's own cost on DuckDB; from ~8 ms on, single-event throughput no longer rises (ingest_bench).
+LINGER_S = 0.010
 
 
 class _Ticket:
@@ -36,20 +46,34 @@ class GroupCommitter:
         stored nothing."""
         self._writer = writer
         self._pending: list[_Ticket] = []
-        self._pending_lock = threading.Lock()
+        self._arrived = threading.Condition()  # guards _pending; notified on every arrival
         self._write_lock = threading.Lock()
+        self._expected = 1  # callers seen at the last write's end: the concurrency to wait for
+        self.linger_s = LINGER_S
 
     def submit(self, events: Sequence[Event]) -> list[Exception | None]:
         """Write `events`; one entry per event: None when stored, else the exception."""
         ticket = _Ticket(events)
-        with self._pending_lock:
+        with self._arrived:
             self._pending.append(ticket)
+            self._arrived.notify()
         with self._write_lock:
             if ticket.errors is None:
-                with self._pending_lock:
-                    group, self._pending = self._pending, []
+                group = self._gather()
                 self._write_group(group)
+                with self._arrived:  # the callers just answered come back; those waiting stay
+                    self._expected = len(group) + len(self._pending)
         return ticket.errors
+
+    def _gather(self) -> list[_Ticket]:
+        """Everything pending, once the requests in flight at the last write's end have arrived (or
+        linger_s has passed)."""
+        deadline = time.monotonic() + self.linger_s
+        with self._arrived:
+            while len(self._pending) < self._expected and (left := deadline - time.monotonic()) > 0:
+                self._arrived.wait(left)
+            group, self._pending = self._pending, []
+        return group
 
     def _write_group(self, group: list[_Ticket]) -> None:
         events = [e for ticket in group for e in ticket.events]
