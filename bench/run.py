@@ -30,9 +30,9 @@ quick (a CI smoke run, a few minutes).
 
     .venv/bin/python bench/run.py [--quick] [--only 1,2,...] [--reuse-data] [--strict]
 
-Writes bench/results/latest.json (and, for a full run, bench/results/full-<date>.json) and prints
-the table. Exits non-zero when a scenario fails (HTTP errors, lost events); with --strict also when
-an aim is missed.
+Writes bench/results/latest.json (and, for a full run of every scenario,
+bench/results/full-<date>.json) and prints the table. Exits non-zero when a scenario fails (HTTP
+errors, lost events); with --strict also when an aim is missed.
 """
 
 import argparse
@@ -476,7 +476,8 @@ def main() -> int:
     results["figures"] = figures
     results["seconds"] = round(time.monotonic() - started, 1)
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    write(results, size_name)
+    every = {int(s) for s in parser.get_default("only").split(",")}
+    write(results, size_name if only >= every else "partial")  # full-<date>.json holds whole runs only
     print(table(figures))
     m = results["machine"]
     print(
