@@ -391,6 +391,11 @@ CT_RESPONSE_CACHE_ROUTES = [
     # not triage: explanations follow the triage rules (edited in the admin, no data version)
 ]
 MIDDLEWARE.append("controltower.response_cache.ResponseCacheMiddleware")  # after authentication
+# The control tier's ops pages keep the aggregate answers they read (aggregate_app/pages/kept.py):
+# served for CT_PAGE_DATA_SECONDS, then up to CT_PAGE_DATA_MAX_AGE_S while refreshed in the
+# background; the page shows their time ("Data as of"). 0 turns it off.
+CT_PAGE_DATA_SECONDS = env.int("CT_PAGE_DATA_SECONDS", default=10)
+CT_PAGE_DATA_MAX_AGE_S = env.int("CT_PAGE_DATA_MAX_AGE_S", default=120)
 # The SQLite governance store keeps its connections between requests too (as PostgreSQL's do above):
 # opening one runs its pragmas, about 1 ms of every API call, a cached answer's largest part.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))

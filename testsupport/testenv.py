@@ -23,6 +23,7 @@ for var in (
     os.environ.pop(var, None)
 # Servers a test starts build their telemetry behind the data version's back (conftest.py).
 os.environ["CT_RESPONSE_CACHE_SECONDS"] = "0"
+os.environ["CT_PAGE_DATA_SECONDS"] = "0"
 # Assisted triage at its defaults (bedrock, no provider settings), and no AWS credential the
 # developer's shell or machine holds: no test, and no server a test starts, ever calls Bedrock or
 # waits on an EC2 metadata service. A test that wants credentials sets them itself.

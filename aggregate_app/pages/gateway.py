@@ -8,7 +8,8 @@ role checks and `_meta` as an HTTP client gets, without a second HTTP hop.
 
 The route is resolved with Django's URL resolver and its view is called with a request built
 here (`internal_request`) that carries the signed-in user, so audit rows at the sources name that
-user (X-Acting-User).
+user (X-Acting-User). `Gateway(request, keep=True)` reads through the pages' kept answers
+(kept.py: served while fresh, refreshed in the background); a write drops them.
 """
 
 import contextvars
@@ -24,6 +25,8 @@ from django.db import connections
 from django.urls import Resolver404, resolve
 
 from controltower.roles import role_rank
+
+from . import kept
 
 
 @dataclass
@@ -58,6 +61,17 @@ class Result:
         code = self.error.get("code")
         text = self.error.get("message") or f"HTTP {self.status}"
         return f"{text} (HTTP {self.status}{', ' + code if code else ''})"
+
+
+def _keepable(result: Result) -> bool:
+    """Every selected source answered: a degraded answer is asked again next time."""
+    return result.ok and not result.meta.get("degraded")
+
+
+def data_as_of(results: list) -> str | None:
+    """When the oldest of the page's answers was merged (ISO 8601, `_meta.generated_at`)."""
+    times = [r.meta.get("generated_at") for r in results if isinstance(r, Result) and r.ok]
+    return min((t for t in times if isinstance(t, str)), default=None)
 
 
 def _clean(params: dict) -> dict:
@@ -95,9 +109,10 @@ def internal_request(method: str, path: str, query: str, user, body: bytes = b""
 class Gateway:
     """Calls aggregate routes as the request's user."""
 
-    def __init__(self, request) -> None:
+    def __init__(self, request, keep: bool = False) -> None:
         self.user = request.user
-        role_rank(self.user)  # cache the user's groups here: calls may run on worker threads
+        self.rank = role_rank(self.user)  # cache the user's groups here: calls may run on worker threads
+        self.keep = keep and kept.enabled()
 
     def _call(self, method: str, path: str, params: dict, body: dict | None = None) -> Result:
         try:
@@ -117,9 +132,14 @@ class Gateway:
         return Result(path, response.status_code, data if isinstance(data, dict) else {"items": data})
 
     def get(self, path: str, **params) -> Result:
-        return self._call("GET", path, params)
+        if not self.keep:
+            return self._call("GET", path, params)
+        user = self.user.get_username() if self.user.is_authenticated else ""
+        key = (user, self.rank, path, tuple(sorted((k, str(v)) for k, v in _clean(params).items())))
+        return kept.read(key, lambda: self._call("GET", path, params), _keepable)
 
     def post(self, path: str, body: dict, **params) -> Result:
+        kept.forget_all()  # what the pages show may change with it
         return self._call("POST", path, params, body)
 
     def get_many(self, calls: dict[str, tuple[str, dict]]) -> dict[str, Result]:
@@ -134,7 +154,7 @@ class Gateway:
             finally:
                 connections.close_all()  # worker threads must not keep database connections
 
-        with ThreadPoolExecutor(max_workers=min(6, len(calls)), thread_name_prefix="ct-pages") as pool:
+        with ThreadPoolExecutor(max_workers=min(10, len(calls)), thread_name_prefix="ct-pages") as pool:
             futures = {
                 k: pool.submit(contextvars.copy_context().run, run, path, params)
                 for k, (path, params) in calls.items()

@@ -83,6 +83,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
         ),
         "stale": (f"{AGG}/datasets/stale", {"source": source, **_page(state, "ov_stale_page")}),
     }
+    calls["per_day"] = page_pictures.per_day_call(source, team=filters["team"], domain=filters["domain"])
     pid = state["pipeline_id"]
     if pid:
         calls["detail"] = (f"{AGG}/pipelines/{pid}", {"source": source})
@@ -103,9 +104,7 @@ def build(state: PageState, api: Gateway, request) -> dict:
         ctx["focus"] = _focus(api, pid, r["detail"], r["sla"])
         ctx["results"] += [ctx["focus"].get("runs_result")]
         ctx["focus"]["pictures"] = page_pictures.pipeline_pictures(api, ctx["focus"])
-    ctx["per_day"] = page_pictures.incidents_per_day(
-        api, source, team=filters["team"], domain=filters["domain"]
-    )
+    ctx["per_day"] = page_pictures.incidents_per_day(r["per_day"], team=filters["team"], domain=filters["domain"])
     return ctx
 
 

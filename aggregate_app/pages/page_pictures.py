@@ -56,11 +56,14 @@ def pipeline_pictures(api: Gateway, focus: dict) -> dict:
     }
 
 
-def incidents_per_day(api: Gateway, source: str, *, team: str = "", domain: str = "") -> dict:
+def per_day_call(source: str, *, team: str = "", domain: str = "") -> tuple[str, dict]:
+    """The incidents/daily call `incidents_per_day` draws (with the page's other calls, at once)."""
+    return f"{AGG}/incidents/daily", {"source": source, "hours": 24 * PER_DAY_DAYS, "team": team, "domain": domain}
+
+
+def incidents_per_day(result: Result, *, team: str = "", domain: str = "") -> dict:
     """Incidents per day by severity over the last PER_DAY_DAYS days, counted by the sources in one
-    answer (incidents/daily), for the team and domain the Overview is filtered to."""
-    query = {"source": source, "hours": 24 * PER_DAY_DAYS, "team": team, "domain": domain}
-    result = api.get(f"{AGG}/incidents/daily", **query)
+    answer (incidents/daily, `per_day_call`), for the team and domain the Overview is filtered to."""
     if not result.ok:
         return {"result": result, "picture": None, "heading": "Incidents per day by severity"}
     days, earlier = per_day.count(result.body, PER_DAY_DAYS)

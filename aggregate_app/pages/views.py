@@ -2,6 +2,7 @@
 forms' POST, and the login / logout pages."""
 
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -18,7 +19,7 @@ from .. import sources
 from . import costs, diagnostics, governance, incidents, overview, policy, triage
 from .banners import banners
 from .common import source_options
-from .gateway import Gateway
+from .gateway import Gateway, data_as_of
 from .state import VIEWS, goto, parse
 
 BUILDERS = {
@@ -30,6 +31,8 @@ BUILDERS = {
     "policy": policy.build,
     "diagnostics": diagnostics.build,
 }
+# Views whose answers are read through the kept ones (kept.py): they show "Data as of".
+KEPT_VIEWS = ("overview", "incidents", "costs")
 TITLES = {v: v.capitalize() for v in VIEWS}
 SOURCE_PARAM = {
     "overview": "ov_source",
@@ -50,7 +53,7 @@ def ops(request):
     if not sources.names():
         context = {"state": state, "nav": _nav(state), "rendered_at": timezone.now(), "render_ms": None}
         return render(request, "ops/unconfigured.html", context, status=503)
-    api = Gateway(request)
+    api = Gateway(request, keep=state.view in KEPT_VIEWS and request.method != "POST")
     bound, status = None, 200
     if request.method == "POST":
         if state.view != "policy" or not request.user.is_authenticated:
@@ -74,6 +77,9 @@ def ops(request):
         rendered_at=timezone.now(),
         render_ms=round((time.monotonic() - started) * 1000),
     )
+    if api.keep:
+        as_of = data_as_of(context.get("results") or [])
+        context["data_as_of"] = datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else None
     return render(request, f"ops/{state.view}.html", context, status=status)
 
 
