@@ -39,8 +39,9 @@ MAX_NAMES = 500  # ids per pipeline_names call (the source's `pipeline_ids` boun
 _pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ct-catalog")
 _flights: dict[tuple, Future] = {}
 _flights_lock = threading.Lock()
-_last: tuple[tuple, list, list] | None = None  # shared_entities' latest (ids, bodies, entities)
-_last_lock = threading.Lock()
+_merged: dict[tuple, "Merged"] = {}  # the latest few merged key answers (merged_entities)
+_merged_lock = threading.Lock()
+MERGED_KEPT = 4
 
 
 def in_background(fn, *args):
@@ -98,16 +99,32 @@ def entities(answers: dict[str, Any]) -> list[Entity]:
     return list(grouped.values())
 
 
-def shared_entities(answers: dict[str, Any]) -> list[Entity]:
-    """entities(answers), computed once when asked again for the very same answers (the Overview's
-    summary and catalogue share one keys fetch, ~12k rows a source at 10M runs). Read-only."""
-    global _last
-    ident = tuple((name, id(body)) for name, body in answers.items())
-    with _last_lock:
-        if _last is not None and _last[0] == ident:
-            return _last[2]
-        found = entities(answers)
-        _last = (ident, list(answers.values()), found)  # holds the bodies, so their ids stay theirs
+class Merged:
+    """One set of key answers merged into entities, and its orderings, computed once each."""
+
+    def __init__(self, found: list[Entity], bodies: list) -> None:
+        self.found, self._bodies, self._orders, self._lock = found, bodies, {}, threading.Lock()
+
+    def ordered(self, sort: str, descending: bool) -> list[Entity]:
+        with self._lock:
+            if (sort, descending) not in self._orders:
+                self._orders[(sort, descending)] = ordered(self.found, sort, descending)
+            return self._orders[(sort, descending)]
+
+
+def merged_entities(outcomes: dict[str, Any]) -> Merged:
+    """The entities of the sources' key answers (their outcomes, each ok), merged once for the same
+    answers: the same objects (the Overview's summary and catalogue share one keys fetch), or the
+    same ETags from the sources (an unchanged estate: ~12k rows a source at 10M runs, ~0.5 s of CPU
+    to merge and order). Entities are read-only."""
+    ident = tuple((name, o.etag or id(o.data)) for name, o in outcomes.items())
+    with _merged_lock:
+        found = _merged.get(ident)
+        if found is None:
+            bodies = [o.data for o in outcomes.values() if not o.etag]  # held: their ids stay theirs
+            found = _merged[ident] = Merged(entities({n: o.data for n, o in outcomes.items()}), bodies)
+            while len(_merged) > MERGED_KEPT:
+                _merged.pop(next(iter(_merged)))
         return found
 
 
@@ -213,21 +230,22 @@ def pipeline_names(selected: list[Source], ids: list[str], acting_user: str) -> 
     return names
 
 
-def merged_keys(selected: list[Source], params: dict, acting_user: str) -> tuple[list[Entity], dict, dict]:
-    """(entities, keys outcomes, answers) for the filters in `params`."""
+def merged_keys(selected: list[Source], params: dict, acting_user: str) -> tuple[Merged, dict]:
+    """(the merged entities, keys outcomes) for the filters in `params`."""
     outcomes = fetch_keys(selected, params, acting_user)
-    answers = respond.answers_of(outcomes)
-    if not answers:
+    answered = {n: o for n, o in outcomes.items() if o.ok}
+    if not answered:
         raise respond.none_answered(KEYS_PATH, outcomes)
-    return shared_entities(answers), outcomes, answers
+    return merged_entities(answered), outcomes
 
 
 def catalogue(
     selected: list[Source], params: dict, page: Page, sort: str, descending: bool, acting_user: str
 ) -> dict:
     """The merged, ordered, exact page of `/api/aggregate/pipelines`."""
-    found, key_outcomes, _ = merged_keys(selected, params, acting_user)
-    chosen = ordered(found, sort, descending)[page.offset : page.offset + page.limit]
+    merged, key_outcomes = merged_keys(selected, params, acting_user)
+    found = merged.found
+    chosen = merged.ordered(sort, descending)[page.offset : page.offset + page.limit]
     rows, row_outcomes = _rows(selected, chosen, acting_user)
     extra = [meta.capability(ROWS_PATH, o) for o in row_outcomes.values() if not o.ok]
     block = meta.build(ROWS_PATH, key_outcomes, sources.names(), extra)

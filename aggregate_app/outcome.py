@@ -32,6 +32,7 @@ class Outcome:
     text: str | None = None  # a CSV body, verbatim
     content_type: str = ""
     reason: str = ""
+    etag: str | None = None  # the source's ETag: the same one names the same answer
 
     @property
     def ok(self) -> bool:
@@ -83,6 +84,7 @@ def classify(source: str, response: requests.Response) -> Outcome:
     status = response.status_code
     ctype = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     outcome = Outcome(source=source, kind="ok", status=status, content_type=ctype)
+    outcome.etag = response.headers.get("ETag")
     if 200 <= status < 300 and ctype == "text/csv":
         outcome.text = response.text
         return outcome

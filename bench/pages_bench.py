@@ -11,9 +11,14 @@ slowest source's server time for the summary in the same run, so a ratio says wh
 beyond its heaviest source call.
 
 A page that shows the source-health banner (a source timed out or failed) counts as an error: its
-time would not be the page's."""
+time would not be the page's. The pages keep their answers and refresh them in the background
+(aggregate_app/pages/kept.py), so each page also reports its warm-up request's time
+(`first_request_ms`: the first page load after start reads every source; later pages share some
+answers) and the oldest "Data as of" it served (`max_data_age_s`)."""
 
+import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from common import Client, Server, base_env, manage, peak_rss_mb, stats_ms
@@ -28,6 +33,7 @@ PAGES = {
     "page_alerts": "/ops/alerts/",  # alerting_app: the control tier's own alert incidents
 }
 DEGRADED = b'data-testid="source-banner"'
+AS_OF = re.compile(rb"Data as of (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC")
 EVALUATE = (
     "from alerting_app import collect, evaluation; from alerting_app.models import AlertIncident; "
     "evaluation.evaluate(collect.observe(), collect.downstream); print(AlertIncident.objects.count())"
@@ -65,25 +71,39 @@ def _times(server: Server, offset: int, path: str, expected: int) -> list[float]
     return times
 
 
+def _data_age_s(body: bytes) -> float | None:
+    """How old the page's oldest answer was when it was served ("Data as of", kept answers)."""
+    found = AS_OF.search(body)
+    if not found:
+        return None
+    as_of = datetime.strptime(found.group(1).decode(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+    return round((datetime.now(UTC) - as_of).total_seconds(), 1)
+
+
 def page_times(control: Server, path: str, iterations: int, warmup: int) -> dict:
     client = Client(control.url)
+    logged_path = path.split("?")[0]
+    first = control.log_offset()
     for _ in range(warmup):
         status, body, _ = client.get(path)
         if status != 200:
             raise SystemExit(f"{path}: HTTP {status} {body[:300]!r}")
     offset = control.log_offset()
-    errors, degraded, sizes, client_s = 0, 0, [], []
+    errors, degraded, sizes, client_s, ages = 0, 0, [], [], []
     for _ in range(iterations):
         status, body, took = client.get(path)
         errors += status != 200
         degraded += DEGRADED in body
         sizes.append(len(body))
         client_s.append(took)
-    logged_path = path.split("?")[0]
+        ages.append(_data_age_s(body))
+    warm = _times(control, first, logged_path, warmup)
     return {
         "path": path,
         "server": stats_ms(_times(control, offset, logged_path, iterations)),
         "client": stats_ms(client_s),
+        "first_request_ms": round(warm[0] * 1000, 1) if warm else None,
+        "max_data_age_s": max((a for a in ages if a is not None), default=None),
         "errors": errors,
         "degraded_pages": degraded,
         "response_bytes": max(sizes),

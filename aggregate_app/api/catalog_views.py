@@ -64,7 +64,7 @@ class SummaryView(MirrorView):
             meta["capabilities"] += [_unchecked(o) for o in unchecked]
             meta["identity_conflicts"] = None
             return Response(body)
-        found = catalog.shared_entities({n: key_outcomes[n].data for n in answered})
+        found = catalog.merged_entities({n: key_outcomes[n] for n in answered}).found
         body.update(catalog.counts(found))
         meta["identity_conflicts"] = catalog.conflicts(found)
         return Response(body)

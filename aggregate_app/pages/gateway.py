@@ -9,7 +9,7 @@ role checks and `_meta` as an HTTP client gets, without a second HTTP hop.
 The route is resolved with Django's URL resolver and its view is called with a request built
 here (`internal_request`) that carries the signed-in user, so audit rows at the sources name that
 user (X-Acting-User). `Gateway(request, keep=True)` reads through the pages' kept answers
-(kept.py: served while fresh, refreshed in the background); a write drops them.
+(kept.py: served while fresh, refreshed in the background).
 """
 
 import contextvars
@@ -139,7 +139,6 @@ class Gateway:
         return kept.read(key, lambda: self._call("GET", path, params), _keepable)
 
     def post(self, path: str, body: dict, **params) -> Result:
-        kept.forget_all()  # what the pages show may change with it
         return self._call("POST", path, params, body)
 
     def get_many(self, calls: dict[str, tuple[str, dict]]) -> dict[str, Result]:

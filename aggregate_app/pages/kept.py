@@ -11,8 +11,9 @@ aggregate API) keep each answer they read, per user role, path and parameters, i
 - older still, or never read: fetched in the request (identical asks at once share one fetch).
 
 Only an answer every selected source gave is kept (a degraded one is asked again next time), and
-a write through the pages drops every kept answer. Each answer's `_meta.generated_at` is when it
-was merged; the page shows the oldest as "Data as of". CT_PAGE_DATA_SECONDS=0 turns keeping off.
+a form posted to the pages (a write) drops every kept answer. Each answer's `_meta.generated_at`
+is when it was merged; the page shows the oldest as "Data as of". CT_PAGE_DATA_SECONDS=0 turns
+keeping off.
 """
 
 import contextvars

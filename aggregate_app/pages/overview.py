@@ -104,7 +104,9 @@ def build(state: PageState, api: Gateway, request) -> dict:
         ctx["focus"] = _focus(api, pid, r["detail"], r["sla"])
         ctx["results"] += [ctx["focus"].get("runs_result")]
         ctx["focus"]["pictures"] = page_pictures.pipeline_pictures(api, ctx["focus"])
-    ctx["per_day"] = page_pictures.incidents_per_day(r["per_day"], team=filters["team"], domain=filters["domain"])
+    ctx["per_day"] = page_pictures.incidents_per_day(
+        r["per_day"], team=filters["team"], domain=filters["domain"]
+    )
     return ctx
 
 

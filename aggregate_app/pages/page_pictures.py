@@ -58,7 +58,12 @@ def pipeline_pictures(api: Gateway, focus: dict) -> dict:
 
 def per_day_call(source: str, *, team: str = "", domain: str = "") -> tuple[str, dict]:
     """The incidents/daily call `incidents_per_day` draws (with the page's other calls, at once)."""
-    return f"{AGG}/incidents/daily", {"source": source, "hours": 24 * PER_DAY_DAYS, "team": team, "domain": domain}
+    return f"{AGG}/incidents/daily", {
+        "source": source,
+        "hours": 24 * PER_DAY_DAYS,
+        "team": team,
+        "domain": domain,
+    }
 
 
 def incidents_per_day(result: Result, *, team: str = "", domain: str = "") -> dict:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from controltower.roles import highest_role
 
 from .. import sources
-from . import costs, diagnostics, governance, incidents, overview, policy, triage
+from . import costs, diagnostics, governance, incidents, kept, overview, policy, triage
 from .banners import banners
 from .common import source_options
 from .gateway import Gateway, data_as_of
@@ -56,6 +56,7 @@ def ops(request):
     api = Gateway(request, keep=state.view in KEPT_VIEWS and request.method != "POST")
     bound, status = None, 200
     if request.method == "POST":
+        kept.forget_all()  # a form's write may change what every page shows
         if state.view != "policy" or not request.user.is_authenticated:
             return HttpResponseRedirect(state.url())
         redirect, bound = policy.post(request, state, api)
