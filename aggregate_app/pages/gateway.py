@@ -132,11 +132,16 @@ class Gateway:
         return Result(path, response.status_code, data if isinstance(data, dict) else {"items": data})
 
     def get(self, path: str, **params) -> Result:
+        return self.read_kept(path, params, lambda: self._call("GET", path, params), _keepable)
+
+    def read_kept(self, name: str, params: dict, fetch, keep):
+        """`fetch()`, through the kept answers when this gateway keeps them (per user and role,
+        `name` and `params`); `keep(answer)` says whether the answer may be kept."""
         if not self.keep:
-            return self._call("GET", path, params)
+            return fetch()
         user = self.user.get_username() if self.user.is_authenticated else ""
-        key = (user, self.rank, path, tuple(sorted((k, str(v)) for k, v in _clean(params).items())))
-        return kept.read(key, lambda: self._call("GET", path, params), _keepable)
+        key = (user, self.rank, name, tuple(sorted((k, str(v)) for k, v in _clean(params).items())))
+        return kept.read(key, fetch, keep)
 
     def post(self, path: str, body: dict, **params) -> Result:
         return self._call("POST", path, params, body)

@@ -197,9 +197,15 @@ def _window(api: Gateway, query: dict) -> list[dict]:
     params = {k: v for k, v in query.items() if k != "source" and v not in (None, "")}
     user = api.user.get_username() if api.user.is_authenticated else ""
     call = client.Call(path="/api/incidents", params=params, window=(0, size), acting_user=user)
-    answers = respond.answers_of(client.fetch(sources.select(query.get("source")), call))
-    merged = rule.merge(answers, Page(0, size)) if answers else {}
-    return list(merged.get("items") or [])
+
+    def fetch() -> tuple[list[dict], bool]:  # (rows, every source answered)
+        outcomes = client.fetch(sources.select(query.get("source")), call)
+        answers = respond.answers_of(outcomes)
+        merged = rule.merge(answers, Page(0, size)) if answers else {}
+        return list(merged.get("items") or []), len(answers) == len(outcomes)
+
+    rows, _ = api.read_kept("incidents-window", query, fetch, lambda answer: answer[1])
+    return rows
 
 
 def _unique(rows: list[dict]) -> list[dict]:
