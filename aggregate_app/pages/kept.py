@@ -28,7 +28,8 @@ from django.conf import settings
 from django.db import connections
 
 log = logging.getLogger(__name__)
-MAX_ENTRIES = 512  # answers kept per process, least recently read dropped first
+# answers kept per process (an incidents window holds ~2,000 rows), least recently read dropped first
+MAX_ENTRIES = 256
 _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ct-page-refresh")
 _lock = threading.Lock()
 _entries: OrderedDict[tuple, tuple[float, object]] = OrderedDict()  # key -> (fetched_at, result)
@@ -91,8 +92,13 @@ def _fetch(key: tuple, fetch, keep, wait: bool):
         answer = fetch()
         if keep(answer):
             with _lock:
-                _entries[key] = (time.monotonic(), answer)
+                now = time.monotonic()
+                _entries[key] = (now, answer)
                 _entries.move_to_end(key)
+                for old in [
+                    k for k, (at, _) in _entries.items() if now - at >= settings.CT_PAGE_DATA_MAX_AGE_S
+                ]:
+                    del _entries[old]  # never served again: not worth their memory
                 while len(_entries) > MAX_ENTRIES:
                     _entries.popitem(last=False)
         flight.set_result(answer)
