@@ -192,12 +192,11 @@ def _other_entries(window: dict, shown: int | None = None) -> list[dict]:
             incident_since=since,
             limit=ALL if shown is None else shown,
         )
-        full = {r["pipeline_id"]: r for r in rows if r["part"] == "row"}
+        full = {r["pipeline_id"]: r for r in rows if r["shown"]}
         for r in rows:
-            if r["part"] == "entry":
-                entries.append(
-                    _sla_entry(r, r["detected_ts"], lambda pid=r["pipeline_id"]: _sla_row(pid, full, now))
-                )
+            entries.append(
+                _sla_entry(r, r["detected_ts"], lambda pid=r["pipeline_id"]: _sla_row(pid, full, now))
+            )
     for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
         entries.append({"sort_ts": sort_ts, "incident_id": item["incident_id"], "row": item, "item": item})

@@ -424,16 +424,16 @@ SELECT COUNT(*) AS pipelines FROM assessed WHERE status = :status;
 -- ===================================================================== incidents
 
 -- name: sla_breaches
--- The SLA breach incidents of the pipelines in scope, in one read: part 'entry' for every breached
--- pipeline listed in the incidents window (ongoing freshness breaches whatever their start, the
--- others when detected since :incident_since) with what ordering, severity and counting need:
--- `detected_ts` (when the freshness SLA ran out, else the latest breaching run, else :now); part
--- 'row' again for the newest :limit of them (by detection, then pipeline id, as incidents are
--- listed) with the `sla_status` columns: all a page can show of them (incidents.py).
+-- The SLA breach incidents of the pipelines in scope: every breached pipeline listed in the
+-- incidents window (ongoing freshness breaches whatever their start, the others when detected since
+-- :incident_since) with what ordering, severity and counting need: `detected_ts` (when the freshness
+-- SLA ran out, else the latest breaching run, else :now). Only the newest :limit of them (by
+-- detection, then pipeline id, as incidents are listed; `shown`) carry the `sla_status` columns: all
+-- a page can show, and thousands of rows stay cheap to read.
 WITH {{run_state_now}},
 {{sla_assessed}},
 listed AS (
-    SELECT b.*
+    SELECT b.*, ROW_NUMBER() OVER (ORDER BY detected_ts DESC, pipeline_id DESC) <= :limit AS shown
     FROM (
         SELECT a.*,
                IFF(freshness_breached, DATEADD(minute, CAST(freshness_sla_minutes AS BIGINT), reference_ts),
@@ -442,28 +442,27 @@ listed AS (
         WHERE status = 'breached'
     ) b
     WHERE freshness_breached OR detected_ts >= :incident_since
-),
-newest AS (
-    SELECT *
-    FROM listed
-    ORDER BY detected_ts DESC, pipeline_id DESC
-    LIMIT :limit
 )
-SELECT 'entry' AS part, pipeline_id, criticality, detected_ts,
-       NULL AS pipeline_name, NULL AS team, NULL AS domain, NULL AS owner, NULL AS runbook_url,
-       NULL AS is_active, NULL AS status, NULL AS freshness_sla_minutes, NULL AS max_duration_minutes,
-       NULL AS max_breach_ratio, NULL AS thresholds_source, NULL AS runs_in_window, NULL AS breached_runs,
-       NULL AS last_breached_run_ts, NULL AS last_success_ts, NULL AS running_since_ts, NULL AS reference_ts,
-       NULL AS freshness_breached, NULL AS freshness_at_risk, NULL AS no_successful_run,
-       NULL AS breach_ratio_exceeded, NULL AS breach_ratio_at_risk, NULL AS running_over_max_duration
-FROM listed
-UNION ALL
-SELECT 'row', pipeline_id, criticality, detected_ts, pipeline_name, team, domain, owner, runbook_url,
-       is_active, status, CAST(freshness_sla_minutes AS BIGINT), CAST(max_duration_minutes AS BIGINT),
-       max_breach_ratio, thresholds_source, runs_in_window, breached_runs, last_breached_run_ts,
-       last_success_ts, running_since_ts, reference_ts, freshness_breached, freshness_at_risk,
-       no_successful_run, breach_ratio_exceeded, breach_ratio_at_risk, running_over_max_duration
-FROM newest;
+SELECT pipeline_id, criticality, detected_ts, shown,
+       IFF(shown, pipeline_name, NULL) AS pipeline_name, IFF(shown, team, NULL) AS team,
+       IFF(shown, domain, NULL) AS domain, IFF(shown, owner, NULL) AS owner,
+       IFF(shown, runbook_url, NULL) AS runbook_url, IFF(shown, is_active, NULL) AS is_active,
+       IFF(shown, status, NULL) AS status,
+       IFF(shown, CAST(freshness_sla_minutes AS BIGINT), NULL) AS freshness_sla_minutes,
+       IFF(shown, CAST(max_duration_minutes AS BIGINT), NULL) AS max_duration_minutes,
+       IFF(shown, max_breach_ratio, NULL) AS max_breach_ratio,
+       IFF(shown, thresholds_source, NULL) AS thresholds_source,
+       IFF(shown, runs_in_window, NULL) AS runs_in_window, IFF(shown, breached_runs, NULL) AS breached_runs,
+       IFF(shown, last_breached_run_ts, NULL) AS last_breached_run_ts,
+       IFF(shown, last_success_ts, NULL) AS last_success_ts,
+       IFF(shown, running_since_ts, NULL) AS running_since_ts, IFF(shown, reference_ts, NULL) AS reference_ts,
+       IFF(shown, freshness_breached, NULL) AS freshness_breached,
+       IFF(shown, freshness_at_risk, NULL) AS freshness_at_risk,
+       IFF(shown, no_successful_run, NULL) AS no_successful_run,
+       IFF(shown, breach_ratio_exceeded, NULL) AS breach_ratio_exceeded,
+       IFF(shown, breach_ratio_at_risk, NULL) AS breach_ratio_at_risk,
+       IFF(shown, running_over_max_duration, NULL) AS running_over_max_duration
+FROM listed;
 
 -- name: failed_runs
 -- FAILED runs that ended (or, without an end, started) inside the window: what ordering, severity
