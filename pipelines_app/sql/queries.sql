@@ -415,6 +415,42 @@ FROM assessed
 WHERE :status IS NULL OR status = :status
 ORDER BY pipeline_id;
 
+-- name: sla_page
+-- A page of `sla_status` (:offset, :limit; with :status, of those pipelines only), by pipeline id,
+-- each row with how many pipelines in scope have each status (every status, whatever :status): the
+-- SLA list reads the page's rows instead of every pipeline's. Past the last page: no row
+-- (`sla_status_counts` answers the counts).
+WITH {{run_state_now}},
+{{sla_assessed}},
+numbered AS (
+    SELECT a.*,
+           (:status IS NULL OR status = :status) AS listed,
+           ROW_NUMBER() OVER (PARTITION BY (:status IS NULL OR status = :status) ORDER BY pipeline_id) AS n,
+           SUM(IFF(status = 'ok', 1, 0)) OVER () AS ok_pipelines,
+           SUM(IFF(status = 'at_risk', 1, 0)) OVER () AS at_risk_pipelines,
+           SUM(IFF(status = 'breached', 1, 0)) OVER () AS breached_pipelines
+    FROM assessed a
+)
+SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, runbook_url, is_active, status,
+       CAST(freshness_sla_minutes AS BIGINT) AS freshness_sla_minutes,
+       CAST(max_duration_minutes AS BIGINT) AS max_duration_minutes, max_breach_ratio, thresholds_source,
+       runs_in_window, breached_runs, last_breached_run_ts, last_success_ts, running_since_ts,
+       reference_ts, freshness_breached, freshness_at_risk, no_successful_run, breach_ratio_exceeded,
+       breach_ratio_at_risk, running_over_max_duration,
+       CAST(ok_pipelines AS BIGINT) AS ok_pipelines, CAST(at_risk_pipelines AS BIGINT) AS at_risk_pipelines,
+       CAST(breached_pipelines AS BIGINT) AS breached_pipelines
+FROM numbered
+WHERE listed
+  AND n > :offset
+  AND n <= :offset + :limit
+ORDER BY pipeline_id;
+
+-- name: sla_status_counts
+-- How many pipelines in scope have each status.
+WITH {{run_state_now}},
+{{sla_assessed}}
+SELECT status, COUNT(*) AS pipelines FROM assessed GROUP BY status;
+
 -- name: sla_status_count
 -- How many pipelines in scope have :status (the summary's sla_breaches).
 WITH {{run_state_now}},
