@@ -22,6 +22,7 @@ An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SL
 (null on the other kinds).
 """
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from . import impact, sla
@@ -195,7 +196,7 @@ def _other_entries(window: dict, shown: int | None = None) -> list[dict]:
         full = {r["pipeline_id"]: r for r in rows if r["shown"]}
         for r in rows:
             entries.append(
-                _sla_entry(r, r["detected_ts"], lambda pid=r["pipeline_id"]: _sla_row(pid, full, now))
+                _sla_entry(r, r["detected_ts"] or now, lambda pid=r["pipeline_id"]: _sla_row(pid, full, now))
             )
     for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
@@ -378,8 +379,14 @@ def daily_counts(
     def tally(day: date, sev: str, n: int) -> None:
         (earlier if day < first else days.setdefault(day, dict.fromkeys(SEVERITIES, 0)))[sev] += n
 
+    # Tens of thousands of (pipeline, day) rows: each pipeline rated once, then summed per day and severity.
+    rated: dict[str, str] = {}
+    per_day: Counter = Counter()
     for c in counts:
-        tally(_as_date(c["detected_date"]), _severity_of(c, reached), int(c["incidents"]))
+        sev = rated.get(c["pipeline_id"]) or rated.setdefault(c["pipeline_id"], _severity_of(c, reached))
+        per_day[c["detected_date"], sev] += c["incidents"]
+    for (day, sev), n in per_day.items():
+        tally(_as_date(day), sev, int(n))
     for e in others:
         tally(e["sort_ts"].date(), e["severity"], 1)
     by_severity = {s: earlier[s] + sum(d[s] for d in days.values()) for s in SEVERITIES}

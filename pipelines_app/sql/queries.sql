@@ -462,22 +462,23 @@ SELECT COUNT(*) AS pipelines FROM assessed WHERE status = :status;
 -- name: sla_breaches
 -- The SLA breach incidents of the pipelines in scope: every breached pipeline listed in the
 -- incidents window (ongoing freshness breaches whatever their start, the others when detected since
--- :incident_since) with what ordering, severity and counting need: `detected_ts` (when the freshness
--- SLA ran out, else the latest breaching run, else :now). Only the newest :limit of them (by
--- detection, then pipeline id, as incidents are listed; `shown`) carry the `sla_status` columns: all
--- a page can show, and thousands of rows stay cheap to read.
+-- :incident_since) with what ordering, severity and counting need: `detected_ts`, when the freshness
+-- SLA ran out, else the latest breaching run (NULL: neither, so detected now, the newest). Only the
+-- newest :limit of them (by detection, then pipeline id, as incidents are listed; `shown`) carry the
+-- `sla_status` columns: all a page can show, and thousands of rows stay cheap to read.
 WITH {{run_state_now}},
 {{sla_assessed}},
 listed AS (
-    SELECT b.*, ROW_NUMBER() OVER (ORDER BY detected_ts DESC, pipeline_id DESC) <= :limit AS shown
+    SELECT b.*,
+           ROW_NUMBER() OVER (ORDER BY detected_ts DESC NULLS FIRST, pipeline_id DESC) <= :limit AS shown
     FROM (
         SELECT a.*,
                IFF(freshness_breached, DATEADD(minute, CAST(freshness_sla_minutes AS BIGINT), reference_ts),
-                   COALESCE(last_breached_run_ts, :now)) AS detected_ts
+                   last_breached_run_ts) AS detected_ts
         FROM assessed a
         WHERE status = 'breached'
     ) b
-    WHERE freshness_breached OR detected_ts >= :incident_since
+    WHERE freshness_breached OR detected_ts IS NULL OR detected_ts >= :incident_since
 )
 SELECT pipeline_id, criticality, detected_ts, shown,
        IFF(shown, pipeline_name, NULL) AS pipeline_name, IFF(shown, team, NULL) AS team,
