@@ -22,6 +22,7 @@ An SLA breach's `sla` holds the numbers behind its reasons, as the pipeline's SL
 (null on the other kinds).
 """
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from . import impact, sla
@@ -33,6 +34,7 @@ DAILY_HOURS = 24 * 7
 MAX_HOURS = 24 * 30
 KINDS = ("run_failed", "sla_breach", "dq_assertion_failed")
 MAX_REASONS = 20
+ALL = 1_000_000_000  # `sla_breaches`' :limit when a page may show any SLA breach
 
 _SEVERITY = {("critical", True): "sev1", ("critical", False): "sev2", ("high", True): "sev2"}
 _SEVERITY |= {("high", False): "sev3", ("medium", True): "sev3"}
@@ -165,34 +167,36 @@ def _run_entries(rows: list[dict]) -> list[dict]:
     ]
 
 
-def _other_entries(window: dict) -> list[dict]:
+def _other_entries(window: dict, shown: int | None = None) -> list[dict]:
     """The SLA breach and data-quality entries of the window (one per breached pipeline, one per run
-    with failed assertions: hundreds, where failed runs are thousands). An SLA breach is built in
-    full (`make`) only when its page shows it."""
+    with failed assertions: thousands at most, where failed runs are tens of thousands). An SLA breach
+    is built in full (`make`) only when its page shows it: SQL sends its SLA row for the newest
+    `shown` breaches only (None: all of them)."""
     since, now, pipeline_id = window["since"], window["now"], window["pipeline_id"]
+    entries = []
     if pipeline_id:
         row = sla.pipeline_sla(pipeline_id)
-        breached = [(row, lambda row=row: row)] if row["status"] == "breached" and row["is_active"] else []
+        if row["status"] == "breached" and row["is_active"]:
+            detected = _sla_breach(row)["detected_ts"].replace(tzinfo=None)
+            if "freshness_breached" in row["reasons"] or detected >= since:
+                entries.append(_sla_entry(row, detected, lambda: row))
     else:
-        rows = sla.status_rows(
-            days=sla.DEFAULT_WINDOW_DAYS, now=now, status="breached", active_only=True,
-            team=window["team"], domain=window["domain"],
-        )  # fmt: skip
-        breached = [(r, lambda r=r: sla.row_from(r, now, sla.DEFAULT_WINDOW_DAYS)) for r in rows]
-    entries = []
-    for row, full in breached:
-        ongoing = "freshness_breached" in row["reasons"] if "reasons" in row else row["freshness_breached"]
-        detected = _sla_detected(row, ongoing, now)
-        if ongoing or detected >= since:
-            make = lambda full=full: _sla_breach(full())  # noqa: E731
+        rows = q.fetch_all(
+            "sla_breaches",
+            **sla.status_binds(
+                days=sla.DEFAULT_WINDOW_DAYS,
+                now=now,
+                active_only=True,
+                team=window["team"],
+                domain=window["domain"],
+            ),
+            incident_since=since,
+            limit=ALL if shown is None else shown,
+        )
+        full = {r["pipeline_id"]: r for r in rows if r["shown"]}
+        for r in rows:
             entries.append(
-                {
-                    "sort_ts": detected,
-                    "incident_id": f"sla:{row['pipeline_id']}",
-                    "row": row,
-                    "item": None,
-                    "make": make,
-                }
+                _sla_entry(r, r["detected_ts"] or now, lambda pid=r["pipeline_id"]: _sla_row(pid, full, now))
             )
     for item in _assertion_failures(q.fetch_all("dq_failed_assertions", **window)):
         sort_ts = item["detected_ts"].replace(tzinfo=None)
@@ -200,15 +204,24 @@ def _other_entries(window: dict) -> list[dict]:
     return entries
 
 
-def _sla_detected(row: dict, ongoing: bool, now) -> datetime:
-    """When an SLA breach was detected (naive UTC), as `_sla_breach` says it: when the freshness SLA
-    ran out, else the latest breaching run, else now."""
-    if "reasons" in row:  # a full SLA answer
-        ts = _sla_breach(row)["detected_ts"]
-        return ts.replace(tzinfo=None)
-    if ongoing:
-        return row["reference_ts"] + timedelta(minutes=row["freshness_sla_minutes"])
-    return row["last_breached_run_ts"] or now
+def _sla_entry(row: dict, detected: datetime, full) -> dict:
+    """An SLA breach entry: `row` holds its pipeline and criticality, `full()` its SLA answer."""
+    return {
+        "sort_ts": detected,
+        "incident_id": f"sla:{row['pipeline_id']}",
+        "row": row,
+        "item": None,
+        "make": lambda: _sla_breach(full()),
+    }
+
+
+def _sla_row(pipeline_id: str, full: dict, now: datetime) -> dict:
+    """The SLA answer of a breached pipeline as of `now`: from `sla_breaches`' rows, else (a page past
+    the newest `shown`, should SQL and Python order two breaches apart) read for it alone."""
+    row = full.get(pipeline_id)
+    if row is None:
+        row = sla.status_rows(days=sla.DEFAULT_WINDOW_DAYS, now=now, pipeline_id=pipeline_id)[0]
+    return sla.row_from(row, now, sla.DEFAULT_WINDOW_DAYS)
 
 
 def _rate(entries: list[dict], reached: dict) -> None:
@@ -302,8 +315,8 @@ def list_incidents(
     only the newest offset + limit are read to merge with the other kinds, unless a severity filter
     needs them all."""
     window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
-    others, with_runs = _others_of_kind(window, kind)
-    # With a severity filter every failed run may be on the page: they are read below instead.
+    # With a severity filter every incident may be on the page: failed runs are read below instead.
+    others, with_runs = _others_of_kind(window, kind, shown=None if severity else offset + limit)
     page = (
         q.fetch_all("failed_run_page", **window, limit=0 if severity else offset + limit) if with_runs else []
     )
@@ -332,9 +345,10 @@ def list_incidents(
     return _items(_newest_first(entries + others)[offset : offset + limit]), total, by_severity
 
 
-def _others_of_kind(window: dict, kind: str | None) -> tuple[list[dict], bool]:
-    """The window's SLA breach and data-quality entries of `kind`, and whether failed runs count."""
-    others = [] if kind == "run_failed" else _other_entries(window)
+def _others_of_kind(window: dict, kind: str | None, shown: int | None) -> tuple[list[dict], bool]:
+    """The window's SLA breach and data-quality entries of `kind` (SLA rows for the newest `shown`
+    breaches), and whether failed runs count."""
+    others = [] if kind == "run_failed" else _other_entries(window, shown)
     return [e for e in others if not kind or _kind(e) == kind], kind in (None, "run_failed")
 
 
@@ -352,7 +366,7 @@ def daily_counts(
     ends at midnight) to today; `earlier` counts the ongoing SLA breaches detected before that
     first day (listed whatever their start). The days plus `earlier` add up to `by_severity`."""
     window = _window(hours=hours, team=team, domain=domain, pipeline_id=pipeline_id)
-    others, with_runs = _others_of_kind(window, kind)
+    others, with_runs = _others_of_kind(window, kind, shown=0)
     counts = q.fetch_all("failed_run_daily_counts", **window) if with_runs else []
     reached = impact.consumers_reached(
         [c["pipeline_id"] for c in counts] + [e["row"]["pipeline_id"] for e in others]
@@ -365,8 +379,14 @@ def daily_counts(
     def tally(day: date, sev: str, n: int) -> None:
         (earlier if day < first else days.setdefault(day, dict.fromkeys(SEVERITIES, 0)))[sev] += n
 
+    # Tens of thousands of (pipeline, day) rows: each pipeline rated once, then summed per day and severity.
+    rated: dict[str, str] = {}
+    per_day: Counter = Counter()
     for c in counts:
-        tally(_as_date(c["detected_date"]), _severity_of(c, reached), int(c["incidents"]))
+        sev = rated.get(c["pipeline_id"]) or rated.setdefault(c["pipeline_id"], _severity_of(c, reached))
+        per_day[c["detected_date"], sev] += c["incidents"]
+    for (day, sev), n in per_day.items():
+        tally(_as_date(day), sev, int(n))
     for e in others:
         tally(e["sort_ts"].date(), e["severity"], 1)
     by_severity = {s: earlier[s] + sum(d[s] for d in days.values()) for s in SEVERITIES}

@@ -218,27 +218,15 @@ def pipeline_sla(pipeline_id: str, *, days: int = DEFAULT_WINDOW_DAYS) -> dict:
     return evaluate([pipeline], days=days, pipeline_id=pipeline_id)[0]
 
 
-def evaluate_all(
-    *,
-    days: int = DEFAULT_WINDOW_DAYS,
-    team=None,
-    domain=None,
-    criticality=None,
-    search=None,
-    status=None,
-    ids_only: bool = False,
-):
-    """SLA rows (or ids) for every active pipeline matching the filters (and `status`), by pipeline id."""
-    return _evaluate(
-        days=days,
-        status=status,
-        ids_only=ids_only,
-        active_only=True,
-        team=team,
-        domain=domain,
-        criticality=criticality,
-        search=search.lower() if search else None,
-    )
+def _list_scope(*, team=None, domain=None, criticality=None, search=None) -> dict:
+    """The scope of an SLA list: active pipelines matching the filters."""
+    return {
+        "active_only": True,
+        "team": team,
+        "domain": domain,
+        "criticality": criticality,
+        "search": search.lower() if search else None,
+    }
 
 
 def count(status: str, *, days: int = DEFAULT_WINDOW_DAYS) -> int:
@@ -250,9 +238,15 @@ def count(status: str, *, days: int = DEFAULT_WINDOW_DAYS) -> int:
 def list_sla(
     *, offset: int, limit: int, status: str | None = None, days: int = DEFAULT_WINDOW_DAYS, **filters
 ):
-    """A page of SLA rows, with how many pipelines have each status."""
-    rows = evaluate_all(days=days, **filters)
-    counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
-    if status:
-        rows = [r for r in rows if r["status"] == status]
-    return rows[offset : offset + limit], len(rows), counts
+    """A page of SLA rows, with how many pipelines have each status: SQL reads the page's rows and
+    the counts, not every pipeline's row."""
+    now = q.now_naive()
+    binds = status_binds(days=days, now=now, **_list_scope(**filters))
+    rows = q.fetch_all("sla_page", **binds, status=status, offset=offset, limit=limit)
+    if rows:
+        counts = {s: int(rows[0][f"{s}_pipelines"]) for s in STATUSES}
+    else:  # past the last page
+        found = {r["status"]: int(r["pipelines"]) for r in q.fetch_all("sla_status_counts", **binds)}
+        counts = {s: found.get(s, 0) for s in STATUSES}
+    total = counts[status] if status else sum(counts.values())
+    return [row_from(r, now, days) for r in rows], total, counts

@@ -415,6 +415,42 @@ FROM assessed
 WHERE :status IS NULL OR status = :status
 ORDER BY pipeline_id;
 
+-- name: sla_page
+-- A page of `sla_status` (:offset, :limit; with :status, of those pipelines only), by pipeline id,
+-- each row with how many pipelines in scope have each status (every status, whatever :status): the
+-- SLA list reads the page's rows instead of every pipeline's. Past the last page: no row
+-- (`sla_status_counts` answers the counts).
+WITH {{run_state_now}},
+{{sla_assessed}},
+numbered AS (
+    SELECT a.*,
+           (:status IS NULL OR status = :status) AS listed,
+           ROW_NUMBER() OVER (PARTITION BY (:status IS NULL OR status = :status) ORDER BY pipeline_id) AS n,
+           SUM(IFF(status = 'ok', 1, 0)) OVER () AS ok_pipelines,
+           SUM(IFF(status = 'at_risk', 1, 0)) OVER () AS at_risk_pipelines,
+           SUM(IFF(status = 'breached', 1, 0)) OVER () AS breached_pipelines
+    FROM assessed a
+)
+SELECT pipeline_id, pipeline_name, team, domain, owner, criticality, runbook_url, is_active, status,
+       CAST(freshness_sla_minutes AS BIGINT) AS freshness_sla_minutes,
+       CAST(max_duration_minutes AS BIGINT) AS max_duration_minutes, max_breach_ratio, thresholds_source,
+       runs_in_window, breached_runs, last_breached_run_ts, last_success_ts, running_since_ts,
+       reference_ts, freshness_breached, freshness_at_risk, no_successful_run, breach_ratio_exceeded,
+       breach_ratio_at_risk, running_over_max_duration,
+       CAST(ok_pipelines AS BIGINT) AS ok_pipelines, CAST(at_risk_pipelines AS BIGINT) AS at_risk_pipelines,
+       CAST(breached_pipelines AS BIGINT) AS breached_pipelines
+FROM numbered
+WHERE listed
+  AND n > :offset
+  AND n <= :offset + :limit
+ORDER BY pipeline_id;
+
+-- name: sla_status_counts
+-- How many pipelines in scope have each status.
+WITH {{run_state_now}},
+{{sla_assessed}}
+SELECT status, COUNT(*) AS pipelines FROM assessed GROUP BY status;
+
 -- name: sla_status_count
 -- How many pipelines in scope have :status (the summary's sla_breaches).
 WITH {{run_state_now}},
@@ -422,6 +458,48 @@ WITH {{run_state_now}},
 SELECT COUNT(*) AS pipelines FROM assessed WHERE status = :status;
 
 -- ===================================================================== incidents
+
+-- name: sla_breaches
+-- The SLA breach incidents of the pipelines in scope: every breached pipeline listed in the
+-- incidents window (ongoing freshness breaches whatever their start, the others when detected since
+-- :incident_since) with what ordering, severity and counting need: `detected_ts`, when the freshness
+-- SLA ran out, else the latest breaching run (NULL: neither, so detected now, the newest). Only the
+-- newest :limit of them (by detection, then pipeline id, as incidents are listed; `shown`) carry the
+-- `sla_status` columns: all a page can show, and thousands of rows stay cheap to read.
+WITH {{run_state_now}},
+{{sla_assessed}},
+listed AS (
+    SELECT b.*,
+           ROW_NUMBER() OVER (ORDER BY detected_ts DESC NULLS FIRST, pipeline_id DESC) <= :limit AS shown
+    FROM (
+        SELECT a.*,
+               IFF(freshness_breached, DATEADD(minute, CAST(freshness_sla_minutes AS BIGINT), reference_ts),
+                   last_breached_run_ts) AS detected_ts
+        FROM assessed a
+        WHERE status = 'breached'
+    ) b
+    WHERE freshness_breached OR detected_ts IS NULL OR detected_ts >= :incident_since
+)
+SELECT pipeline_id, criticality, detected_ts, shown,
+       IFF(shown, pipeline_name, NULL) AS pipeline_name, IFF(shown, team, NULL) AS team,
+       IFF(shown, domain, NULL) AS domain, IFF(shown, owner, NULL) AS owner,
+       IFF(shown, runbook_url, NULL) AS runbook_url, IFF(shown, is_active, NULL) AS is_active,
+       IFF(shown, status, NULL) AS status,
+       IFF(shown, CAST(freshness_sla_minutes AS BIGINT), NULL) AS freshness_sla_minutes,
+       IFF(shown, CAST(max_duration_minutes AS BIGINT), NULL) AS max_duration_minutes,
+       IFF(shown, max_breach_ratio, NULL) AS max_breach_ratio,
+       IFF(shown, thresholds_source, NULL) AS thresholds_source,
+       IFF(shown, runs_in_window, NULL) AS runs_in_window, IFF(shown, breached_runs, NULL) AS breached_runs,
+       IFF(shown, last_breached_run_ts, NULL) AS last_breached_run_ts,
+       IFF(shown, last_success_ts, NULL) AS last_success_ts,
+       IFF(shown, running_since_ts, NULL) AS running_since_ts, IFF(shown, reference_ts, NULL) AS reference_ts,
+       IFF(shown, freshness_breached, NULL) AS freshness_breached,
+       IFF(shown, freshness_at_risk, NULL) AS freshness_at_risk,
+       IFF(shown, no_successful_run, NULL) AS no_successful_run,
+       IFF(shown, breach_ratio_exceeded, NULL) AS breach_ratio_exceeded,
+       IFF(shown, breach_ratio_at_risk, NULL) AS breach_ratio_at_risk,
+       IFF(shown, running_over_max_duration, NULL) AS running_over_max_duration
+FROM listed;
 
 -- name: failed_runs
 -- FAILED runs that ended (or, without an end, started) inside the window: what ordering, severity

@@ -234,3 +234,34 @@ def test_pages_of_failed_runs_are_the_window_s_failed_runs_newest_first(api, tel
     assert (first["error_code"], first["error_message"], first["attempt"], first["ended_ts"]) == (
         run["error_code"], run["error_message"], run["attempt"], iso(run["end_ts"])
     )  # fmt: skip
+
+
+def test_pages_of_sla_breaches_show_each_breach_in_full(api, telemetry, statements):
+    """SLA breaches are counted and ordered from one read, which carries the SLA answer of the newest a
+    page can show: every page equals the same slice of one long page, breach numbers included, and
+    reads no more statements than the first."""
+    t = telemetry
+    for i in range(12):
+        t.pipeline(f"s{i:02d}", criticality=("critical", "high", "medium", "low")[i % 4])
+        t.run(f"s{i:02d}", "SUCCESS", start=NOW - (3 + i % 5) * H, minutes=10)  # freshness 120 min
+    for i in range(4):
+        t.pipeline(f"r{i}", criticality="high")
+        t.run(f"r{i}", "SUCCESS", ago=20 * timedelta(minutes=1))
+        t.run(f"r{i}", "FAILED", ago=(2 + i) * 2 * H, minutes=5, run_id=f"fail{i}")
+    everything = api.get("/api/incidents?limit=100").json()
+    assert everything["total"] == 20 and len(everything["items"]) == 20  # r*: a failed run, a ratio breach
+    breaches = [i for i in everything["items"] if i["kind"] == "sla_breach"]
+    assert len(breaches) == 16 and all(
+        b["sla"]["freshness_sla_minutes"] == 120 and b["reasons"] for b in breaches
+    )
+    assert all(b["pipeline_name"] for b in breaches)
+    statements.clear()
+    api.get("/api/incidents?offset=0&limit=3")
+    first_page = len(statements)
+    for offset, limit in ((3, 4), (7, 5), (12, 10), (19, 1), (25, 5)):
+        statements.clear()
+        body = api.get(f"/api/incidents?offset={offset}&limit={limit}").json()
+        assert body["items"] == everything["items"][offset : offset + limit]
+        assert len(statements) == first_page
+    sev = api.get("/api/incidents?severity=sev3&kind=sla_breach").json()
+    assert sev["items"] == [i for i in breaches if i["severity"] == "sev3"]

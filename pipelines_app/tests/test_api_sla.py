@@ -143,3 +143,13 @@ def test_bad_parameters_are_400(api, sla_estate, query):
 def test_unknown_pipeline_is_404_and_bad_days_400(api, sla_estate):
     assert api.get("/api/pipelines/nope/sla").status_code == 404
     assert api.get("/api/pipelines/fresh/sla?days=abc").status_code == 400
+
+
+def test_a_page_past_the_end_still_counts_every_status(api, sla_estate):
+    """The list reads only its page's rows: a page past the last row still tells the totals."""
+    past = api.get("/api/sla/pipelines?offset=50").json()
+    assert past["items"] == [] and past["total"] == 6
+    assert past["by_status"] == {"ok": 1, "at_risk": 3, "breached": 2}
+    breached = api.get("/api/sla/pipelines?status=breached&offset=1&limit=5").json()
+    assert [i["pipeline_id"] for i in breached["items"]] == ["stale"]
+    assert (breached["total"], breached["by_status"]["at_risk"]) == (2, 3)
