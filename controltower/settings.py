@@ -379,8 +379,8 @@ CT_RESPONSE_CACHE_VERSIONS = ["pipelines_app.data_version.current", "governance_
 CT_RESPONSE_CACHE_ROUTES = [
     # telemetry (pipelines_app/api/urls.py): every read of the warehouse
     *("summary", "pipelines", "pipeline-keys", "pipeline", "pipeline-runs", "pipeline-sla"),
-    *("pipeline-impact", "pipeline-lineage", "pipeline-cost", "run", "incidents", "datasets"),
-    *("datasets-stale", "dataset", "dataset-columns", "sla-pipelines", "lineage-events"),
+    *("pipeline-impact", "pipeline-lineage", "pipeline-cost", "run", "incidents", "incidents-daily"),
+    *("datasets", "datasets-stale", "dataset", "dataset-columns", "sla-pipelines", "lineage-events"),
     *("lineage-coverage", "costs", "costs-trend", "costs-pipelines", "costs-anomalies"),
     "costs-anomalies-investigate",
     # governance (governance_app/api/urls.py): JSON reads; not the CSV/bundle/report exports
