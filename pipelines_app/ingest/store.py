@@ -5,6 +5,7 @@ LINEAGE_EVENTS in the same transaction (one statement per group). Events whose r
 owns are refused first (ownership.py). Pipelines, datasets and edges this process stored unchanged
 a moment ago are not staged again (seen.py)."""
 
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -20,11 +21,23 @@ from .seen import SeenRows, first, whole
 from .tx import transaction
 
 recent = SeenRows()
-# Staged tables whose rows are skipped when stored unchanged a moment ago: (identity, value) of a row.
+
+
+def dataset_covered(stored: tuple, staged: tuple) -> bool:
+    """Whether sql.UPDATE_DATASETS of `staged` changes nothing after `stored` was written: its kind,
+    owner and team are unset or the same, its last_updated_ts unset or not newer (a job's START names
+    the datasets its COMPLETE wrote, without the time)."""
+    if staged[:3] != stored[:3] or any(s is not None and s != t for s, t in zip(staged[3:6], stored[3:6])):
+        return False
+    return staged[6] is None or (stored[6] is not None and staged[6] <= stored[6])
+
+
+# Staged tables whose rows are skipped when stored a moment ago with a value that covers theirs
+# (seen.py): (identity, value, covers) of a row.
 REMEMBERED = {
-    "OL_STAGE_PIPELINES": (first, lambda row: row[:-1]),  # created_ts is the write time, not an attribute
-    "OL_STAGE_DATASETS": (first, whole),
-    "OL_STAGE_EDGES": (whole, whole),
+    "OL_STAGE_PIPELINES": (first, lambda row: row[:-1], operator.eq),  # created_ts: the write time
+    "OL_STAGE_DATASETS": (first, whole, dataset_covered),
+    "OL_STAGE_EDGES": (whole, whole, operator.eq),
 }
 INSERTS_OF_REMEMBERED = {"OL_STAGE_PIPELINES": sql.INSERT_PIPELINES, "OL_STAGE_DATASETS": sql.INSERT_DATASETS}
 _EVENT_COLUMNS = ", ".join(name for name, _ in sql.LINEAGE_EVENTS)
@@ -44,8 +57,8 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             "OL_STAGE_EDGES": list(dict.fromkeys(edge for event in kept for edge in event.edges())),
             **datasets.staged(wh, (d for event in kept for d in event.all_datasets())),
         }
-        for table, (ident, value) in REMEMBERED.items():
-            staged[table] = recent.unseen(wh, staged[table], ident, value)
+        for table, (ident, value, covers) in REMEMBERED.items():
+            staged[table] = recent.unseen(wh, staged[table], ident, value, covers)
         staged = {table: rows for table, rows in staged.items() if rows}
         for table, rows in staged.items():  # scratch space of this connection: outside the transaction
             _stage(wh, table, rows)
@@ -67,7 +80,7 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
     except BaseException:
         recent.forget(wh)
         raise
-    for table, (ident, value) in REMEMBERED.items():
+    for table, (ident, value, _) in REMEMBERED.items():
         recent.remember(wh, staged.get(table, []), ident, value)
     raw.purge_now_and_then(wh, now)
     return [refused.get(i) for i in range(len(events))]

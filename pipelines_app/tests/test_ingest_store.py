@@ -249,3 +249,21 @@ def test_a_failed_write_leaves_nothing_behind(warehouse):
     assert table(warehouse, "PIPELINES", "pipeline_id") == []
     assert table(warehouse, "DATASETS", "dataset_id") == []
     assert table(warehouse, "LINEAGE_EDGES", "src_id") == []
+
+
+def test_a_start_after_a_complete_leaves_the_datasets_as_they_are(warehouse, monkeypatch):
+    """The next run's START names the datasets without a time: nothing of them is written again
+    (store.dataset_covered), and an attribute that did change still is."""
+    mart = dataset_id_for(SNOW, "MART.LEDGER")
+    outputs = [dataset("MART.LEDGER")]
+    ingest_event(run_event("START", outputs=outputs))
+    ingest_event(run_event("COMPLETE", when="2026-11-20T10:09:00Z", outputs=outputs))
+    executed = []
+    original = warehouse.execute
+    monkeypatch.setattr(warehouse, "execute", lambda sql, params=(): executed.append(sql) or original(sql, params))
+    ingest_event(run_event("START", when="2026-11-20T11:00:00Z", outputs=outputs))
+    assert not [s for s in executed if s.startswith("UPDATE DATASETS")]
+    owned = [dataset("MART.LEDGER", ownership={"owners": [{"name": "team:fin"}]})]
+    ingest_event(run_event("START", when="2026-11-20T12:00:00Z", outputs=owned))
+    row = warehouse.fetch_one("SELECT team, last_updated_ts FROM DATASETS WHERE dataset_id = ?", [mart])
+    assert (row["team"], row["last_updated_ts"]) == ("fin", datetime(2026, 11, 20, 10, 9))
