@@ -50,23 +50,30 @@ def failures(
 
 
 def run_evidence(pipelines: list[dict], now: datetime | None = None) -> dict[str, dict]:
-    """Per pipeline: this week's finished runs, breached runs and breach ratio (pipelines_app.sla,
-    under the thresholds that apply, governance profiles included), last week's runs and breaches,
-    and this week's failures."""
-    this_week = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=WINDOW_DAYS)}
-    two_weeks = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=2 * WINDOW_DAYS)}
+    """Per pipeline: this week's finished runs, breached runs and breach ratio (pipelines_app.sla's
+    statement, under the thresholds that apply, governance profiles included), last week's runs and
+    breaches, and this week's failures, all as of `now`. Only the counts are read from the SLA rows
+    (not the whole SLA answer of each)."""
+    end = naive_utc(now)
     only = pipelines[0]["pipeline_id"] if len(pipelines) == 1 else None  # one pipeline: count its own
-    failed = failures(now, pipeline_id=only)
+
+    def counts(days: int) -> dict[str, tuple[int, int]]:
+        rows = sla.status_rows(days=days, now=end, pipeline_id=only)
+        return {r["pipeline_id"]: (r["runs_in_window"], r["breached_runs"]) for r in rows}
+
+    this_week, two_weeks = counts(WINDOW_DAYS), counts(2 * WINDOW_DAYS)
+    failed = failures(end, pipeline_id=only)
     evidence = {}
-    for pid, row in this_week.items():
-        both = two_weeks[pid]
+    for pid in (p["pipeline_id"] for p in pipelines if p["pipeline_id"] in this_week):
+        runs, breached = this_week[pid]
+        both_runs, both_breached = two_weeks[pid]
         evidence[pid] = {
-            "runs": row["runs_in_window"],
-            "breaches": row["breached_runs"],
-            "breach_ratio": row["breach_ratio"],
+            "runs": runs,
+            "breaches": breached,
+            "breach_ratio": round(breached / runs, 4) if runs else None,  # as sla.row_from
             "failures": failed.get(pid, 0),
-            "previous_runs": both["runs_in_window"] - row["runs_in_window"],
-            "previous_breaches": both["breached_runs"] - row["breached_runs"],
+            "previous_runs": both_runs - runs,
+            "previous_breaches": both_breached - breached,
         }
     return evidence
 
