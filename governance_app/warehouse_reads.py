@@ -52,16 +52,11 @@ def failures(
 def run_evidence(pipelines: list[dict], now: datetime | None = None) -> dict[str, dict]:
     """Per pipeline: this week's finished runs, breached runs and breach ratio (pipelines_app.sla's
     statement, under the thresholds that apply, governance profiles included), last week's runs and
-    breaches, and this week's failures, all as of `now`. Only the counts are read from the SLA rows
-    (not the whole SLA answer of each)."""
+    breaches, and this week's failures, all as of `now`."""
     end = naive_utc(now)
     only = pipelines[0]["pipeline_id"] if len(pipelines) == 1 else None  # one pipeline: count its own
-
-    def counts(days: int) -> dict[str, tuple[int, int]]:
-        rows = sla.status_rows(days=days, now=end, pipeline_id=only)
-        return {r["pipeline_id"]: (r["runs_in_window"], r["breached_runs"]) for r in rows}
-
-    this_week, two_weeks = counts(WINDOW_DAYS), counts(2 * WINDOW_DAYS)
+    this_week = sla.run_counts(days=WINDOW_DAYS, now=end, pipeline_id=only)
+    two_weeks = sla.run_counts(days=2 * WINDOW_DAYS, now=end, pipeline_id=only)
     failed = failures(end, pipeline_id=only)
     evidence = {}
     for pid in (p["pipeline_id"] for p in pipelines if p["pipeline_id"] in this_week):
