@@ -132,7 +132,7 @@ def evaluation() -> Evaluation:
             _next = None
         elif age >= seconds - _lead(_current, seconds) and _next is None:
             _next = Evaluation(version)
-            threading.Thread(target=_make, args=(_next, _current.used()), daemon=True).start()
+            _begin(_next, _current.used())
         chosen = _current
     response_cache.computed_from(chosen.at)
     return chosen
@@ -144,16 +144,26 @@ def _lead(current: Evaluation, seconds: float) -> float:
     return min(seconds / 2, max(REFRESH_AHEAD_S, 2 * current.took))
 
 
+def _begin(ahead: Evaluation, parts: list[str]) -> None:
+    threading.Thread(target=_in_background, args=(ahead, parts), daemon=True).start()
+
+
+def _in_background(ahead: Evaluation, parts: list[str]) -> None:
+    try:
+        _make(ahead, parts)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
 def _make(ahead: Evaluation, parts: list[str]) -> None:
-    """Compute the parts the current evaluation has used, in the background."""
+    """Compute the parts the current evaluation has used (a request that needs one still unmade
+    waits for it, or computes it when this failed)."""
+    global _next
     try:
         for name in parts:
             getattr(ahead, name)
-    except Exception:  # a request that needs the part computes it (and answers the error)
+    except Exception:
         log.exception("governance evaluation ahead of time failed")
-        global _next
         with _lock:
             if _next is ahead:
                 _next = None
-    finally:
-        connections.close_all()  # this thread's own connections
