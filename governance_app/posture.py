@@ -101,10 +101,11 @@ def _day_governance(
     }
 
 
-def posture_trend(days: int, now: datetime | None = None) -> list[dict]:
-    """One point per UTC day, oldest first, the last one being today so far."""
+def posture_trend(days: int, now: datetime | None = None, pipelines: list[dict] | None = None) -> list[dict]:
+    """One point per UTC day, oldest first, the last one being today so far (active `pipelines`: read
+    when not given)."""
     now = now or timezone.now()
-    pipelines = warehouse_reads.pipelines()
+    pipelines = warehouse_reads.pipelines() if pipelines is None else pipelines
     groups = _attribute_groups(pipelines)
     runs = {r["day"]: r for r in warehouse_reads.daily_runs(now, days)}
     first_day = now.date() - timedelta(days=days - 1)

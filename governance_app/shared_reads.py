@@ -10,9 +10,9 @@ ask for a part at the same time wait for one computation. Freshness is the respo
 an evaluation serves while it is younger than CT_RESPONSE_CACHE_SECONDS, under the data versions it
 was made for (a change of telemetry or of the governance store shows in the very next request), and
 an answer built on it is kept as if computed at the evaluation's moment (response_cache.computed_from),
-so no figure is older than that. When one is used near its end (twice the time its parts took,
-within REFRESH_AHEAD_S and half its life), the next is made in the background with the parts used
-so far, and requests meanwhile are answered from the current one. With the cache off (0, as in
+so no figure is older than that. When one is used within REFRESH_AHEAD_S of its end (as a cached
+answer is recomputed ahead), the next is made in the background with the parts used so far, and
+requests meanwhile are answered from the current one. With the cache off (0, as in
 tests) every call evaluates afresh. Callers must not change what they get back.
 """
 
@@ -45,7 +45,6 @@ class Evaluation:
         self.now = now or timezone.now()
         self.at = self.now.timestamp()
         self._values: dict[str, object] = {}
-        self.took = 0.0  # seconds its parts took to compute
         self._locks = {name: threading.Lock() for name in ("pipelines", *self.PARTS)}
 
     def _part(self, name: str, compute):
@@ -53,10 +52,8 @@ class Evaluation:
             return self._values[name]
         with self._locks[name]:  # one computation; the others wait for it
             if name not in self._values:
-                started = time.monotonic()
                 with _no_cycle_collection():
                     self._values[name] = compute()
-                self.took += time.monotonic() - started
             return self._values[name]
 
     def used(self) -> list[str]:
@@ -130,18 +127,12 @@ def evaluation() -> Evaluation:
             else:
                 _current = Evaluation(version)
             _next = None
-        elif age >= seconds - _lead(_current, seconds) and _next is None:
+        elif age >= seconds - REFRESH_AHEAD_S and _next is None:
             _next = Evaluation(version)
             _begin(_next, _current.used())
         chosen = _current
     response_cache.computed_from(chosen.at)
     return chosen
-
-
-def _lead(current: Evaluation, seconds: float) -> float:
-    """How long before its end the next evaluation is begun: twice what this one took (at least
-    REFRESH_AHEAD_S, at most half the lifetime), so that the next is ready before this one ends."""
-    return min(seconds / 2, max(REFRESH_AHEAD_S, 2 * current.took))
 
 
 def _begin(ahead: Evaluation, parts: list[str]) -> None:
