@@ -56,6 +56,9 @@ class Evaluation:
                     self._values[name] = compute()
             return self._values[name]
 
+    def has(self, parts: list[str]) -> bool:
+        return all(name in self._values for name in parts)
+
     def used(self) -> list[str]:
         return [name for name in self.PARTS if name in self._values]
 
@@ -127,6 +130,8 @@ def evaluation() -> Evaluation:
             else:
                 _current = Evaluation(version)
             _next = None
+        elif _next is not None and _next.version == version and _next.has(_current.used()):
+            _current, _next = _next, None  # made ahead: answers built from now on are fresher
         elif age >= seconds - REFRESH_AHEAD_S and _next is None:
             _next = Evaluation(version)
             _begin(_next, _current.used())

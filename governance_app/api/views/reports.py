@@ -85,9 +85,7 @@ class PostureTrendView(APIView):
         days = parse_query(request, PostureTrendQuery)["days"]
         evaluation = shared_reads.evaluation()  # as of its moment, with its pipelines
         points = posture.posture_trend(days, evaluation.now, evaluation.pipelines)
-        return Response(
-            {"days": days, "items": points, "total": len(points), "generated_at": evaluation.now}
-        )
+        return Response({"days": days, "items": points, "total": len(points), "generated_at": evaluation.now})
 
 
 class ExportBundleView(APIView):
