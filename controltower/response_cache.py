@@ -24,6 +24,7 @@ so a hit replays exactly what a miss answered. Answers carry a strong ETag (a ha
 `If-None-Match` gets a 304 with the same headers.
 """
 
+import contextvars
 import functools
 import hashlib
 import logging
@@ -120,6 +121,17 @@ def key_for(request, route: str) -> str | None:
     return key_of(route, request.path, request.query_params.lists(), media_type, visibility(request))
 
 
+# When the answer being computed (on this thread) was built from data evaluated earlier (a shared
+# evaluation: governance_app/shared_reads.py), it is kept as if computed then: one freshness rule.
+_inputs_at: contextvars.ContextVar[float | None] = contextvars.ContextVar("response_inputs_at", default=None)
+
+
+def computed_from(at: float) -> None:
+    """The answer being computed uses figures evaluated at `at` (epoch seconds)."""
+    earliest = _inputs_at.get()
+    _inputs_at.set(at if earliest is None else min(earliest, at))
+
+
 def etag_of(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
 
@@ -202,6 +214,7 @@ class CachedRead:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttles
         self._started = time.time()
+        _inputs_at.set(None)
         self._key = key_for(request, self.response_cache_route)
         if not self._key or getattr(request, "response_cache_refresh", False):
             return
@@ -237,7 +250,9 @@ class CachedRead:
         response["Cache-Control"] = CACHE_CONTROL
         patch_vary_headers(response, VARY)
         if self._key:  # kept by HotReadMiddleware, with the headers the middleware inside it add
-            response.response_cache_entry = (self._key, self._started)
+            inputs_at = _inputs_at.get()
+            started = self._started if inputs_at is None else min(self._started, inputs_at)
+            response.response_cache_entry = (self._key, started)
         return response
 
 

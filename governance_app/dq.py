@@ -26,6 +26,8 @@ STANDARDS = tuple(BASELINE)
 
 def resolve_standards(chain: list[DQStandard]) -> tuple[dict, dict]:
     """(values, sources): each standard from the most specific row that sets it, else the baseline."""
+    if not chain:  # most pipelines: nothing assigned
+        return dict(BASELINE), dict.fromkeys(STANDARDS, "baseline")
     values, sources = {}, {}
     for name in STANDARDS:
         row = next((r for r in chain if getattr(r, name) is not None), None)
@@ -107,7 +109,7 @@ def evaluate(pipeline: dict, evidence: dict | None, ctx: DQContext) -> dict:
     breach_ratio = breach_ratio_for(evidence)
     governance = ctx.runbooks.get(pid)
     checks = _checks(values, pipeline, evidence, governance.state if governance else "none", breach_ratio)
-    exception = next((r for r in chain if r.is_exception), None)
+    exception = next((r for r in chain if r.is_exception), None) if chain else None
     live = exception.live_exception_status(ctx.now) if exception else ExceptionStatus.NONE
     for check in checks:
         check["status"] = (

@@ -4,12 +4,13 @@ The trend is computed, not stored: telemetry gives runs, failures and breaches p
 replaying the audit trail gives the assignments and exceptions active at the end of each day
 (judged against today's pipeline attributes) — so it has data from the first day."""
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from . import policies, registers, warehouse_reads
-from .choices import ExceptionState, ExceptionStatus
+from .choices import ExceptionState, ExceptionStatus, Scope
 from .dq import dq_summary
 from .history import Replay
 from .models import DQStandard, PolicyAssignment
@@ -59,30 +60,53 @@ def exception_counts(kind: str, now: datetime) -> dict:
     return {s: statuses.count(s) for s in ExceptionStatus.values if s != ExceptionStatus.NONE}
 
 
-def _day_governance(pipelines: list[dict], policy_rows: list, dq_rows: list, at: datetime) -> dict:
+def _attribute_groups(pipelines: list[dict]) -> Counter:
+    """How many pipelines share each (team, domain, criticality): without an assignment of its own a
+    pipeline is judged by those alone, so a day judges each group once."""
+    return Counter((p.get("team"), p.get("domain"), p.get("criticality")) for p in pipelines)
+
+
+def _day_governance(
+    pipelines: list[dict], groups: Counter, policy_rows: list, dq_rows: list, at: datetime
+) -> dict:
     assignments = ActiveAssignments(PolicyAssignment, rows=policy_rows)
-    mismatches, states = 0, []
-    for p in pipelines:
+    own = {r.target_id for r in policy_rows if r.scope == Scope.PIPELINE}
+    judged: list[tuple[dict, int]] = []
+    if own:
+        groups = Counter(groups)
+        for p in pipelines:
+            if p["pipeline_id"] in own:
+                judged.append((p, 1))
+                groups[(p.get("team"), p.get("domain"), p.get("criticality"))] -= 1
+    judged += [
+        ({"pipeline_id": None, "team": t, "domain": d, "criticality": c}, n)
+        for (t, d, c), n in groups.items()
+        if n
+    ]
+    mismatches, states = 0, Counter()
+    for p, n in judged:
         row, recommended = assignments.resolve(p), policies.recommended_profile(p.get("criticality"))
         mismatch = row is not None and row.profile != recommended
-        mismatches += mismatch
-        states.append(policies.exception_state(row, mismatch, at))
+        mismatches += mismatch * n
+        states[policies.exception_state(row, mismatch, at)] += n
     live = [r.live_exception_status(at) for r in policy_rows + dq_rows if r.is_exception]
     return {
         "policy_assignments": len(policy_rows),
         "dq_standards": len(dq_rows),
         "policy_mismatches": mismatches,
-        "unmanaged_exceptions": states.count(ExceptionState.UNMANAGED),
+        "unmanaged_exceptions": states[ExceptionState.UNMANAGED],
         "approved_exceptions": live.count(ExceptionStatus.APPROVED),
         "expired_exceptions": live.count(ExceptionStatus.EXPIRED),
         "proposed_exceptions": live.count(ExceptionStatus.PROPOSED),
     }
 
 
-def posture_trend(days: int, now: datetime | None = None) -> list[dict]:
-    """One point per UTC day, oldest first, the last one being today so far."""
+def posture_trend(days: int, now: datetime | None = None, pipelines: list[dict] | None = None) -> list[dict]:
+    """One point per UTC day, oldest first, the last one being today so far (active `pipelines`: read
+    when not given)."""
     now = now or timezone.now()
-    pipelines = warehouse_reads.pipelines()
+    pipelines = warehouse_reads.pipelines() if pipelines is None else pipelines
+    groups = _attribute_groups(pipelines)
     runs = {r["day"]: r for r in warehouse_reads.daily_runs(now, days)}
     first_day = now.date() - timedelta(days=days - 1)
     start = datetime.combine(first_day, time.min, tzinfo=now.tzinfo)
@@ -103,7 +127,7 @@ def posture_trend(days: int, now: datetime | None = None) -> list[dict]:
                 "breaches": r["breaches"],
                 "breach_ratio": ratio(r["breaches"], r["runs"]),
                 "governance_changes": changes,
-                **_day_governance(pipelines, policy_replay.rows(), dq_replay.rows(), end),
+                **_day_governance(pipelines, groups, policy_replay.rows(), dq_replay.rows(), end),
             }
         )
     return points

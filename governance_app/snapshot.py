@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.utils import timezone
-
 from . import dq, policies, runbooks, shared_reads, warehouse_reads
 
 
@@ -35,34 +33,32 @@ class Snapshot:
 
 
 def build(now: datetime | None = None) -> Snapshot:
-    """The estate at `now`; without one, at this moment (shared_reads: one computation per process
-    for the response cache's lifetime, the policy and DQ answers' very evaluations)."""
+    """The estate at `now`; without one, the shared evaluation's (shared_reads: one per process while
+    the response cache may keep an answer, the policy and DQ answers' very evaluation)."""
     if now is None:
-        return shared_reads.reuse("snapshot", lambda: _build(timezone.now(), shared=True))
-    return _build(now)
-
-
-def _build(now: datetime, shared: bool = False) -> Snapshot:
-    if shared:
-        (pipelines, evidence), policy_items, dq_items = (
-            shared_reads.evidence(now),
-            shared_reads.policy_items(now),
-            shared_reads.dq_items(now),
-        )
-    else:
-        pipelines = warehouse_reads.pipelines()
-        evidence = warehouse_reads.run_evidence(pipelines, now)
-        policy_items = policies.effective_policies(pipelines, evidence, now)
-        dq_items = dq.evaluate_all(pipelines, evidence, now)
-    entries = shared_reads.runbook_entries() if shared else runbooks.catalog_entries(pipelines)
+        return of(shared_reads.evaluation())
+    pipelines = warehouse_reads.pipelines()
+    evidence = warehouse_reads.run_evidence(pipelines, now)
     return Snapshot(
         now=now,
         pipelines=pipelines,
         evidence=evidence,
         anomalies=warehouse_reads.anomalous_pipelines(),
-        policy_items=policy_items,
-        dq_items=dq_items,
-        runbook_entries=entries,
+        policy_items=policies.effective_policies(pipelines, evidence, now),
+        dq_items=dq.evaluate_all(pipelines, evidence, now),
+        runbook_entries=runbooks.catalog_entries(pipelines),
+    )
+
+
+def of(evaluation: shared_reads.Evaluation) -> Snapshot:
+    return Snapshot(
+        now=evaluation.now,
+        pipelines=evaluation.pipelines,
+        evidence=evaluation.evidence,
+        anomalies=evaluation.anomalies,
+        policy_items=evaluation.policy_items,
+        dq_items=evaluation.dq_items,
+        runbook_entries=evaluation.runbook_entries,
     )
 
 

@@ -50,23 +50,25 @@ def failures(
 
 
 def run_evidence(pipelines: list[dict], now: datetime | None = None) -> dict[str, dict]:
-    """Per pipeline: this week's finished runs, breached runs and breach ratio (pipelines_app.sla,
-    under the thresholds that apply, governance profiles included), last week's runs and breaches,
-    and this week's failures."""
-    this_week = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=WINDOW_DAYS)}
-    two_weeks = {r["pipeline_id"]: r for r in sla.evaluate(pipelines, days=2 * WINDOW_DAYS)}
+    """Per pipeline: this week's finished runs, breached runs and breach ratio (pipelines_app.sla's
+    statement, under the thresholds that apply, governance profiles included), last week's runs and
+    breaches, and this week's failures, all as of `now`."""
+    end = naive_utc(now)
     only = pipelines[0]["pipeline_id"] if len(pipelines) == 1 else None  # one pipeline: count its own
-    failed = failures(now, pipeline_id=only)
+    this_week = sla.run_counts(days=WINDOW_DAYS, now=end, pipeline_id=only)
+    two_weeks = sla.run_counts(days=2 * WINDOW_DAYS, now=end, pipeline_id=only)
+    failed = failures(end, pipeline_id=only)
     evidence = {}
-    for pid, row in this_week.items():
-        both = two_weeks[pid]
+    for pid in (p["pipeline_id"] for p in pipelines if p["pipeline_id"] in this_week):
+        runs, breached = this_week[pid]
+        both_runs, both_breached = two_weeks[pid]
         evidence[pid] = {
-            "runs": row["runs_in_window"],
-            "breaches": row["breached_runs"],
-            "breach_ratio": row["breach_ratio"],
+            "runs": runs,
+            "breaches": breached,
+            "breach_ratio": round(breached / runs, 4) if runs else None,  # as sla.row_from
             "failures": failed.get(pid, 0),
-            "previous_runs": both["runs_in_window"] - row["runs_in_window"],
-            "previous_breaches": both["breached_runs"] - row["breached_runs"],
+            "previous_runs": both_runs - runs,
+            "previous_breaches": both_breached - breached,
         }
     return evidence
 

@@ -190,6 +190,13 @@ def status_rows(*, days: int, now: datetime, status: str | None = None, **scope)
     return q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)
 
 
+def run_counts(*, days: int, now: datetime, **scope) -> dict[str, tuple[int, int]]:
+    """{pipeline_id: (finished runs, breached runs)} over the window, as the SLA rows count them
+    (the `sla_status` statement's counts alone, for governance's evidence)."""
+    rows = q.fetch_all("sla_counts", **status_binds(days=days, now=now, **scope))
+    return {r["pipeline_id"]: (r["runs_in_window"], r["breached_runs"]) for r in rows}
+
+
 def _evaluate(*, days: int, status: str | None = None, ids_only: bool = False, **scope) -> list:
     now = q.now_naive()
     rows = q.fetch_all("sla_status", **status_binds(days=days, now=now, **scope), status=status)

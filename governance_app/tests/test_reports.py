@@ -146,6 +146,18 @@ def test_posture_trend_replays_history(scorecard_estate, viewer, client_for):
     assert client_for(viewer).get("/api/governance/posture/trend?days=0").status_code == 400
 
 
+def test_posture_trend_judges_team_assignments_for_each_pipeline(scorecard_estate, viewer, client_for):
+    scorecard_estate.pipeline("p4", team="ledger", domain="finance", criticality="low")
+    scorecard_estate.pipeline("p5", team="ledger", domain="finance", criticality="critical")
+    with time_machine.travel(NOW_UTC - timedelta(days=1), tick=False):
+        actions.assign(POLICY, "team", "ledger", {"profile": "strict"}, actor="gina", reason="audit")
+    with at_now():
+        points = client_for(viewer).get("/api/governance/posture/trend?days=3").json()["items"]
+    # p2's own relaxed (critical: strict recommended) from day one; p3 and p4 (low) under ledger's
+    # strict from the day before; p5 (critical) is aligned with it
+    assert [(p["policy_mismatches"], p["unmanaged_exceptions"]) for p in points] == [(1, 1), (3, 3), (3, 3)]
+
+
 def test_posture_trend_works_from_day_one(telemetry, viewer, client_for):
     telemetry.pipeline("p1")
     telemetry.run("p1", "FAILED", ago=timedelta(hours=2))

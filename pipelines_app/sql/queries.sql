@@ -451,6 +451,15 @@ WITH {{run_state_now}},
 {{sla_assessed}}
 SELECT status, COUNT(*) AS pipelines FROM assessed GROUP BY status;
 
+-- name: sla_counts
+-- Finished and breached runs per pipeline in scope over the window (governance's run evidence):
+-- `sla_assessed`'s counts without the rest of the row, by pipeline id.
+WITH {{run_state_now}},
+{{sla_assessed}}
+SELECT pipeline_id, runs_in_window, breached_runs
+FROM assessed
+ORDER BY pipeline_id;
+
 -- name: sla_status_count
 -- How many pipelines in scope have :status (the summary's sla_breaches).
 WITH {{run_state_now}},

@@ -1,7 +1,6 @@
 """DQ endpoints: standards list / upsert / remove, effective pass-fail with evidence, exception
 review (four eyes), history, exceptions register."""
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -68,14 +67,16 @@ class EffectiveView(APIView):
     def get(self, request):
         query = parse_query(request, DQEffectiveQuery)
         status, standard = query["status"], query["standard"]
-        now = timezone.now()
-        items = attribute_filter(query, shared_reads.dq_items(now))
+        evaluation = shared_reads.evaluation()
+        items = attribute_filter(query, evaluation.dq_items)
         summary = dq.dq_summary(items)
         if status:
             items = [i for i in items if i["status"] == status]
         if standard:
             items = [i for i in items if standard in i["failing_standards"]]
-        return Response(paged(query, items, summary=summary, baseline=dq.BASELINE, generated_at=now))
+        return Response(
+            paged(query, items, summary=summary, baseline=dq.BASELINE, generated_at=evaluation.now)
+        )
 
 
 class DQHistoryView(HistoryView):

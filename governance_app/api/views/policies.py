@@ -88,14 +88,14 @@ class EffectiveView(APIView):
     def get(self, request):
         query = parse_query(request, PolicyEffectiveQuery)
         state, mismatch = query["exception_state"], query["mismatch"]
-        now = timezone.now()
-        items = attribute_filter(query, shared_reads.policy_items(now))
+        evaluation = shared_reads.evaluation()
+        items = attribute_filter(query, evaluation.policy_items)
         summary = policies.policy_summary(items)
         if state:
             items = [i for i in items if i["exception_state"] == state]
         if mismatch is not None:
             items = [i for i in items if i["mismatch"] == mismatch]
-        return Response(paged(query, items, summary=summary, generated_at=now))
+        return Response(paged(query, items, summary=summary, generated_at=evaluation.now))
 
 
 class PolicyHistoryView(HistoryView):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from controltower.api.query import parse_query
 from pipelines_app.warehouse import WarehouseUnavailable
 
-from ... import posture, reports, snapshot
+from ... import posture, reports, shared_reads, snapshot
 from ...scorecards import SCORECARD_COLUMNS, team_scorecards
 from ..query import ExecutiveReportQuery, PostureTrendQuery, ScorecardExportQuery, ScorecardQuery
 from ..responses import (
@@ -25,8 +25,8 @@ from ..responses import (
 from .base import ExportView, export_responses, paged
 
 
-def _cards(query: dict) -> list[dict]:
-    cards = team_scorecards(snapshot.build())
+def _cards(query: dict, snap: snapshot.Snapshot) -> list[dict]:
+    cards = team_scorecards(snap)
     if team := query["team"]:
         cards = [c for c in cards if c["team"].lower() == team.lower()]
     if grade := query["grade"]:
@@ -41,10 +41,11 @@ class TeamScorecardsView(APIView):
     @extend_schema(parameters=[ScorecardQuery], responses=ScorecardPageSerializer)
     def get(self, request):
         query = parse_query(request, ScorecardQuery)
-        cards = _cards(query)
+        snap = snapshot.build()
+        cards = _cards(query, snap)
         average = round(sum(c["score"] for c in cards) / len(cards), 1) if cards else None
         return Response(
-            paged(query, cards, average_score=average, columns=SCORECARD_COLUMNS, generated_at=timezone.now())
+            paged(query, cards, average_score=average, columns=SCORECARD_COLUMNS, generated_at=snap.now)
         )
 
 
@@ -61,10 +62,10 @@ class TeamScorecardsExportView(ExportView):
         return super().get(request)
 
     def export(self, request):
-        rows = [
-            {k: c[k] for k in SCORECARD_COLUMNS} for c in _cards(parse_query(request, ScorecardExportQuery))
-        ]
-        return SCORECARD_COLUMNS, rows, {"generated_at": timezone.now()}
+        snap = snapshot.build()
+        cards = _cards(parse_query(request, ScorecardExportQuery), snap)
+        rows = [{k: c[k] for k in SCORECARD_COLUMNS} for c in cards]
+        return SCORECARD_COLUMNS, rows, {"generated_at": snap.now}
 
 
 class PostureView(APIView):
@@ -82,9 +83,9 @@ class PostureTrendView(APIView):
     @extend_schema(parameters=[PostureTrendQuery], responses=PostureTrendSerializer)
     def get(self, request):
         days = parse_query(request, PostureTrendQuery)["days"]
-        now = timezone.now()
-        points = posture.posture_trend(days, now)
-        return Response({"days": days, "items": points, "total": len(points), "generated_at": now})
+        evaluation = shared_reads.evaluation()  # as of its moment, with its pipelines
+        points = posture.posture_trend(days, evaluation.now, evaluation.pipelines)
+        return Response({"days": days, "items": points, "total": len(points), "generated_at": evaluation.now})
 
 
 class ExportBundleView(APIView):

@@ -29,7 +29,7 @@ class CatalogView(APIView):
     def get(self, request):
         query = parse_query(request, RunbookCatalogQuery)
         filters = {k: v for k, v in query.items() if k not in ("offset", "limit")}
-        entries, coverage = runbooks.select(shared_reads.runbook_entries(), filters)
+        entries, coverage = runbooks.select(shared_reads.evaluation().runbook_entries, filters)
         return Response(paged(query, entries, coverage=coverage))
 
 
