@@ -27,7 +27,8 @@ def dataset_covered(stored: tuple, staged: tuple) -> bool:
     """Whether sql.UPDATE_DATASETS of `staged` changes nothing after `stored` was written: its kind,
     owner and team are unset or the same, its last_updated_ts unset or not newer (a job's START names
     the datasets its COMPLETE wrote, without the time)."""
-    if staged[:3] != stored[:3] or any(s is not None and s != t for s, t in zip(staged[3:6], stored[3:6])):
+    set_differs = any(s is not None and s != t for s, t in zip(staged[3:6], stored[3:6], strict=True))
+    if staged[:3] != stored[:3] or set_differs:
         return False
     return staged[6] is None or (stored[6] is not None and staged[6] <= stored[6])
 

@@ -260,7 +260,9 @@ def test_a_start_after_a_complete_leaves_the_datasets_as_they_are(warehouse, mon
     ingest_event(run_event("COMPLETE", when="2026-11-20T10:09:00Z", outputs=outputs))
     executed = []
     original = warehouse.execute
-    monkeypatch.setattr(warehouse, "execute", lambda sql, params=(): executed.append(sql) or original(sql, params))
+    monkeypatch.setattr(
+        warehouse, "execute", lambda sql, params=(): executed.append(sql) or original(sql, params)
+    )
     ingest_event(run_event("START", when="2026-11-20T11:00:00Z", outputs=outputs))
     assert not [s for s in executed if s.startswith("UPDATE DATASETS")]
     owned = [dataset("MART.LEDGER", ownership={"owners": [{"name": "team:fin"}]})]
