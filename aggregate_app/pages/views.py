@@ -32,7 +32,7 @@ BUILDERS = {
     "diagnostics": diagnostics.build,
 }
 # Views whose answers are read through the kept ones (kept.py): they show "Data as of".
-KEPT_VIEWS = ("overview", "incidents", "costs")
+KEPT_VIEWS = ("overview", "incidents", "costs", "governance", "policy")
 TITLES = {v: v.capitalize() for v in VIEWS}
 SOURCE_PARAM = {
     "overview": "ov_source",

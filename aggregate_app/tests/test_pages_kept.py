@@ -9,7 +9,7 @@ import pytest
 
 from aggregate_app.pages import kept
 
-from .test_pages_views import page, pages_sources  # noqa: F401  (fixtures)
+from .test_pages_views import ASSIGN, page, pages_sources, signed_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,27 @@ def test_the_overview_again_within_the_window_asks_no_source_and_says_as_of_when
     assert len(pages_sources["aws"].calls("/api/summary")) == asked
     assert re.search(r'data-testid="data-as-of"[^>]*>Data as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC', again)
     assert "orders_<wbr>ingest" in first and "orders_<wbr>ingest" in again
+
+
+@pytest.mark.parametrize("view", ["governance", "policy"])
+def test_the_governance_pages_again_within_the_window_ask_no_source(page, pages_sources, view):  # noqa: F811
+    page(f"?view={view}")
+    answered = [r for r in pages_sources["aws"].requests if r.path in pages_sources["aws"].routes]
+    again = page(f"?view={view}")
+    assert [r for r in pages_sources["aws"].requests if r.path in pages_sources["aws"].routes] == answered
+    assert 'data-testid="data-as-of"' in again
+
+
+def test_a_policy_change_posted_on_the_page_drops_the_kept_answers(pages_sources, governance_admin):  # noqa: F811
+    pages_sources["aws"].reply(ASSIGN, {"scope": "team", "target_id": "ore", "profile": "strict"})
+    client = signed_in(governance_admin)
+    client.get("/?view=policy")
+    asked = len(pages_sources["aws"].calls("/api/policies/effective"))
+    form = {"action": "assign", "source": "aws", "scope": "team", "target_id": "ore", "profile": "strict",
+            "reason": "ore is critical now"}  # fmt: skip
+    assert client.post("/?view=policy", form).status_code == 302
+    client.get("/?view=policy")
+    assert len(pages_sources["aws"].calls("/api/policies/effective")) > asked  # read afresh after the write
 
 
 def test_a_degraded_answer_is_not_kept(page, pages_sources):  # noqa: F811
