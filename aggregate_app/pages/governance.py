@@ -54,15 +54,17 @@ def build(state: PageState, api: Gateway, request) -> dict:
         rows = [row for row in rows if (row.get("team") or "").lower() == state["gov_team"].lower()]
     if state["pipeline_id"]:
         rows = [row for row in rows if row.get("pipeline_id") == state["pipeline_id"]]
+    # The answers may be kept and shared with other requests (kept.py): sorted and linked as copies.
     if chosen == "sla_pressure":
-        rows.sort(key=lambda row: (SLA_RANK.get(row.get("status"), 2), -(row.get("breach_ratio") or 0)))
+        rows = sorted(
+            rows, key=lambda row: (SLA_RANK.get(row.get("status"), 2), -(row.get("breach_ratio") or 0))
+        )
     page = pager(state, "gov_page", len(rows), PAGE)
-    rows = rows[page["slice"]]
-    for row in rows:
-        row["links"] = _row_links(chosen, row, source, state["gov_days"])
+    rows = [
+        dict(row, links=_row_links(chosen, row, source, state["gov_days"])) for row in rows[page["slice"]]
+    ]
     cards = r["scorecards"].body.get("items") or [] if r["scorecards"].ok else []
-    for card in cards:
-        card["links"] = scorecard_links(state, card, source)
+    cards = [dict(card, links=scorecard_links(state, card, source)) for card in cards]
     return {
         "results": list(r.values()),
         "r": r,
