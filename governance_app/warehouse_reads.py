@@ -65,7 +65,7 @@ def run_evidence(pipelines: list[dict], now: datetime | None = None) -> dict[str
         evidence[pid] = {
             "runs": runs,
             "breaches": breached,
-            "breach_ratio": round(breached / runs, 4) if runs else None,  # as sla.row_from
+            "breach_ratio": sla.breach_ratio(breached, runs),
             "failures": failed.get(pid, 0),
             "previous_runs": both_runs - runs,
             "previous_breaches": both_breached - breached,

@@ -147,6 +147,11 @@ REASONS = (
 )
 
 
+def breach_ratio(breached: int, finished: int) -> float | None:
+    """Breached runs / finished runs over a window, as every SLA answer states it (null with no runs)."""
+    return round(breached / finished, 4) if finished else None
+
+
 def row_from(r: dict, now: datetime, days: int) -> dict:
     """The SLA answer of one `sla_status` row (SQL decided the status and its reasons)."""
     fresh, reference, finished = r["freshness_sla_minutes"], r["reference_ts"], r["runs_in_window"]
@@ -172,7 +177,7 @@ def row_from(r: dict, now: datetime, days: int) -> dict:
         "window_days": days,
         "runs_in_window": finished,
         "breached_runs": r["breached_runs"],
-        "breach_ratio": round(r["breached_runs"] / finished, 4) if finished else None,
+        "breach_ratio": breach_ratio(r["breached_runs"], finished),
         "freshness_lag_minutes": None
         if reference is None
         else round((now - reference).total_seconds() / 60, 1),

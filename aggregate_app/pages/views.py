@@ -80,7 +80,7 @@ def ops(request):
     )
     if api.keep:
         as_of = data_as_of(context.get("results") or [])
-        context["data_as_of"] = datetime.fromisoformat(as_of.replace("Z", "+00:00")) if as_of else None
+        context["data_as_of"] = datetime.fromisoformat(as_of) if as_of else None
     return render(request, f"ops/{state.view}.html", context, status=status)
 
 
