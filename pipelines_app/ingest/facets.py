@@ -107,7 +107,9 @@ def _from_tags(facet) -> tuple[dict, str | None]:
 
 @reads("controlTower", "job")
 def _from_control_tower(value) -> dict:
-    facet = obj(value, "job.facets.controlTower", required=False)
+    if value is None:
+        return {}
+    facet = obj(value, "job.facets.controlTower")
     where = "job.facets.controlTower"
     found = {
         "team": text(facet, "team", f"{where}.team", required=False),
@@ -149,6 +151,8 @@ def _dataset_kind(facet) -> str | None:
 
 def dataset_attributes(facets: dict) -> dict:
     """kind (from datasetType), owner and team (from ownership)."""
+    if "datasetType" not in facets and "ownership" not in facets:  # most datasets
+        return {"kind": None}
     return {"kind": _dataset_kind(facets), **_from_ownership(facets)}
 
 
@@ -184,7 +188,8 @@ def rows_written(outputs: list) -> int | None:
     """Sum of outputStatistics.rowCount over the outputs that report it."""
     counts = []
     for output in outputs:
-        count = _row_count(output.get("outputFacets")) if isinstance(output, dict) else None
+        facets = output.get("outputFacets") if isinstance(output, dict) else None
+        count = _row_count(facets) if facets else None
         if isinstance(count, int) and not isinstance(count, bool) and 0 <= count <= MAX_ROWS:
             counts.append(count)
     return min(sum(counts), MAX_ROWS) if counts else None

@@ -55,10 +55,11 @@ def timestamp(container: dict, key: str, field: str, *, required: bool = True) -
     raw = text(container, key, field, required=required)
     if raw is None:
         return None
-    if "t" not in raw.lower():
+    if "T" not in raw and "t" not in raw.lower():
         raise EventError(field, f"must be an ISO 8601 date-time with a time part; got {shown(raw)}.")
+    stripped = raw.strip()
     try:
-        parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", raw.strip()))
+        parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", stripped) if "." in stripped else stripped)
     except ValueError:
         raise EventError(
             field, f"must be an ISO 8601 date-time, e.g. 2026-11-20T12:00:00Z; got {shown(raw)}."

@@ -7,6 +7,7 @@ the same way lands on the same row:
     dataset_id  = "ds_" + sha256("<dataset.namespace>\\x00<dataset.name>")[:16]
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,10 +36,13 @@ def stable_id(prefix: str, namespace: str, name: str) -> str:
     return f"{prefix}{digest[:16]}"
 
 
+# The same jobs and datasets come back event after event: their ids are hashed once.
+@functools.lru_cache(maxsize=16384)
 def pipeline_id_for(namespace: str, name: str) -> str:
     return stable_id("ol_", namespace, name)
 
 
+@functools.lru_cache(maxsize=16384)
 def dataset_id_for(namespace: str, name: str) -> str:
     return stable_id("ds_", namespace, name)
 

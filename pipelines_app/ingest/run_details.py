@@ -27,7 +27,7 @@ from pipelines_app.warehouse import Warehouse
 from pipelines_app.warehouse.base import schema_statements
 
 from .facets import MAX_ERROR_MESSAGE, error_code_for, reads
-from .records import dataset_id_for, pipeline_id_for
+from .records import STATUS_BY_EVENT_TYPE, dataset_id_for, pipeline_id_for
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 MAX_STACK_TRACE = 16_000
@@ -201,10 +201,12 @@ def assertions_of(datasets: list) -> tuple[AssertionRecord, ...]:
     found = []
     for dataset in datasets:
         dataset = _dict(dataset)
-        parts = [dataset.get(p) for p in ("facets", "inputFacets", "outputFacets")]
+        parts = (dataset.get("facets"), dataset.get("inputFacets"), dataset.get("outputFacets"))
         parts = [p for p in parts if isinstance(p, dict) and "dataQualityAssertions" in p]
+        if not parts:  # most events: no assertions, a cheap test
+            continue
         namespace, name = _str(dataset.get("namespace")), _str(dataset.get("name"))
-        if not (parts and namespace and name):  # most events: no assertions, a cheap test
+        if not (namespace and name):
             continue
         for part in parts:
             for assertion, column, success in _assertions_in(part):
@@ -218,14 +220,17 @@ def assertions_of(datasets: list) -> tuple[AssertionRecord, ...]:
 
 def details_of(body: dict, run_facets: dict, event_type: str, sent_ts: datetime | None) -> RunDetails:
     datasets = [d for key in ("inputs", "outputs") for d in (body.get(key) or ())]
+    assertions = assertions_of(datasets)
+    streaming = _streaming(_dict(_dict(body.get("job")).get("facets")).get("jobType"))
+    if not (run_facets or assertions or streaming) and sent_ts is None and event_type in _PLAIN:
+        return _PLAIN[event_type]  # most events: nothing beyond their state
     return RunDetails(
-        event_type=event_type,
-        sent_ts=sent_ts,
-        parent=parent_of(run_facets),
-        errors=errors_of(run_facets),
-        assertions=assertions_of(datasets),
-        streaming=_streaming(_dict(_dict(body.get("job")).get("facets")).get("jobType")),
+        event_type, sent_ts, parent_of(run_facets), errors_of(run_facets), assertions, streaming
     )
+
+
+# The details of an event that says nothing beyond its state, by eventType (records are immutable).
+_PLAIN = {event_type: RunDetails(event_type) for event_type in STATUS_BY_EVENT_TYPE}
 
 
 def _streaming(job_type) -> bool:

@@ -7,6 +7,7 @@ START, RUNNING, COMPLETE, ABORT, FAIL, OTHER. JobEvents and DatasetEvents are ac
 comes from the schemaURL (`…#/$defs/RunEvent`), else from the fields present.
 """
 
+import functools
 import json
 import re
 from dataclasses import replace
@@ -38,22 +39,15 @@ KINDS_BY_SCHEMA = {"RunEvent": "run", "JobEvent": "job", "DatasetEvent": "datase
 def parse_event(body: Any) -> Event:
     """The event as records (with the event itself, as received, in `raw`), or EventError naming
     the first field that is wrong."""
-    event, event_time = _records(body)
-    return replace(event, raw=_raw(body, event, event_time))  # the eventTime as sent, never clamped
-
-
-def _records(body: Any) -> tuple[Event, datetime]:
     if not isinstance(body, dict):
         raise EventError("event", f"must be a JSON object (an OpenLineage event); got {shown(body)}.")
-    sent_time = timestamp(body, "eventTime", "eventTime")
+    sent_time = timestamp(body, "eventTime", "eventTime")  # kept in `raw` as sent, never clamped
     event_time, clamped_from = run_details.clamp(sent_time, now_naive())
     producer = text(body, "producer", "producer")
-    schema_url = text(body, "schemaURL", "schemaURL")
-    kind = _kind(body, schema_url)
+    kind = _kind(body, text(body, "schemaURL", "schemaURL"))
     if kind == "dataset":
-        return Event(
-            "dataset", datasets=(_dataset(body.get("dataset"), "dataset", None, event_time),)
-        ), sent_time
+        dataset = _dataset(body.get("dataset"), "dataset", None, event_time)
+        return Event("dataset", datasets=(dataset,), raw=_raw(body, kind, sent_time))
     pipeline = _pipeline(obj(body.get("job"), "job"), producer)
     event_type = _event_type(body) if kind == "run" else None
     written = event_time if event_type == "COMPLETE" else None
@@ -64,7 +58,9 @@ def _records(body: Any) -> tuple[Event, datetime]:
     outputs_raw = array(body.get("outputs"), "outputs")
     outputs = tuple(_dataset(d, f"outputs[{i}]", written, event_time) for i, d in enumerate(outputs_raw))
     if kind == "job":
-        return Event("job", pipeline=pipeline, inputs=inputs, outputs=outputs), sent_time
+        return Event(
+            "job", pipeline=pipeline, inputs=inputs, outputs=outputs, raw=_raw(body, kind, sent_time)
+        )
     run_body = obj(body.get("run"), "run")
     run = _run(run_body, pipeline.pipeline_id, event_type, event_time, outputs_raw)
     facets = run_body.get("facets") if isinstance(run_body.get("facets"), dict) else {}
@@ -72,8 +68,7 @@ def _records(body: Any) -> tuple[Event, datetime]:
     if run.error_message is None and details.errors:
         message, code = run_details.fallback_error(details.errors)
         run = replace(run, error_message=message, error_code=code)
-    event = Event("run", pipeline=pipeline, run=run, inputs=inputs, outputs=outputs, details=details)
-    return event, sent_time
+    return Event("run", pipeline, run, inputs, outputs, raw=_raw(body, kind, sent_time), details=details)
 
 
 def _kind(body: dict, schema_url: str) -> str:
@@ -98,23 +93,44 @@ def _event_type(body: dict) -> str:
 
 
 def _pipeline(job: dict, producer: str) -> PipelineRecord:
-    namespace = text(job, "namespace", "job.namespace")
-    name = text(job, "name", "job.name")
+    namespace = _required(job, "namespace", "job")
+    name = _required(job, "name", "job")
     facets = obj(job.get("facets"), "job.facets", required=False)
-    attributes = pipeline_attributes(facets, producer)
-    return PipelineRecord(pipeline_id_for(namespace, name), name, namespace, **attributes)
+    if not facets:
+        return _bare_pipeline(namespace, name, producer)
+    return PipelineRecord(
+        pipeline_id_for(namespace, name), name, namespace, **pipeline_attributes(facets, producer)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _bare_pipeline(namespace: str, name: str, producer: str) -> PipelineRecord:
+    """A job without facets: its record depends on its names and producer only (and is immutable)."""
+    return PipelineRecord(
+        pipeline_id_for(namespace, name), name, namespace, **pipeline_attributes({}, producer)
+    )
+
+
+def _required(container: dict, key: str, field: str) -> str:
+    """text(container, key, "<field>.<key>"), the path spelled out only when the value is wrong."""
+    value = container.get(key)
+    if value.__class__ is str and value.strip():
+        return value
+    return text(container, key, f"{field}.{key}")
 
 
 def _dataset(raw: Any, field: str, written_ts: datetime | None, seen_ts: datetime) -> DatasetRecord:
     dataset = obj(raw, field)
-    namespace = text(dataset, "namespace", f"{field}.namespace")
-    name = text(dataset, "name", f"{field}.name")
-    facets = obj(dataset.get("facets"), f"{field}.facets", required=False)
+    namespace = _required(dataset, "namespace", field)
+    name = _required(dataset, "name", field)
+    facets = dataset.get("facets")
+    if facets is not None:
+        facets = obj(facets, f"{field}.facets")
     if not facets:  # many datasets carry none: nothing to read
         return DatasetRecord(
-            dataset_id_for(namespace, name), name, namespace, written_ts=written_ts, seen_ts=seen_ts
+            dataset_id_for(namespace, name), name, namespace, None, None, None, written_ts, seen_ts
         )
-    table, alias = datasets.table_of(facets), None
+    table, alias = datasets.table_of(facets) if "symlinks" in facets else None, None
     if table is not None and table != (namespace, name):  # a path: stored as the table it names
         alias, (namespace, name) = (dataset_id_for(namespace, name), namespace, name), table
     return DatasetRecord(
@@ -130,16 +146,12 @@ def _run(run: dict, pipeline_id: str, event_type: str, event_time: datetime, out
             "run.runId", f"must be a UUID, e.g. 0190f6a4-3c2e-7d1a-9b5e-4f8a2c6d1e3b; got {shown(run_id)}."
         )
     facets = obj(run.get("facets"), "run.facets", required=False)
-    message, code = run_error(facets)
+    message = code = nominal = None
+    if facets:  # most runs carry none
+        (message, code), nominal = run_error(facets), nominal_time(facets)
+    status = STATUS_BY_EVENT_TYPE[event_type]
     return RunRecord(
-        run_id=run_id.lower(),
-        pipeline_id=pipeline_id,
-        status=STATUS_BY_EVENT_TYPE[event_type],
-        event_ts=event_time,
-        error_message=message,
-        error_code=code,
-        nominal_ts=nominal_time(facets),
-        rows_processed=rows_written(outputs),
+        run_id.lower(), pipeline_id, status, event_time, message, code, nominal, rows_written(outputs)
     )
 
 
@@ -150,27 +162,30 @@ def _json(body: dict) -> str:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _names(facets: Any) -> set[str]:
-    return set(facets) if isinstance(facets, dict) else set()
+def _names(facets: Any) -> Any:
+    return facets if isinstance(facets, dict) else ()
 
 
-def _listed(names: set[str]) -> str | None:
+def _listed(names: Any) -> str | None:
+    """The facet names, sorted and comma-separated (None when there are none)."""
     return ",".join(sorted(names)) or None
 
 
-def _raw(body: dict, event: Event, event_time: datetime) -> RawRecord:
+def _raw(body: dict, kind: str, event_time: datetime) -> RawRecord:
     datasets = [d for key in ("inputs", "outputs") for d in body.get(key) or ()]
     if isinstance(body.get("dataset"), dict):
         datasets.append(body["dataset"])
-    dataset_facets = set().union(
-        *(_names(d.get(part)) for d in datasets for part in ("facets", "inputFacets", "outputFacets"))
-    )
+    dataset_facets: set[str] = set()
+    for dataset in datasets:
+        for facets in (dataset.get("facets"), dataset.get("inputFacets"), dataset.get("outputFacets")):
+            if isinstance(facets, dict):
+                dataset_facets.update(facets)
     return RawRecord(
-        body=_json(body),
-        producer=body["producer"],
-        event_ts=event_time,
-        event_type=body.get("eventType") if event.kind == "run" else None,
-        run_facets=_listed(_names((body.get("run") or {}).get("facets"))) if event.run else None,
-        job_facets=_listed(_names((body.get("job") or {}).get("facets"))) if event.pipeline else None,
-        dataset_facets=_listed(dataset_facets),
+        _json(body),
+        body["producer"],
+        event_time,
+        body.get("eventType") if kind == "run" else None,
+        _listed(_names(body["run"].get("facets"))) if kind == "run" else None,
+        _listed(_names(body["job"].get("facets"))) if kind != "dataset" else None,
+        _listed(dataset_facets),
     )
