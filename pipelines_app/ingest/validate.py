@@ -162,13 +162,9 @@ def _json(body: dict) -> str:
         return json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _names(facets: Any) -> Any:
-    return facets if isinstance(facets, dict) else ()
-
-
 def _listed(names: Any) -> str | None:
-    """The facet names, sorted and comma-separated (None when there are none)."""
-    return ",".join(sorted(names)) or None
+    """The facet names (a facets object's keys), sorted and comma-separated; None when there are none."""
+    return (",".join(sorted(names)) or None) if isinstance(names, (dict, set)) else None
 
 
 def _raw(body: dict, kind: str, event_time: datetime) -> RawRecord:
@@ -185,7 +181,7 @@ def _raw(body: dict, kind: str, event_time: datetime) -> RawRecord:
         body["producer"],
         event_time,
         body.get("eventType") if kind == "run" else None,
-        _listed(_names(body["run"].get("facets"))) if kind == "run" else None,
-        _listed(_names(body["job"].get("facets"))) if kind != "dataset" else None,
+        _listed(body["run"].get("facets")) if kind == "run" else None,
+        _listed(body["job"].get("facets")) if kind != "dataset" else None,
         _listed(dataset_facets),
     )

@@ -119,3 +119,26 @@ def test_times_are_normalised_to_naive_utc_and_run_ids_to_lower_case():
 def test_a_run_event_without_event_type_is_other():
     event = parse_event(run_event(None))
     assert (event.kind, event.run.status, event.run.terminal) == ("run", "RUNNING", 0)
+
+
+def test_a_job_without_facets_takes_its_platform_from_each_events_producer():
+    airflow = parse_event(run_event("START"))
+    body = run_event("START")
+    body["producer"] = "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/integration/dbt"
+    dbt = parse_event(body)
+    assert airflow.pipeline.pipeline_id == dbt.pipeline.pipeline_id
+    assert (airflow.pipeline.platform, dbt.pipeline.platform) == ("airflow", "dbt")
+    assert parse_event(
+        run_event("START", job_facets={"jobType": {"integration": "SPARK"}})
+    ).pipeline.platform == ("spark")
+
+
+def test_event_times_keep_microseconds_of_any_precision_and_offset():
+    for sent, stored in [
+        ("2026-11-20T10:00:00Z", "2026-11-20T10:00:00"),
+        ("2026-11-20T10:00:00.123456789Z", "2026-11-20T10:00:00.123456"),
+        ("2026-11-20t10:00:00.5-02:00", "2026-11-20T12:00:00.500000"),
+        (" 2026-11-20T10:00:00+00:00 ", "2026-11-20T10:00:00"),
+    ]:
+        event = parse_event(run_event("START", when=sent))
+        assert (event.run.event_ts.isoformat(), event.raw.event_ts.isoformat()) == (stored, stored)
