@@ -28,11 +28,11 @@ from django.utils import timezone
 from controltower.response_cache import bump_shared, cache_is_shared, shared_version
 
 from .warehouse import Warehouse, get_warehouse
-from .warehouse.base import schema_statements
+from .warehouse.base import table_ddl
 
 log = logging.getLogger(__name__)
 NAME = "warehouse"
-TABLE_DDL = next(s for s in schema_statements() if "CT_DATA_VERSION" in s)
+TABLE_DDL = table_ddl("CT_DATA_VERSION")
 _lock = threading.Lock()
 _followed: tuple[Warehouse, str] | None = None  # DuckDB: (the open warehouse, its version)
 _stamped = threading.local()  # stamp(): (warehouse, version) written in this thread's transaction
@@ -68,20 +68,33 @@ def _write(wh: Warehouse) -> str:
     return version
 
 
-def stamp(wh: Warehouse) -> None:
+def stamp(wh: Warehouse, row: bool = True) -> None:
     """Inside a writer's transaction, on DuckDB with a per-process cache: write the next version
     there, so it commits with the data instead of in a transaction of its own after it; the next
-    bump() on this thread then only follows it. Elsewhere (or before this process has made sure of
-    the table and its row) nothing: bump() writes as usual."""
+    bump() on this thread then only follows it. With row=False (ingest accepting events it applies
+    moments later, ingest/applier.py) only that: the applier's transaction writes the version
+    followed by then (record). Elsewhere (or before this process has made sure of the table and its
+    row) nothing: bump() writes as usual."""
     followed = _followed
     if cache_is_shared() or followed is None or followed[0] is not wh:
         return
     version = secrets.token_hex(8)
-    wh.execute(
-        "UPDATE CT_DATA_VERSION SET version = ?, changed_at = ?",
-        [version, timezone.now().replace(tzinfo=None)],
-    )
+    if row:
+        _write_row(wh, version)
     _stamped.version = (wh, version)
+
+
+def record(wh: Warehouse) -> None:
+    """Inside a writer's transaction, on DuckDB with a per-process cache: write the version this
+    process follows (moved in memory by stamp(row=False)) into the row."""
+    followed = _followed
+    if not cache_is_shared() and followed is not None and followed[0] is wh:
+        _write_row(wh, followed[1])
+
+
+def _write_row(wh: Warehouse, version: str) -> None:
+    now = timezone.now().replace(tzinfo=None)
+    wh.execute("UPDATE CT_DATA_VERSION SET version = ?, changed_at = ?", [version, now])
 
 
 def bump(wh: Warehouse | None = None) -> None:

@@ -18,6 +18,11 @@ def on_events_stored(sender=None, events=(), **kwargs) -> None:
         INGEST_NEWEST_EVENT.set(newest)
 
 
+def not_applied(events: int) -> None:
+    """Accepted events that could not be applied (kept in LINEAGE_EVENTS; applier.py logs why)."""
+    INGEST_EVENTS.labels("not_applied", "apply_failed").inc(events)
+
+
 def count_rejections(response: HttpResponse) -> None:
     """A refused request refuses its event (reason: the error code); a batch names each refusal."""
     data = getattr(response, "data", None)

@@ -10,7 +10,7 @@ group commit holds under several jobs goes to the job of its earliest event (req
 order, a batch in its own order).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pipelines_app.warehouse import Warehouse
 
@@ -38,11 +38,13 @@ class RunIdConflict(Exception):
         return {"field": "run.runId", "run_id": self.run_id, "owner": self.owner}
 
 
-def conflicts_in_group(wh: Warehouse, events: Sequence[Event]) -> dict[int, RunIdConflict]:
+def conflicts_in_group(
+    wh: Warehouse, events: Sequence[Event], known: Mapping[str, RunIdConflict] | None = None
+) -> dict[int, RunIdConflict]:
     """Events (by index) refused because the group holds their run id under more than one job:
-    the stored owner keeps it if there is one, else the job of the group's first event with it.
-    (Rare: one query, only for such run ids. Run ids of one job in the group are checked against
-    the stored runs by stored_runs, once staged.)"""
+    the stored (or `known`: accepted, not yet stored) owner keeps it if there is one, else the job
+    of the group's first event with it. (Rare: one query, only for such run ids. Run ids of one job
+    in the group are checked against the stored runs by stored_runs, once staged.)"""
     jobs: dict[str, dict[str, Event]] = {}
     for event in events:
         if event.run is not None and event.pipeline is not None:
@@ -50,7 +52,9 @@ def conflicts_in_group(wh: Warehouse, events: Sequence[Event]) -> dict[int, RunI
     shared = sorted(run_id for run_id, by_job in jobs.items() if len(by_job) > 1)
     if not shared:
         return {}
-    owners = _stored_owners(wh, shared)
+    known = known or {}
+    owners = {run_id: known[run_id] for run_id in shared if run_id in known}
+    owners.update(stored_owners(wh, [run_id for run_id in shared if run_id not in known]))
     for run_id in shared:
         if run_id not in owners:
             p = next(iter(jobs[run_id].values())).pipeline  # the first job in the group's order
@@ -64,7 +68,8 @@ def conflicts_in_group(wh: Warehouse, events: Sequence[Event]) -> dict[int, RunI
     }
 
 
-def _stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict]:
+def stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict]:
+    """The stored owner of each of `run_ids` that is stored, as the conflict it would raise."""
     found = {}
     for i in range(0, len(run_ids), MAX_IDS):
         chunk = run_ids[i : i + MAX_IDS]

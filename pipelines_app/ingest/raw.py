@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 
 from pipelines_app.warehouse import Warehouse
-from pipelines_app.warehouse.base import schema_statements
+from pipelines_app.warehouse.base import table_ddl
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,7 @@ def ensure_table(wh: Warehouse) -> None:
     ingest until someone runs it."""
     if wh in _created:
         return
-    (ddl,) = (s for s in schema_statements() if "LINEAGE_EVENTS" in s.split("(")[0])
-    wh.execute(ddl)
+    wh.execute(table_ddl("LINEAGE_EVENTS"))
     with _lock:
         _created.add(wh)
 

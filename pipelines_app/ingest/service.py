@@ -3,12 +3,14 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
 
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
+from .applier import applier_for, busy
 from .commit import GroupCommitter
 from .fields import EventError
 from .ownership import RunIdConflict
@@ -19,9 +21,15 @@ from .validate import parse_event
 
 
 def _write(events: Sequence[Event]) -> list[Exception | None]:
+    """Store a group: on a single-writer warehouse keep it as received and apply it moments later
+    (applier.py), elsewhere apply it now. Either way `events_stored` then moves the data version:
+    every read after that sees the events (a read applies what is pending first)."""
     now = timezone.now().astimezone(UTC).replace(tzinfo=None)
-    errors = write_events(get_warehouse(), events, now) or [None] * len(events)
-    stored([event for event, error in zip(events, errors, strict=True) if error is None])
+    wh = get_warehouse()
+    write = applier_for(wh).accept if wh.single_writer else partial(write_events, wh)
+    with busy():  # what the receivers write need not wait for the events to be applied
+        errors = write(events, now) or [None] * len(events)
+        stored([event for event, error in zip(events, errors, strict=True) if error is None])
     return errors
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from pipelines_app import data_version, run_state
 from pipelines_app.warehouse import Warehouse
-from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table
+from pipelines_app.warehouse.base import SMALL_STAGE, arrow_table, table_ddl
 
 from . import datasets, ownership, raw, run_details, sql
 from .records import DatasetRecord, Event, PipelineRecord, RunRecord
@@ -45,10 +45,14 @@ _EVENT_COLUMNS = ", ".join(name for name, _ in sql.LINEAGE_EVENTS)
 APPEND_EVENTS = f"INSERT INTO LINEAGE_EVENTS ({_EVENT_COLUMNS}) SELECT {_EVENT_COLUMNS} FROM OL_STAGE_EVENTS"
 
 
-def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[Exception | None]:
+def write_events(
+    wh: Warehouse, events: Sequence[Event], now: datetime, applied_through: datetime | None = None
+) -> list[Exception | None]:
     """Apply `events` atomically, except those whose run id another job owns (ownership.py): one
     entry per event, None when stored, RunIdConflict when refused. Any other failure raises and
-    nothing is stored."""
+    nothing is stored. With `applied_through` the events were accepted earlier (applier.py): they
+    are already kept as received and the data version already moved; the transaction moves the
+    applied mark instead."""
     refused: dict[int, Exception] = {}
     try:
         kept, runs, stored = _stage_owned_runs(wh, events, refused)
@@ -65,19 +69,23 @@ def write_events(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[
             _stage(wh, table, rows)
         if runs:
             staged["OL_STAGE_RUNS"] = runs
-        received = _raw_rows(wh, kept, now)
+        received = raw_rows(wh, kept, now) if applied_through is None else []
         details = run_details.prepare(wh, kept)
         statements = _statements(wh, staged, runs, stored)
         with transaction(wh):
             written = _apply(wh, statements)
             if received:
-                _append_events(wh, received)
+                append_events(wh, received)
             run_details.write(wh, details)
             if runs and wh.single_writer:  # what `stored` read before the transaction still holds
                 run_state.update(wh, stored, written)
             elif runs:
                 run_state.refresh(wh, {row[1] for row in runs})  # _run_row: pipeline_id second
-            data_version.stamp(wh)  # the events_stored receiver's bump follows it after the commit
+            if applied_through is None:
+                data_version.stamp(wh)  # the events_stored receiver's bump follows it after the commit
+            else:
+                mark_applied(wh, applied_through)
+                data_version.record(wh)
     except BaseException:
         recent.forget(wh)
         raise
@@ -145,10 +153,10 @@ def _stage(wh: Warehouse, table: str, rows: list[tuple]) -> None:
     wh.stage(table, sql.STAGES[table], rows)
 
 
-def _append_events(wh: Warehouse, rows: list[tuple]) -> None:
-    """LINEAGE_EVENTS rows in one statement: from a stage where staging costs nothing, else bound
-    VALUES for a few rows or an Arrow hand-off."""
-    if wh.stages_in_place:
+def append_events(wh: Warehouse, rows: list[tuple]) -> None:
+    """LINEAGE_EVENTS rows in one statement: bound VALUES for a few rows, else from a stage where
+    staging costs nothing or an Arrow hand-off."""
+    if wh.stages_in_place and len(rows) >= SMALL_STAGE:
         wh.stage("OL_STAGE_EVENTS", sql.LINEAGE_EVENTS, rows)
         wh.execute(APPEND_EVENTS)
     elif len(rows) < SMALL_STAGE:
@@ -222,12 +230,33 @@ def _dataset_row(d: DatasetRecord) -> tuple:
     return (d.dataset_id, d.name, d.namespace, d.kind, d.owner, d.team, d.written_ts)
 
 
-def _raw_rows(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[tuple]:
+def raw_rows(wh: Warehouse, events: Sequence[Event], now: datetime) -> list[tuple]:
     """LINEAGE_EVENTS rows of `events` (the table made sure of when there are any)."""
     rows = [_raw_row(event, now) for event in events if event.raw is not None]
     if rows:
         raw.ensure_table(wh)
     return rows
+
+
+def mark_applied(wh: Warehouse, through: datetime) -> None:
+    """The events received up to `through` are applied (LINEAGE_EVENTS_APPLIED; applier.py)."""
+    wh.execute("UPDATE LINEAGE_EVENTS_APPLIED SET applied_through = ?", [through])
+
+
+def unapplied_rows(wh: Warehouse) -> list[dict]:
+    """The events as received after the applied mark, in the order received (the table and its row
+    made sure of first: a warehouse from before them has applied every event it holds)."""
+    raw.ensure_table(wh)
+    wh.execute(table_ddl("LINEAGE_EVENTS_APPLIED"))
+    if wh.fetch_one("SELECT applied_through FROM LINEAGE_EVENTS_APPLIED") is None:
+        wh.execute(
+            "INSERT INTO LINEAGE_EVENTS_APPLIED (applied_through) "
+            f"SELECT COALESCE(MAX(received_ts), {sql.EPOCH}) FROM LINEAGE_EVENTS"
+        )
+    return wh.fetch_all(
+        "SELECT event, received_ts FROM LINEAGE_EVENTS WHERE received_ts > "
+        "(SELECT MAX(applied_through) FROM LINEAGE_EVENTS_APPLIED) ORDER BY received_ts, event_id"
+    )
 
 
 def _raw_row(event: Event, now: datetime) -> tuple:

@@ -36,13 +36,13 @@ UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 KINDS_BY_SCHEMA = {"RunEvent": "run", "JobEvent": "job", "DatasetEvent": "dataset"}
 
 
-def parse_event(body: Any) -> Event:
+def parse_event(body: Any, now: datetime | None = None) -> Event:
     """The event as records (with the event itself, as received, in `raw`), or EventError naming
-    the first field that is wrong."""
+    the first field that is wrong. `now`: when it was received (an eventTime after it is clamped)."""
     if not isinstance(body, dict):
         raise EventError("event", f"must be a JSON object (an OpenLineage event); got {shown(body)}.")
     sent_time = timestamp(body, "eventTime", "eventTime")  # kept in `raw` as sent, never clamped
-    event_time, clamped_from = run_details.clamp(sent_time, now_naive())
+    event_time, clamped_from = run_details.clamp(sent_time, now or now_naive())
     producer = text(body, "producer", "producer")
     kind = _kind(body, text(body, "schemaURL", "schemaURL"))
     if kind == "dataset":

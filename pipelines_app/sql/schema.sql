@@ -118,6 +118,14 @@ CREATE TABLE IF NOT EXISTS LINEAGE_EVENTS (
     event          VARCHAR NOT NULL               -- the event's JSON text
 );
 
+-- How far the events as received have been applied to the tables above (pipelines_app/ingest/applier.py):
+-- on a single-writer warehouse (DuckDB) ingest answers once an event is kept in LINEAGE_EVENTS and
+-- applies it moments later; a process that stopped in between applies the events received after
+-- applied_through when it next opens the warehouse. One row.
+CREATE TABLE IF NOT EXISTS LINEAGE_EVENTS_APPLIED (
+    applied_through TIMESTAMP_NTZ NOT NULL        -- received_ts of the last event applied
+);
+
 -- What OpenLineage events say about a run beyond PIPELINE_RUNS (pipelines_app/ingest/run_details.py):
 -- append-only, one row per event and natural key (the eventTime included), so replays add nothing
 -- and arrival order does not matter. Shown by GET /api/runs/{run_id} (pipelines_app/run_detail.py).

@@ -96,6 +96,7 @@ def test_create_schema_is_idempotent(warehouse):
         "PIPELINE_RUN_STATE",
         "PIPELINE_RUN_DAYS",
         "LINEAGE_EVENTS",
+        "LINEAGE_EVENTS_APPLIED",
         "RUN_STATES",
         "RUN_PARENTS",
         "RUN_ERRORS",

@@ -5,6 +5,7 @@ rows = get_warehouse().fetch_all("SELECT pipeline_id FROM PIPELINES WHERE team =
 """
 
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -38,13 +39,20 @@ def build_warehouse() -> Warehouse:
     return cls(settings.SNOWFLAKE, timeout_s=settings.CT_WAREHOUSE_QUERY_TIMEOUT_S)
 
 
+# Called with the process-wide warehouse when it is opened (pipelines_app.apps adds ingest's).
+on_open: list[Callable[[Warehouse], None]] = []
+
+
 def get_warehouse() -> Warehouse:
     """The process-wide warehouse (connections are reused)."""
     global _instance
     if _instance is None:
         with _lock:
             if _instance is None:
-                _instance = build_warehouse()
+                instance = build_warehouse()
+                for opened in on_open:
+                    opened(instance)
+                _instance = instance
     return _instance
 
 

@@ -1,7 +1,7 @@
 """What every warehouse backend offers, and the errors they raise."""
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,6 +40,12 @@ def schema_tables() -> list[str]:
     """Upper-case names of the tables schema.sql creates, in file order."""
     found = (re.search(r"CREATE TABLE IF NOT EXISTS\s+(\w+)", s, re.I) for s in schema_statements())
     return [m.group(1).upper() for m in found if m]
+
+
+def table_ddl(table: str) -> str:
+    """schema.sql's CREATE TABLE statement of `table`."""
+    (ddl,) = (s for s in schema_statements() if re.match(rf"CREATE TABLE IF NOT EXISTS\s+{table}\b", s, re.I))
+    return ddl
 
 
 def arrow_table(columns: Sequence[tuple[str, str]], rows: Sequence[Sequence]) -> pa.Table:
@@ -99,6 +105,9 @@ class Warehouse:
     # True when this process is the only writer and writes under one lock (ingest's group commit):
     # what a writer read before its transaction still holds inside it.
     single_writer = False
+    # Run before every statement when set (ingest/applier.py: applies the events accepted and not
+    # yet applied, so that every read sees them). Only a single-writer warehouse calls it.
+    catch_up: Callable[[], None] | None = None
     # True when stage() costs no statement, so staging beats binding values whatever the row count.
     stages_in_place = False
 

@@ -4,6 +4,7 @@ DuckDB allows one writing process per file, so in embedded mode only the source 
 opens it; other processes (worker, control tier) reach telemetry through the API."""
 
 import itertools
+import logging
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -17,7 +18,15 @@ import sqlglot
 from .base import Warehouse, WarehouseUnavailable, arrow_table
 from .timing import timed
 
-FILE_ERRORS = (duckdb.IOException, duckdb.InternalException, duckdb.ConnectionException)
+log = logging.getLogger(__name__)
+# Errors that say the warehouse cannot serve now rather than anything about the statement.
+FILE_ERRORS = (
+    duckdb.IOException,
+    duckdb.InternalException,
+    duckdb.ConnectionException,
+    duckdb.InterruptException,
+    duckdb.OutOfMemoryException,
+)
 _arrow_names = itertools.count()
 _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
 
@@ -71,6 +80,8 @@ class DuckDBWarehouse(Warehouse):
         return self._conn
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
+        if self.catch_up is not None:
+            self.catch_up()
         conn = self._connection()
         cur = getattr(self._local, "cursor", None)
         if cur is None or getattr(self._local, "owner", None) is not conn:
@@ -153,6 +164,11 @@ class DuckDBWarehouse(Warehouse):
         return f"duckdb file {self.path}"
 
     def close(self) -> None:
+        if self.catch_up is not None:
+            try:
+                self.catch_up()
+            except Exception as exc:  # kept as received: the next process to open the file applies them
+                log.warning("closing %s with accepted events not applied: %s", self.path, exc)
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
