@@ -1,16 +1,18 @@
 """Group commit: concurrent requests' events are written together, one writer at a time.
 
 DuckDB allows one writer per file and fails conflicting concurrent transactions, so the process
-writes under one lock. Instead of queueing behind it one by one, a request adds its events to the
-pending list and takes the lock; whoever holds it drains everything pending and writes it in one
-transaction, so N concurrent single-event requests cost about one transaction, not N. No
-background thread: the writer is always a request thread (its own cursor / connection).
+writes one group at a time. A request adds its events to the pending list; if no group is being
+written it becomes the writer: it drains everything pending and writes it at once, so N concurrent
+single-event requests cost about one write, not N. Those its group answers return at once (they do
+not wait for the next group); the others wait for the write in progress and the next writer is one
+of them. No background thread: the writer is always a request thread (its own cursor /
+connection).
 
 Under concurrency the writer first waits a moment (LINGER_S at most) until as many requests are
 pending as were in flight when the previous group ended: the callers that group answered are on
-their way back, and a group's fixed cost (a dozen statements) dwarfs its per-event cost, so they
+their way back, and a group's fixed cost (its statements) dwarfs its per-event cost, so they
 share this group instead of waiting a whole write for the next one. With 16 concurrent clients
-groups grow from ~6 to ~10 events. A lone caller (one request in flight) never waits.
+groups hold ~10 events. A lone caller (one request in flight) never waits.
 
 If a group fails for a reason other than the warehouse being unavailable, its events are retried
 one by one, so one unstorable event never takes valid neighbours down with it.
@@ -26,8 +28,8 @@ from pipelines_app.warehouse import WarehouseUnavailable
 from .records import Event
 
 log = logging.getLogger(__name__)
-# At most this long the writer waits for callers on their way back: about a third of a one-event
-# group's own cost on DuckDB; from ~8 ms on, single-event throughput no longer rises (ingest_bench).
+# At most this long the writer waits for callers on their way back: about a group's own write under
+# load on DuckDB (~8 ms); from 0 to 10 ms single-event throughput barely moves (ingest_bench).
 LINGER_S = 0.010
 
 
@@ -46,23 +48,36 @@ class GroupCommitter:
         stored nothing."""
         self._writer = writer
         self._pending: list[_Ticket] = []
-        self._arrived = threading.Condition()  # guards _pending; notified on every arrival
-        self._write_lock = threading.Lock()
+        lock = threading.Lock()  # guards _pending, _writing, _expected
+        self._arrived = threading.Condition(lock)  # notified on every arrival (the writer waits)
+        self._written = threading.Condition(lock)  # notified when a group is written (callers wait)
+        self._writing = False
         self._expected = 1  # callers seen at the last write's end: the concurrency to wait for
         self.linger_s = LINGER_S
 
     def submit(self, events: Sequence[Event]) -> list[Exception | None]:
-        """Write `events`; one entry per event: None when stored, else the exception."""
+        """Write `events`; one entry per event: None when stored, else the exception. The caller
+        either is answered by the group another caller writes, or writes the next group itself
+        (which always holds its own events); an answered caller returns at once, without waiting
+        for the next group's write."""
         ticket = _Ticket(events)
         with self._arrived:
             self._pending.append(ticket)
             self._arrived.notify()
-        with self._write_lock:
-            if ticket.errors is None:
-                group = self._gather()
-                self._write_group(group)
-                with self._arrived:  # the callers just answered come back; those waiting stay
-                    self._expected = len(group) + len(self._pending)
+            while self._writing and ticket.errors is None:
+                self._written.wait()
+            if ticket.errors is not None:
+                return ticket.errors
+            self._writing = True
+        group: list[_Ticket] = []
+        try:
+            group = self._gather()
+            self._write_group(group)
+        finally:
+            with self._arrived:  # the callers just answered come back; those waiting stay
+                self._writing = False
+                self._expected = len(group) + len(self._pending)
+                self._written.notify_all()
         return ticket.errors
 
     def _gather(self) -> list[_Ticket]:
