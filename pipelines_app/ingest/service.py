@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from pipelines_app.queries import now_naive
 from pipelines_app.warehouse import WarehouseUnavailable, get_warehouse
 
 from .applier import applier_for, busy
@@ -68,9 +69,10 @@ def ingest_batch(items: list) -> BatchResult:
     written because the warehouse is down."""
     result = BatchResult(received=len(items))
     valid: list[tuple[int, Event]] = []
+    now = now_naive()
     for index, item in enumerate(items):
         try:
-            valid.append((index, parse_event(item)))
+            valid.append((index, parse_event(item, now)))
         except EventError as exc:
             result.rejected.append(
                 {"index": index, "field": exc.field, "code": "invalid_request", "message": exc.message}

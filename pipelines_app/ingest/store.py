@@ -201,8 +201,11 @@ def fold_pipelines(events: Sequence[Event]) -> list[PipelineRecord]:
     folded: dict[str, PipelineRecord] = {}
     for p in (event.pipeline for event in events if event.pipeline is not None):
         seen = folded.get(p.pipeline_id)
-        fresh = {c: getattr(p, c) for c in sql.PIPELINE_FILLED if getattr(p, c) is not None}
-        folded[p.pipeline_id] = replace(seen, **fresh) if seen else p
+        if seen is None:
+            folded[p.pipeline_id] = p
+            continue
+        if fresh := _newer(seen, p, sql.PIPELINE_FILLED):
+            folded[p.pipeline_id] = replace(seen, **fresh)
     return list(folded.values())
 
 
@@ -213,10 +216,17 @@ def fold_datasets(events: Sequence[Event]) -> list[DatasetRecord]:
         if seen is None:
             folded[d.dataset_id] = d
             continue
-        fresh = {c: getattr(d, c) for c in ("kind", "owner", "team") if getattr(d, c) is not None}
-        written = max((t for t in (seen.written_ts, d.written_ts) if t), default=None)
-        folded[d.dataset_id] = replace(seen, **fresh, written_ts=written)
+        fresh = _newer(seen, d, ("kind", "owner", "team"))
+        if d.written_ts is not None and (seen.written_ts is None or d.written_ts > seen.written_ts):
+            fresh["written_ts"] = d.written_ts
+        if fresh:
+            folded[d.dataset_id] = replace(seen, **fresh)
     return list(folded.values())
+
+
+def _newer(seen, record, columns: Sequence[str]) -> dict:
+    """The attributes of `record` that are set and differ from `seen`'s (a later event's win)."""
+    return {c: v for c in columns if (v := getattr(record, c)) is not None and v != getattr(seen, c)}
 
 
 def _pipeline_row(p: PipelineRecord, now: datetime) -> tuple:
