@@ -70,10 +70,6 @@ class DuckDBWarehouse(Warehouse):
                     try:
                         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                         self._conn = duckdb.connect(self.path)
-                        import os
-
-                        if os.environ.get("XSET"):
-                            self._conn.execute(os.environ["XSET"])
                     except (duckdb.Error, OSError) as exc:
                         raise WarehouseUnavailable(
                             f"Cannot open the DuckDB telemetry file {self.path}: {exc}. "
