@@ -4,7 +4,8 @@ openlineage-python client become PIPELINES, PIPELINE_RUNS, DATASETS and LINEAGE_
 validate.py checks an event against spec 2-0-2 and maps it to records (records.py, facets.py);
 store.py writes records with idempotent upserts (sql.py) inside one transaction (tx.py);
 ownership.py refuses a run id another job owns; raw.py keeps the events as received (retention);
-commit.py groups concurrent writers; service.py is what the API calls. See docs/openlineage.md.
+commit.py groups concurrent writers; applier.py, on DuckDB, answers once events are kept as
+received and applies them moments later; service.py is what the API calls. See docs/openlineage.md.
 """
 
 from .fields import EventError

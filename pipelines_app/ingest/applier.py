@@ -43,7 +43,7 @@ from .records import Event
 
 log = logging.getLogger(__name__)
 
-APPLY_AFTER_S = 0.25
+APPLY_AFTER_S = 0.5
 APPLY_AT = 2_000
 MAX_PENDING = 20_000
 APPLY_CHUNK = 5_000  # events per transaction when much is pending
@@ -116,10 +116,15 @@ class Applier:
         """Events not yet refused whose run id is pending or stored under another pipeline (one query
         for the run ids not pending)."""
         candidates = {i: e for i, e in enumerate(events) if i not in refused and e.run is not None}
-        owners = dict(pending)
-        owners.update(
-            ownership.stored_owners(wh, sorted({e.run.run_id for e in candidates.values()} - set(pending)))
+        stored = ownership.stored_pipelines(
+            wh, sorted({e.run.run_id for e in candidates.values()} - set(pending))
         )
+        elsewhere = {
+            e.run.run_id
+            for e in candidates.values()
+            if stored.get(e.run.run_id, e.pipeline.pipeline_id) != e.pipeline.pipeline_id
+        }
+        owners = {**pending, **ownership.stored_owners(wh, sorted(elsewhere))}  # names: conflicts only
         return {
             i: owners[e.run.run_id]
             for i, e in candidates.items()

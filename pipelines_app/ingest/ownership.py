@@ -68,6 +68,17 @@ def conflicts_in_group(
     }
 
 
+def stored_pipelines(wh: Warehouse, run_ids: list[str]) -> dict[str, str]:
+    """The pipeline that owns each of `run_ids` that is stored (the run ids served by the index)."""
+    found = {}
+    for i in range(0, len(run_ids), MAX_IDS):
+        chunk = run_ids[i : i + MAX_IDS]
+        marks = ", ".join("?" for _ in chunk)
+        sql_text = f"SELECT run_id, pipeline_id FROM PIPELINE_RUNS WHERE run_id IN ({marks})"
+        found.update((row["run_id"], row["pipeline_id"]) for row in wh.fetch_all(sql_text, chunk))
+    return found
+
+
 def stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict]:
     """The stored owner of each of `run_ids` that is stored, as the conflict it would raise."""
     found = {}

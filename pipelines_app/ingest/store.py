@@ -1,9 +1,10 @@
 """Write accepted events to the OBS tables: fold the group per row in Python, stage the folded rows
 (Warehouse.stage: an Arrow table scanned in place on DuckDB, a temporary table elsewhere), apply
 them in one transaction with set-based statements (sql.py), and append the events as received to
-LINEAGE_EVENTS in the same transaction (one statement per group). Events whose run id another job
-owns are refused first (ownership.py). Pipelines, datasets and edges this process stored unchanged
-a moment ago are not staged again (seen.py)."""
+LINEAGE_EVENTS in the same transaction (one statement per group) — or, for events accepted earlier
+(applier.py), move the applied mark instead. Events whose run id another job owns are refused
+first (ownership.py). Pipelines, datasets and edges this process stored unchanged a moment ago are
+not staged again (seen.py)."""
 
 import operator
 import uuid

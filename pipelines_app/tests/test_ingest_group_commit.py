@@ -64,3 +64,32 @@ def test_a_lone_caller_never_waits_for_others():
 
     assert writer.groups == [["e0"], ["e1"], ["e2"]]
     assert answers == [[None], [None], [None]]
+
+
+def test_a_caller_its_group_answered_returns_while_the_next_group_waits_for_arrivals():
+    writer = Writer()
+    committer = GroupCommitter(writer)
+    committer.linger_s = 600  # the next group's writer waits for arrivals, never for the clock
+    committer._expected = 2  # the first group waits for both a1 and b1
+    answers: dict[str, list] = {}
+
+    first = submit_in_thread(committer, ["a1"], answers)
+    answered = submit_in_thread(committer, ["b1"], answers)
+    writer.first_started.wait()
+    next_writer = submit_in_thread(committer, ["c1"], answers)
+    while len(committer._pending) < 1:  # c1 queued behind the write in progress
+        threading.Event().wait(0.001)
+    writer.release.set()
+
+    # c1 now writes the next group and waits (up to 600 s) for the callers just answered to come
+    # back; b1, answered by the first group, must not wait with it.
+    answered.join(timeout=30)
+    first.join(timeout=30)
+    assert not answered.is_alive() and not first.is_alive()
+    assert answers["b1"] == [None] and next_writer.is_alive()
+
+    arrivals = [submit_in_thread(committer, [name], answers) for name in ("d1", "e1")]  # waited for
+    for thread in [*arrivals, next_writer]:
+        thread.join(timeout=30)
+    assert sorted(writer.groups[0]) == ["a1", "b1"]
+    assert sorted(writer.groups[1]) == ["c1", "d1", "e1"]
