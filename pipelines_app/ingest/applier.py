@@ -24,11 +24,13 @@ counted, and stays in LINEAGE_EVENTS; the warehouse being unavailable leaves the
 """
 
 import atexit
+import functools
 import logging
 import threading
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import orjson
@@ -241,16 +243,16 @@ class Applier:
         return len(self._pending)
 
 
-class busy:
+@contextmanager
+def busy() -> Iterator[None]:
     """Marks this thread as accepting or applying for the block (reentrant): its statements do not
     wait for pending events to be applied."""
-
-    def __enter__(self):
-        self.was = getattr(_local, "busy", False)
-        _local.busy = True
-
-    def __exit__(self, *exc):
-        _local.busy = self.was
+    was = getattr(_local, "busy", False)
+    _local.busy = True
+    try:
+        yield
+    finally:
+        _local.busy = was
 
 
 def _unapplied(wh: Warehouse) -> list[tuple[Event, datetime]]:
@@ -281,8 +283,7 @@ def applier_for(wh: Warehouse) -> Applier:
         with _lock:
             applier = _appliers.get(wh)
             if applier is None:
-                if not _appliers:  # after the warehouse's driver registered its own exit handlers:
-                    atexit.register(_apply_all_pending)  # so this one runs before they close it
+                _register_exit_once()
                 applier = _appliers[wh] = Applier(wh)
                 wh.catch_up = applier.catch_up
     return applier
@@ -292,6 +293,13 @@ def attach(wh: Warehouse) -> None:
     """On opening a single-writer warehouse: apply what an earlier process accepted but did not."""
     if wh.single_writer:
         applier_for(wh)
+
+
+@functools.cache
+def _register_exit_once() -> None:
+    """Registered once the warehouse's driver has registered its own exit handlers (it is imported by
+    then), so this one runs first, while the driver still works."""
+    atexit.register(_apply_all_pending)
 
 
 def _apply_all_pending() -> None:

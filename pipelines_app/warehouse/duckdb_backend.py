@@ -19,13 +19,15 @@ from .base import Warehouse, WarehouseUnavailable, arrow_table
 from .timing import timed
 
 log = logging.getLogger(__name__)
-# Errors that say the warehouse cannot serve now rather than anything about the statement.
+# Errors that say the warehouse cannot serve now rather than anything about the statement (a
+# write-write conflict between two transactions of this process included: retrying succeeds).
 FILE_ERRORS = (
     duckdb.IOException,
     duckdb.InternalException,
     duckdb.ConnectionException,
     duckdb.InterruptException,
     duckdb.OutOfMemoryException,
+    duckdb.TransactionException,
 )
 _arrow_names = itertools.count()
 _DECIMAL = re.compile(r"DECIMAL\(\d+,\s*(\d+)\)")
