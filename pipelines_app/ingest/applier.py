@@ -39,6 +39,7 @@ from pipelines_app import data_version
 from pipelines_app.warehouse import Warehouse, WarehouseUnavailable
 
 from . import ownership, store
+from .fields import EventError
 from .metrics import not_applied
 from .ownership import RunIdConflict
 from .records import Event
@@ -200,12 +201,14 @@ class Applier:
         with self._apply_lock:
             if self._recovered:
                 return
-            left = _unapplied(wh)
-            if left:
+            rows = store.unapplied_rows(wh)
+            if rows:
+                left = _parsed(rows)
                 log.warning("ingest: applying %d events accepted before a restart", len(left))
                 for i in range(0, len(left), APPLY_CHUNK):
                     self._apply_group(wh, left[i : i + APPLY_CHUNK])
-                self._last_received = left[-1][1]
+                self._last_received = rows[-1]["received_ts"]
+                store.mark_applied(wh, self._last_received)  # past any that no longer parse
             self._recovered = True
 
     # -- the background thread ------------------------------------------------------------------
@@ -255,15 +258,23 @@ def busy() -> Iterator[None]:
         _local.busy = was
 
 
-def _unapplied(wh: Warehouse) -> list[tuple[Event, datetime]]:
-    """The events received after the mark, parsed again as they were on receipt (made sure of the
-    table and its row first: a warehouse from before them has applied everything it holds)."""
+def _parsed(rows: list[dict]) -> list[tuple[Event, datetime]]:
+    """The events as received, parsed again as they were on receipt; one that no longer parses (kept
+    by another version, or written there by hand) is logged, counted and left as it is."""
     from .validate import parse_event
 
-    return [
-        (parse_event(orjson.loads(row["event"]), now=row["received_ts"]), row["received_ts"])
-        for row in store.unapplied_rows(wh)
-    ]
+    parsed = []
+    for row in rows:
+        try:
+            parsed.append(
+                (parse_event(orjson.loads(row["event"]), now=row["received_ts"]), row["received_ts"])
+            )
+        except (EventError, orjson.JSONDecodeError) as exc:
+            log.error(
+                "ingest: event %s received %s cannot be applied: %s", row["event_id"], row["received_ts"], exc
+            )
+            not_applied(1)
+    return parsed
 
 
 def _naive_now() -> datetime:

@@ -265,7 +265,7 @@ def unapplied_rows(wh: Warehouse) -> list[dict]:
             f"SELECT COALESCE(MAX(received_ts), {sql.EPOCH}) FROM LINEAGE_EVENTS"
         )
     return wh.fetch_all(
-        "SELECT event, received_ts FROM LINEAGE_EVENTS WHERE received_ts > "
+        "SELECT event_id, event, received_ts FROM LINEAGE_EVENTS WHERE received_ts > "
         "(SELECT MAX(applied_through) FROM LINEAGE_EVENTS_APPLIED) ORDER BY received_ts, event_id"
     )
 

@@ -9,6 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import duckdb
 import orjson
 import pytest
 
@@ -112,6 +113,12 @@ def test_events_answered_before_the_process_died_are_applied_by_the_next_one(set
         check=True,
     )
     assert died.stdout.strip() == b"2"  # both answered, neither applied
+    with duckdb.connect(str(path)) as con:  # and a row kept there that no longer parses as an event
+        con.execute(
+            "INSERT INTO LINEAGE_EVENTS (event_id, received_ts, event_ts, kind, producer, event) "
+            "SELECT 'junk', MAX(received_ts) + INTERVAL 1 SECOND, MAX(event_ts), 'run', 'x', '{\"not\": 1}' "
+            "FROM LINEAGE_EVENTS"
+        )
 
     settings.CT_WAREHOUSE_BACKEND, settings.CT_DUCKDB_PATH = "duckdb", path
     wh = get_warehouse()
@@ -119,9 +126,14 @@ def test_events_answered_before_the_process_died_are_applied_by_the_next_one(set
         runs = wh.fetch_all("SELECT run_id, status, start_ts, end_ts FROM PIPELINE_RUNS")
         kept = wh.fetch_one("SELECT COUNT(*) AS n FROM LINEAGE_EVENTS")["n"]
         state = wh.fetch_all("SELECT last_run_id, last_status FROM PIPELINE_RUN_STATE")
+        left = wh.fetch_one(
+            "SELECT COUNT(*) AS n FROM LINEAGE_EVENTS "
+            "WHERE received_ts > (SELECT MAX(applied_through) FROM LINEAGE_EVENTS_APPLIED)"
+        )["n"]
     finally:
         reset_warehouse()
     assert [(r["run_id"], r["status"]) for r in runs] == [(run_id, "SUCCESS")]
     assert runs[0]["start_ts"] < runs[0]["end_ts"]
-    assert kept == 2  # applied, not kept twice
+    assert kept == 3  # applied, not kept twice (and the junk row left as it was)
     assert state == [{"last_run_id": run_id, "last_status": "SUCCESS"}]
+    assert left == 0  # the mark passed the junk row: the next start does not try it again
