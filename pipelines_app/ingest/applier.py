@@ -2,8 +2,9 @@
 
 A group of events costs a dozen statements to apply (store.write_events) whatever its size, so
 applying each request's few events as they come caps single-event ingest at ~200 events/s. Here a
-request only keeps its events as received (LINEAGE_EVENTS, one statement per group commit) after
-refusing those whose run id another job owns (the same 409 as before); the answer is then given,
+request only keeps its events as received (LINEAGE_EVENTS: one lookup of their run ids and one
+INSERT per group commit), refusing those whose run id another job owns (the same 409 as before);
+the answer is then given,
 and the events are applied in large groups:
 
 - by a background thread, once the oldest pending event is APPLY_AFTER_S old or APPLY_AT are
