@@ -10,7 +10,7 @@ group commit holds under several jobs goes to the job of its earliest event (req
 order, a batch in its own order).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from pipelines_app.warehouse import Warehouse
 
@@ -70,23 +70,21 @@ def conflicts_in_group(
 
 def stored_pipelines(wh: Warehouse, run_ids: list[str]) -> dict[str, str]:
     """The pipeline that owns each of `run_ids` that is stored (the run ids served by the index)."""
-    found = {}
-    for i in range(0, len(run_ids), MAX_IDS):
-        chunk = run_ids[i : i + MAX_IDS]
-        marks = ", ".join("?" for _ in chunk)
-        sql_text = f"SELECT run_id, pipeline_id FROM PIPELINE_RUNS WHERE run_id IN ({marks})"
-        found.update((row["run_id"], row["pipeline_id"]) for row in wh.fetch_all(sql_text, chunk))
-    return found
+    return {row["run_id"]: row["pipeline_id"] for row in _stored(wh, sql.stored_pipelines, run_ids)}
 
 
 def stored_owners(wh: Warehouse, run_ids: list[str]) -> dict[str, RunIdConflict]:
     """The stored owner of each of `run_ids` that is stored, as the conflict it would raise."""
-    found = {}
+    return {row["run_id"]: _conflict(row) for row in _stored(wh, sql.stored_owners, run_ids)}
+
+
+def _stored(wh: Warehouse, statement: Callable[[int], str], run_ids: list[str]) -> list[dict]:
+    """The rows `statement` (of so many bound run ids) finds, MAX_IDS run ids at a time."""
+    rows = []
     for i in range(0, len(run_ids), MAX_IDS):
         chunk = run_ids[i : i + MAX_IDS]
-        for row in wh.fetch_all(sql.stored_owners(len(chunk)), chunk):
-            found[row["run_id"]] = _conflict(row)
-    return found
+        rows += wh.fetch_all(statement(len(chunk)), chunk)
+    return rows
 
 
 def stored_runs(

@@ -119,6 +119,12 @@ FROM OL_STAGE_RUNS s JOIN PIPELINE_RUNS t ON t.run_id = s.run_id
 LEFT JOIN PIPELINES p ON p.pipeline_id = t.pipeline_id"""
 
 
+def stored_pipelines(ids: int) -> str:
+    """The stored pipeline of `ids` run ids, bound in order (the run ids served by the index)."""
+    marks = ", ".join("?" for _ in range(ids))
+    return f"SELECT run_id, pipeline_id FROM PIPELINE_RUNS WHERE run_id IN ({marks})"
+
+
 def stored_owners(ids: int) -> str:
     """The stored pipeline (and its job) of `ids` run ids, bound in order."""
     marks = ", ".join("?" for _ in range(ids))
